@@ -1,0 +1,333 @@
+"""The briefing-book JSON format: records to plain dicts and back.
+
+One table of fields per record type drives both directions, so the
+encoder and the strict decoder cannot drift apart. The format is
+documented in docs/json-format.md and described by the JSON Schema in
+resources/schema/briefing-book.schema.json.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from enum import StrEnum
+
+from . import domain
+from .domain import (
+    Actor,
+    ActorKind,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Participant,
+    ParticipantRole,
+    Position,
+    Priority,
+    Recommendation,
+    RecommendationStatus,
+    Record,
+    Source,
+)
+from .errors import ImportFormatError, ValidationError
+
+FORMAT_NAME = "briefing-book"
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 2 * 1024**3
+
+# Section name in the file -> record class, in the order an import writes them.
+SECTIONS: dict[str, type[Record]] = {
+    "sources": Source,
+    "actors": Actor,
+    "meetings": Meeting,
+    "recommendations": Recommendation,
+}
+
+COMMON_FIELDS = [("uid", "uid", "uid"), ("created_at", "created_at", "stamp"),
+                 ("updated_at", "updated_at", "stamp")]
+
+# (json key, attribute, kind). Kinds: line, text, date, time, minutes,
+# photo, uids, lines, positions, participants, or an enum class.
+FIELDS: dict[type[Record], list[tuple[str, str, object]]] = {
+    Source: [("citation", "citation", "line"), ("url", "url", "line"),
+             ("accessed", "accessed", "date")],
+    Actor: [("kind", "kind", ActorKind), ("name", "name", "line"),
+            ("native_name", "native_name", "line"), ("aliases", "aliases", "lines"),
+            ("title", "title", "line"), ("affiliations", "affiliation_uids", "uids"),
+            ("biography", "biography", "text"), ("positions", "positions", "positions"),
+            ("photo", "photo", "photo"), ("tags", "tags", "lines"),
+            ("sources", "source_uids", "uids")],
+    Meeting: [("title", "title", "line"), ("kind", "kind", MeetingKind),
+              ("date", "date", "date"), ("start_time", "start_time", "time"),
+              ("duration_minutes", "duration_minutes", "minutes"), ("place", "place", "line"),
+              ("hosts", "host_uids", "uids"), ("mediators", "mediator_uids", "uids"),
+              ("participants", "participants", "participants"), ("agenda", "agenda", "text"),
+              ("outcomes", "outcomes", "text"), ("follow_ups", "follow_ups", "text"),
+              ("status", "status", MeetingStatus), ("tags", "tags", "lines"),
+              ("sources", "source_uids", "uids")],
+    Recommendation: [("title", "title", "line"), ("text", "text", "text"),
+                     ("addressee", "addressee", "line"),
+                     ("addressee_actors", "addressee_uids", "uids"),
+                     ("rationale", "rationale", "text"), ("priority", "priority", Priority),
+                     ("status", "status", RecommendationStatus),
+                     ("meetings", "meeting_uids", "uids"), ("actors", "actor_uids", "uids"),
+                     ("author", "author", "line"), ("date", "date", "date"),
+                     ("tags", "tags", "lines"), ("sources", "source_uids", "uids")],
+}
+
+POSITION_KEYS = {"topic", "stance", "as_of", "source_uid"}
+PARTICIPANT_KEYS = {"actor_uid", "side", "role"}
+
+
+# --- encoding ---------------------------------------------------------------
+
+def _encode_value(kind, value):
+    if kind == "date":
+        return value.isoformat() if value else None
+    if kind == "time":
+        return value.strftime("%H:%M") if value else None
+    if kind == "photo":
+        return base64.b64encode(value).decode("ascii") if value else None
+    if kind == "positions":
+        return [{"topic": p.topic, "stance": p.stance,
+                 "as_of": p.as_of.isoformat() if p.as_of else None,
+                 "source_uid": p.source_uid} for p in value]
+    if kind == "participants":
+        return [{"actor_uid": p.actor_uid, "side": p.side, "role": p.role.value}
+                for p in value]
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
+def record_to_dict(record: Record) -> dict:
+    """The JSON form of one record (without its local database id)."""
+    out = {}
+    for key, attr, kind in COMMON_FIELDS + FIELDS[type(record)]:
+        out[key] = _encode_value(kind, getattr(record, attr))
+    return out
+
+
+def book_to_dict(sections: dict[str, list[Record]]) -> dict:
+    out = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+    for name in ("actors", "meetings", "recommendations", "sources"):
+        out[name] = [record_to_dict(r) for r in sections.get(name, [])]
+    return out
+
+
+def dumps(book: dict) -> str:
+    """Stable, readable JSON: names stay in their own script (no \\u escapes)."""
+    return json.dumps(book, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- decoding ---------------------------------------------------------------
+
+class _Bad(Exception):
+    """One field's problem, raised inside the decoder and located by the caller."""
+
+
+def _need(cond, message):
+    if not cond:
+        raise _Bad(message)
+
+
+def _decode_date(value):
+    if value is None:
+        return None
+    _need(isinstance(value, str), "must be a date string YYYY-MM-DD or null")
+    try:
+        return domain.parse_date(value)
+    except ValueError as exc:
+        raise _Bad(str(exc)) from None
+
+
+def _decode_value(kind, value):
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        try:
+            return kind(value)
+        except (ValueError, TypeError):
+            allowed = ", ".join(m.value for m in kind)
+            raise _Bad(f"unknown value {str(value)[:60]!r}; expected one of: {allowed}") from None
+    if kind in ("line", "text"):
+        _need(value is None or isinstance(value, str), "must be a string")
+        return value or ""
+    if kind in ("uid",):
+        _need(domain.is_uid(value), f"is not a record identifier (UUID): {str(value)[:60]!r}")
+        return value
+    if kind == "stamp":
+        _need(value is None or isinstance(value, str), "must be a timestamp string")
+        if value:
+            try:
+                dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise _Bad(f"{value[:40]!r} is not an ISO 8601 timestamp") from None
+        return value or ""
+    if kind == "date":
+        return _decode_date(value)
+    if kind == "time":
+        if value is None:
+            return None
+        _need(isinstance(value, str), "must be a time string HH:MM or null")
+        try:
+            return domain.parse_time(value)
+        except ValueError as exc:
+            raise _Bad(str(exc)) from None
+    if kind == "minutes":
+        _need(value is None or (isinstance(value, int) and not isinstance(value, bool)),
+              "must be a whole number of minutes or null")
+        return value
+    if kind == "photo":
+        if value is None:
+            return None
+        _need(isinstance(value, str), "must be base64 text or null")
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise _Bad("is not valid base64") from None
+    if kind in ("uids", "lines"):
+        value = [] if value is None else value
+        _need(isinstance(value, list) and all(isinstance(v, str) for v in value),
+              "must be a list of strings")
+        return value
+    if kind == "positions":
+        return [_decode_position(i, v) for i, v in enumerate(_list(value))]
+    if kind == "participants":
+        return [_decode_participant(i, v) for i, v in enumerate(_list(value))]
+    raise AssertionError(f"unknown field kind {kind!r}")
+
+
+def _list(value):
+    value = [] if value is None else value
+    _need(isinstance(value, list), "must be a list")
+    return value
+
+
+def _object(index, value, keys):
+    _need(isinstance(value, dict), f"entry {index + 1} must be an object")
+    unknown = sorted(set(value) - keys)
+    _need(not unknown, f"entry {index + 1} has unknown field {unknown[0]!r}" if unknown else "")
+
+
+def _decode_position(index, value):
+    _object(index, value, POSITION_KEYS)
+    for key in ("topic", "stance"):
+        _need(isinstance(value.get(key, ""), str), f"entry {index + 1}: {key} must be a string")
+    source = value.get("source_uid")
+    _need(source is None or isinstance(source, str), f"entry {index + 1}: source_uid must be a string")
+    try:
+        as_of = _decode_date(value.get("as_of"))
+    except _Bad as exc:
+        raise _Bad(f"entry {index + 1}: as_of {exc}") from None
+    return Position(value.get("topic", ""), value.get("stance", ""), as_of, source)
+
+
+def _decode_participant(index, value):
+    _object(index, value, PARTICIPANT_KEYS)
+    _need(isinstance(value.get("actor_uid"), str), f"entry {index + 1}: actor_uid must be a string")
+    _need(isinstance(value.get("side", ""), str), f"entry {index + 1}: side must be a string")
+    try:
+        role = ParticipantRole(value.get("role", "member"))
+    except (ValueError, TypeError):
+        allowed = ", ".join(m.value for m in ParticipantRole)
+        raise _Bad(f"entry {index + 1}: unknown role {str(value.get('role'))[:40]!r}; "
+                   f"expected one of: {allowed}") from None
+    return Participant(value["actor_uid"], value.get("side", ""), role)
+
+
+def _where(section, index, data):
+    name = ""
+    if isinstance(data, dict):
+        name = data.get("name") or data.get("title") or data.get("citation") or ""
+    return f"{section}[{index + 1}]" + (f" ({str(name)[:80]!r})" if isinstance(name, str) and name else "")
+
+
+def record_from_dict(cls: type[Record], data, where: str) -> Record:
+    """Build and validate one record; errors name ``where`` and the field."""
+    if not isinstance(data, dict):
+        raise ImportFormatError(f"{where}: must be an object")
+    spec = COMMON_FIELDS + FIELDS[cls]
+    unknown = sorted(set(data) - {key for key, _, _ in spec})
+    if unknown:
+        raise ImportFormatError(f"{where}: unknown field {unknown[0]!r}")
+    if "uid" not in data:
+        raise ImportFormatError(f"{where}: field 'uid' is missing")
+    values = {}
+    for key, attr, kind in spec:
+        if key not in data:
+            continue
+        try:
+            values[attr] = _decode_value(kind, data[key])
+        except _Bad as exc:
+            raise ImportFormatError(f"{where}: field {key!r} {exc}") from None
+    record = cls(**values)
+    try:
+        record.check()
+    except ValidationError as exc:
+        field_name, message = exc.problems[0]
+        raise ImportFormatError(f"{where}: field {field_name!r} {message}") from None
+    return record
+
+
+def parse_book(book) -> dict[str, list[Record]]:
+    """Validate a decoded JSON document and return its records by section."""
+    if not isinstance(book, dict):
+        raise ImportFormatError("the file is not a briefing book: the top level must be an object")
+    if book.get("format") != FORMAT_NAME:
+        raise ImportFormatError(
+            f"the file is not a briefing book: 'format' is {str(book.get('format'))[:40]!r}, "
+            f"expected {FORMAT_NAME!r}")
+    version = book.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ImportFormatError("'version' must be a whole number")
+    if version > FORMAT_VERSION:
+        raise ImportFormatError(
+            f"the file uses format version {version}; this program reads up to "
+            f"version {FORMAT_VERSION}: update Briefing Desk")
+    if version < 1:
+        raise ImportFormatError(f"'version' {version} is not a known format version")
+    unknown = sorted(set(book) - {"format", "version", *SECTIONS})
+    if unknown:
+        raise ImportFormatError(f"unknown top-level field {unknown[0]!r}")
+    out: dict[str, list[Record]] = {}
+    seen: dict[str, str] = {}
+    for section, cls in SECTIONS.items():
+        items = book.get(section, [])
+        if not isinstance(items, list):
+            raise ImportFormatError(f"{section!r} must be a list")
+        records = []
+        for index, data in enumerate(items):
+            where = _where(section, index, data)
+            record = record_from_dict(cls, data, where)
+            if record.uid in seen:
+                raise ImportFormatError(f"{where}: uid {record.uid} is used twice "
+                                        f"(also by {seen[record.uid]})")
+            seen[record.uid] = where
+            records.append(record)
+        out[section] = records
+    return out
+
+
+def load_file(path) -> dict[str, list[Record]]:
+    """Read and validate a briefing-book JSON file; errors are for people."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ImportFormatError(f"{path} is larger than 2 GB; not a briefing book")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+    try:
+        book = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(
+            f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise ImportFormatError(f"{path} is nested too deeply to be a briefing book") from None
+    return parse_book(book)

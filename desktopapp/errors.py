@@ -1,0 +1,48 @@
+"""Errors a person should see, each with a message written for people.
+
+Anything that is not one of these is a bug: the CLI and the GUI log its
+traceback and show a short notice instead.
+"""
+
+
+class BriefingError(Exception):
+    """Base class of every error whose message is meant for the user."""
+
+
+class ValidationError(BriefingError):
+    """A record breaks a rule; ``problems`` lists (field, message) pairs."""
+
+    def __init__(self, problems, record_label=""):
+        self.problems = list(problems)
+        self.record_label = record_label
+        text = "; ".join(f"{field}: {message}" for field, message in self.problems)
+        prefix = f"{record_label}: " if record_label else ""
+        super().__init__(prefix + text)
+
+
+class NotFoundError(BriefingError):
+    """The requested record does not exist (or no longer exists)."""
+
+
+class ConflictError(BriefingError):
+    """The record was changed by someone else since it was loaded."""
+
+
+class LinkedRecordError(BriefingError):
+    """A delete was refused because other records still depend on this one."""
+
+    def __init__(self, message, linked):
+        super().__init__(message)
+        self.linked = list(linked)
+
+
+class BookError(BriefingError):
+    """The book file cannot be used: foreign file, newer schema, unreadable."""
+
+
+class BookLockedError(BookError):
+    """Another program holds the book's write lock for too long."""
+
+
+class ImportFormatError(BriefingError):
+    """A briefing-book JSON file is malformed; the message names the place."""

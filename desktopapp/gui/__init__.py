@@ -1,0 +1,1 @@
+"""The desktop application (PySide6). Calls the store and the renderers; never SQL."""

@@ -1,0 +1,817 @@
+"""BriefingStore: reads and writes the records of one book file.
+
+The only module (with its siblings in this package) that speaks SQL.
+Every write runs in one ``BEGIN IMMEDIATE`` transaction: taking the write
+lock up front means two programs on one book wait for each other (busy
+timeout) instead of failing with "database is locked" half-way.
+
+Deletion rules (also in docs/store.md):
+- an actor who takes part in a meeting (participant, host or mediator)
+  cannot be deleted; the refusal names the meetings. ``force=True``
+  removes them from those meetings first;
+- deleting an actor also removes it from other actors' affiliations and
+  from recommendations; deleting a meeting removes it from
+  recommendations; deleting a source removes its citations. Every record
+  changed that way gets a new version, so an editor holding it sees a
+  conflict instead of silently undoing the change.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..domain import (
+    Actor,
+    ActorKind,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Participant,
+    ParticipantRole,
+    Position,
+    Priority,
+    Recommendation,
+    RecommendationStatus,
+    Record,
+    Source,
+    now_iso,
+    parse_date,
+    parse_time,
+)
+from ..errors import (
+    BookError,
+    BookLockedError,
+    ConflictError,
+    LinkedRecordError,
+    NotFoundError,
+    ValidationError,
+)
+from . import opening, search
+
+TABLES = {"actor": "actors", "meeting": "meetings",
+          "recommendation": "recommendations", "source": "sources"}
+KIND_OF_CLASS = {Actor: "actor", Meeting: "meeting",
+                 Recommendation: "recommendation", Source: "source"}
+CHUNK = 500  # ids per "IN (...)" query, well under SQLite's variable limit
+
+# Columns a list can be sorted by, per kind: (SQL expression, tie-breaker).
+SORTS = {
+    "actor": {"name": "name COLLATE NOCASE", "kind": "kind", "title": "title COLLATE NOCASE",
+              "native_name": "native_name COLLATE NOCASE", "updated_at": "updated_at"},
+    "meeting": {"date": "date", "title": "title COLLATE NOCASE",
+                "place": "place COLLATE NOCASE", "status": "status", "kind": "kind",
+                "updated_at": "updated_at"},
+    "recommendation": {"title": "title COLLATE NOCASE", "priority":
+                       "CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END",
+                       "status": "status", "date": "date", "addressee": "addressee COLLATE NOCASE",
+                       "updated_at": "updated_at"},
+    "source": {"citation": "citation COLLATE NOCASE", "accessed": "accessed",
+               "updated_at": "updated_at"},
+}
+SUMMARY_COLUMNS = {
+    "actor": "id, uid, name, native_name, kind, title, "
+             "(SELECT group_concat(t.name, '; ') FROM actor_affiliations a "
+             " JOIN actors t ON t.id = a.affiliated_id WHERE a.actor_id = actors.id) "
+             "AS affiliation",
+    "meeting": "id, uid, date, title, place, status, kind, "
+               "(SELECT count(*) FROM participants p WHERE p.meeting_id = meetings.id) "
+               "AS participant_count",
+    "recommendation": "id, uid, title, priority, status, addressee, date",
+    "source": "id, uid, citation, url, accessed",
+}
+NAME_COLUMN = {"actor": "name", "meeting": "title", "recommendation": "title",
+               "source": "citation"}
+
+
+@dataclass
+class SearchHit:
+    kind: str
+    id: int
+    title: str
+    snippet: str
+
+
+@dataclass
+class ImportSummary:
+    added: dict[str, int]
+    updated: dict[str, int]
+
+    def __str__(self):
+        parts = []
+        for kind in ("actors", "meetings", "recommendations", "sources"):
+            parts.append(f"{self.added.get(kind, 0)} {kind} added, "
+                         f"{self.updated.get(kind, 0)} updated")
+        return "; ".join(parts)
+
+
+def _chunks(values):
+    values = list(values)
+    for start in range(0, len(values), CHUNK):
+        yield values[start:start + CHUNK]
+
+
+def _marks(values):
+    return ", ".join("?" * len(values))
+
+
+def _date_text(value):
+    return value.isoformat() if value else None
+
+
+class BriefingStore:
+    """One open briefing book. Use as a context manager, or call close()."""
+
+    def __init__(self, db: Database, path: Path):
+        self.db = db
+        self.path = path
+
+    # --- opening ----------------------------------------------------------
+
+    @classmethod
+    def open(cls, path, *, create: bool = False) -> BriefingStore:
+        """Open the book at ``path``; with ``create``, make a new one there.
+
+        Raises BookError for a missing, foreign, newer or unreadable file.
+        """
+        path = Path(path)
+        if create:
+            return cls(opening.create_book(path), path)
+        if not path.exists():
+            raise BookError(f"no briefing book at {path} (create one with 'briefing init')")
+        return cls(opening.open_existing(path), path)
+
+    def close(self):
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- transactions -----------------------------------------------------
+
+    @contextmanager
+    def write(self):
+        """One all-or-nothing write; nested calls become savepoints."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._known_error(exc) from None
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self.db.rollback()
+            raise self._known_error(exc) from None
+        except BaseException:
+            self.db.rollback()
+            raise
+
+    def _known_error(self, exc: sqlite3.OperationalError) -> Exception:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return BookLockedError(
+                f"the book {self.path.name} is busy in another program; nothing was changed, "
+                "try again in a moment")
+        if "readonly" in text:
+            return BookError(f"the book {self.path} is read-only; nothing was changed")
+        if "disk is full" in text or "full" in text:
+            return BookError("the disk is full; nothing was changed")
+        return exc
+
+    # --- uid <-> id --------------------------------------------------------
+
+    def _ids_by_uid(self, kind: str, uids) -> dict[str, int]:
+        found = {}
+        for chunk in _chunks(set(uids)):
+            rows = self.db.execute(
+                f"SELECT uid, id FROM {TABLES[kind]} WHERE uid IN ({_marks(chunk)})", chunk)
+            found.update(rows.fetchall())
+        return found
+
+    def _require_ids(self, kind: str, uids, field_name: str, problems) -> list[int]:
+        found = self._ids_by_uid(kind, uids)
+        for uid in uids:
+            if uid not in found:
+                problems.append((field_name, f"no {kind} with uid {uid} in this book"))
+        return [found[uid] for uid in uids if uid in found]
+
+    def id_for_uid(self, kind: str, uid: str) -> int | None:
+        return self._ids_by_uid(kind, [uid]).get(uid)
+
+    def names_for_uids(self, uids) -> dict[str, str]:
+        """Display names of actors by uid (for indexes and renderers)."""
+        names = {}
+        for chunk in _chunks(set(uids)):
+            names.update(self.db.execute(
+                f"SELECT uid, name FROM actors WHERE uid IN ({_marks(chunk)})", chunk).fetchall())
+        return names
+
+    # --- reading ----------------------------------------------------------
+
+    def get(self, kind: str, record_id: int) -> Record:
+        records = self._load(kind, [record_id])
+        if not records:
+            raise NotFoundError(f"there is no {kind} with id {record_id}")
+        return records[0]
+
+    def get_by_uid(self, kind: str, uid: str) -> Record:
+        record_id = self.id_for_uid(kind, uid)
+        if record_id is None:
+            raise NotFoundError(f"there is no {kind} with uid {uid}")
+        return self.get(kind, record_id)
+
+    def get_actor(self, record_id: int) -> Actor:
+        return self.get("actor", record_id)
+
+    def get_meeting(self, record_id: int) -> Meeting:
+        return self.get("meeting", record_id)
+
+    def get_recommendation(self, record_id: int) -> Recommendation:
+        return self.get("recommendation", record_id)
+
+    def get_source(self, record_id: int) -> Source:
+        return self.get("source", record_id)
+
+    def get_many(self, kind: str, ids) -> list[Record]:
+        """Records in the order of ``ids``; missing ids are skipped."""
+        return self._load(kind, list(ids))
+
+    def _rows(self, sql_template: str, ids) -> list[dict]:
+        out = []
+        for chunk in _chunks(ids):
+            cursor = self.db.execute(sql_template.format(marks=_marks(chunk)), chunk)
+            columns = [d[0] for d in cursor.description]
+            out.extend(dict(zip(columns, row)) for row in cursor)
+        return out
+
+    def _linked(self, sql_template, ids) -> dict[int, list]:
+        """Group (owner id, value) rows by owner, keeping the query's order."""
+        grouped = defaultdict(list)
+        for chunk in _chunks(ids):
+            for owner, value in self.db.execute(sql_template.format(marks=_marks(chunk)), chunk):
+                grouped[owner].append(value)
+        return grouped
+
+    def _source_uids(self, kind, ids):
+        return self._linked(
+            f"SELECT l.record_id, s.uid FROM {kind}_sources l JOIN sources s ON s.id = l.source_id "
+            "WHERE l.record_id IN ({marks}) ORDER BY l.record_id, l.ord", ids)
+
+    def _load(self, kind: str, ids: list[int]) -> list[Record]:
+        rows = self._rows(f"SELECT * FROM {TABLES[kind]} WHERE id IN ({{marks}})", ids)
+        by_id = {row["id"]: row for row in rows}
+        ids = [i for i in ids if i in by_id]
+        build = {"actor": self._build_actors, "meeting": self._build_meetings,
+                 "recommendation": self._build_recommendations,
+                 "source": self._build_sources}[kind]
+        return build(by_id, ids)
+
+    @staticmethod
+    def _common(row) -> dict:
+        return {"id": row["id"], "uid": row["uid"], "created_at": row["created_at"],
+                "updated_at": row["updated_at"], "version": row["version"]}
+
+    def _build_sources(self, by_id, ids):
+        return [Source(citation=r["citation"], url=r["url"], accessed=parse_date(r["accessed"]),
+                       **self._common(r)) for r in (by_id[i] for i in ids)]
+
+    def _build_actors(self, by_id, ids):
+        affiliations = self._linked(
+            "SELECT a.actor_id, t.uid FROM actor_affiliations a JOIN actors t "
+            "ON t.id = a.affiliated_id WHERE a.actor_id IN ({marks}) ORDER BY a.actor_id, a.ord",
+            ids)
+        positions = defaultdict(list)
+        for row in self._rows(
+                "SELECT p.actor_id, p.topic, p.stance, p.as_of, s.uid AS source_uid "
+                "FROM positions p LEFT JOIN sources s ON s.id = p.source_id "
+                "WHERE p.actor_id IN ({marks}) ORDER BY p.actor_id, p.ord", ids):
+            positions[row["actor_id"]].append(Position(
+                row["topic"], row["stance"], parse_date(row["as_of"]), row["source_uid"]))
+        sources = self._source_uids("actor", ids)
+        out = []
+        for i in ids:
+            r = by_id[i]
+            out.append(Actor(
+                kind=ActorKind(r["kind"]), name=r["name"], native_name=r["native_name"],
+                aliases=json.loads(r["aliases"]), title=r["title"],
+                affiliation_uids=affiliations[i], biography=r["biography"],
+                positions=positions[i], photo=r["photo"], tags=json.loads(r["tags"]),
+                source_uids=sources[i], **self._common(r)))
+        return out
+
+    def _build_meetings(self, by_id, ids):
+        hosts, mediators = defaultdict(list), defaultdict(list)
+        for row in self._rows(
+                "SELECT h.meeting_id, h.capacity, a.uid FROM meeting_hosts h JOIN actors a "
+                "ON a.id = h.actor_id WHERE h.meeting_id IN ({marks}) "
+                "ORDER BY h.meeting_id, h.ord", ids):
+            target = hosts if row["capacity"] == "host" else mediators
+            target[row["meeting_id"]].append(row["uid"])
+        participants = defaultdict(list)
+        for row in self._rows(
+                "SELECT p.meeting_id, a.uid, p.side, p.role FROM participants p JOIN actors a "
+                "ON a.id = p.actor_id WHERE p.meeting_id IN ({marks}) "
+                "ORDER BY p.meeting_id, p.ord", ids):
+            participants[row["meeting_id"]].append(
+                Participant(row["uid"], row["side"], ParticipantRole(row["role"])))
+        sources = self._source_uids("meeting", ids)
+        out = []
+        for i in ids:
+            r = by_id[i]
+            out.append(Meeting(
+                title=r["title"], kind=MeetingKind(r["kind"]), date=parse_date(r["date"]),
+                start_time=parse_time(r["start_time"]), duration_minutes=r["duration_minutes"],
+                place=r["place"], host_uids=hosts[i], mediator_uids=mediators[i],
+                participants=participants[i], agenda=r["agenda"], outcomes=r["outcomes"],
+                follow_ups=r["follow_ups"], status=MeetingStatus(r["status"]),
+                tags=json.loads(r["tags"]), source_uids=sources[i], **self._common(r)))
+        return out
+
+    def _build_recommendations(self, by_id, ids):
+        addressees, concerns = defaultdict(list), defaultdict(list)
+        for row in self._rows(
+                "SELECT l.recommendation_id, l.relation, a.uid FROM recommendation_actors l "
+                "JOIN actors a ON a.id = l.actor_id WHERE l.recommendation_id IN ({marks}) "
+                "ORDER BY l.recommendation_id, l.ord", ids):
+            target = addressees if row["relation"] == "addressee" else concerns
+            target[row["recommendation_id"]].append(row["uid"])
+        meetings = self._linked(
+            "SELECT l.recommendation_id, m.uid FROM recommendation_meetings l JOIN meetings m "
+            "ON m.id = l.meeting_id WHERE l.recommendation_id IN ({marks}) "
+            "ORDER BY l.recommendation_id, l.ord", ids)
+        sources = self._source_uids("recommendation", ids)
+        out = []
+        for i in ids:
+            r = by_id[i]
+            out.append(Recommendation(
+                title=r["title"], text=r["text"], addressee=r["addressee"],
+                addressee_uids=addressees[i], rationale=r["rationale"],
+                priority=Priority(r["priority"]), status=RecommendationStatus(r["status"]),
+                meeting_uids=meetings[i], actor_uids=concerns[i], author=r["author"],
+                date=parse_date(r["date"]), tags=json.loads(r["tags"]),
+                source_uids=sources[i], **self._common(r)))
+        return out
+
+    # --- lists ------------------------------------------------------------
+
+    def count(self, kind: str) -> int:
+        return self.db.execute(f"SELECT count(*) FROM {TABLES[kind]}").fetchone()[0]
+
+    def list_summaries(self, kind: str, *, sort: str | None = None, descending=False,
+                       limit: int | None = None, offset: int = 0,
+                       ids: list[int] | None = None) -> list[dict]:
+        """Rows for lists and tables: a few columns per record, one page at a time."""
+        sorts = SORTS[kind]
+        sort = sort or next(iter(sorts))
+        if sort not in sorts:
+            raise ValueError(f"cannot sort {kind} lists by {sort!r}")
+        direction = "DESC" if descending else "ASC"
+        sql = f"SELECT {SUMMARY_COLUMNS[kind]} FROM {TABLES[kind]}"
+        params: list = []
+        if ids is not None:
+            if not ids:
+                return []
+            # a JSON array keeps any number of ids in one parameter
+            sql += " WHERE id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(ids)))
+        sql += f" ORDER BY {sorts[sort]} {direction}, id {direction}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        cursor = self.db.execute(sql, params)
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor]
+
+    def meetings_of_actor(self, actor_id: int) -> list[dict]:
+        """Meetings an actor takes part in (as participant, host or mediator), newest first."""
+        cursor = self.db.execute(
+            "SELECT m.id, m.uid, m.title, m.date, m.status, x.role, x.side FROM meetings m JOIN ("
+            " SELECT meeting_id, role, side FROM participants WHERE actor_id = ?"
+            " UNION ALL SELECT meeting_id, capacity, '' FROM meeting_hosts WHERE actor_id = ?"
+            ") x ON x.meeting_id = m.id ORDER BY m.date DESC, m.id DESC", [actor_id, actor_id])
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor]
+
+    def recommendations_linked_to(self, kind: str, record_id: int) -> list[dict]:
+        """Recommendations that name an actor (as addressee or subject) or a meeting."""
+        table, column = (("recommendation_actors", "actor_id") if kind == "actor"
+                         else ("recommendation_meetings", "meeting_id"))
+        cursor = self.db.execute(
+            f"SELECT DISTINCT r.id, r.uid, r.title, r.priority, r.status FROM recommendations r "
+            f"JOIN {table} l ON l.recommendation_id = r.id WHERE l.{column} = ? ORDER BY r.id",
+            [record_id])
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor]
+
+    def members_of(self, actor_id: int) -> list[dict]:
+        """Actors affiliated with this one (the E4's four states; a state's officials)."""
+        cursor = self.db.execute(
+            "SELECT a.id, a.uid, a.name, a.kind FROM actor_affiliations l "
+            "JOIN actors a ON a.id = l.actor_id WHERE l.affiliated_id = ? "
+            "ORDER BY a.name COLLATE NOCASE", [actor_id])
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor]
+
+    # --- saving -----------------------------------------------------------
+
+    def save(self, record: Record) -> Record:
+        """Insert a new record (id None) or update one, checking its version.
+
+        Updates ``record`` in place (id, version, timestamps) and returns it.
+        Raises ValidationError, ConflictError or NotFoundError.
+        """
+        record.check()
+        kind = KIND_OF_CLASS[type(record)]
+        with self.write():
+            if record.id is None:
+                if self.id_for_uid(kind, record.uid) is not None:
+                    raise ValidationError([("uid", "is already used by another record")],
+                                          record.label())
+                record_id = self._insert_row(kind, record, now_iso())
+            else:
+                self._update_row(kind, record)
+                record_id = record.id
+            self._write_links(kind, record, record_id)
+            self._index(kind, record, record_id)
+            if kind == "actor":
+                self._reindex_dependents_of_actor(record_id)
+        stored = self.get(kind, record_id)
+        record.id, record.version = stored.id, stored.version
+        record.created_at, record.updated_at = stored.created_at, stored.updated_at
+        return record
+
+    def _row_values(self, kind: str, record: Record) -> dict:
+        if kind == "actor":
+            return {"kind": record.kind.value, "name": record.name,
+                    "native_name": record.native_name,
+                    "aliases": json.dumps(record.aliases, ensure_ascii=False),
+                    "title": record.title, "biography": record.biography,
+                    "photo": record.photo,
+                    "tags": json.dumps(record.tags, ensure_ascii=False)}
+        if kind == "meeting":
+            return {"title": record.title, "kind": record.kind.value,
+                    "date": _date_text(record.date),
+                    "start_time": record.start_time.strftime("%H:%M") if record.start_time else None,
+                    "duration_minutes": record.duration_minutes, "place": record.place,
+                    "agenda": record.agenda, "outcomes": record.outcomes,
+                    "follow_ups": record.follow_ups, "status": record.status.value,
+                    "tags": json.dumps(record.tags, ensure_ascii=False)}
+        if kind == "recommendation":
+            return {"title": record.title, "text": record.text, "addressee": record.addressee,
+                    "rationale": record.rationale, "priority": record.priority.value,
+                    "status": record.status.value, "author": record.author,
+                    "date": _date_text(record.date),
+                    "tags": json.dumps(record.tags, ensure_ascii=False)}
+        return {"citation": record.citation, "url": record.url,
+                "accessed": _date_text(record.accessed)}
+
+    def _insert_row(self, kind, record, now, *, keep_stamps=False) -> int:
+        values = self._row_values(kind, record)
+        values["uid"] = record.uid
+        values["created_at"] = (record.created_at if keep_stamps else "") or now
+        values["updated_at"] = (record.updated_at if keep_stamps else "") or now
+        values["version"] = 1
+        columns = list(values)
+        cursor = self.db.execute(
+            f"INSERT INTO {TABLES[kind]} ({', '.join(columns)}) VALUES ({_marks(columns)})",
+            list(values.values()))
+        return cursor.lastrowid
+
+    def _update_row(self, kind, record, *, expected_version=True, stamps=None):
+        values = self._row_values(kind, record)
+        if stamps:
+            values["created_at"], values["updated_at"] = stamps
+        else:
+            values["updated_at"] = now_iso()
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        sql = f"UPDATE {TABLES[kind]} SET {assignments}, version = version + 1 WHERE id = ?"
+        params = [*values.values(), record.id]
+        if expected_version:
+            sql += " AND version = ?"
+            params.append(record.version)
+        if self.db.execute(sql, params).rowcount == 1:
+            return
+        row = self.db.execute(f"SELECT version FROM {TABLES[kind]} WHERE id = ?",
+                              [record.id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"{record.label()} no longer exists: it was deleted, "
+                                "perhaps in another window")
+        raise ConflictError(
+            f"{record.label()} was changed elsewhere since it was opened (your copy is "
+            f"version {record.version}, the book has version {row[0]}); reload it or "
+            "overwrite the other change")
+
+    def _replace_links(self, table, owner_column, owner_id, rows, columns):
+        self.db.execute(f"DELETE FROM {table} WHERE {owner_column} = ?", [owner_id])
+        if rows:
+            all_columns = [owner_column, *columns]
+            self.db.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(all_columns)}) VALUES ({_marks(all_columns)})",
+                [(owner_id, *row) for row in rows])
+
+    def _write_links(self, kind, record, record_id):
+        problems: list[tuple[str, str]] = []
+        if kind == "source":
+            return  # sources link to nothing
+        sources = self._require_ids("source", record.source_uids, "sources", problems)
+        if kind == "actor":
+            affiliations = self._require_ids("actor", record.affiliation_uids,
+                                             "affiliations", problems)
+            if record_id in affiliations:
+                problems.append(("affiliations", "an actor cannot be affiliated with itself"))
+            position_sources = self._ids_by_uid(
+                "source", [p.source_uid for p in record.positions if p.source_uid])
+            position_rows = []
+            for i, p in enumerate(record.positions):
+                if p.source_uid and p.source_uid not in position_sources:
+                    problems.append((f"positions[{i + 1}].source",
+                                     f"no source with uid {p.source_uid} in this book"))
+                position_rows.append((i, p.topic, p.stance, _date_text(p.as_of),
+                                      position_sources.get(p.source_uid)))
+        elif kind == "meeting":
+            hosts = self._require_ids("actor", record.host_uids, "hosts", problems)
+            mediators = self._require_ids("actor", record.mediator_uids, "mediators", problems)
+            people = self._require_ids(
+                "actor", [p.actor_uid for p in record.participants], "participants", problems)
+        elif kind == "recommendation":
+            addressees = self._require_ids("actor", record.addressee_uids,
+                                           "addressee_actors", problems)
+            concerns = self._require_ids("actor", record.actor_uids, "actors", problems)
+            meetings = self._require_ids("meeting", record.meeting_uids, "meetings", problems)
+        if problems:
+            raise ValidationError(problems, record.label())
+
+        self._replace_links(f"{kind}_sources", "record_id", record_id,
+                            [(s, i) for i, s in enumerate(sources)], ["source_id", "ord"])
+        if kind == "actor":
+            self._replace_links("actor_affiliations", "actor_id", record_id,
+                                [(a, i) for i, a in enumerate(affiliations)],
+                                ["affiliated_id", "ord"])
+            self._replace_links("positions", "actor_id", record_id, position_rows,
+                                ["ord", "topic", "stance", "as_of", "source_id"])
+        elif kind == "meeting":
+            self._replace_links(
+                "meeting_hosts", "meeting_id", record_id,
+                [(a, "host", i) for i, a in enumerate(hosts)]
+                + [(a, "mediator", i) for i, a in enumerate(mediators)],
+                ["actor_id", "capacity", "ord"])
+            self._replace_links(
+                "participants", "meeting_id", record_id,
+                [(a, i, p.side, p.role.value)
+                 for i, (a, p) in enumerate(zip(people, record.participants))],
+                ["actor_id", "ord", "side", "role"])
+        elif kind == "recommendation":
+            self._replace_links(
+                "recommendation_actors", "recommendation_id", record_id,
+                [(a, "addressee", i) for i, a in enumerate(addressees)]
+                + [(a, "concerns", i) for i, a in enumerate(concerns)],
+                ["actor_id", "relation", "ord"])
+            self._replace_links("recommendation_meetings", "recommendation_id", record_id,
+                                [(m, i) for i, m in enumerate(meetings)], ["meeting_id", "ord"])
+
+    # --- the search index -------------------------------------------------
+
+    def _index(self, kind, record, record_id):
+        def names_of(uids):
+            return " ".join(self.names_for_uids(uids).values())
+
+        title, body = search.document(record, names_of)
+        rowid = search.rowid_for(kind, record_id)
+        self.db.execute("DELETE FROM search_index WHERE rowid = ?", [rowid])
+        self.db.execute(
+            "INSERT INTO search_index (rowid, title, body, folds) VALUES (?, ?, ?, ?)",
+            [rowid, title, body, search.folds_of(title, body)])
+
+    def _reindex(self, kind, ids):
+        for record in self._load(kind, list(ids)):
+            self._index(kind, record, record.id)
+
+    def _dependents_of_actors(self, actor_ids) -> dict[str, set[int]]:
+        """Meetings and recommendations whose index text holds these actors' names."""
+        marks = _marks(actor_ids)
+        meetings = {r[0] for r in self.db.execute(
+            f"SELECT meeting_id FROM participants WHERE actor_id IN ({marks}) UNION "
+            f"SELECT meeting_id FROM meeting_hosts WHERE actor_id IN ({marks})",
+            [*actor_ids, *actor_ids])}
+        recommendations = {r[0] for r in self.db.execute(
+            "SELECT recommendation_id FROM recommendation_actors "
+            f"WHERE actor_id IN ({marks}) AND relation = 'addressee'", actor_ids)}
+        return {"meeting": meetings, "recommendation": recommendations}
+
+    def _reindex_dependents_of_actor(self, actor_id):
+        for kind, ids in self._dependents_of_actors([actor_id]).items():
+            self._reindex(kind, ids)
+
+    def rebuild_search_index(self):
+        with self.write():
+            self.db.execute("DELETE FROM search_index")
+            for kind, table in TABLES.items():
+                ids = [r[0] for r in self.db.execute(f"SELECT id FROM {table}")]
+                for chunk in _chunks(ids):
+                    self._reindex(kind, chunk)
+
+    def search(self, text: str, *, kinds=None, limit: int = 50) -> list[SearchHit]:
+        """Best matches for what a user typed, across record kinds.
+
+        Case- and accent-insensitive prefix search over every word typed.
+        Any text is accepted; text with no words finds nothing.
+        """
+        expression = search.match_expression(text)
+        if expression is None or limit <= 0:
+            return []
+        sql = ("SELECT rowid, snippet(search_index, -1, '[', ']', '…', 10) FROM search_index "
+               "WHERE search_index MATCH ?")
+        params: list = [expression]
+        if kinds:
+            codes = [search.KIND_CODES[k] for k in kinds]
+            sql += f" AND rowid % {search.KIND_SLOTS} IN ({_marks(codes)})"
+            params += codes
+        sql += " ORDER BY bm25(search_index, 10.0, 1.0, 1.0) LIMIT ?"
+        params.append(limit)
+        hits = []
+        for rowid, snippet in self.db.execute(sql, params).fetchall():
+            kind, record_id = search.split_rowid(rowid)
+            hits.append(SearchHit(kind, record_id, "", snippet))
+        self._fill_titles(hits)
+        return hits
+
+    def search_ids(self, text: str, kind: str, *, limit: int | None = None) -> list[int]:
+        """Ids of matching records of one kind, best first (for list filters)."""
+        expression = search.match_expression(text)
+        if expression is None:
+            return []
+        sql = (f"SELECT rowid / {search.KIND_SLOTS} FROM search_index WHERE search_index MATCH ? "
+               f"AND rowid % {search.KIND_SLOTS} = ? ORDER BY rank")
+        params: list = [expression, search.KIND_CODES[kind]]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [row[0] for row in self.db.execute(sql, params)]
+
+    def _fill_titles(self, hits):
+        by_kind = defaultdict(list)
+        for hit in hits:
+            by_kind[hit.kind].append(hit)
+        for kind, kind_hits in by_kind.items():
+            ids = [h.id for h in kind_hits]
+            titles = dict(self.db.execute(
+                f"SELECT id, {NAME_COLUMN[kind]} FROM {TABLES[kind]} WHERE id IN ({_marks(ids)})",
+                ids).fetchall())
+            for hit in kind_hits:
+                hit.title = titles.get(hit.id, "")
+
+    # --- deleting ---------------------------------------------------------
+
+    def delete(self, kind: str, record_id: int, *, force: bool = False) -> None:
+        """Delete a record under the rules in this module's docstring."""
+        with self.write():
+            record = self.get(kind, record_id)
+            if kind == "actor":
+                self._delete_actor_links(record, force)
+            elif kind == "meeting":
+                touched = [r["id"] for r in self.recommendations_linked_to("meeting", record_id)]
+                self.db.execute("DELETE FROM recommendation_meetings WHERE meeting_id = ?",
+                                [record_id])
+                self._bump("recommendation", touched)
+            elif kind == "source":
+                self._delete_source_links(record_id)
+            self.db.execute(f"DELETE FROM {TABLES[kind]} WHERE id = ?", [record_id])
+            self.db.execute("DELETE FROM search_index WHERE rowid = ?",
+                            [search.rowid_for(kind, record_id)])
+
+    def _delete_actor_links(self, actor: Actor, force: bool):
+        meetings = self.meetings_of_actor(actor.id)
+        if meetings and not force:
+            unique = {m["id"]: m for m in meetings}.values()
+            listed = "; ".join(f"{m['title']} ({m['date']})" for m in list(unique)[:10])
+            more = f" and {len(unique) - 10} more" if len(unique) > 10 else ""
+            raise LinkedRecordError(
+                f"{actor.label()} takes part in {len(unique)} meeting"
+                f"{'s' if len(unique) != 1 else ''}: {listed}{more}. Remove them from these "
+                "meetings first, or delete anyway to remove them from the meetings too.",
+                list(unique))
+        meeting_ids = sorted({m["id"] for m in meetings})
+        recommendation_ids = [r["id"] for r in self.recommendations_linked_to("actor", actor.id)]
+        affiliated_ids = [m["id"] for m in self.members_of(actor.id)]
+        self.db.execute("DELETE FROM participants WHERE actor_id = ?", [actor.id])
+        self.db.execute("DELETE FROM meeting_hosts WHERE actor_id = ?", [actor.id])
+        self.db.execute("DELETE FROM recommendation_actors WHERE actor_id = ?", [actor.id])
+        self.db.execute("DELETE FROM actor_affiliations WHERE affiliated_id = ?", [actor.id])
+        self._bump("meeting", meeting_ids)
+        self._bump("recommendation", recommendation_ids)
+        self._bump("actor", affiliated_ids)
+
+    def _delete_source_links(self, source_id):
+        for kind in ("actor", "meeting", "recommendation"):
+            ids = [r[0] for r in self.db.execute(
+                f"SELECT record_id FROM {kind}_sources WHERE source_id = ?", [source_id])]
+            if kind == "actor":
+                ids += [r[0] for r in self.db.execute(
+                    "SELECT actor_id FROM positions WHERE source_id = ?", [source_id])]
+            self.db.execute(f"DELETE FROM {kind}_sources WHERE source_id = ?", [source_id])
+            self._bump(kind, sorted(set(ids)), reindex=False)
+        self.db.execute("UPDATE positions SET source_id = NULL WHERE source_id = ?", [source_id])
+
+    def _bump(self, kind, ids, *, reindex=True):
+        """Mark records changed by a cascade: new version, new timestamp."""
+        if not ids:
+            return
+        now = now_iso()
+        for chunk in _chunks(ids):
+            self.db.execute(
+                f"UPDATE {TABLES[kind]} SET version = version + 1, updated_at = ? "
+                f"WHERE id IN ({_marks(chunk)})", [now, *chunk])
+        if reindex:
+            self._reindex(kind, ids)
+
+    # --- whole book -------------------------------------------------------
+
+    def all_records(self, kind: str) -> list[Record]:
+        ids = [r[0] for r in self.db.execute(f"SELECT id FROM {TABLES[kind]} ORDER BY id")]
+        out = []
+        for chunk in _chunks(ids):
+            out.extend(self._load(kind, chunk))
+        return out
+
+    def export_sections(self) -> dict[str, list[Record]]:
+        """Every record, by JSON section, in the order they were added."""
+        with self.db.atomic():  # one consistent snapshot
+            return {f"{kind}s": self.all_records(kind) for kind in TABLES}
+
+    def import_sections(self, sections: dict[str, list[Record]]) -> ImportSummary:
+        """Merge records by uid, all or nothing.
+
+        A record whose uid is in the book replaces it (new version); others
+        are added. Timestamps come from the file. References may point to
+        records in the file or already in the book; any other reference
+        fails the whole import, naming the record and the field.
+        """
+        order = ["sources", "actors", "meetings", "recommendations"]
+        added, updated = defaultdict(int), defaultdict(int)
+        now = now_iso()
+        with self.write():
+            written: list[tuple[str, Record, int]] = []
+            updated_actor_ids = []
+            for section in order:
+                kind = section[:-1]
+                records = sections.get(section, [])
+                existing = self._ids_by_uid(kind, [r.uid for r in records])
+                for record in records:
+                    record.check()
+                    if record.uid in existing:
+                        record.id = existing[record.uid]
+                        self._update_row(kind, record, expected_version=False,
+                                         stamps=(record.created_at or now,
+                                                 record.updated_at or now))
+                        updated[section] += 1
+                        if kind == "actor":
+                            updated_actor_ids.append(record.id)
+                    else:
+                        record.id = self._insert_row(kind, record, now, keep_stamps=True)
+                        added[section] += 1
+                    written.append((kind, record, record.id))
+            # links second: a record may point to one later in the file
+            for index, (kind, record, record_id) in enumerate(written):
+                try:
+                    self._write_links(kind, record, record_id)
+                except ValidationError as exc:
+                    field_name, message = exc.problems[0]
+                    raise ValidationError(
+                        [(field_name, message)],
+                        f"{kind}s: {record.label()} (uid {record.uid})") from None
+            for kind, record, record_id in written:
+                self._index(kind, record, record_id)
+            # records outside the file that show a renamed actor's name
+            done = {(kind, record_id) for kind, _, record_id in written}
+            for chunk in _chunks(updated_actor_ids):
+                for kind, ids in self._dependents_of_actors(chunk).items():
+                    self._reindex(kind, [i for i in ids if (kind, i) not in done])
+        return ImportSummary(dict(added), dict(updated))
+
+    def is_empty(self) -> bool:
+        return all(self.count(kind) == 0 for kind in TABLES)
+
+    # --- maintenance ------------------------------------------------------
+
+    def backup(self, destination) -> Path:
+        """A consistent copy through SQLite's online backup, written atomically."""
+        from .maintenance import backup_to
+        return backup_to(self, Path(destination))
+
+    def check(self) -> list[str]:
+        """Problems found in the file; an empty list means the book is sound."""
+        from .maintenance import check_book
+        return check_book(self)

@@ -1,0 +1,164 @@
+"""The book's schema, as named migrations applied in order.
+
+Each migration runs inside the upgrade's single ``BEGIN IMMEDIATE``
+transaction (sqlite-utils nests it as a savepoint), so an upgrade either
+completes or leaves the book as it was. ``PRAGMA user_version`` holds the
+number of migrations applied, so a program can tell a newer book at once.
+
+Never edit a released migration: add a new one. Fixture books of every
+released schema live in db/fixtures/ and tests upgrade each of them.
+"""
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("briefing-desk")
+
+# Written into the SQLite header at creation: marks the file as ours.
+APPLICATION_ID = 0x42444B31  # "BDK1"
+
+_COMMON = """
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+"""
+
+
+def _run(db: Database, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@MIGRATIONS(name="0001_create_briefing_book")
+def create_briefing_book(db: Database) -> None:
+    _run(db, f"""
+    CREATE TABLE book_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+    CREATE TABLE sources ({_COMMON},
+        citation TEXT NOT NULL,
+        url TEXT NOT NULL DEFAULT '',
+        accessed TEXT);
+
+    CREATE TABLE actors ({_COMMON},
+        kind TEXT NOT NULL CHECK (kind IN ('person', 'organisation', 'state', 'group')),
+        name TEXT NOT NULL,
+        native_name TEXT NOT NULL DEFAULT '',
+        aliases TEXT NOT NULL DEFAULT '[]',
+        title TEXT NOT NULL DEFAULT '',
+        biography TEXT NOT NULL DEFAULT '',
+        photo BLOB,
+        tags TEXT NOT NULL DEFAULT '[]');
+    CREATE INDEX actors_by_name ON actors (name COLLATE NOCASE, id);
+    CREATE INDEX actors_by_kind ON actors (kind, name COLLATE NOCASE);
+
+    CREATE TABLE actor_affiliations (
+        actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+        affiliated_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        PRIMARY KEY (actor_id, affiliated_id));
+    CREATE INDEX actor_affiliations_by_target ON actor_affiliations (affiliated_id);
+
+    CREATE TABLE positions (
+        id INTEGER PRIMARY KEY,
+        actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        stance TEXT NOT NULL,
+        as_of TEXT,
+        source_id INTEGER REFERENCES sources (id) ON DELETE SET NULL);
+    CREATE INDEX positions_by_actor ON positions (actor_id, ord);
+    CREATE INDEX positions_by_source ON positions (source_id);
+
+    CREATE TABLE meetings ({_COMMON},
+        title TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('talks', 'summit', 'bilateral', 'multilateral',
+            'phone_call', 'video_call', 'consultation', 'other')),
+        date TEXT NOT NULL,
+        start_time TEXT,
+        duration_minutes INTEGER,
+        place TEXT NOT NULL DEFAULT '',
+        agenda TEXT NOT NULL DEFAULT '',
+        outcomes TEXT NOT NULL DEFAULT '',
+        follow_ups TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL CHECK (status IN ('planned', 'held', 'cancelled')),
+        tags TEXT NOT NULL DEFAULT '[]');
+    CREATE INDEX meetings_by_date ON meetings (date, id);
+    CREATE INDEX meetings_by_title ON meetings (title COLLATE NOCASE, id);
+
+    -- Taking part in a meeting makes an actor undeletable (RESTRICT): the
+    -- store refuses and names the meetings unless the caller forces it.
+    CREATE TABLE meeting_hosts (
+        meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+        actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE RESTRICT,
+        capacity TEXT NOT NULL CHECK (capacity IN ('host', 'mediator')),
+        ord INTEGER NOT NULL,
+        PRIMARY KEY (meeting_id, capacity, actor_id));
+    CREATE INDEX meeting_hosts_by_actor ON meeting_hosts (actor_id);
+
+    CREATE TABLE participants (
+        meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+        actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE RESTRICT,
+        ord INTEGER NOT NULL,
+        side TEXT NOT NULL DEFAULT '',
+        role TEXT NOT NULL CHECK (role IN ('head', 'member', 'mediator', 'observer')),
+        PRIMARY KEY (meeting_id, actor_id));
+    CREATE INDEX participants_by_actor ON participants (actor_id);
+
+    CREATE TABLE recommendations ({_COMMON},
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        addressee TEXT NOT NULL DEFAULT '',
+        rationale TEXT NOT NULL DEFAULT '',
+        priority TEXT NOT NULL CHECK (priority IN ('high', 'medium', 'low')),
+        status TEXT NOT NULL CHECK (status IN ('proposed', 'adopted', 'rejected', 'implemented')),
+        author TEXT NOT NULL DEFAULT '',
+        date TEXT,
+        tags TEXT NOT NULL DEFAULT '[]');
+    CREATE INDEX recommendations_by_title ON recommendations (title COLLATE NOCASE, id);
+
+    CREATE TABLE recommendation_actors (
+        recommendation_id INTEGER NOT NULL REFERENCES recommendations (id) ON DELETE CASCADE,
+        actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+        relation TEXT NOT NULL CHECK (relation IN ('addressee', 'concerns')),
+        ord INTEGER NOT NULL,
+        PRIMARY KEY (recommendation_id, relation, actor_id));
+    CREATE INDEX recommendation_actors_by_actor ON recommendation_actors (actor_id);
+
+    CREATE TABLE recommendation_meetings (
+        recommendation_id INTEGER NOT NULL REFERENCES recommendations (id) ON DELETE CASCADE,
+        meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        PRIMARY KEY (recommendation_id, meeting_id));
+    CREATE INDEX recommendation_meetings_by_meeting ON recommendation_meetings (meeting_id);
+
+    CREATE TABLE actor_sources (
+        record_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL, PRIMARY KEY (record_id, source_id));
+    CREATE INDEX actor_sources_by_source ON actor_sources (source_id);
+    CREATE TABLE meeting_sources (
+        record_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL, PRIMARY KEY (record_id, source_id));
+    CREATE INDEX meeting_sources_by_source ON meeting_sources (source_id);
+    CREATE TABLE recommendation_sources (
+        record_id INTEGER NOT NULL REFERENCES recommendations (id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL, PRIMARY KEY (record_id, source_id));
+    CREATE INDEX recommendation_sources_by_source ON recommendation_sources (source_id);
+
+    -- One full-text row per record, rowid = record id * 8 + kind code, so a
+    -- record's row is found without scanning. ``folds`` holds words whose
+    -- letters Unicode cannot decompose (Ł, ø, ß ...) spelt in plain Latin.
+    CREATE VIRTUAL TABLE search_index USING fts5 (
+        title, body, folds,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3')
+    """)
+
+
+def schema_version_known() -> int:
+    return len(MIGRATIONS._migrations)
