@@ -216,7 +216,8 @@ def _decode_position(index, value):
     for key in ("topic", "stance"):
         _need(isinstance(value.get(key, ""), str), f"entry {index + 1}: {key} must be a string")
     source = value.get("source_uid")
-    _need(source is None or isinstance(source, str), f"entry {index + 1}: source_uid must be a string")
+    _need(source is None or isinstance(source, str),
+          f"entry {index + 1}: source_uid must be a string")
     try:
         as_of = _decode_date(value.get("as_of"))
     except _Bad as exc:
@@ -241,7 +242,8 @@ def _where(section, index, data):
     name = ""
     if isinstance(data, dict):
         name = data.get("name") or data.get("title") or data.get("citation") or ""
-    return f"{section}[{index + 1}]" + (f" ({str(name)[:80]!r})" if isinstance(name, str) and name else "")
+    named = isinstance(name, str) and name
+    return f"{section}[{index + 1}]" + (f" ({name[:80]!r})" if named else "")
 
 
 def record_from_dict(cls: type[Record], data, where: str) -> Record:
@@ -327,7 +329,8 @@ def load_file(path) -> dict[str, list[Record]]:
         book = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
-            f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+            f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
     except RecursionError:
         raise ImportFormatError(f"{path} is nested too deeply to be a briefing book") from None
     return parse_book(book)

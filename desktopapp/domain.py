@@ -382,7 +382,8 @@ class Actor(Record):
             if not isinstance(self.photo, bytes) or not self.photo:
                 c.add("photo", "must be image data")
             elif len(self.photo) > PHOTO_MAX_BYTES:
-                c.add("photo", f"is too large ({len(self.photo) // 1024 // 1024} MB; at most 20 MB)")
+                size_mb = len(self.photo) // 1024 // 1024
+                c.add("photo", f"is too large ({size_mb} MB; at most 20 MB)")
             elif image_type(self.photo) is None:
                 c.add("photo", "is not a JPEG, PNG, GIF or WebP image")
         c.lines("tags", self.tags, max_len=TAG_MAX)
@@ -451,7 +452,8 @@ class Meeting(Record):
         if self.start_time is not None and not isinstance(self.start_time, dt.time):
             c.add("start_time", "must be a time of day (HH:MM)")
         if self.duration_minutes is not None:
-            if not isinstance(self.duration_minutes, int) or isinstance(self.duration_minutes, bool):
+            minutes = self.duration_minutes
+            if not isinstance(minutes, int) or isinstance(minutes, bool):
                 c.add("duration_minutes", "must be a whole number of minutes")
             elif not 0 < self.duration_minutes <= DURATION_MAX_MINUTES:
                 c.add("duration_minutes", f"must be between 1 and {DURATION_MAX_MINUTES} minutes")

@@ -121,6 +121,11 @@ def _marks(values):
     return ", ".join("?" * len(values))
 
 
+def _dicts(cursor) -> list[dict]:
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor]
+
+
 def _date_text(value):
     return value.isoformat() if value else None
 
@@ -252,9 +257,7 @@ class BriefingStore:
     def _rows(self, sql_template: str, ids) -> list[dict]:
         out = []
         for chunk in _chunks(ids):
-            cursor = self.db.execute(sql_template.format(marks=_marks(chunk)), chunk)
-            columns = [d[0] for d in cursor.description]
-            out.extend(dict(zip(columns, row)) for row in cursor)
+            out.extend(_dicts(self.db.execute(sql_template.format(marks=_marks(chunk)), chunk)))
         return out
 
     def _linked(self, sql_template, ids) -> dict[int, list]:
@@ -392,8 +395,7 @@ class BriefingStore:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         cursor = self.db.execute(sql, params)
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor]
+        return _dicts(cursor)
 
     def meetings_of_actor(self, actor_id: int) -> list[dict]:
         """Meetings an actor takes part in (as participant, host or mediator), newest first."""
@@ -402,8 +404,7 @@ class BriefingStore:
             " SELECT meeting_id, role, side FROM participants WHERE actor_id = ?"
             " UNION ALL SELECT meeting_id, capacity, '' FROM meeting_hosts WHERE actor_id = ?"
             ") x ON x.meeting_id = m.id ORDER BY m.date DESC, m.id DESC", [actor_id, actor_id])
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor]
+        return _dicts(cursor)
 
     def recommendations_linked_to(self, kind: str, record_id: int) -> list[dict]:
         """Recommendations that name an actor (as addressee or subject) or a meeting."""
@@ -413,8 +414,7 @@ class BriefingStore:
             f"SELECT DISTINCT r.id, r.uid, r.title, r.priority, r.status FROM recommendations r "
             f"JOIN {table} l ON l.recommendation_id = r.id WHERE l.{column} = ? ORDER BY r.id",
             [record_id])
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor]
+        return _dicts(cursor)
 
     def members_of(self, actor_id: int) -> list[dict]:
         """Actors affiliated with this one (the E4's four states; a state's officials)."""
@@ -422,8 +422,7 @@ class BriefingStore:
             "SELECT a.id, a.uid, a.name, a.kind FROM actor_affiliations l "
             "JOIN actors a ON a.id = l.actor_id WHERE l.affiliated_id = ? "
             "ORDER BY a.name COLLATE NOCASE", [actor_id])
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor]
+        return _dicts(cursor)
 
     # --- saving -----------------------------------------------------------
 
@@ -464,7 +463,8 @@ class BriefingStore:
         if kind == "meeting":
             return {"title": record.title, "kind": record.kind.value,
                     "date": _date_text(record.date),
-                    "start_time": record.start_time.strftime("%H:%M") if record.start_time else None,
+                    "start_time": (record.start_time.strftime("%H:%M")
+                                   if record.start_time else None),
                     "duration_minutes": record.duration_minutes, "place": record.place,
                     "agenda": record.agenda, "outcomes": record.outcomes,
                     "follow_ups": record.follow_ups, "status": record.status.value,
@@ -571,7 +571,7 @@ class BriefingStore:
             self._replace_links(
                 "participants", "meeting_id", record_id,
                 [(a, i, p.side, p.role.value)
-                 for i, (a, p) in enumerate(zip(people, record.participants))],
+                 for i, (a, p) in enumerate(zip(people, record.participants, strict=True))],
                 ["actor_id", "ord", "side", "role"])
         elif kind == "recommendation":
             self._replace_links(
@@ -784,7 +784,7 @@ class BriefingStore:
                         added[section] += 1
                     written.append((kind, record, record.id))
             # links second: a record may point to one later in the file
-            for index, (kind, record, record_id) in enumerate(written):
+            for kind, record, record_id in written:
                 try:
                     self._write_links(kind, record, record_id)
                 except ValidationError as exc:

@@ -160,5 +160,7 @@ def create_briefing_book(db: Database) -> None:
     """)
 
 
-def schema_version_known() -> int:
-    return len(MIGRATIONS._migrations)
+def known_version(migrations: Migrations | None = None) -> int:
+    """How many migrations this program knows: the newest schema it can open."""
+    # pending() on an empty database lists every registered migration
+    return len((migrations or MIGRATIONS).pending(Database(memory=True)))

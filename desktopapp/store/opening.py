@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from ..errors import BookError, BookLockedError
-from .migrations import APPLICATION_ID, MIGRATIONS, schema_version_known
+from . import migrations as schema
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -40,7 +40,7 @@ def inspect_file(path: Path) -> None:
     if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
         raise BookError(f"{path} is not a briefing book (it is not a SQLite database)")
     app_id = int.from_bytes(header[68:72], "big")
-    if app_id != APPLICATION_ID:
+    if app_id != schema.APPLICATION_ID:
         raise BookError(
             f"{path} is a SQLite database but not a Briefing Desk book; it was left untouched")
 
@@ -68,7 +68,7 @@ def create_book(path: Path) -> Database:
         db = connect(path)
         # application_id is written while the file is in rollback-journal
         # mode, so it sits in the main file's header from the first moment.
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
         db.execute("PRAGMA journal_mode = WAL")
         migrate(db, path, is_new=True)
         return db
@@ -87,14 +87,15 @@ def open_existing(path: Path) -> Database:
     db = connect(path)
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version > schema_version_known():
+        known = schema.known_version()
+        if version > known:
             raise BookError(
                 f"{path} was written by a newer Briefing Desk (schema {version}; this "
-                f"program knows up to {schema_version_known()}); update the program to open "
+                f"program knows up to {known}); update the program to open "
                 "it. The book was left untouched.")
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.execute("PRAGMA journal_mode = WAL")
-        if version < schema_version_known():
+        if version < known:
             migrate(db, path, is_new=False)
         return db
     except sqlite3.DatabaseError as exc:
@@ -112,6 +113,19 @@ def backup_path_for(path: Path, version: int) -> Path:
     return path.with_name(f"{path.name}.schema{version}-{stamp}.bak")
 
 
+def _backup_before_upgrade(path: Path, version: int) -> None:
+    # A second connection reads the last committed state while this one
+    # holds the write lock; backing up through the locked connection itself
+    # would wait forever (SQLITE_LOCKED).
+    source = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+    target = sqlite3.connect(str(backup_path_for(path, version)))
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def migrate(db: Database, path: Path, *, is_new: bool) -> None:
     """Apply pending migrations in one write transaction.
 
@@ -121,16 +135,14 @@ def migrate(db: Database, path: Path, *, is_new: bool) -> None:
     db.execute("BEGIN IMMEDIATE")
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version >= schema_version_known():
+        known = schema.known_version()
+        if version >= known:
             db.execute("COMMIT")  # another instance upgraded it meanwhile
             return
         if not is_new:
-            target = sqlite3.connect(str(backup_path_for(path, version)))
-            with target:
-                db.conn.backup(target)
-            target.close()
-        MIGRATIONS.apply(db)
-        db.execute(f"PRAGMA user_version = {schema_version_known()}")
+            _backup_before_upgrade(path, version)
+        schema.MIGRATIONS.apply(db)
+        db.execute(f"PRAGMA user_version = {known}")
         if is_new:
             now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
             db.execute("INSERT INTO book_meta (key, value) VALUES ('created_at', ?)", [now])

@@ -1,0 +1,126 @@
+import copy
+import json
+
+import jsonschema
+import pytest
+from test_store import make_world
+
+from desktopapp import bookformat
+from desktopapp.errors import ImportFormatError, ValidationError
+from desktopapp.resources import BOOK_SCHEMA, SAMPLE_BOOK, resource_path
+from desktopapp.store import BriefingStore
+
+
+def export_json(store) -> str:
+    return bookformat.dumps(bookformat.book_to_dict(store.export_sections()))
+
+
+@pytest.fixture
+def sample_json():
+    return json.loads(resource_path(SAMPLE_BOOK).read_text(encoding="utf-8"))
+
+
+def test_export_import_export_is_identical(store, tmp_path):
+    make_world(store)  # includes a photo, positions, times, every link kind
+    first = export_json(store)
+    with BriefingStore.open(tmp_path / "copy.sqlite", create=True) as copy_store:
+        copy_store.import_sections(bookformat.parse_book(json.loads(first)))
+        assert export_json(copy_store) == first
+
+
+def test_sample_round_trips_exactly(sample_store, sample_json):
+    assert json.loads(export_json(sample_store)) == sample_json
+
+
+def test_exports_and_sample_match_the_shipped_json_schema(store, sample_json):
+    make_world(store)
+    schema = json.loads(resource_path(BOOK_SCHEMA).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(sample_json, schema)
+    jsonschema.validate(json.loads(export_json(store)), schema)
+
+
+def test_names_stay_in_their_own_script_in_the_file(sample_store):
+    text = export_json(sample_store)
+    assert "Владимир Мединский" in text
+    assert "Recep Tayyip Erdoğan" in text
+
+
+def test_import_merges_by_uid(sample_store, sample_json):
+    book = copy.deepcopy(sample_json)
+    book["actors"][0]["title"] = "Changed title"
+    summary = sample_store.import_sections(bookformat.parse_book(book))
+    assert summary.updated["actors"] == len(book["actors"])
+    assert summary.added == {}
+    russia = sample_store.get_by_uid("actor", book["actors"][0]["uid"])
+    assert russia.title == "Changed title"
+    assert russia.version == 2
+    assert sample_store.count("actor") == len(book["actors"])
+
+
+@pytest.mark.parametrize("mutate, words", [
+    (lambda b: b.update(format="something-else"), "'format' is 'something-else'"),
+    (lambda b: b.update(version=99), "format version 99"),
+    (lambda b: b.update(version="1"), "'version' must be a whole number"),
+    (lambda b: b.update(extra=1), "unknown top-level field 'extra'"),
+    (lambda b: b.update(actors={}), "'actors' must be a list"),
+    (lambda b: b["actors"][3].update(kind="persn"),
+     "actors[4] ('Türkiye'): field 'kind' unknown value 'persn'"),
+    (lambda b: b["actors"][0].pop("uid"), "actors[1] ('Russia'): field 'uid' is missing"),
+    (lambda b: b["actors"][0].update(uid="x"), "field 'uid' is not a record identifier"),
+    (lambda b: b["actors"][1].update(uid=b["actors"][0]["uid"]), "is used twice"),
+    (lambda b: b["actors"][0].update(colour="red"), "unknown field 'colour'"),
+    (lambda b: b["actors"][0].update(photo="###"), "field 'photo' is not valid base64"),
+    (lambda b: b["actors"][0].update(name=""), "field 'name' is required"),
+    (lambda b: b["meetings"][0].update(date="2025-02-30"), "not a real date"),
+    (lambda b: b["meetings"][0].update(duration_minutes="two hours"), "whole number of minutes"),
+    (lambda b: b["meetings"][0]["participants"][0].update(role="boss"), "unknown role 'boss'"),
+    (lambda b: b["recommendations"][0].update(priority="urgent"), "field 'priority'"),
+    (lambda b: b["actors"][0]["positions"][0].update(as_of="May"), "as_of"),
+])
+def test_malformed_books_are_rejected_with_place_and_field(sample_json, mutate, words):
+    book = copy.deepcopy(sample_json)
+    mutate(book)
+    with pytest.raises(ImportFormatError) as caught:
+        bookformat.parse_book(book)
+    assert words in str(caught.value)
+
+
+def test_dangling_uid_fails_whole_import_naming_record_and_field(store, sample_json):
+    book = copy.deepcopy(sample_json)
+    book["meetings"][4]["participants"][0]["actor_uid"] = "00000000-0000-4000-8000-000000000000"
+    with pytest.raises(ValidationError) as caught:
+        store.import_sections(bookformat.parse_book(book))
+    message = str(caught.value)
+    assert "Russian–Ukrainian talks in Istanbul" in message
+    assert "participants" in message and "00000000-0000-4000-8000-000000000000" in message
+    assert store.is_empty()  # all or nothing
+
+
+def test_failure_late_in_import_leaves_existing_book_unchanged(sample_store, sample_json):
+    before = export_json(sample_store)
+    book = copy.deepcopy(sample_json)
+    for actor in book["actors"]:
+        actor["title"] = "overwritten"
+    book["recommendations"][-1]["meetings"] = ["00000000-0000-4000-8000-000000000001"]
+    with pytest.raises(ValidationError):
+        sample_store.import_sections(bookformat.parse_book(book))
+    assert export_json(sample_store) == before
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"{not json", "is not valid JSON"),
+    (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
+    (b"[1, 2, 3]", "top level must be an object"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+])
+def test_unreadable_files_are_rejected(tmp_path, content, words):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(ImportFormatError, match=words):
+        bookformat.load_file(path)
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ImportFormatError, match="cannot read"):
+        bookformat.load_file(tmp_path / "nope.json")

@@ -1,0 +1,333 @@
+import datetime as dt
+import shutil
+import sqlite3
+import threading
+
+import pytest
+from conftest import FIXTURES, file_bytes
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from desktopapp.domain import (
+    Actor,
+    ActorKind,
+    Meeting,
+    MeetingStatus,
+    Participant,
+    ParticipantRole,
+    Position,
+    Priority,
+    Recommendation,
+    Source,
+)
+from desktopapp.errors import (
+    BookError,
+    ConflictError,
+    LinkedRecordError,
+    NotFoundError,
+    ValidationError,
+)
+from desktopapp.store import BriefingStore
+from desktopapp.store import migrations as schema
+
+D = dt.date.fromisoformat
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+
+
+def make_world(store):
+    source = store.save(Source(citation="PISM Bulletin No. 58 (2559), 20 May 2025",
+                               url="https://example.org/58", accessed=D("2025-05-21")))
+    russia = store.save(Actor(kind=ActorKind.STATE, name="Russia", native_name="Россия"))
+    medinsky = store.save(Actor(
+        name="Vladimir Medinsky", native_name="Владимир Мединский", title="Presidential advisor",
+        aliases=["Medinskiy"], affiliation_uids=[russia.uid], biography="Led the delegation.",
+        positions=[Position("Ceasefire", "Only as part of a broader deal", D("2025-05-16"),
+                            source.uid)],
+        photo=PNG, tags=["russian-delegation"], source_uids=[source.uid]))
+    fidan = store.save(Actor(name="Hakan Fidan", title="Foreign Minister"))
+    talks = store.save(Meeting(
+        title="Russian–Ukrainian talks in Istanbul", date=D("2025-05-16"),
+        start_time=dt.time(13, 30), duration_minutes=115, place="Istanbul",
+        mediator_uids=[fidan.uid], host_uids=[russia.uid], status=MeetingStatus.HELD,
+        participants=[Participant(medinsky.uid, "Russia", ParticipantRole.HEAD)],
+        outcomes='"1,000 for 1,000" prisoner exchange', source_uids=[source.uid]))
+    rec = store.save(Recommendation(
+        title="Increase the pressure on Russia", text="Signal readiness for sanctions.",
+        addressee="European states", addressee_uids=[russia.uid], priority=Priority.HIGH,
+        meeting_uids=[talks.uid], actor_uids=[medinsky.uid], date=D("2025-05-20"),
+        source_uids=[source.uid]))
+    return source, russia, medinsky, fidan, talks, rec
+
+
+def test_every_record_type_round_trips_through_the_store(store):
+    records = make_world(store)
+    for record in records:
+        loaded = store.get(type(record).kind_name, record.id)
+        assert loaded == record
+        assert loaded.version == 1
+        assert loaded.created_at and loaded.updated_at
+
+
+def test_update_bumps_version_and_keeps_links(store):
+    _, russia, medinsky, *_ = make_world(store)
+    medinsky.title = "Aide to the President"
+    store.save(medinsky)
+    loaded = store.get_actor(medinsky.id)
+    assert loaded.version == 2
+    assert loaded.title == "Aide to the President"
+    assert loaded.affiliation_uids == [russia.uid]
+
+
+def test_stale_save_from_second_instance_raises_conflict(book_path):
+    with BriefingStore.open(book_path) as first, BriefingStore.open(book_path) as second:
+        actor = first.save(Actor(name="Hakan Fidan"))
+        mine = second.get_actor(actor.id)
+        actor.title = "Foreign Minister"
+        first.save(actor)
+        mine.title = "Minister of Foreign Affairs"
+        with pytest.raises(ConflictError, match="changed elsewhere"):
+            second.save(mine)
+        assert second.get_actor(actor.id).title == "Foreign Minister"
+
+
+def test_save_of_deleted_record_raises_not_found(store):
+    actor = store.save(Actor(name="Keith Kellogg"))
+    store.delete("actor", actor.id)
+    actor.title = "Envoy"
+    with pytest.raises(NotFoundError):
+        store.save(actor)
+
+
+def test_dangling_reference_is_refused_and_nothing_written(store):
+    ghost = Actor(name="Nobody")  # never saved
+    meeting = Meeting(title="Call", date=D("2025-05-19"),
+                      participants=[Participant(ghost.uid, "US")])
+    with pytest.raises(ValidationError, match="participants: no actor with uid"):
+        store.save(meeting)
+    assert store.count("meeting") == 0
+
+
+def test_deleting_a_participant_is_refused_naming_the_meetings(store):
+    _, russia, medinsky, fidan, talks, rec = make_world(store)
+    with pytest.raises(LinkedRecordError) as caught:
+        store.delete("actor", medinsky.id)
+    assert "Russian–Ukrainian talks in Istanbul (2025-05-16)" in str(caught.value)
+    assert store.get_actor(medinsky.id).name == "Vladimir Medinsky"
+    with pytest.raises(LinkedRecordError):
+        store.delete("actor", fidan.id)  # a mediator counts too
+
+
+def test_forced_delete_removes_links_and_bumps_linked_records(store):
+    _, russia, medinsky, fidan, talks, rec = make_world(store)
+    store.delete("actor", medinsky.id, force=True)
+    with pytest.raises(NotFoundError):
+        store.get_actor(medinsky.id)
+    meeting = store.get_meeting(talks.id)
+    assert meeting.participants == []
+    assert meeting.version == 2
+    recommendation = store.get_recommendation(rec.id)
+    assert recommendation.actor_uids == []
+    assert recommendation.version == 2
+    assert store.check() == []
+
+
+def test_deleting_affiliation_target_and_source(store):
+    source, russia, medinsky, fidan, talks, rec = make_world(store)
+    store.delete("source", source.id)
+    actor = store.get_actor(medinsky.id)
+    assert actor.source_uids == []
+    assert actor.positions[0].source_uid is None
+    assert actor.version == 2
+    store.delete("meeting", talks.id)
+    assert store.get_recommendation(rec.id).meeting_uids == []
+    store.delete("actor", russia.id, force=True)
+    assert store.get_actor(medinsky.id).affiliation_uids == []
+    assert store.check() == []
+
+
+def test_lists_sort_and_page(store):
+    for name in ["Zelensky", "Erdoğan", "Fidan", "Merz", "Stubb"]:
+        store.save(Actor(name=name))
+    page = store.list_summaries("actor", sort="name", limit=2, offset=1)
+    assert [r["name"] for r in page] == ["Fidan", "Merz"]
+    desc = store.list_summaries("actor", sort="name", descending=True, limit=1)
+    assert desc[0]["name"] == "Zelensky"
+    with pytest.raises(ValueError):
+        store.list_summaries("actor", sort="name; DROP TABLE actors")
+
+
+def test_meeting_list_has_participant_count_and_date_order(store):
+    *_, talks, _ = make_world(store)
+    store.save(Meeting(title="Earlier", date=D("2025-05-10")))
+    rows = store.list_summaries("meeting", sort="date")
+    assert [r["title"] for r in rows] == ["Earlier", talks.title]
+    assert rows[1]["participant_count"] == 1
+
+
+def test_meetings_of_actor_and_members(store):
+    _, russia, medinsky, fidan, talks, _ = make_world(store)
+    assert [m["role"] for m in store.meetings_of_actor(medinsky.id)] == ["head"]
+    assert [m["role"] for m in store.meetings_of_actor(fidan.id)] == ["mediator"]
+    assert [m["name"] for m in store.members_of(russia.id)] == ["Vladimir Medinsky"]
+
+
+# --- files we refuse ----------------------------------------------------------
+
+@pytest.mark.parametrize("content", [
+    b"",
+    b"This is a text file, not a book.\n" * 10,
+    b"%PDF-1.7\n" + bytes(300),
+])
+def test_foreign_files_are_refused_and_untouched(tmp_path, content):
+    path = tmp_path / "foreign.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(BookError, match="not a briefing book"):
+        BriefingStore.open(path)
+    assert path.read_bytes() == content
+
+
+def test_other_sqlite_database_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (text)")
+    conn.commit()
+    conn.close()
+    before = file_bytes(path)
+    with pytest.raises(BookError, match="not a Briefing Desk book"):
+        BriefingStore.open(path)
+    assert file_bytes(path) == before
+    assert not (tmp_path / "other.db-wal").exists()
+
+
+def test_newer_schema_is_refused_and_untouched(book_path):
+    conn = sqlite3.connect(book_path)
+    conn.execute(f"PRAGMA user_version = {schema.known_version() + 1}")
+    conn.close()
+    before = file_bytes(book_path)
+    with pytest.raises(BookError, match="newer Briefing Desk"):
+        BriefingStore.open(book_path)
+    assert file_bytes(book_path) == before
+
+
+def test_missing_book_and_folder_are_clear_errors(tmp_path):
+    with pytest.raises(BookError, match="no briefing book at"):
+        BriefingStore.open(tmp_path / "nope.sqlite")
+    with pytest.raises(BookError, match="is a folder"):
+        BriefingStore.open(tmp_path)
+
+
+# --- migrations ---------------------------------------------------------------
+
+def test_new_book_is_at_the_newest_schema(store):
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == schema.known_version()
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    applied = [m.name for m in schema.MIGRATIONS.applied(store.db)]
+    assert applied == [m.name for m in schema.MIGRATIONS.pending(Database(memory=True))]
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("book-schema*.sqlite")),
+                         ids=lambda p: p.name)
+def test_fixture_books_of_every_schema_open_and_keep_their_records(tmp_path, fixture):
+    path = tmp_path / fixture.name
+    shutil.copy(fixture, path)
+    with BriefingStore.open(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == schema.known_version()
+        assert store.count("actor") == 34
+        assert store.count("meeting") == 7
+        assert store.check() == []
+        assert store.search("erdogan")[0].title == "Recep Tayyip Erdoğan"
+
+
+def current_migrations() -> Migrations:
+    """A copy of the program's migrations that a test can extend."""
+    copy = Migrations("briefing-desk")
+    for migration in schema.MIGRATIONS.pending(Database(memory=True)):
+        copy(name=migration.name)(migration.fn)
+    return copy
+
+
+def test_upgrade_backs_up_first_and_runs_in_order(tmp_path, monkeypatch):
+    """An older book gains the new migration; a backup of the old file sits beside it."""
+    path = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "book-schema1.sqlite", path)
+    newer = current_migrations()
+
+    @newer(name="9999_test_add_column")
+    def add_column(db):
+        db.execute("ALTER TABLE actors ADD COLUMN test_note TEXT")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", newer)
+    with BriefingStore.open(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == schema.known_version(newer)
+        assert "test_note" in store.db["actors"].columns_dict
+    backups = list(tmp_path.glob("old.sqlite.schema1-*.bak"))
+    assert len(backups) == 1
+    conn = sqlite3.connect(backups[0])
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM actors").fetchone()[0] == 34
+
+
+def test_failed_migration_leaves_the_book_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "book-schema1.sqlite", path)
+    newer = current_migrations()
+
+    @newer(name="9998_half_done")
+    def half_done(db):
+        db.execute("ALTER TABLE actors ADD COLUMN half TEXT")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", newer)
+    with pytest.raises(RuntimeError):
+        BriefingStore.open(path)
+    monkeypatch.undo()
+    with BriefingStore.open(path) as store:
+        assert "half" not in store.db["actors"].columns_dict
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+# --- concurrency ----------------------------------------------------------------
+
+def test_concurrent_writers_never_see_database_is_locked(book_path):
+    errors = []
+
+    def writer(prefix):
+        try:
+            with BriefingStore.open(book_path) as store:
+                for i in range(60):
+                    actor = store.save(Actor(name=f"{prefix} {i}"))
+                    actor.title = "updated"
+                    store.save(actor)
+                    store.search(prefix)
+        except Exception as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(f"writer{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with BriefingStore.open(book_path) as store:
+        assert store.count("actor") == 180
+        assert store.check() == []
+
+
+def test_backup_is_a_complete_book(store, tmp_path):
+    make_world(store)
+    target = store.backup(tmp_path / "copy.sqlite")
+    with BriefingStore.open(target) as copy:
+        assert copy.count("actor") == 3
+        assert copy.check() == []
+    with pytest.raises(Exception, match="must not be the book itself"):
+        store.backup(store.path)
+
+
+def test_check_reports_a_broken_search_index(store):
+    make_world(store)
+    store.db.execute("DELETE FROM search_index WHERE rowid % 8 = 1")
+    problems = store.check()
+    assert any("search index" in p for p in problems)
+    store.rebuild_search_index()
+    assert store.check() == []
