@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sqlite3
 import sys
-import traceback
 from pathlib import Path
 
-from . import __version__, atomicfile, bookformat, books
+from . import __version__, atomicfile, bookformat, books, buglog
 from .domain import Actor, Meeting, Recommendation, label
 from .errors import BriefingError
 
@@ -278,19 +276,6 @@ def run(args) -> None:
         COMMANDS[args.command](args, store)
 
 
-def _log_bug() -> str:
-    folder = books.log_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        log_file = folder / "briefing.log"
-        logging.basicConfig(filename=log_file, level=logging.ERROR,
-                            format="%(asctime)s %(levelname)s %(message)s")
-        logging.getLogger("briefing").error("unexpected error\n%s", traceback.format_exc())
-        return f"details in {log_file}"
-    except OSError:
-        return "no log could be written"
-
-
 def main(argv=None) -> int:
     parser = build_parser()
     try:
@@ -312,7 +297,7 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         return 1
     except Exception as exc:  # a bug: keep the traceback out of the user's way
-        where = _log_bug()
+        where = buglog.record_bug("briefing")
         print(f"error: unexpected internal error ({type(exc).__name__}: {exc}); {where}",
               file=sys.stderr)
         return 1

@@ -1,0 +1,247 @@
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, file_bytes
+
+from desktopapp import books, cli
+from desktopapp.store import opening
+
+
+def run(capsys, *argv):
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_creates_empty_and_sample_books(tmp_path, capsys):
+    code, out, _ = run(capsys, "init", "--db", tmp_path / "empty.sqlite")
+    assert code == 0 and "empty book" in out
+    code, out, _ = run(capsys, "list", "actors", "--db", tmp_path / "empty.sqlite")
+    assert code == 0 and "No actors" in out
+    code, out, _ = run(capsys, "init", "--db", tmp_path / "s.sqlite", "--sample")
+    assert code == 0
+    code, out, _ = run(capsys, "list", "actors", "--db", tmp_path / "s.sqlite")
+    assert "Владимир Мединский" in out and "Recep Tayyip Erdoğan" in out
+
+
+def test_init_refuses_an_existing_file(tmp_path, capsys):
+    path = tmp_path / "mine.txt"
+    path.write_text("precious")
+    code, _, err = run(capsys, "init", "--db", path)
+    assert code == 1
+    assert err.startswith("error: ") and "already exists" in err
+    assert path.read_text() == "precious"
+
+
+@pytest.mark.parametrize("kind, key", [("actors", "name"), ("meetings", "title"),
+                                       ("recommendations", "title")])
+def test_list_json_has_id_uid_and_name(sample_path, capsys, kind, key):
+    code, out, _ = run(capsys, "list", kind, "--db", sample_path, "--json")
+    rows = json.loads(out)
+    assert code == 0 and rows
+    assert all({"id", "uid", key} <= set(row) for row in rows)
+
+
+def test_show_text_and_json(sample_path, capsys):
+    code, out, _ = run(capsys, "show", "meeting", 5, "--db", sample_path)
+    assert code == 0
+    assert "Russian–Ukrainian talks in Istanbul" in out
+    assert out.index("Vladimir Medinsky — head of delegation") < out.index("Mikhail Galuzin")
+    assert "[1] Anna Maria Dyner, Maria Piechowska" in out
+    code, out, _ = run(capsys, "show", "actor", 14, "--db", sample_path, "--json")
+    data = json.loads(out)
+    assert data["id"] == 14 and data["name"] == "Vladimir Medinsky"
+    assert data["native_name"] == "Владимир Мединский" and data["uid"]
+    code, out, _ = run(capsys, "show", "recommendation", 1, "--db", sample_path)
+    assert "European states" in out and "Rationale" in out
+
+
+def test_search_json_lists_type_id_title_snippet(sample_path, capsys):
+    code, out, _ = run(capsys, "search", "erdogan", "--db", sample_path, "--json")
+    hits = json.loads(out)
+    assert code == 0
+    assert hits[0] == {"type": "actor", "id": 30, "title": "Recep Tayyip Erdoğan",
+                       "snippet": hits[0]["snippet"]}
+    assert "[Erdoğan]" in hits[0]["snippet"]
+    code, out, _ = run(capsys, "search", '"-* ( ^', "--db", sample_path)
+    assert code == 0 and "No matches." in out
+
+
+def test_export_import_round_trip(sample_path, tmp_path, capsys):
+    exported = tmp_path / "book.json"
+    code, out, _ = run(capsys, "export", "--db", sample_path, "-o", exported)
+    assert code == 0 and "34 actors" in out
+    run(capsys, "init", "--db", tmp_path / "new.sqlite")
+    code, out, _ = run(capsys, "import", exported, "--db", tmp_path / "new.sqlite")
+    assert code == 0 and "34 actors added" in out
+    again = tmp_path / "again.json"
+    run(capsys, "export", "--db", tmp_path / "new.sqlite", "-o", again)
+    assert again.read_bytes() == exported.read_bytes()
+
+
+def test_backup_and_check(sample_path, tmp_path, capsys):
+    code, out, _ = run(capsys, "backup", "--db", sample_path, "-o", tmp_path / "b.sqlite")
+    assert code == 0
+    code, out, _ = run(capsys, "check", "--db", tmp_path / "b.sqlite")
+    assert code == 0 and out.strip().endswith(": ok")
+
+
+def test_check_fails_on_a_damaged_book(sample_path, capsys):
+    conn = sqlite3.connect(sample_path)
+    conn.execute("DELETE FROM search_index WHERE rowid % 8 = 2")
+    conn.commit()
+    conn.close()
+    code, out, err = run(capsys, "check", "--db", sample_path)
+    assert code == 1
+    assert "search index" in out and err.startswith("error: ")
+
+
+def test_without_db_uses_own_book_created_from_sample(capsys):
+    assert not books.default_book_path().exists()
+    code, out, _ = run(capsys, "list", "meetings")
+    assert code == 0 and "Trump–Putin phone call" in out
+    assert books.default_book_path().exists()
+
+
+# --- error paths: one line, exit 1, nothing changed -------------------------------
+
+def one_line_error(err):
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["show", "actor", "999"], "there is no actor with id 999"),
+    (["show", "meeting", "999", "--json"], "there is no meeting with id 999"),
+])
+def test_unknown_id(sample_path, capsys, argv, words):
+    code, out, err = run(capsys, *argv, "--db", sample_path)
+    assert code == 1 and out == ""
+    one_line_error(err)
+    assert words in err
+
+
+def test_missing_and_foreign_book_files(tmp_path, capsys):
+    code, _, err = run(capsys, "list", "actors", "--db", tmp_path / "missing.sqlite")
+    assert code == 1 and "no briefing book" in err
+    one_line_error(err)
+    foreign = tmp_path / "notes.sqlite"
+    foreign.write_bytes(b"just some notes\n" * 20)
+    code, _, err = run(capsys, "list", "actors", "--db", foreign)
+    assert code == 1 and "not a briefing book" in err
+    assert foreign.read_bytes() == b"just some notes\n" * 20
+    assert not (tmp_path / "missing.sqlite").exists()
+
+
+@pytest.mark.parametrize("content, words", [
+    ("{broken", "is not valid JSON"),
+    ('{"format": "other", "version": 1}', "not a briefing book"),
+    ('{"format": "briefing-book", "version": 1, "actors": [{"uid": "x"}]}',
+     "actors[1]: field 'uid' is not a record identifier"),
+])
+def test_malformed_import_leaves_book_unchanged(sample_path, tmp_path, capsys, content, words):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    before = file_bytes(sample_path)
+    code, _, err = run(capsys, "import", bad, "--db", sample_path)
+    assert code == 1 and words in err
+    one_line_error(err)
+    assert file_bytes(sample_path) == before
+
+
+def test_unwritable_outputs_leave_nothing_behind(sample_path, tmp_path, capsys):
+    code, _, err = run(capsys, "export", "--db", sample_path, "-o", tmp_path / "no" / "x.json")
+    assert code == 1 and "does not exist" in err
+    one_line_error(err)
+    code, _, err = run(capsys, "export", "--db", sample_path, "-o", tmp_path)
+    assert code == 1 and "is a folder" in err
+    if os.geteuid() != 0:  # root may write anywhere
+        locked = tmp_path / "ro"
+        locked.mkdir(mode=0o500)
+        code, _, err = run(capsys, "backup", "--db", sample_path, "-o", locked / "b.sqlite")
+        assert code == 1
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_existing_output_is_kept_when_export_fails(sample_path, tmp_path, capsys, monkeypatch):
+    target = tmp_path / "book.json"
+    target.write_text("previous good export")
+
+    def explode(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("desktopapp.bookformat.dumps", lambda book: explode())
+    code, _, err = run(capsys, "export", "--db", sample_path, "-o", target)
+    assert code == 1
+    assert target.read_text() == "previous good export"
+
+
+def test_locked_book_is_a_clear_error(sample_path, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(opening, "BUSY_TIMEOUT_SECONDS", 0.2)
+    exported = tmp_path / "book.json"
+    run(capsys, "export", "--db", sample_path, "-o", exported)
+    holder = sqlite3.connect(sample_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code, _, err = run(capsys, "import", exported, "--db", sample_path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 1 and "busy in another program" in err
+    one_line_error(err)
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["list"], ["list", "widgets"], ["show", "actor", "abc"], ["show", "actor", "0"],
+    ["frobnicate"], ["init"], ["export", "--db", "x.sqlite"],
+])
+def test_usage_errors_exit_2_with_one_line(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    one_line_error(err)
+
+
+def test_unexpected_bug_is_logged_not_shown(sample_path, capsys, monkeypatch):
+    def broken(*_):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(cli, "cmd_list", broken)
+    monkeypatch.setitem(cli.COMMANDS, "list", broken)
+    code, _, err = run(capsys, "list", "actors", "--db", sample_path)
+    assert code == 1
+    one_line_error(err)
+    assert "unexpected internal error (ZeroDivisionError: boom)" in err
+    log = books.log_dir() / "briefing.log"
+    assert "Traceback" in log.read_text()
+
+
+def test_every_command_has_help_and_is_in_the_readme(capsys):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    parser = cli.build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    assert set(subparsers.choices) == {"init", "list", "show", "search", "export", "import",
+                                       "backup", "check"}
+    for name, sub in subparsers.choices.items():
+        assert sub.description, name
+        assert f"briefing {name}" in readme, f"'briefing {name}' is not documented"
+        with pytest.raises(SystemExit) as done:
+            cli.main([name, "--help"])
+        assert done.value.code == 0
+        assert "usage: briefing" in capsys.readouterr().out
+
+
+def test_console_script_runs_end_to_end(sample_path):
+    """The real entry point, in a subprocess: output encoding, exit codes."""
+    command = [sys.executable, "-m", "desktopapp.cli"]
+    done = subprocess.run([*command, "search", "Мединский", "--db", str(sample_path)],
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert done.returncode == 0 and "Vladimir Medinsky" in done.stdout
+    done = subprocess.run([*command, "show", "actor", "999", "--db", str(sample_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == "error: there is no actor with id 999\n"
