@@ -26,9 +26,12 @@ from desktopapp import bookformat  # noqa: E402
 from desktopapp.domain import (  # noqa: E402
     Actor,
     ActorKind,
+    ExportSettings,
     Meeting,
     MeetingKind,
     MeetingStatus,
+    Memo,
+    MemoSection,
     Participant,
     ParticipantRole,
     Position,
@@ -349,12 +352,77 @@ RECOMMENDATIONS = [
 ]
 
 
+# The bulletin's structure as a memo record: lead, run-in section headings,
+# then (rendered from the linked records) Recommendations and the who's-who.
+MEMO = Memo(
+    uid=uid("memo:bulletin-58"), **stamps(),
+    title="Russian-Ukrainian Delegations Meet in Istanbul", number="No. 58 (2559)",
+    date=D("2025-05-20"), authors=["Anna Maria Dyner", "Maria Piechowska"],
+    lead="The first official, direct Ukrainian-Russian talks since 2022 took place on 16 May "
+         "in Istanbul, but did not bring any breakthrough. Only further negotiations will show "
+         "whether Russia will consider abandoning at least some of its demands. The outcome of "
+         "the telephone conversation between U.S. President Donald Trump and Russian leader "
+         "Vladimir Putin on 19 May points to a scenario in which pressure will be exerted on "
+         "Ukraine to abandon some of its demands. This increases the importance of maintaining "
+         "broad Western support for Ukraine and increasing pressure on the Russian authorities "
+         "to end military operations as soon as possible.",
+    sections=[
+        MemoSection(
+            "The Meeting in Istanbul",
+            "The talks, originally scheduled for 15 May, took place a day later in the presence "
+            "of Turkish Foreign Minister Hakan Fidan and lasted almost two hours. Russia and "
+            "Ukraine agreed only to exchange prisoners of war according to the \"1,000 for "
+            "1,000\" formula. Russia rejected Ukraine's proposal for a ceasefire, worked out "
+            "after consultations with President Trump during the meeting of the E4 leaders "
+            "(France, Germany, Poland and the United Kingdom) in Kyiv on 10 May, and presented "
+            "its own demands, which Ukraine considered unrealistic.\n\n"
+            "As in 2022, the Russian delegation was led by presidential advisor Vladimir "
+            "Medinsky. The Ukrainian side was led by Defence Minister Rustem Umerov, matching "
+            "the Russian side in the level of representation."),
+        MemoSection(
+            "The Diplomatic Situation Surrounding the Ceasefire",
+            "The talks were preceded by shuttle diplomacy between Ukraine, Russia and the U.S. "
+            "The U.S., Ukraine and the E4 countries prepared a draft ceasefire agreement, which "
+            "Putin rejected outright on 10 May. Trump then proposed the meeting in Istanbul. "
+            "Immediately before the talks, representatives of Ukraine, the U.S. and Türkiye met "
+            "in Istanbul, and the U.S. and Ukrainian delegations agreed a position with "
+            "Germany, France and the United Kingdom."),
+        MemoSection(
+            "The Framework of Ukraine's Approach to the Ceasefire Remains Unchanged",
+            "Ukraine states that the peace process should depend on an unconditional ceasefire "
+            "of at least 30 days, the return of removed Ukrainian children and detained "
+            "civilians, and an \"all for all\" exchange of prisoners of war. It must maintain "
+            "the interest of the U.S., which can put pressure on Russia to continue the talks."),
+        MemoSection(
+            "Russia's Demands on Ukraine and the West",
+            "Russia reiterated its demands: guarantees that Ukraine will not join NATO and "
+            "recognition of Crimea and the four Ukrainian regions of Donetsk, Kherson, Luhansk "
+            "and Zaporizhzhia as part of the Russian state. A ceasefire before the end of the "
+            "peace talks would require Ukraine to give up mobilisation and Western states to "
+            "give up military support. Russia rejects European peacekeepers in Ukraine."),
+        MemoSection(
+            "Ceasefire Prospects",
+            "Russia and Ukraine are due to meet again; Türkiye and the Holy See are ready to "
+            "organise further rounds. A compromise will be difficult: for Russia a truce is "
+            "only part of a broader agreement. Russia will seek to prolong the talks and is "
+            "trying to take advantage of Trump's desire to conclude peace as soon as possible."),
+    ],
+    meeting_uids=[uid("meeting:istanbul-talks"), uid("meeting:us-ua-tr"),
+                  uid("meeting:trump-putin"), uid("meeting:trump-europe-call")],
+    actor_uids=people("russia", "ukraine", "usa", "turkiye", "e4"),
+    recommendation_uids=[r.uid for r in RECOMMENDATIONS],
+    tags=["istanbul-talks"], source_uids=SRC)
+
+SETTINGS = ExportSettings(organisation="Briefing Desk — sample book", classification="",
+                          author="")
+
+
 def build() -> str:
-    for record in [BULLETIN, *STATES, *PEOPLE, *MEETINGS, *RECOMMENDATIONS]:
+    for record in [BULLETIN, *STATES, *PEOPLE, *MEETINGS, *RECOMMENDATIONS, MEMO]:
         record.check()
     book = bookformat.book_to_dict({
         "sources": [BULLETIN], "actors": STATES + PEOPLE, "meetings": MEETINGS,
-        "recommendations": RECOMMENDATIONS})
+        "recommendations": RECOMMENDATIONS, "memos": [MEMO]}, SETTINGS.check())
     return bookformat.dumps(book)
 
 

@@ -158,7 +158,7 @@ def run(actors, meetings, recommendations, folder: Path) -> dict:
         figures["search_mean_hits"] = round(statistics.mean(hit_counts), 1)
 
         started = time.perf_counter()
-        exported = bookformat.dumps(bookformat.book_to_dict(store.export_sections()))
+        exported = bookformat.dumps(store.export_book())
         (folder / "export.json").write_text(exported, encoding="utf-8")
         figures["export_s"] = round(time.perf_counter() - started, 2)
     figures["file_bytes"] = path.stat().st_size

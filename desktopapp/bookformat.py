@@ -18,9 +18,13 @@ from . import domain
 from .domain import (
     Actor,
     ActorKind,
+    ExportSettings,
     Meeting,
     MeetingKind,
     MeetingStatus,
+    Memo,
+    MemoSection,
+    PageSize,
     Participant,
     ParticipantRole,
     Position,
@@ -33,7 +37,7 @@ from .domain import (
 from .errors import ImportFormatError, ValidationError
 
 FORMAT_NAME = "briefing-book"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added memos and export settings; version 1 files still import
 MAX_FILE_BYTES = 2 * 1024**3
 
 # Section name in the file -> record class, in the order an import writes them.
@@ -42,7 +46,10 @@ SECTIONS: dict[str, type[Record]] = {
     "actors": Actor,
     "meetings": Meeting,
     "recommendations": Recommendation,
+    "memos": Memo,
 }
+EXPORT_ORDER = ["actors", "meetings", "recommendations", "memos", "sources"]
+SETTINGS_KEYS = {"organisation", "classification", "page_size", "author"}
 
 COMMON_FIELDS = [("uid", "uid", "uid"), ("created_at", "created_at", "stamp"),
                  ("updated_at", "updated_at", "stamp")]
@@ -74,10 +81,17 @@ FIELDS: dict[type[Record], list[tuple[str, str, object]]] = {
                      ("meetings", "meeting_uids", "uids"), ("actors", "actor_uids", "uids"),
                      ("author", "author", "line"), ("date", "date", "date"),
                      ("tags", "tags", "lines"), ("sources", "source_uids", "uids")],
+    Memo: [("title", "title", "line"), ("number", "number", "line"), ("date", "date", "date"),
+           ("authors", "authors", "lines"), ("lead", "lead", "text"),
+           ("sections", "sections", "sections"), ("meetings", "meeting_uids", "uids"),
+           ("actors", "actor_uids", "uids"),
+           ("recommendations", "recommendation_uids", "uids"), ("tags", "tags", "lines"),
+           ("sources", "source_uids", "uids")],
 }
 
 POSITION_KEYS = {"topic", "stance", "as_of", "source_uid"}
 PARTICIPANT_KEYS = {"actor_uid", "side", "role"}
+SECTION_KEYS = {"heading", "body"}
 
 
 # --- encoding ---------------------------------------------------------------
@@ -96,6 +110,8 @@ def _encode_value(kind, value):
     if kind == "participants":
         return [{"actor_uid": p.actor_uid, "side": p.side, "role": p.role.value}
                 for p in value]
+    if kind == "sections":
+        return [{"heading": s.heading, "body": s.body} for s in value]
     if isinstance(value, StrEnum):
         return value.value
     if isinstance(value, list):
@@ -111,10 +127,15 @@ def record_to_dict(record: Record) -> dict:
     return out
 
 
-def book_to_dict(sections: dict[str, list[Record]]) -> dict:
+def book_to_dict(sections: dict[str, list[Record]],
+                 settings: ExportSettings | None = None) -> dict:
     out = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
-    for name in ("actors", "meetings", "recommendations", "sources"):
+    for name in EXPORT_ORDER:
         out[name] = [record_to_dict(r) for r in sections.get(name, [])]
+    if settings is not None:
+        out["settings"] = {"organisation": settings.organisation,
+                           "classification": settings.classification,
+                           "page_size": settings.page_size.value, "author": settings.author}
     return out
 
 
@@ -196,6 +217,8 @@ def _decode_value(kind, value):
         return [_decode_position(i, v) for i, v in enumerate(_list(value))]
     if kind == "participants":
         return [_decode_participant(i, v) for i, v in enumerate(_list(value))]
+    if kind == "sections":
+        return [_decode_section(i, v) for i, v in enumerate(_list(value))]
     raise AssertionError(f"unknown field kind {kind!r}")
 
 
@@ -238,6 +261,37 @@ def _decode_participant(index, value):
     return Participant(value["actor_uid"], value.get("side", ""), role)
 
 
+def _decode_section(index, value):
+    _object(index, value, SECTION_KEYS)
+    for key in SECTION_KEYS:
+        _need(isinstance(value.get(key, ""), str), f"entry {index + 1}: {key} must be a string")
+    return MemoSection(value.get("heading", ""), value.get("body", ""))
+
+
+def parse_settings(value) -> ExportSettings:
+    if not isinstance(value, dict):
+        raise ImportFormatError("'settings' must be an object")
+    unknown = sorted(set(value) - SETTINGS_KEYS)
+    if unknown:
+        raise ImportFormatError(f"settings: unknown field {unknown[0]!r}")
+    for key in SETTINGS_KEYS - {"page_size"}:
+        if not isinstance(value.get(key, ""), str):
+            raise ImportFormatError(f"settings: field {key!r} must be a string")
+    try:
+        page_size = PageSize(value.get("page_size", "a4"))
+    except ValueError:
+        raise ImportFormatError(
+            f"settings: field 'page_size' unknown value {str(value.get('page_size'))[:20]!r}; "
+            "expected one of: a4, letter, a5") from None
+    settings = ExportSettings(value.get("organisation", ""), value.get("classification", ""),
+                              page_size, value.get("author", ""))
+    try:
+        return settings.check()
+    except ValidationError as exc:
+        field_name, message = exc.problems[0]
+        raise ImportFormatError(f"settings: field {field_name!r} {message}") from None
+
+
 def _where(section, index, data):
     name = ""
     if isinstance(data, dict):
@@ -274,7 +328,11 @@ def record_from_dict(cls: type[Record], data, where: str) -> Record:
 
 
 def parse_book(book) -> dict[str, list[Record]]:
-    """Validate a decoded JSON document and return its records by section."""
+    """Validate a decoded JSON document and return its records by section.
+
+    Export settings, when the file has them, come back under the key
+    ``"settings"`` as an ExportSettings object.
+    """
     if not isinstance(book, dict):
         raise ImportFormatError("the file is not a briefing book: the top level must be an object")
     if book.get("format") != FORMAT_NAME:
@@ -290,10 +348,15 @@ def parse_book(book) -> dict[str, list[Record]]:
             f"version {FORMAT_VERSION}: update Briefing Desk")
     if version < 1:
         raise ImportFormatError(f"'version' {version} is not a known format version")
-    unknown = sorted(set(book) - {"format", "version", *SECTIONS})
+    allowed = {"format", "version", *SECTIONS, "settings"}
+    if version == 1:
+        allowed -= {"memos", "settings"}
+    unknown = sorted(set(book) - allowed)
     if unknown:
         raise ImportFormatError(f"unknown top-level field {unknown[0]!r}")
-    out: dict[str, list[Record]] = {}
+    out: dict = {}
+    if "settings" in book:
+        out["settings"] = parse_settings(book["settings"])
     seen: dict[str, str] = {}
     for section, cls in SECTIONS.items():
         items = book.get(section, [])

@@ -14,12 +14,15 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from . import __version__, atomicfile, bookformat, books, buglog
-from .domain import Actor, Meeting, Recommendation, label
+from . import __version__, atomicfile, bookformat, books, buglog, dossier
+from .domain import Actor, ExportSettings, Meeting, Memo, PageSize, Recommendation, label
 from .errors import BriefingError
 
-RECORD_KINDS = ("actor", "meeting", "recommendation")
-LIST_KINDS = {"actors": "actor", "meetings": "meeting", "recommendations": "recommendation"}
+RECORD_KINDS = ("actor", "meeting", "recommendation", "memo")
+CARD_KINDS = ("actor", "meeting", "recommendation")
+LIST_KINDS = {"actors": "actor", "meetings": "meeting", "recommendations": "recommendation",
+              "memos": "memo"}
+PAGE_SIZE_CHOICES = [size.value for size in PageSize]
 
 
 class UsageError(Exception):
@@ -91,6 +94,38 @@ def build_parser() -> Parser:
                      help="the backup file to write")
 
     command("check", "Check the book file's integrity and links.")
+
+    def pdf_options(sub):
+        sub.add_argument("-o", "--output", metavar="FILE.pdf", type=Path, required=True,
+                         help="the PDF to write (replaced only when complete)")
+        sub.add_argument("--page-size", choices=PAGE_SIZE_CHOICES,
+                         help="paper size (default: the book's export settings)")
+
+    sub = command("card", "Print a one-page briefing card as PDF.")
+    sub.add_argument("kind", choices=CARD_KINDS, help="the record type")
+    sub.add_argument("id", type=positive_int, help="the record's id")
+    pdf_options(sub)
+
+    sub = command("handout", "Print a meeting's handout: its card, then one card per participant.")
+    sub.add_argument("kind", choices=["meeting"], help="handouts are made for meetings")
+    sub.add_argument("id", type=positive_int, help="the meeting's id")
+    pdf_options(sub)
+    sub.add_argument("--two-up", action="store_true",
+                     help="A5 cards two to an A4 landscape sheet, with cut marks")
+
+    sub = command("memo", "Print a memo as PDF: a saved one by id, or one composed from meetings.")
+    sub.add_argument("id", type=positive_int, nargs="?", help="the memo's id")
+    sub.add_argument("--meeting", type=positive_int, action="append", metavar="ID",
+                     help="compose a memo from this meeting (repeat for several)")
+    pdf_options(sub)
+
+    sub = command("settings", "Show or change the book's export settings.")
+    sub.add_argument("--organisation", help="organisation name printed on every page")
+    sub.add_argument("--classification",
+                     help='marking printed on every page, e.g. RESTRICTED ("" for none)')
+    sub.add_argument("--page-size", choices=PAGE_SIZE_CHOICES, help="default paper size")
+    sub.add_argument("--author", help="default author of new memos")
+    sub.add_argument("--json", action="store_true", help="print the settings as JSON")
     return parser
 
 
@@ -115,6 +150,7 @@ def _table(rows, columns):
 
 
 LIST_COLUMNS = {
+    "memo": ["id", "date", "number", "title"],
     "actor": ["id", "name", "native_name", "kind", "title", "affiliation"],
     "meeting": ["id", "date", "title", "place", "status"],
     "recommendation": ["id", "priority", "status", "title", "addressee"],
@@ -154,7 +190,13 @@ def _print_record(store, record):
         return ", ".join(names.get(u, u) for u in uids)
 
     print(record.display_name())
-    if isinstance(record, Actor):
+    if isinstance(record, Memo):
+        fields = [("Number", record.number),
+                  ("Date", record.date.isoformat() if record.date else ""),
+                  ("Authors", ", ".join(record.authors)),
+                  ("Meetings", str(len(record.meeting_uids))),
+                  ("Recommendations", str(len(record.recommendation_uids)))]
+    elif isinstance(record, Actor):
         fields = [("Native name", record.native_name), ("Kind", label(record.kind)),
                   ("Title", record.title), ("Aliases", ", ".join(record.aliases)),
                   ("Affiliations", who(record.affiliation_uids))]
@@ -194,6 +236,10 @@ def _print_record(store, record):
         _print_block("Agenda", record.agenda)
         _print_block("Outcomes", record.outcomes)
         _print_block("Follow-ups", record.follow_ups)
+    elif isinstance(record, Memo):
+        _print_block("Lead", record.lead)
+        for section in record.sections:
+            _print_block(section.heading or "Section", section.body)
     else:
         _print_block("Recommendation", record.text)
         _print_block("Rationale", record.rationale)
@@ -236,10 +282,9 @@ def cmd_search(args, store):
 
 
 def cmd_export(args, store):
-    book = bookformat.book_to_dict(store.export_sections())
+    book = store.export_book()
     atomicfile.write_text(args.output, bookformat.dumps(book))
-    counts = ", ".join(f"{len(book[k])} {k}" for k in ("actors", "meetings",
-                                                       "recommendations", "sources"))
+    counts = ", ".join(f"{len(book[k])} {k}" for k in bookformat.EXPORT_ORDER)
     print(f"Exported {counts} to {args.output}")
 
 
@@ -263,7 +308,63 @@ def cmd_check(args, store):
     print(f"{store.path}: ok")
 
 
-COMMANDS = {"list": cmd_list, "show": cmd_show, "search": cmd_search, "export": cmd_export,
+def _write_pdf(args, result):
+    from .pdf import write_pdf
+    write_pdf(result, args.output)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    pages = f"{result.pages} page{'s' if result.pages != 1 else ''}"
+    print(f"Wrote {args.output} ({pages})")
+
+
+def cmd_card(args, store):
+    from .pdf import actor_card, meeting_card, recommendation_card
+    build = {"actor": (dossier.actor_dossier, actor_card),
+             "meeting": (dossier.meeting_dossier, meeting_card),
+             "recommendation": (dossier.recommendation_dossier, recommendation_card)}
+    gather, renderer = build[args.kind]
+    _write_pdf(args, renderer.render(gather(store, args.id), store.settings(), args.page_size))
+
+
+def cmd_handout(args, store):
+    from .pdf import handout
+    result = handout.render(dossier.handout(store, args.id), store.settings(), args.page_size,
+                            two_up=args.two_up)
+    _write_pdf(args, result)
+
+
+def cmd_memo(args, store):
+    from .pdf import memo
+    if (args.id is None) == (not args.meeting):
+        raise UsageError("give either a memo id or --meeting ID (see 'briefing memo --help')")
+    settings = store.settings()
+    if args.id is not None:
+        record = store.get_memo(args.id)
+    else:
+        record = dossier.compose_memo(store, args.meeting, settings.author)
+    _write_pdf(args, memo.render(dossier.memo_dossier(store, record), settings, args.page_size))
+
+
+def cmd_settings(args, store):
+    settings = store.settings()
+    changes = {key: getattr(args, key) for key in ("organisation", "classification", "author")
+               if getattr(args, key) is not None}
+    if args.page_size:
+        changes["page_size"] = PageSize(args.page_size)
+    if changes:
+        settings = store.save_settings(ExportSettings(**{**settings.__dict__, **changes}))
+    values = {"organisation": settings.organisation, "classification": settings.classification,
+              "page_size": settings.page_size.value, "author": settings.author}
+    if args.json:
+        _print_json(values)
+    else:
+        for key, value in values.items():
+            print(f"{key + ':':16}{value}")
+
+
+COMMANDS = {"card": cmd_card, "handout": cmd_handout, "memo": cmd_memo,
+            "settings": cmd_settings, "list": cmd_list, "show": cmd_show, "search": cmd_search,
+            "export": cmd_export,
             "import": cmd_import, "backup": cmd_backup, "check": cmd_check}
 
 

@@ -534,9 +534,96 @@ class Recommendation(Record):
         c.uids("sources", self.source_uids)
 
 
+@dataclass
+class MemoSection:
+    """One body section of a memo: a run-in heading and its text."""
+
+    heading: str = ""
+    body: str = ""
+
+
+@dataclass
+class Memo(Record):
+    """A policy memo in the style of a bulletin, composed from the book's records."""
+
+    title: str = ""
+    number: str = ""  # series number as printed, e.g. "No. 58 (2559)"
+    date: dt.date | None = None
+    authors: list[str] = field(default_factory=list)
+    lead: str = ""
+    sections: list[MemoSection] = field(default_factory=list)
+    meeting_uids: list[str] = field(default_factory=list)
+    actor_uids: list[str] = field(default_factory=list)
+    recommendation_uids: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    source_uids: list[str] = field(default_factory=list)
+
+    kind_name = "memo"
+
+    def display_name(self):
+        return self.title
+
+    def normalise(self):
+        self.title = clean_line(self.title)
+        self.number = clean_line(self.number)
+        self.authors = _clean_lines(self.authors)
+        self.lead = clean_text(self.lead)
+        self.tags = _clean_lines(self.tags)
+        for section in self.sections:
+            section.heading = clean_line(section.heading)
+            section.body = clean_text(section.body)
+
+    def _check_fields(self, c):
+        c.line("title", self.title, required=True)
+        c.line("number", self.number, max_len=60)
+        c.date("date", self.date, required=True)
+        c.lines("authors", self.authors, max_len=NAME_MAX)
+        c.text("lead", self.lead, max_len=TEXT_MAX // 5)
+        if len(self.sections) > LIST_MAX:
+            c.add("sections", f"has too many entries ({len(self.sections)}; at most {LIST_MAX})")
+        for i, section in enumerate(self.sections):
+            c.line(f"sections[{i + 1}].heading", section.heading, max_len=NAME_MAX)
+            c.text(f"sections[{i + 1}].body", section.body, required=True)
+        c.uids("meetings", self.meeting_uids)
+        c.uids("actors", self.actor_uids)
+        c.uids("recommendations", self.recommendation_uids)
+        c.lines("tags", self.tags, max_len=TAG_MAX)
+        c.uids("sources", self.source_uids)
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
     "actor": Actor,
     "meeting": Meeting,
     "recommendation": Recommendation,
+    "memo": Memo,
     "source": Source,
 }
+
+
+class PageSize(StrEnum):
+    A4 = "a4"
+    LETTER = "letter"
+    A5 = "a5"
+
+
+@dataclass
+class ExportSettings:
+    """How cards and memos print; stored in the book."""
+
+    organisation: str = ""
+    classification: str = ""  # e.g. RESTRICTED; printed on every page; empty for none
+    page_size: PageSize = PageSize.A4
+    author: str = ""  # default author of new memos
+
+    def check(self):
+        self.organisation = clean_line(self.organisation)
+        self.classification = clean_line(self.classification)
+        self.author = clean_line(self.author)
+        c = _Checker()
+        c.line("organisation", self.organisation, max_len=NAME_MAX)
+        c.line("classification", self.classification, max_len=40)
+        c.choice("page_size", self.page_size, PageSize)
+        c.line("author", self.author, max_len=NAME_MAX)
+        if c.problems:
+            raise ValidationError(c.problems, "export settings")
+        return self

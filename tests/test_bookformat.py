@@ -12,7 +12,7 @@ from desktopapp.store import BriefingStore
 
 
 def export_json(store) -> str:
-    return bookformat.dumps(bookformat.book_to_dict(store.export_sections()))
+    return bookformat.dumps(store.export_book())
 
 
 @pytest.fixture

@@ -225,7 +225,8 @@ def test_every_command_has_help_and_is_in_the_readme(capsys):
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if a.dest == "command")
     assert set(subparsers.choices) == {"init", "list", "show", "search", "export", "import",
-                                       "backup", "check"}
+                                       "backup", "check", "card", "handout", "memo",
+                                       "settings"}
     for name, sub in subparsers.choices.items():
         assert sub.description, name
         assert f"briefing {name}" in readme, f"'briefing {name}' is not documented"

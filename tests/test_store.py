@@ -281,10 +281,13 @@ def test_failed_migration_leaves_the_book_as_it_was(tmp_path, monkeypatch):
     monkeypatch.setattr(schema, "MIGRATIONS", newer)
     with pytest.raises(RuntimeError):
         BriefingStore.open(path)
-    monkeypatch.undo()
-    with BriefingStore.open(path) as store:
-        assert "half" not in store.db["actors"].columns_dict
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn = sqlite3.connect(path)
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(actors)")]
+    assert "half" not in columns
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master")]
+    assert "memos" not in tables
+    conn.close()
 
 
 # --- concurrency ----------------------------------------------------------------

@@ -27,12 +27,17 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from .. import bookformat
 from ..domain import (
     Actor,
     ActorKind,
+    ExportSettings,
     Meeting,
     MeetingKind,
     MeetingStatus,
+    Memo,
+    MemoSection,
+    PageSize,
     Participant,
     ParticipantRole,
     Position,
@@ -56,9 +61,10 @@ from ..errors import (
 from . import opening, search
 
 TABLES = {"actor": "actors", "meeting": "meetings",
-          "recommendation": "recommendations", "source": "sources"}
-KIND_OF_CLASS = {Actor: "actor", Meeting: "meeting",
-                 Recommendation: "recommendation", Source: "source"}
+          "recommendation": "recommendations", "memo": "memos", "source": "sources"}
+KIND_OF_CLASS = {Actor: "actor", Meeting: "meeting", Recommendation: "recommendation",
+                 Memo: "memo", Source: "source"}
+SETTINGS_PREFIX = "settings."
 CHUNK = 500  # ids per "IN (...)" query, well under SQLite's variable limit
 
 # Columns a list can be sorted by, per kind: (SQL expression, tie-breaker).
@@ -72,6 +78,8 @@ SORTS = {
                        "CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END",
                        "status": "status", "date": "date", "addressee": "addressee COLLATE NOCASE",
                        "updated_at": "updated_at"},
+    "memo": {"date": "date", "title": "title COLLATE NOCASE", "number": "number",
+             "updated_at": "updated_at"},
     "source": {"citation": "citation COLLATE NOCASE", "accessed": "accessed",
                "updated_at": "updated_at"},
 }
@@ -84,10 +92,11 @@ SUMMARY_COLUMNS = {
                "(SELECT count(*) FROM participants p WHERE p.meeting_id = meetings.id) "
                "AS participant_count",
     "recommendation": "id, uid, title, priority, status, addressee, date",
+    "memo": "id, uid, date, number, title, authors",
     "source": "id, uid, citation, url, accessed",
 }
 NAME_COLUMN = {"actor": "name", "meeting": "title", "recommendation": "title",
-               "source": "citation"}
+               "memo": "title", "source": "citation"}
 
 
 @dataclass
@@ -250,6 +259,9 @@ class BriefingStore:
     def get_source(self, record_id: int) -> Source:
         return self.get("source", record_id)
 
+    def get_memo(self, record_id: int) -> Memo:
+        return self.get("memo", record_id)
+
     def get_many(self, kind: str, ids) -> list[Record]:
         """Records in the order of ``ids``; missing ids are skipped."""
         return self._load(kind, list(ids))
@@ -278,7 +290,7 @@ class BriefingStore:
         by_id = {row["id"]: row for row in rows}
         ids = [i for i in ids if i in by_id]
         build = {"actor": self._build_actors, "meeting": self._build_meetings,
-                 "recommendation": self._build_recommendations,
+                 "recommendation": self._build_recommendations, "memo": self._build_memos,
                  "source": self._build_sources}[kind]
         return build(by_id, ids)
 
@@ -365,6 +377,31 @@ class BriefingStore:
                 priority=Priority(r["priority"]), status=RecommendationStatus(r["status"]),
                 meeting_uids=meetings[i], actor_uids=concerns[i], author=r["author"],
                 date=parse_date(r["date"]), tags=json.loads(r["tags"]),
+                source_uids=sources[i], **self._common(r)))
+        return out
+
+    def _build_memos(self, by_id, ids):
+        links = {"meeting": defaultdict(list), "actor": defaultdict(list),
+                 "recommendation": defaultdict(list)}
+        for row in self._rows(
+                "SELECT l.memo_id, m.uid AS meeting, a.uid AS actor, r.uid AS recommendation "
+                "FROM memo_links l LEFT JOIN meetings m ON m.id = l.meeting_id "
+                "LEFT JOIN actors a ON a.id = l.actor_id "
+                "LEFT JOIN recommendations r ON r.id = l.recommendation_id "
+                "WHERE l.memo_id IN ({marks}) ORDER BY l.memo_id, l.ord", ids):
+            for kind, grouped in links.items():
+                if row[kind]:
+                    grouped[row["memo_id"]].append(row[kind])
+        sources = self._source_uids("memo", ids)
+        out = []
+        for i in ids:
+            r = by_id[i]
+            out.append(Memo(
+                title=r["title"], number=r["number"], date=parse_date(r["date"]),
+                authors=json.loads(r["authors"]), lead=r["lead"],
+                sections=[MemoSection(**section) for section in json.loads(r["sections"])],
+                meeting_uids=links["meeting"][i], actor_uids=links["actor"][i],
+                recommendation_uids=links["recommendation"][i], tags=json.loads(r["tags"]),
                 source_uids=sources[i], **self._common(r)))
         return out
 
@@ -475,6 +512,14 @@ class BriefingStore:
                     "status": record.status.value, "author": record.author,
                     "date": _date_text(record.date),
                     "tags": json.dumps(record.tags, ensure_ascii=False)}
+        if kind == "memo":
+            return {"title": record.title, "number": record.number,
+                    "date": _date_text(record.date),
+                    "authors": json.dumps(record.authors, ensure_ascii=False),
+                    "lead": record.lead,
+                    "sections": json.dumps([{"heading": s.heading, "body": s.body}
+                                            for s in record.sections], ensure_ascii=False),
+                    "tags": json.dumps(record.tags, ensure_ascii=False)}
         return {"citation": record.citation, "url": record.url,
                 "accessed": _date_text(record.accessed)}
 
@@ -551,6 +596,14 @@ class BriefingStore:
                                            "addressee_actors", problems)
             concerns = self._require_ids("actor", record.actor_uids, "actors", problems)
             meetings = self._require_ids("meeting", record.meeting_uids, "meetings", problems)
+        elif kind == "memo":
+            memo_links = (
+                [(m, None, None) for m in self._require_ids(
+                    "meeting", record.meeting_uids, "meetings", problems)]
+                + [(None, a, None) for a in self._require_ids(
+                    "actor", record.actor_uids, "actors", problems)]
+                + [(None, None, r) for r in self._require_ids(
+                    "recommendation", record.recommendation_uids, "recommendations", problems)])
         if problems:
             raise ValidationError(problems, record.label())
 
@@ -581,6 +634,10 @@ class BriefingStore:
                 ["actor_id", "relation", "ord"])
             self._replace_links("recommendation_meetings", "recommendation_id", record_id,
                                 [(m, i) for i, m in enumerate(meetings)], ["meeting_id", "ord"])
+        elif kind == "memo":
+            self._replace_links("memo_links", "memo_id", record_id,
+                                [(*link, i) for i, link in enumerate(memo_links)],
+                                ["meeting_id", "actor_id", "recommendation_id", "ord"])
 
     # --- the search index -------------------------------------------------
 
@@ -679,6 +736,10 @@ class BriefingStore:
         """Delete a record under the rules in this module's docstring."""
         with self.write():
             record = self.get(kind, record_id)
+            memos = []
+            if kind in ("actor", "meeting", "recommendation"):
+                memos = [r[0] for r in self.db.execute(
+                    f"SELECT DISTINCT memo_id FROM memo_links WHERE {kind}_id = ?", [record_id])]
             if kind == "actor":
                 self._delete_actor_links(record, force)
             elif kind == "meeting":
@@ -691,6 +752,7 @@ class BriefingStore:
             self.db.execute(f"DELETE FROM {TABLES[kind]} WHERE id = ?", [record_id])
             self.db.execute("DELETE FROM search_index WHERE rowid = ?",
                             [search.rowid_for(kind, record_id)])
+            self._bump("memo", memos, reindex=False)
 
     def _delete_actor_links(self, actor: Actor, force: bool):
         meetings = self.meetings_of_actor(actor.id)
@@ -715,7 +777,7 @@ class BriefingStore:
         self._bump("actor", affiliated_ids)
 
     def _delete_source_links(self, source_id):
-        for kind in ("actor", "meeting", "recommendation"):
+        for kind in ("actor", "meeting", "recommendation", "memo"):
             ids = [r[0] for r in self.db.execute(
                 f"SELECT record_id FROM {kind}_sources WHERE source_id = ?", [source_id])]
             if kind == "actor":
@@ -751,7 +813,13 @@ class BriefingStore:
         with self.db.atomic():  # one consistent snapshot
             return {f"{kind}s": self.all_records(kind) for kind in TABLES}
 
-    def import_sections(self, sections: dict[str, list[Record]]) -> ImportSummary:
+    def export_book(self) -> dict:
+        """The whole book as a briefing-book JSON document (a dict)."""
+        with self.db.atomic():
+            return bookformat.book_to_dict(self.export_sections(),
+                                           self.settings() if self.has_settings() else None)
+
+    def import_sections(self, sections: dict) -> ImportSummary:
         """Merge records by uid, all or nothing.
 
         A record whose uid is in the book replaces it (new version); others
@@ -759,7 +827,7 @@ class BriefingStore:
         records in the file or already in the book; any other reference
         fails the whole import, naming the record and the field.
         """
-        order = ["sources", "actors", "meetings", "recommendations"]
+        order = ["sources", "actors", "meetings", "recommendations", "memos"]
         added, updated = defaultdict(int), defaultdict(int)
         now = now_iso()
         with self.write():
@@ -794,12 +862,46 @@ class BriefingStore:
                         f"{kind}s: {record.label()} (uid {record.uid})") from None
             for kind, record, record_id in written:
                 self._index(kind, record, record_id)
+            settings = sections.get("settings")
+            if settings is not None and not self.has_settings():
+                self.save_settings(settings)  # a book keeps its own settings once it has them
             # records outside the file that show a renamed actor's name
             done = {(kind, record_id) for kind, _, record_id in written}
             for chunk in _chunks(updated_actor_ids):
                 for kind, ids in self._dependents_of_actors(chunk).items():
                     self._reindex(kind, [i for i in ids if (kind, i) not in done])
         return ImportSummary(dict(added), dict(updated))
+
+    # --- export settings --------------------------------------------------
+
+    def settings(self) -> ExportSettings:
+        rows = dict(self.db.execute(
+            "SELECT substr(key, ?), value FROM book_meta WHERE key LIKE ?",
+            [len(SETTINGS_PREFIX) + 1, SETTINGS_PREFIX + "%"]).fetchall())
+        settings = ExportSettings(
+            organisation=rows.get("organisation", ""),
+            classification=rows.get("classification", ""),
+            author=rows.get("author", ""))
+        try:
+            settings.page_size = PageSize(rows.get("page_size", "a4"))
+        except ValueError:
+            pass  # an unknown size from a hand-edited book: keep the default
+        return settings
+
+    def has_settings(self) -> bool:
+        return self.db.execute("SELECT count(*) FROM book_meta WHERE key LIKE ?",
+                               [SETTINGS_PREFIX + "%"]).fetchone()[0] > 0
+
+    def save_settings(self, settings: ExportSettings) -> ExportSettings:
+        settings.check()
+        values = {"organisation": settings.organisation,
+                  "classification": settings.classification,
+                  "page_size": settings.page_size.value, "author": settings.author}
+        with self.write():
+            for key, value in values.items():
+                self.db.execute("INSERT OR REPLACE INTO book_meta (key, value) VALUES (?, ?)",
+                                [SETTINGS_PREFIX + key, value])
+        return settings
 
     def is_empty(self) -> bool:
         return all(self.count(kind) == 0 for kind in TABLES)

@@ -160,6 +160,41 @@ def create_briefing_book(db: Database) -> None:
     """)
 
 
+@MIGRATIONS(name="0002_add_memos")
+def add_memos(db: Database) -> None:
+    _run(db, f"""
+    CREATE TABLE memos ({_COMMON},
+        title TEXT NOT NULL,
+        number TEXT NOT NULL DEFAULT '',
+        date TEXT NOT NULL,
+        authors TEXT NOT NULL DEFAULT '[]',
+        lead TEXT NOT NULL DEFAULT '',
+        sections TEXT NOT NULL DEFAULT '[]',
+        tags TEXT NOT NULL DEFAULT '[]');
+    CREATE INDEX memos_by_date ON memos (date, id);
+    CREATE INDEX memos_by_title ON memos (title COLLATE NOCASE, id);
+
+    CREATE TABLE memo_links (
+        memo_id INTEGER NOT NULL REFERENCES memos (id) ON DELETE CASCADE,
+        meeting_id INTEGER REFERENCES meetings (id) ON DELETE CASCADE,
+        actor_id INTEGER REFERENCES actors (id) ON DELETE CASCADE,
+        recommendation_id INTEGER REFERENCES recommendations (id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        CHECK ((meeting_id IS NOT NULL) + (actor_id IS NOT NULL)
+               + (recommendation_id IS NOT NULL) = 1));
+    CREATE INDEX memo_links_by_memo ON memo_links (memo_id, ord);
+    CREATE INDEX memo_links_by_meeting ON memo_links (meeting_id);
+    CREATE INDEX memo_links_by_actor ON memo_links (actor_id);
+    CREATE INDEX memo_links_by_recommendation ON memo_links (recommendation_id);
+
+    CREATE TABLE memo_sources (
+        record_id INTEGER NOT NULL REFERENCES memos (id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL, PRIMARY KEY (record_id, source_id));
+    CREATE INDEX memo_sources_by_source ON memo_sources (source_id)
+    """)
+
+
 def known_version(migrations: Migrations | None = None) -> int:
     """How many migrations this program knows: the newest schema it can open."""
     # pending() on an empty database lists every registered migration

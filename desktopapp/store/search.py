@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..domain import Actor, Meeting, Recommendation, Source
+from ..domain import Actor, Meeting, Memo, Recommendation, Source
 
 # rowid = record id * KIND_SLOTS + kind code
 KIND_SLOTS = 8
-KIND_CODES = {"actor": 1, "meeting": 2, "recommendation": 3, "source": 4}
+KIND_CODES = {"actor": 1, "meeting": 2, "recommendation": 3, "source": 4, "memo": 5}
 KIND_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
 
 MAX_TERMS = 12
@@ -74,6 +74,10 @@ def document(record, names_of) -> tuple[str, str]:
         title = record.title
         body = [record.text, record.addressee, record.rationale, record.author,
                 " ".join(record.tags), names_of(record.addressee_uids)]
+    elif isinstance(record, Memo):
+        title = record.title
+        body = [record.number, " ".join(record.authors), record.lead, " ".join(record.tags),
+                *(f"{s.heading} {s.body}" for s in record.sections)]
     elif isinstance(record, Source):
         title = record.citation
         body = [record.url]

@@ -1,0 +1,163 @@
+"""Everything a card or memo shows about a record, gathered from the store.
+
+The renderers take these plain objects (domain records and lists of them)
+and never see the store, SQL or Qt. The CLI and the GUI build them here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .domain import Actor, Meeting, Memo, MemoSection, Recommendation, Source
+
+
+@dataclass
+class MeetingRole:
+    meeting: Meeting
+    role: str  # head, member, mediator, observer, host
+    side: str
+
+
+@dataclass
+class ActorDossier:
+    actor: Actor
+    affiliations: list[Actor] = field(default_factory=list)
+    members: list[Actor] = field(default_factory=list)
+    meetings: list[MeetingRole] = field(default_factory=list)  # newest first
+    recommendations: list[Recommendation] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class MeetingDossier:
+    meeting: Meeting
+    actors: dict[str, Actor] = field(default_factory=dict)  # by uid: everyone named
+    affiliations: dict[str, list[Actor]] = field(default_factory=dict)  # actor uid -> list
+    recommendations: list[Recommendation] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class RecommendationDossier:
+    recommendation: Recommendation
+    meetings: list[Meeting] = field(default_factory=list)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class MemoDossier:
+    memo: Memo
+    meetings: list[MeetingDossier] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    recommendations: list[RecommendationDossier] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class Handout:
+    meeting: MeetingDossier
+    actors: list[ActorDossier]  # in delegation order
+
+
+def _by_uids(store, kind, uids):
+    ids = [store.id_for_uid(kind, uid) for uid in uids]
+    return store.get_many(kind, [i for i in ids if i is not None])
+
+
+def _sources(store, uids):
+    return _by_uids(store, "source", uids)
+
+
+def actor_dossier(store, actor_id: int) -> ActorDossier:
+    actor = store.get_actor(actor_id)
+    meetings = []
+    rows = store.meetings_of_actor(actor_id)
+    by_id = {m.id: m for m in store.get_many("meeting", [r["id"] for r in rows])}
+    for row in rows:
+        meetings.append(MeetingRole(by_id[row["id"]], row["role"], row["side"]))
+    recommendations = store.get_many(
+        "recommendation", [r["id"] for r in store.recommendations_linked_to("actor", actor_id)])
+    source_uids = list(dict.fromkeys(
+        actor.source_uids + [p.source_uid for p in actor.positions if p.source_uid]))
+    return ActorDossier(
+        actor=actor,
+        affiliations=_by_uids(store, "actor", actor.affiliation_uids),
+        members=store.get_many("actor", [m["id"] for m in store.members_of(actor_id)]),
+        meetings=meetings, recommendations=recommendations,
+        sources=_sources(store, source_uids))
+
+
+def meeting_dossier(store, meeting_id: int) -> MeetingDossier:
+    meeting = store.get_meeting(meeting_id)
+    uids = ([p.actor_uid for p in meeting.participants] + meeting.host_uids
+            + meeting.mediator_uids)
+    actors = {a.uid: a for a in _by_uids(store, "actor", list(dict.fromkeys(uids)))}
+    affiliation_uids = {u for a in actors.values() for u in a.affiliation_uids}
+    affiliated = {a.uid: a for a in _by_uids(store, "actor", sorted(affiliation_uids))}
+    return MeetingDossier(
+        meeting=meeting, actors=actors,
+        affiliations={uid: [affiliated[u] for u in a.affiliation_uids if u in affiliated]
+                      for uid, a in actors.items()},
+        recommendations=store.get_many(
+            "recommendation",
+            [r["id"] for r in store.recommendations_linked_to("meeting", meeting_id)]),
+        sources=_sources(store, meeting.source_uids))
+
+
+def recommendation_dossier(store, recommendation_id: int) -> RecommendationDossier:
+    rec = store.get_recommendation(recommendation_id)
+    actor_uids = list(dict.fromkeys(rec.addressee_uids + rec.actor_uids))
+    return RecommendationDossier(
+        recommendation=rec, meetings=_by_uids(store, "meeting", rec.meeting_uids),
+        actors={a.uid: a for a in _by_uids(store, "actor", actor_uids)},
+        sources=_sources(store, rec.source_uids))
+
+
+def memo_dossier(store, memo: Memo) -> MemoDossier:
+    """For a saved memo or one composed on the fly (``memo.id`` may be None)."""
+    meetings = [meeting_dossier(store, m.id) for m in _by_uids(store, "meeting",
+                                                                memo.meeting_uids)]
+    recommendations = [recommendation_dossier(store, r.id)
+                       for r in _by_uids(store, "recommendation", memo.recommendation_uids)]
+    source_uids = list(memo.source_uids)
+    for item in [*meetings, *recommendations]:
+        record = getattr(item, "meeting", None) or item.recommendation
+        source_uids.extend(record.source_uids)
+    return MemoDossier(memo=memo, meetings=meetings,
+                       actors=_by_uids(store, "actor", memo.actor_uids),
+                       recommendations=recommendations,
+                       sources=_sources(store, list(dict.fromkeys(source_uids))))
+
+
+def handout(store, meeting_id: int) -> Handout:
+    meeting = meeting_dossier(store, meeting_id)
+    order = [p.actor_uid for _, members in meeting.meeting.sides() for p in members]
+    return Handout(meeting, [actor_dossier(store, meeting.actors[uid].id) for uid in order
+                             if uid in meeting.actors])
+
+
+
+
+def compose_memo(store, meeting_ids: list[int], author: str = "") -> Memo:
+    """A memo on the fly: one section per meeting, with its recommendations and who's-who."""
+    meetings = [store.get_meeting(i) for i in meeting_ids]
+    recommendation_ids = []
+    for meeting in meetings:
+        for row in store.recommendations_linked_to("meeting", meeting.id):
+            if row["id"] not in recommendation_ids:
+                recommendation_ids.append(row["id"])
+    recommendations = store.get_many("recommendation", recommendation_ids)
+    sections = []
+    for meeting in sorted(meetings, key=lambda m: m.date):
+        parts = [meeting.agenda, meeting.outcomes,
+                 f"Follow-ups: {meeting.follow_ups}" if meeting.follow_ups else ""]
+        body = "\n\n".join(p for p in parts if p) or "No agenda or outcomes recorded yet."
+        sections.append(MemoSection(f"{meeting.title} ({meeting.date.isoformat()})", body))
+    titles = "; ".join(m.title for m in meetings)
+    return Memo(title=f"Briefing: {titles}"[:500], date=dt.date.today(),
+                authors=[author] if author else [], sections=sections,
+                meeting_uids=[m.uid for m in meetings],
+                recommendation_uids=[r.uid for r in recommendations],
+                source_uids=list(dict.fromkeys(u for m in meetings for u in m.source_uids)))

@@ -1,0 +1,156 @@
+"""Building blocks the cards share: headings, fact tables, item tables, citations, photos."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+from PIL import Image as PILImage
+from PIL import ImageOps
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
+from reportlab.platypus.flowables import HRFlowable
+
+from ..domain import Source
+from .fonts import TextPreparer
+from .styles import RULE, TINT, Styles
+
+PHOTO_DPI = 300
+
+
+@dataclass
+class CardContext:
+    """What a card's builders share: the text preparer and the source numbering."""
+
+    prep: TextPreparer
+    width: float
+    sources: list[Source] = field(default_factory=list)
+
+    def cite(self, source_uid: str | None) -> str:
+        """"[2]" for the second source, "" when the uid is not among the card's sources."""
+        for number, source in enumerate(self.sources, 1):
+            if source.uid == source_uid:
+                return f"[{number}]"
+        return ""
+
+
+def heading(title: str, styles: Styles) -> list[Flowable]:
+    return [Paragraph(title.upper(), styles.heading),
+            HRFlowable(width="100%", thickness=0.6, color=RULE, spaceBefore=0,
+                       spaceAfter=styles.size * 0.35)]
+
+
+def more_note(hidden: int, noun: str, where: str, styles: Styles) -> Paragraph:
+    plural = noun if hidden == 1 else noun + "s"
+    return Paragraph(f"+ {hidden} more {plural} — {where}", styles.note)
+
+
+def facts(rows: list[tuple[str, str]], ctx: CardContext, styles: Styles, columns=2):
+    """Label/value pairs in ``columns`` column pairs; values are escaped user text."""
+    rows = [(label, value) for label, value in rows if value]
+    if not rows:
+        return []
+    per_column = -(-len(rows) // columns)
+    cells = []
+    for r in range(per_column):
+        line = []
+        for c in range(columns):
+            index = c * per_column + r
+            if index < len(rows):
+                label, value = rows[index]
+                line += [Paragraph(label.upper(), styles.label),
+                         Paragraph(ctx.prep.inline(value), styles.cell)]
+            else:
+                line += ["", ""]
+        cells.append(line)
+    label_width = styles.size * 7.2
+    value_width = ctx.width / columns - label_width
+    table = Table(cells, colWidths=[label_width, value_width] * columns, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), styles.size * 0.6),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+    ]))
+    table.spaceBefore = styles.size * 0.4
+    return [table]
+
+
+def items(header: list[str], rows: list[list], fractions: list[float], ctx: CardContext,
+          styles: Styles) -> list[Flowable]:
+    """A compact table with a tinted header row; cells are Paragraphs already."""
+    data = [[Paragraph(h.upper(), styles.label) for h in header], *rows]
+    table = Table(data, colWidths=[ctx.width * f for f in fractions], hAlign="LEFT",
+                  repeatRows=1)
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), TINT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.35, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]))
+    return [table]
+
+
+def citations(ctx: CardContext, styles: Styles, limit: int) -> list[Flowable]:
+    if not ctx.sources:
+        return []
+    out = heading("Sources", styles)
+    for number, source in enumerate(ctx.sources[:limit], 1):
+        text = ctx.prep.inline(source.citation)
+        if source.url:
+            text += " " + ctx.prep.inline(source.url)
+        out.append(Paragraph(text, styles.citation, bulletText=f"[{number}]"))
+    if limit < len(ctx.sources):
+        out.append(more_note(len(ctx.sources) - limit, "source", "see the book", styles))
+    return out
+
+
+def name_list(actors, ctx: CardContext, limit: int = 8) -> str:
+    names = [a.name for a in actors]
+    if len(names) > limit:
+        names = names[:limit] + [f"+ {len(names) - limit} more"]
+    return ", ".join(names)
+
+
+_PHOTO_CACHE: dict[tuple, bytes] = {}  # a handout prints the same face more than once
+
+
+def _print_ready(data: bytes, width_px: int, height_px: int) -> bytes:
+    """Upright, downscaled JPEG: EXIF orientation applied, ~300 dpi at print size."""
+    key = (hashlib.sha256(data).digest(), width_px, height_px)
+    if key not in _PHOTO_CACHE:
+        if len(_PHOTO_CACHE) > 256:
+            _PHOTO_CACHE.clear()
+        _PHOTO_CACHE[key] = _convert(data, width_px, height_px)
+    return _PHOTO_CACHE[key]
+
+
+def _convert(data: bytes, width_px: int, height_px: int) -> bytes:
+    with PILImage.open(io.BytesIO(data)) as image:
+        image = ImageOps.exif_transpose(image)
+        image = image.convert("RGB")
+        image = ImageOps.fit(image, (width_px, height_px), method=PILImage.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=85, optimize=True)
+        return out.getvalue()
+
+
+def photo(data: bytes | None, width: float, height: float) -> Flowable | None:
+    """The actor's photo cropped to the frame, or None when there is none or it is unreadable."""
+    if not data:
+        return None
+    width_px = max(1, round(width / 72 * PHOTO_DPI))
+    height_px = max(1, round(height / 72 * PHOTO_DPI))
+    try:
+        jpeg = _print_ready(data, width_px, height_px)
+    except (OSError, ValueError, PILImage.DecompressionBombError, SyntaxError):
+        return None  # a damaged image must not stop the card; the card prints without it
+    return Image(io.BytesIO(jpeg), width=width, height=height)
+
+
+PHOTO_SIZE = (26 * mm, 33 * mm)

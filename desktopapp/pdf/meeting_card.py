@@ -1,0 +1,152 @@
+"""The meeting card: when and where, and the delegations side by side — the who's-who."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from ..domain import ParticipantRole, label
+from ..dossier import MeetingDossier
+from . import blocks
+from .blocks import CardContext
+from .card import CardPlan, render_card
+from .fitting import Section
+from .pages import format_date
+from .styles import NAVY, RULE, TINT
+from .text import line, rich_text
+
+MAX_COLUMNS = 3  # delegations per row; more sides wrap onto further rows
+
+
+def when(meeting) -> str:
+    parts = [format_date(meeting.date)]
+    if meeting.start_time:
+        parts.append(meeting.start_time.strftime("%H:%M"))
+    if meeting.duration_minutes:
+        hours, minutes = divmod(meeting.duration_minutes, 60)
+        parts.append(f"{hours} h {minutes:02d} min" if hours and minutes
+                     else f"{hours} h" if hours else f"{minutes} min")
+    return " · ".join(parts)
+
+
+def delegation_table(dossier: MeetingDossier, ctx: CardContext, styles, limit: int):
+    """One column per side, head of delegation first; at most ``limit`` people per side."""
+    prep = ctx.prep
+    sides = dossier.meeting.sides()
+    if not sides:
+        return []
+    out = []
+    for start in range(0, len(sides), MAX_COLUMNS):
+        group = sides[start:start + MAX_COLUMNS]
+        columns = len(group)
+        header = [Paragraph(prep.inline(side or "Participants"), styles.cell_bold)
+                  for side, _ in group]
+        cells = []
+        for _side, members in group:
+            entries = []
+            for participant in members[:limit]:
+                actor = dossier.actors.get(participant.actor_uid)
+                name = actor.name if actor else participant.actor_uid
+                role = label(participant.role)
+                text = f"<b>{prep.inline(name)}</b>"
+                if actor and actor.native_name:
+                    text += f"<br/>{prep.inline(actor.native_name)}"
+                lines = [prep.inline(actor.title)] if actor and actor.title else []
+                if participant.role != ParticipantRole.MEMBER:
+                    lines.append(f"<i>{prep.inline(role)}</i>")
+                if lines:
+                    text += f'<br/><font size="{styles.size * 0.84}">{"<br/>".join(lines)}</font>'
+                entries.append(Paragraph(text, styles.person))
+            if len(members) > limit:
+                entries.append(blocks.more_note(len(members) - limit, "member",
+                                                "see the handout", styles))
+            cells.append(entries)
+        table = Table([header, cells], colWidths=[ctx.width / columns] * columns,
+                      hAlign="LEFT")
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), TINT),
+            ("TEXTCOLOR", (0, 0), (-1, 0), NAVY),
+            ("LINEBEFORE", (1, 0), (-1, -1), 0.5, RULE),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        table.spaceAfter = styles.size * 0.5
+        out.append(table)
+    return out
+
+
+def plan(dossier: MeetingDossier):
+    meeting = dossier.meeting
+
+    def names(uids):
+        return ", ".join(dossier.actors[u].name for u in uids if u in dossier.actors)
+
+    def build(ctx: CardContext) -> CardPlan:
+        prep = ctx.prep
+
+        def header(styles):
+            out = [line(meeting.title, prep, styles.name)]
+            rows = [("When", when(meeting)), ("Place", meeting.place),
+                    ("Format", label(meeting.kind)), ("Status", label(meeting.status)),
+                    ("Host", names(meeting.host_uids)),
+                    ("Mediator", names(meeting.mediator_uids)),
+                    ("Tags", ", ".join(meeting.tags[:12]))]
+            return out + blocks.facts(rows, ctx, styles)
+
+        def delegations(styles, limit):
+            if not meeting.participants:
+                return []
+            return blocks.heading("Delegations", styles) + delegation_table(
+                dossier, ctx, styles, limit)
+
+        def text_section(title, text):
+            def build_section(styles, limit):
+                if not text:
+                    return []
+                out = blocks.heading(title, styles) + rich_text(
+                    text, prep, styles.body, styles.bullet, limit)
+                if limit < len(text):
+                    out.append(Paragraph(f"{title} shortened to fit the card — the full "
+                                         "text is in the book.", styles.note))
+                return out
+            return build_section
+
+        def recommendations(styles, limit):
+            if not dossier.recommendations:
+                return []
+            rows = [[Paragraph(label(r.priority), styles.cell_bold),
+                     Paragraph(prep.inline(r.title), styles.cell),
+                     Paragraph(prep.inline(r.addressee), styles.cell)]
+                    for r in dossier.recommendations[:limit]]
+            out = blocks.heading("Recommendations", styles)
+            out += blocks.items(["Priority", "Recommendation", "Addressee"], rows,
+                                [0.14, 0.58, 0.28], ctx, styles) if rows else []
+            if limit < len(dossier.recommendations):
+                out.append(blocks.more_note(len(dossier.recommendations) - limit,
+                                            "recommendation", "see the memo", styles))
+            return out
+
+        longest_side = max((len(m) for _, m in meeting.sides()), default=0)
+        sections = [
+            Section("delegations", 90, longest_side, delegations, minimum=min(longest_side, 1)),
+            Section("agenda", 40, len(meeting.agenda), text_section("Agenda", meeting.agenda),
+                    minimum=min(len(meeting.agenda), 300)),
+            Section("outcomes", 60, len(meeting.outcomes),
+                    text_section("Outcomes", meeting.outcomes),
+                    minimum=min(len(meeting.outcomes), 400)),
+            Section("follow_ups", 35, len(meeting.follow_ups),
+                    text_section("Follow-ups", meeting.follow_ups),
+                    minimum=min(len(meeting.follow_ups), 200)),
+            Section("recommendations", 20, len(dossier.recommendations), recommendations),
+            Section("sources", 80, len(dossier.sources),
+                    lambda styles, limit: blocks.citations(ctx, styles, limit)),
+        ]
+        return CardPlan("Meeting card", meeting.title, header, sections, dossier.sources)
+
+    return build
+
+
+def render(dossier: MeetingDossier, settings, page_size=None, as_of=None):
+    return render_card(plan(dossier), settings, page_size, as_of)

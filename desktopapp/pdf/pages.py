@@ -1,0 +1,155 @@
+"""Page furniture shared by every document: header, footer, page numbers, metadata.
+
+Header: organisation (left), classification marking (centre), document kind
+(right). Footer: "As of" date (left), marking (centre), "Page X of Y"
+(right). "Y" is known only at the end, so the canvas defers each page's
+drawing until the document is complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from .. import __version__
+from . import fonts
+from .styles import MARGINS, MARKING, MUTED, NAVY, PAGE_SIZES, RULE
+
+HEADER_HEIGHT = 9 * mm
+FOOTER_HEIGHT = 8 * mm
+
+
+@dataclass
+class PageInfo:
+    """What every page of a document prints besides its content."""
+
+    kind_label: str  # "Actor card", "Meeting card", "Memo" ...
+    organisation: str = ""
+    classification: str = ""
+    as_of: dt.date = field(default_factory=dt.date.today)
+    page_size: str = "a4"
+    title: str = ""
+    author: str = ""
+    subject: str = ""
+
+
+def _fit(text: str, font: str, size: float, width: float, canvas) -> str:
+    """Shorten ``text`` with an ellipsis so that it fits ``width``."""
+    if canvas.stringWidth(text, font, size) <= width:
+        return text
+    while text and canvas.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _safe(text: str) -> str:
+    """Header text drawn straight on the canvas: keep only what the card font has."""
+    covered = fonts.register()
+    return "".join(ch if ord(ch) in covered else fonts.REPLACEMENT for ch in text)
+
+
+class NumberedCanvas(pdfcanvas.Canvas):
+    """Draws header and footer on every page once the page count is known."""
+
+    def __init__(self, *args, page_info: PageInfo, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._info = page_info
+        self._pages = []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, 1):
+            self.__dict__.update(state)
+            draw_furniture(self, self._info, number, total)
+            super().showPage()
+        super().save()
+
+
+def draw_furniture(canvas, info: PageInfo, number: int, total: int):
+    width, height = canvas._pagesize
+    margin = MARGINS[info.page_size]
+    top = height - margin * 0.75
+    bottom = margin * 0.6
+    size = 7.5 if info.page_size == "a5" else 8
+    third = (width - 2 * margin) / 3
+    canvas.saveState()
+    canvas.setFillColor(NAVY)
+    canvas.setFont(fonts.BOLD, size)
+    canvas.drawString(margin, top, _fit(_safe(info.organisation), fonts.BOLD, size, third, canvas))
+    canvas.setFillColor(MUTED)
+    canvas.setFont(fonts.REGULAR, size)
+    canvas.drawRightString(width - margin, top, info.kind_label.upper())
+    if info.classification:
+        marking = _fit(_safe(info.classification.upper()), fonts.BOLD, size + 1, third, canvas)
+        canvas.setFillColor(MARKING)
+        canvas.setFont(fonts.BOLD, size + 1)
+        canvas.drawCentredString(width / 2, top, marking)
+        canvas.drawCentredString(width / 2, bottom, marking)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.6)
+    canvas.line(margin, top - 2.2 * mm, width - margin, top - 2.2 * mm)
+    canvas.line(margin, bottom + 3.4 * mm, width - margin, bottom + 3.4 * mm)
+    canvas.setFillColor(MUTED)
+    canvas.setFont(fonts.REGULAR, size)
+    canvas.drawString(margin, bottom, f"As of {format_date(info.as_of)}")
+    canvas.drawRightString(width - margin, bottom, f"Page {number} of {total}")
+    canvas.restoreState()
+
+
+def format_date(value: dt.date | None) -> str:
+    """16 May 2025: unambiguous for readers on both sides of the Atlantic."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def content_frame(page_size: str, x0=None, width=None, name="content") -> Frame:
+    page_width, page_height = PAGE_SIZES[page_size]
+    margin = MARGINS[page_size]
+    x0 = margin if x0 is None else x0
+    width = page_width - 2 * margin if width is None else width
+    return Frame(x0, margin + FOOTER_HEIGHT, width,
+                 page_height - 2 * margin - HEADER_HEIGHT - FOOTER_HEIGHT,
+                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name)
+
+
+def content_size(page_size: str) -> tuple[float, float]:
+    frame = content_frame(page_size)
+    return frame._width, frame._height
+
+
+class Document(BaseDocTemplate):
+    def __init__(self, buffer, info: PageInfo, templates=None, **kwargs):
+        super().__init__(
+            buffer, pagesize=PAGE_SIZES[info.page_size], title=info.title,
+            author=info.author or info.organisation, subject=info.subject or info.kind_label,
+            creator=f"Briefing Desk {__version__}", leftMargin=MARGINS[info.page_size],
+            rightMargin=MARGINS[info.page_size], topMargin=MARGINS[info.page_size],
+            bottomMargin=MARGINS[info.page_size], **kwargs)
+        self.addPageTemplates(templates or [
+            PageTemplate(id="page", frames=[content_frame(info.page_size)])])
+
+
+def build(story, info: PageInfo, *, templates=None, multi_build=False,
+          doc_hook=None) -> tuple[bytes, int]:
+    """Lay out ``story``; return the PDF bytes and the number of pages."""
+    buffer = io.BytesIO()
+    doc = Document(buffer, info, templates)
+    if doc_hook:
+        doc_hook(doc)
+
+    def make_canvas(*args, **kwargs):
+        return NumberedCanvas(*args, page_info=info, **kwargs)
+
+    if multi_build:
+        doc.multiBuild(story, canvasmaker=make_canvas)
+    else:
+        doc.build(story, canvasmaker=make_canvas)
+    return buffer.getvalue(), doc.page

@@ -1,0 +1,72 @@
+"""User text to flowables: everything escaped, a small Markdown subset honoured.
+
+The subset, parsed by markdown-it-py with every other rule switched off:
+paragraphs (blank line), kept line breaks, bullet and numbered lists,
+``*emphasis*`` and ``**strong**``. Headings, links, HTML, code: all
+printed literally, as typed.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from reportlab.platypus import Paragraph
+
+from .fonts import TextPreparer
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("zero").enable(["emphasis", "list"])
+
+
+INLINE_TAGS = {"em_open": "<i>", "em_close": "</i>", "strong_open": "<b>", "strong_close": "</b>"}
+
+
+def _inline(token, prep: TextPreparer) -> str:
+    out = []
+    for child in token.children or []:
+        if child.type == "text":
+            out.append(prep.inline(child.content))
+        elif child.type in INLINE_TAGS:
+            out.append(INLINE_TAGS[child.type])
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append("<br/>")
+        else:  # anything the zero preset lets through: print its text as typed
+            out.append(prep.inline(child.content or child.markup))
+    return "".join(out)
+
+
+def rich_text(text: str, prep: TextPreparer, style, bullet_style, limit: int | None = None):
+    """Flowables for a long user field; ``limit`` cuts it to that many characters."""
+    text = prep.clean(text)
+    if limit is not None and len(text) > limit:
+        cut = text[:limit]
+        space = cut.rfind(" ")
+        text = (cut[:space] if space > limit * 0.8 else cut).rstrip() + " …"
+    flowables = []
+    bullet = None
+    number = 0
+    for token in _parser().parse(text):
+        if token.type == "bullet_list_open":
+            bullet = "•"
+        elif token.type == "ordered_list_open":
+            bullet, number = "#", int(token.attrGet("start") or 1) - 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            bullet = None
+        elif token.type == "inline":
+            markup = _inline(token, prep)
+            if bullet is None:
+                flowables.append(Paragraph(markup, style))
+            else:
+                if bullet == "#":
+                    number += 1
+                label = f"{number}." if bullet == "#" else "•"
+                flowables.append(Paragraph(markup, bullet_style, bulletText=label))
+    return flowables
+
+
+def line(text: str, prep: TextPreparer, style) -> Paragraph:
+    """A single-line field: escaped, no markup."""
+    return Paragraph(prep.inline(text), style)
