@@ -246,3 +246,93 @@ def test_console_script_runs_end_to_end(sample_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert done.stderr == "error: there is no actor with id 999\n"
+
+
+# --- PDF commands ---------------------------------------------------------------
+
+def pdf_pages(path):
+    from pypdf import PdfReader
+    return len(PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("kind, record_id", [("actor", 14), ("meeting", 5),
+                                             ("recommendation", 1)])
+@pytest.mark.parametrize("size", ["a4", "letter", "a5"])
+def test_card_command_writes_one_page(sample_path, tmp_path, capsys, kind, record_id, size):
+    out = tmp_path / "card.pdf"
+    code, stdout, err = run(capsys, "card", kind, record_id, "--db", sample_path, "-o", out,
+                            "--page-size", size)
+    assert code == 0, err
+    assert "(1 page)" in stdout
+    assert pdf_pages(out) == 1
+
+
+def test_handout_and_memo_commands(sample_path, tmp_path, capsys):
+    code, stdout, _ = run(capsys, "handout", "meeting", 5, "--db", sample_path,
+                          "-o", tmp_path / "h.pdf")
+    assert code == 0 and pdf_pages(tmp_path / "h.pdf") == 9
+    code, stdout, _ = run(capsys, "handout", "meeting", 5, "--db", sample_path,
+                          "-o", tmp_path / "h2.pdf", "--two-up")
+    assert code == 0 and pdf_pages(tmp_path / "h2.pdf") == 5
+    code, stdout, _ = run(capsys, "memo", 1, "--db", sample_path, "-o", tmp_path / "m.pdf")
+    assert code == 0 and pdf_pages(tmp_path / "m.pdf") >= 2
+    code, stdout, _ = run(capsys, "memo", "--meeting", 5, "--meeting", 6, "--db", sample_path,
+                          "-o", tmp_path / "m2.pdf")
+    assert code == 0 and pdf_pages(tmp_path / "m2.pdf") >= 1
+    code, out, _ = run(capsys, "list", "memos", "--db", sample_path, "--json")
+    assert json.loads(out)[0]["title"] == "Russian-Ukrainian Delegations Meet in Istanbul"
+    code, out, _ = run(capsys, "show", "memo", 1, "--db", sample_path)
+    assert "The Meeting in Istanbul" in out
+
+
+def test_card_warns_about_unprintable_characters(sample_path, tmp_path, capsys, monkeypatch):
+    from desktopapp.domain import Actor
+    from desktopapp.pdf import fonts
+    from desktopapp.store import BriefingStore
+    monkeypatch.setattr(fonts, "_fallbacks", lambda: ())
+    with BriefingStore.open(sample_path) as store:
+        actor = store.save(Actor(name="Xi Jinping", native_name="习近平"))
+    code, _, err = run(capsys, "card", "actor", actor.id, "--db", sample_path,
+                       "-o", tmp_path / "x.pdf")
+    assert code == 0
+    assert err.startswith("warning: ") and "习" in err
+
+
+@pytest.mark.parametrize("argv, words, status", [
+    (["card", "actor", "999"], "there is no actor with id 999", 1),
+    (["handout", "meeting", "999"], "there is no meeting with id 999", 1),
+    (["memo", "999"], "there is no memo with id 999", 1),
+    (["memo"], "give either a memo id or --meeting", 2),
+    (["memo", "1", "--meeting", "5"], "give either a memo id or --meeting", 2),
+    (["card", "actor", "14", "--page-size", "a3"], "invalid choice: 'a3'", 2),
+])
+def test_pdf_command_errors(sample_path, tmp_path, capsys, argv, words, status):
+    out = tmp_path / "x.pdf"
+    code, _, err = run(capsys, *argv, "--db", sample_path, "-o", out)
+    assert code == status and words in err
+    one_line_error(err)
+    assert not out.exists()
+
+
+def test_pdf_to_unwritable_place_leaves_nothing(sample_path, tmp_path, capsys):
+    code, _, err = run(capsys, "card", "actor", 14, "--db", sample_path,
+                       "-o", tmp_path / "missing" / "x.pdf")
+    assert code == 1 and "does not exist" in err
+    one_line_error(err)
+
+
+def test_settings_show_change_and_refuse(sample_path, capsys, tmp_path):
+    code, out, _ = run(capsys, "settings", "--db", sample_path, "--classification",
+                       "RESTRICTED", "--page-size", "letter", "--json")
+    assert code == 0
+    assert json.loads(out) == {"organisation": "Briefing Desk — sample book",
+                               "classification": "RESTRICTED", "page_size": "letter",
+                               "author": ""}
+    run(capsys, "card", "actor", 14, "--db", sample_path, "-o", tmp_path / "c.pdf")
+    from pypdf import PdfReader
+    page = PdfReader(tmp_path / "c.pdf").pages[0]
+    assert round(float(page.mediabox.width)) == 612  # US Letter, from the settings
+    assert "RESTRICTED" in page.extract_text()
+    code, _, err = run(capsys, "settings", "--db", sample_path, "--classification", "X" * 41)
+    assert code == 1 and "classification" in err and "too long" in err
+    one_line_error(err)

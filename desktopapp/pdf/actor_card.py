@@ -6,7 +6,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from ..domain import ActorKind, label
 from ..dossier import ActorDossier
-from . import blocks
+from . import blocks, fonts
 from .blocks import CardContext
 from .card import CardPlan, render_card
 from .fitting import Section
@@ -50,14 +50,16 @@ def plan(dossier: ActorDossier):
                 top = stack
             else:
                 gap = styles.size * 1.2
-                table = Table([[picture, stack]], colWidths=[blocks.PHOTO_SIZE[0] + gap,
-                                                             ctx.width - blocks.PHOTO_SIZE[0]
-                                                             - gap], hAlign="LEFT")
-                table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                           ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                           ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                           ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+                photo_width = blocks.PHOTO_SIZE[0] + gap
+                table = Table([[picture, stack]],
+                              colWidths=[photo_width, ctx.width - photo_width], hAlign="LEFT")
+                table.setStyle(TableStyle([
+                    ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # not the default Helvetica
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
                 top = [table]
             members_label = "Members" if actor.kind == ActorKind.GROUP else "Affiliated"
             rows = [("Kind", label(actor.kind)),

@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from ..domain import Source
+from . import fonts
 from .fonts import TextPreparer
 from .styles import RULE, TINT, Styles
 
@@ -68,6 +69,7 @@ def facts(rows: list[tuple[str, str]], ctx: CardContext, styles: Styles, columns
     value_width = ctx.width / columns - label_width
     table = Table(cells, colWidths=[label_width, value_width] * columns, hAlign="LEFT")
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # not the default Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), styles.size * 0.6),
@@ -85,6 +87,7 @@ def items(header: list[str], rows: list[list], fractions: list[float], ctx: Card
     table = Table(data, colWidths=[ctx.width * f for f in fractions], hAlign="LEFT",
                   repeatRows=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # not the default Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), TINT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.35, RULE),

@@ -6,7 +6,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from ..domain import ParticipantRole, label
 from ..dossier import MeetingDossier
-from . import blocks
+from . import blocks, fonts
 from .blocks import CardContext
 from .card import CardPlan, render_card
 from .fitting import Section
@@ -63,6 +63,7 @@ def delegation_table(dossier: MeetingDossier, ctx: CardContext, styles, limit: i
         table = Table([header, cells], colWidths=[ctx.width / columns] * columns,
                       hAlign="LEFT")
         table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # not the default Helvetica
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("BACKGROUND", (0, 0), (-1, 0), TINT),
             ("TEXTCOLOR", (0, 0), (-1, 0), NAVY),

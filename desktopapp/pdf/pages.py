@@ -57,6 +57,7 @@ class NumberedCanvas(pdfcanvas.Canvas):
     """Draws header and footer on every page once the page count is known."""
 
     def __init__(self, *args, page_info: PageInfo, **kwargs):
+        kwargs["initialFontName"] = fonts.REGULAR  # never the standard-14 Helvetica
         super().__init__(*args, **kwargs)
         self._info = page_info
         self._pages = []

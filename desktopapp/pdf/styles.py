@@ -50,6 +50,7 @@ class Styles:
 
 
 def _style(name, size, font=fonts.REGULAR, color=INK, leading=1.28, **extra):
+    extra.setdefault("bulletFontName", fonts.REGULAR)  # the default would be Helvetica
     return ParagraphStyle(name, fontName=font, fontSize=size, leading=round(size * leading, 2),
                           textColor=color, alignment=TA_LEFT, splitLongWords=1, **extra)
 

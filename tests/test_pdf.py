@@ -1,0 +1,350 @@
+import datetime as dt
+import io
+import string
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+from pypdf import PdfReader
+
+from desktopapp import dossier
+from desktopapp.domain import (
+    Actor,
+    ExportSettings,
+    Meeting,
+    Participant,
+    ParticipantRole,
+    Position,
+    Recommendation,
+    Source,
+)
+from desktopapp.pdf import (
+    actor_card,
+    fonts,
+    handout,
+    meeting_card,
+    memo,
+    recommendation_card,
+    write_pdf,
+)
+from desktopapp.pdf.styles import MIN_BODY
+
+PAGE_SIZES = ["a4", "letter", "a5"]
+STANDARD_14 = {"Helvetica", "Times-Roman", "Courier", "Symbol", "ZapfDingbats"}
+SETTINGS = ExportSettings(organisation="Example Institute", classification="RESTRICTED")
+
+
+def reader(pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf))
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in reader(pdf).pages)
+
+
+def fonts_of(pdf: bytes) -> list[dict]:
+    found = []
+    for page in reader(pdf).pages:
+        resources = page["/Resources"].get_object()
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            found.append({"name": str(font["/BaseFont"]), "subtype": str(font["/Subtype"]),
+                          "embedded_ttf": "/FontFile2" in descriptor})
+    return found
+
+
+def all_cards(store, page_size):
+    for row in store.list_summaries("actor"):
+        yield actor_card.render(dossier.actor_dossier(store, row["id"]), SETTINGS, page_size)
+    for row in store.list_summaries("meeting"):
+        yield meeting_card.render(dossier.meeting_dossier(store, row["id"]), SETTINGS, page_size)
+    for row in store.list_summaries("recommendation"):
+        yield recommendation_card.render(dossier.recommendation_dossier(store, row["id"]),
+                                         SETTINGS, page_size)
+
+
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
+def test_every_sample_card_is_exactly_one_page(sample_store, page_size):
+    count = 0
+    for result in all_cards(sample_store, page_size):
+        assert result.pages == 1
+        assert len(reader(result.pdf).pages) == 1
+        assert result.body_size >= MIN_BODY
+        assert result.warnings == []
+        count += 1
+    assert count == 34 + 7 + 3
+
+
+def test_names_print_exactly_in_their_own_scripts(sample_store):
+    talks = meeting_card.render(dossier.meeting_dossier(sample_store, 5), SETTINGS)
+    text = text_of(talks.pdf)
+    for name in ["Vladimir Medinsky", "Владимир Мединский", "Рустем Умєров", "Сергій Кислиця",
+                 "Вадим Скібіцький", "Hakan Fidan", "Türkiye", "RESTRICTED", "Page 1 of 1",
+                 '"1,000 for 1,000"']:
+        assert name in text, name
+    erdogan = actor_card.render(dossier.actor_dossier(sample_store, 30), SETTINGS)
+    assert "Recep Tayyip Erdoğan" in text_of(erdogan.pdf)
+
+
+def test_fonts_are_embedded_truetype_never_standard_14(sample_store):
+    for result in [
+        actor_card.render(dossier.actor_dossier(sample_store, 14), SETTINGS),
+        meeting_card.render(dossier.meeting_dossier(sample_store, 5), SETTINGS),
+        memo.render(dossier.memo_dossier(sample_store, sample_store.get_memo(1)), SETTINGS),
+    ]:
+        found = fonts_of(result.pdf)
+        assert found
+        for font in found:
+            assert font["embedded_ttf"], font
+            assert not any(std in font["name"] for std in STANDARD_14), font
+
+
+def test_user_text_is_data_not_markup(store):
+    source = store.save(Source(citation="Memo <b>draft</b> & notes"))
+    actor = store.save(Actor(
+        name="AT&T <b> Lobby", title="x<y & z>w", aliases=["<i>alias"],
+        biography="Line one\nLine two\n\nSecond paragraph with **strong** and *em*.\n\n"
+                  "- first point\n- second point\n\n# not a heading <script>",
+        positions=[Position("Tariffs & <trade>", "Against </para>", None, source.uid)],
+        source_uids=[source.uid]))
+    text = text_of(actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS).pdf)
+    assert "AT&T <b> Lobby" in text
+    assert "x<y & z>w" in text
+    assert "# not a heading <script>" in text
+    assert "Against </para>" in text
+    assert "Memo <b>draft</b> & notes" in text
+    assert "first point" in text and "**" not in text
+
+
+def test_unprintable_characters_are_reported_not_silent(store, monkeypatch):
+    monkeypatch.setattr(fonts, "_fallbacks", lambda: ())
+    actor = store.save(Actor(name="Xi Jinping", native_name="习近平"))
+    result = actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS)
+    assert result.pages == 1
+    assert len(result.warnings) == 1
+    assert "习" in result.warnings[0] and "U+4E60" in result.warnings[0]
+
+
+def test_fallback_font_prints_what_the_card_font_lacks(store):
+    if not fonts._fallbacks():
+        pytest.skip("no TrueType fallback font on this machine")
+    covered = set().union(*(f.chars for f in fonts._fallbacks())) - fonts.register()
+    letters = [c for c in covered if unicodedata.category(chr(c)).startswith("L")]
+    if not letters:
+        pytest.skip("the fallback fonts here add no letters to the card font")
+    char = chr(min(letters))
+    actor = store.save(Actor(name=f"Name {char}"))
+    result = actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS)
+    assert result.warnings == []
+    assert char in text_of(result.pdf)
+    assert any("Roboto" not in f["name"] for f in fonts_of(result.pdf))
+
+
+def big_photo(orientation: int) -> bytes:
+    image = Image.new("RGB", (4000, 3000), (180, 30, 30))
+    image.paste((30, 30, 180), (0, 0, 4000, 1500))  # top half blue
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=95, exif=exif)
+    return out.getvalue()
+
+
+def test_photo_is_upright_and_downscaled(store):
+    photo = big_photo(6)  # stored sideways: viewers rotate it 90° clockwise
+    actor = store.save(Actor(name="Photographed", photo=photo))
+    result = actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS)
+    assert result.pages == 1
+    assert len(result.pdf) < 200_000 < len(photo)
+    page = reader(result.pdf).pages[0]
+    (image,) = page.images
+    embedded = Image.open(io.BytesIO(image.data))
+    assert embedded.width < embedded.height  # portrait frame, ~300 dpi
+    assert embedded.width <= 320
+    # after rotation the blue half is on the right: sample left and right columns
+    rgb = embedded.convert("RGB")
+    left = rgb.getpixel((5, embedded.height // 2))
+    right = rgb.getpixel((embedded.width - 5, embedded.height // 2))
+    assert left[0] > left[2] and right[2] > right[0]
+
+
+def test_damaged_photo_does_not_stop_the_card(store):
+    actor = store.save(Actor(name="Broken photo", photo=b"\x89PNG\r\n\x1a\n" + b"junk" * 10))
+    assert actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS).pages == 1
+
+
+def crowded_meeting(store, participants=60, text_length=6000):
+    people = [store.save(Actor(name=f"Delegate {i} " + "Long-Surname" * 3,
+                               native_name="Представитель делегации",
+                               title="Deputy head of a very long department name " * 2))
+              for i in range(participants)]
+    meeting = store.save(Meeting(
+        title="Conference " * 20, date=dt.date(2025, 5, 16),
+        participants=[Participant(p.uid, f"Side {i % 3}",
+                                  ParticipantRole.HEAD if i < 3 else ParticipantRole.MEMBER)
+                      for i, p in enumerate(people)],
+        agenda="Agenda item. " * (text_length // 13), outcomes="Outcome. " * (text_length // 9),
+        follow_ups="Follow-up. " * (text_length // 11)))
+    for i in range(30):
+        store.save(Recommendation(title=f"Recommendation {i}", text="Act.", addressee="All",
+                                  meeting_uids=[meeting.uid]))
+    return meeting
+
+
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
+def test_sixty_participants_still_one_readable_page(store, page_size):
+    meeting = crowded_meeting(store)
+    result = meeting_card.render(dossier.meeting_dossier(store, meeting.id), SETTINGS,
+                                 page_size)
+    assert result.pages == 1
+    assert result.body_size == MIN_BODY
+    text = text_of(result.pdf)
+    assert "more member" in text or "more recommendation" in text
+    assert "Delegate 0" in text  # heads of delegation first
+
+
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
+def test_twenty_thousand_character_biography(store, page_size):
+    actor = store.save(Actor(name="Verbose", biography=("Word " * 4000).strip()))
+    result = actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS, page_size)
+    assert result.pages == 1 and result.body_size == MIN_BODY
+    text = text_of(result.pdf)
+    assert "Biography shortened to fit the card" in text
+    # what does not fit is not hidden in the PDF either
+    assert text.count("Word") < 4000
+
+
+# --- hypothesis: anything a user can type --------------------------------------------
+
+nasty = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+markup = st.text(alphabet=string.printable + "<>&\"'*_-#[]()\\ŁğЖ", max_size=300)
+long_word = st.integers(1, 5000).map(lambda n: "x" * n)
+field_text = st.one_of(nasty, markup, long_word, st.just(""))
+
+
+def _line(text):
+    return text.replace("\n", " ")[:200]
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(name=field_text, bio=st.one_of(field_text, st.just("Biography. " * 2000)),
+       topic=field_text, stance=field_text, page_size=st.sampled_from(PAGE_SIZES))
+def test_any_actor_text_gives_one_page(name, bio, topic, stance, page_size):
+    actor = Actor(name=_line(name) or "x", native_name=_line(name[::-1]), title=_line(stance),
+                  aliases=[_line(topic)] if topic.strip() else [], biography=bio,
+                  positions=[Position(_line(topic) or "t", stance or "s")] * 3)
+    result = actor_card.render(dossier.ActorDossier(actor=actor), SETTINGS, page_size)
+    assert len(reader(result.pdf).pages) == 1
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(title=field_text, outcomes=field_text, side=field_text,
+       participants=st.integers(0, 60), page_size=st.sampled_from(PAGE_SIZES))
+def test_any_meeting_text_gives_one_page(title, outcomes, side, participants, page_size):
+    actors = {}
+    seats = []
+    for i in range(participants):
+        actor = Actor(name=f"{_line(title)[:40]} {i}", title=_line(outcomes)[:120])
+        actors[actor.uid] = actor
+        seats.append(Participant(actor.uid, _line(side)[:30] + str(i % 4)))
+    meeting = Meeting(title=_line(title) or "t", date=dt.date(2025, 5, 16),
+                      participants=seats, outcomes=outcomes, agenda=outcomes,
+                      place=_line(side))
+    result = meeting_card.render(dossier.MeetingDossier(meeting=meeting, actors=actors),
+                                 SETTINGS, page_size)
+    assert len(reader(result.pdf).pages) == 1
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(title=field_text, text=field_text, rationale=field_text,
+       page_size=st.sampled_from(PAGE_SIZES))
+def test_any_recommendation_text_gives_one_page(title, text, rationale, page_size):
+    rec = Recommendation(title=_line(title) or "t", text=text or "x", addressee=_line(title),
+                         rationale=rationale)
+    result = recommendation_card.render(dossier.RecommendationDossier(recommendation=rec),
+                                        SETTINGS, page_size)
+    assert len(reader(result.pdf).pages) == 1
+
+
+# --- handouts and memos ---------------------------------------------------------------
+
+def test_handout_is_meeting_card_then_one_card_per_participant(sample_store):
+    result = handout.render(dossier.handout(sample_store, 5), SETTINGS, "a4")
+    pdf = reader(result.pdf)
+    assert len(pdf.pages) == 9 == result.pages
+    first = pdf.pages[0].extract_text()
+    assert "Russian–Ukrainian talks in Istanbul" in first and "Page 1 of 9" in first
+    order = [pdf.pages[i].extract_text().split("\n") for i in range(1, 9)]
+    names = ["Vladimir Medinsky", "Mikhail Galuzin", "Igor Kostyukov", "Alexander Fomin",
+             "Rustem Umerov", "Serhiy Kyslytsya", "Oleksandr Poklad", "Vadym Skibitsky"]
+    for lines, name in zip(order, names, strict=True):
+        assert any(line.strip() == name for line in lines), name
+
+
+def test_two_up_handout_puts_two_a5_cards_on_each_a4_sheet(sample_store):
+    result = handout.render(dossier.handout(sample_store, 5), SETTINGS, two_up=True)
+    pdf = reader(result.pdf)
+    assert len(pdf.pages) == 5 == result.pages
+    width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)
+    assert round(width) == 842 and round(height) == 595  # A4 landscape
+    assert "Vladimir Medinsky" in pdf.pages[0].extract_text()
+
+
+def test_memo_pages_outline_and_metadata(sample_store):
+    record = sample_store.get_memo(1)
+    result = memo.render(dossier.memo_dossier(sample_store, record), SETTINGS)
+    pdf = reader(result.pdf)
+    total = len(pdf.pages)
+    assert total == result.pages >= 2
+    assert f"Page 1 of {total}" in pdf.pages[0].extract_text()
+    assert f"Page {total} of {total}" in pdf.pages[-1].extract_text()
+    titles = [o.title for o in pdf.outline if not isinstance(o, list)]
+    assert titles[:2] == ["Russian-Ukrainian Delegations Meet in Istanbul",
+                          "The Meeting in Istanbul"]
+    assert {"Recommendations", "Annex: who's who", "Sources"} <= set(titles)
+    nested = [o for o in pdf.outline if isinstance(o, list)][0]
+    assert "Russian–Ukrainian talks in Istanbul" in [o.title for o in nested]
+    meta = pdf.metadata
+    assert meta.title == "Russian-Ukrainian Delegations Meet in Istanbul"
+    assert meta.author == "Anna Maria Dyner, Maria Piechowska"
+    assert "No. 58 (2559)" in meta.subject
+    assert meta.creator.startswith("Briefing Desk")
+    text = text_of(result.pdf)
+    assert "Increase the pressure on Russia" in text and "Владимир Мединский" in text
+    assert "RESTRICTED" in pdf.pages[-1].extract_text()
+
+
+def test_composed_memo_covers_the_chosen_meetings(sample_store):
+    record = dossier.compose_memo(sample_store, [5, 6], author="Analyst")
+    result = memo.render(dossier.memo_dossier(sample_store, record), SETTINGS)
+    text = text_of(result.pdf)
+    assert "Russian–Ukrainian talks in Istanbul (2025-05-16)" in text
+    assert "Trump–Putin phone call (2025-05-19)" in text
+    assert "Support Ukraine during the negotiations" in text  # linked recommendation
+
+
+def test_failed_write_leaves_no_partial_file_and_keeps_the_old_one(sample_store, tmp_path,
+                                                                   monkeypatch):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "card.pdf"
+    target.write_bytes(b"%PDF- good old card")
+    result = actor_card.render(dossier.actor_dossier(sample_store, 14), SETTINGS)
+
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", broken_fsync)
+    with pytest.raises(Exception, match="No space left"):
+        write_pdf(result, target)
+    assert target.read_bytes() == b"%PDF- good old card"
+    assert [p.name for p in folder.iterdir()] == ["card.pdf"]
