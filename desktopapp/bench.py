@@ -1,16 +1,22 @@
-"""Benchmark: ``python -m desktopapp.bench [--actors N] [--keep DIR]``.
+"""Benchmark: ``python -m desktopapp.bench [--suite book|cards|all] [--actors N] [--keep DIR]``.
 
-Builds a synthetic briefing book (by default 100,000 actors, 20,000
-meetings with 10 participants each, 10,000 recommendations), imports it
-into a new book and prints JSON figures: import time, open time, first
-page (50 rows) of each list, search p50/p95 over 100 queries, export
-time and file size. Figures, not assertions: targets live in the README
-and the closing notes of the issues.
+``book``: builds a synthetic briefing book (by default 100,000 actors,
+20,000 meetings with 10 participants each, 10,000 recommendations),
+imports it into a new book and prints JSON figures: import time, open
+time, first page (50 rows) of each list, search p50/p95 over 100 queries,
+export time and file size.
+
+``cards``: milliseconds per single card in a warm process (fitting
+included) for the sample book's cards, and per page for a 500-card
+handout.
+
+Figures, not assertions: targets live in the README and the closing notes.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import statistics
@@ -165,21 +171,88 @@ def run(actors, meetings, recommendations, folder: Path) -> dict:
     return figures
 
 
+def card_figures(folder: Path, repeats: int = 30) -> dict:
+    """Card rendering speed on the sample book and on a 500-card handout."""
+    from . import books, dossier
+    from .domain import Actor, Meeting, Participant, ParticipantRole, Position
+    from .pdf import actor_card, handout, meeting_card, recommendation_card
+
+    path = folder / "cards.sqlite"
+    books.create_book(path, sample=True)
+    figures = {}
+    with BriefingStore.open(path) as store:
+        settings = store.settings()
+        jobs = [(actor_card, dossier.actor_dossier(store, r["id"]))
+                for r in store.list_summaries("actor")]
+        jobs += [(meeting_card, dossier.meeting_dossier(store, r["id"]))
+                 for r in store.list_summaries("meeting")]
+        jobs += [(recommendation_card, dossier.recommendation_dossier(store, r["id"]))
+                 for r in store.list_summaries("recommendation")]
+        for module, gathered in jobs:  # warm: fonts loaded, caches filled
+            module.render(gathered, settings)
+        timings = []
+        for _ in range(repeats):
+            for module, gathered in jobs:
+                started = time.perf_counter()
+                module.render(gathered, settings)
+                timings.append(time.perf_counter() - started)
+        timings.sort()
+        figures["cards_rendered"] = len(timings)
+        figures["card_mean_ms"] = _ms(statistics.mean(timings))
+        figures["card_p50_ms"] = _ms(statistics.median(timings))
+        figures["card_p95_ms"] = _ms(timings[int(len(timings) * 0.95) - 1])
+
+        rng = random.Random(500)
+        people = []
+        with store.write():
+            for i in range(499):
+                people.append(store.save(Actor(
+                    name=f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {i}",
+                    native_name=CYRILLIC.get(rng.choice(FAMILY), ""),
+                    title=rng.choice(["Deputy foreign minister", "Ambassador", "Adviser"]),
+                    biography=f"Works on {rng.choice(TOPICS)}. " * 8,
+                    positions=[Position(t, f"Supports progress on {t}.") for t in TOPICS[:3]])))
+            meeting = store.save(Meeting(
+                title="Plenary with 499 delegates", date=dt.date(2025, 5, 16),
+                participants=[Participant(p.uid, f"Side {i % 4}",
+                                          ParticipantRole.HEAD if i < 4 else
+                                          ParticipantRole.MEMBER)
+                              for i, p in enumerate(people)]))
+        gathered = dossier.handout(store, meeting.id)
+        started = time.perf_counter()
+        result = handout.render(gathered, settings)
+        elapsed = time.perf_counter() - started
+        figures["handout_pages"] = result.pages
+        figures["handout_total_s"] = round(elapsed, 2)
+        figures["handout_ms_per_page"] = _ms(elapsed / result.pages)
+        figures["handout_bytes"] = len(result.pdf)
+    return figures
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m desktopapp.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", choices=["book", "cards", "all"], default="all")
     parser.add_argument("--actors", type=int, default=100_000)
     parser.add_argument("--meetings", type=int, default=20_000)
     parser.add_argument("--recommendations", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="build in DIR and keep the files (default: a temporary folder)")
     args = parser.parse_args(argv)
+    def measure(folder: Path) -> dict:
+        figures = {}
+        if args.suite in ("book", "all"):
+            figures.update(run(args.actors, args.meetings, args.recommendations, folder))
+        if args.suite in ("cards", "all"):
+            figures.update(card_figures(folder))
+        return figures
+
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        figures = run(args.actors, args.meetings, args.recommendations, args.keep)
+        figures = measure(args.keep)
     else:
         with tempfile.TemporaryDirectory() as folder:
-            figures = run(args.actors, args.meetings, args.recommendations, Path(folder))
+            figures = measure(Path(folder))
     print(json.dumps(figures, indent=2))
     return 0
 

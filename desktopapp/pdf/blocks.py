@@ -75,6 +75,9 @@ def facts(rows: list[tuple[str, str]], ctx: CardContext, styles: Styles, columns
         ("RIGHTPADDING", (0, 0), (-1, -1), styles.size * 0.6),
         ("TOPPADDING", (0, 0), (-1, -1), 1.2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+        # the smaller label type sits on the value's baseline
+        *[("TOPPADDING", (c, 0), (c, -1), 1.2 + styles.size * (0.95 - 0.78) * 0.8)
+          for c in range(0, 2 * columns, 2)],
     ]))
     table.spaceBefore = styles.size * 0.4
     return [table]
