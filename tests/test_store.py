@@ -334,3 +334,31 @@ def test_check_reports_a_broken_search_index(store):
     assert any("search index" in p for p in problems)
     store.rebuild_search_index()
     assert store.check() == []
+
+
+def test_memo_round_trip_links_search_and_cascade(store):
+    from desktopapp.domain import Memo, MemoSection
+    source, russia, medinsky, fidan, talks, rec = make_world(store)
+    memo = store.save(Memo(
+        title="Istanbul talks", number="No. 58 (2559)", date=D("2025-05-20"),
+        authors=["Anna Maria Dyner", "Maria Piechowska"], lead="No breakthrough in Istanbul.",
+        sections=[MemoSection("The Meeting", "Two hours, **no** ceasefire.")],
+        meeting_uids=[talks.uid], actor_uids=[russia.uid, medinsky.uid],
+        recommendation_uids=[rec.uid], source_uids=[source.uid]))
+    assert store.get_memo(memo.id) == memo
+    assert [h.title for h in store.search("breakthrough")] == ["Istanbul talks"]
+    store.delete("meeting", talks.id)
+    after = store.get_memo(memo.id)
+    assert after.meeting_uids == [] and after.version == 2
+    assert after.actor_uids == [russia.uid, medinsky.uid]
+    assert store.check() == []
+
+
+def test_export_settings_are_stored_and_validated(store):
+    from desktopapp.domain import ExportSettings, PageSize
+    assert store.settings() == ExportSettings()
+    store.save_settings(ExportSettings("Example Institute", "RESTRICTED", PageSize.A5, "Analyst"))
+    assert store.settings().classification == "RESTRICTED"
+    assert store.settings().page_size == PageSize.A5
+    with pytest.raises(ValidationError, match="classification"):
+        store.save_settings(ExportSettings(classification="X" * 41))
