@@ -1,18 +1,48 @@
+import sys
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
 from desktopapp import books
-from desktopapp.gui.app import BookWindow
+from desktopapp.gui import app
+from desktopapp.gui.main_window import MainWindow
 
 
-def test_first_window_lists_the_sample_book(qtbot):
-    store = books.open_book()  # first run: the user's own book, made from the sample
+def test_first_run_opens_the_users_book_made_from_the_sample(qtbot):
+    store = app.open_with_retry(None)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    assert store.path == books.default_book_path()
+    assert window.pages["meeting"].model.rowCount() == 7
+    window.close()
+
+
+def test_unopenable_book_offers_another(qtbot, tmp_path, sample_path, monkeypatch):
+    foreign = tmp_path / "foreign.sqlite"
+    foreign.write_bytes(b"definitely not sqlite")
+    shown = []
+
+    def fake_exec(box):
+        shown.append(box.text())
+        other = next(b for b in box.buttons() if b.text() == "Open another book…")
+        other.click()
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(sample_path), ""))
+    store = app.open_with_retry(foreign)
+    assert "not a briefing book" in shown[0]
+    assert store.path == sample_path
+    store.close()
+
+
+def test_exception_hook_logs_and_keeps_going(qtbot, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args[2]))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app.install_exception_hook()
     try:
-        window = BookWindow(store)
-        qtbot.addWidget(window)
-        tabs = window.centralWidget()
-        assert [tabs.tabText(i) for i in range(tabs.count())] == [
-            "Actors", "Meetings", "Recommendations"]
-        actors = tabs.widget(0)
-        names = {actors.topLevelItem(i).text(0) for i in range(actors.topLevelItemCount())}
-        assert {"Recep Tayyip Erdoğan", "Vladimir Medinsky"} <= names
-        assert tabs.widget(1).topLevelItemCount() == 7
-    finally:
-        store.close()
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError:
+        sys.excepthook(*sys.exc_info())
+    assert "ZeroDivisionError: boom" in shown[0]
+    log = books.log_dir() / "briefing-desk.log"
+    assert "Traceback" in log.read_text() and "boom" in log.read_text()

@@ -1,7 +1,9 @@
-"""``briefing-desk``: open a briefing book in a window.
+"""``briefing-desk [--db PATH]``: the desktop application.
 
-This first window lists the book's records by kind; the full editor,
-preview and export arrive with the desktop-application issue.
+Opens the user's own book (made from the sample on first run) or the one
+given. A book that cannot be opened gets a dialog and the choice of another.
+An unexpected error is logged with its traceback and shown in a dialog; the
+window stays open.
 """
 
 from __future__ import annotations
@@ -10,64 +12,70 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import (
-    QApplication,
-    QMainWindow,
-    QMessageBox,
-    QTabWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
-)
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from .. import __version__, books
+from .. import __version__, books, buglog
 from ..errors import BriefingError
-
-COLUMNS = {
-    "actor": [("name", "Name"), ("native_name", "Native name"), ("kind", "Kind"),
-              ("title", "Title"), ("affiliation", "Affiliation")],
-    "meeting": [("date", "Date"), ("title", "Title"), ("place", "Place"), ("status", "Status")],
-    "recommendation": [("priority", "Priority"), ("status", "Status"), ("title", "Title"),
-                       ("addressee", "Addressee")],
-}
-TAB_TITLES = {"actor": "Actors", "meeting": "Meetings", "recommendation": "Recommendations"}
+from .main_window import MainWindow, remember_recent
 
 
-class BookWindow(QMainWindow):
-    def __init__(self, store):
-        super().__init__()
-        self.store = store
-        self.setWindowTitle(f"{store.path.name} — Briefing Desk {__version__}")
-        tabs = QTabWidget()
-        for kind, columns in COLUMNS.items():
-            tree = QTreeWidget()
-            tree.setRootIsDecorated(False)
-            tree.setHeaderLabels([title for _, title in columns])
-            for row in store.list_summaries(kind):
-                tree.addTopLevelItem(QTreeWidgetItem([str(row[key] or "") for key, _ in columns]))
-            for column in range(len(columns)):
-                tree.resizeColumnToContents(column)
-            tabs.addTab(tree, TAB_TITLES[kind])
-        self.setCentralWidget(tabs)
-        self.resize(1000, 640)
+def install_exception_hook():
+    """Unexpected errors: log the traceback, tell the user, keep the window."""
+
+    def hook(kind, value, traceback):
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, traceback)
+            return
+        sys.last_exc = value
+        try:
+            raise value.with_traceback(traceback)
+        except BaseException:
+            where = buglog.record_bug("briefing-desk")
+        QMessageBox.critical(None, "Briefing Desk",
+                             f"Something went wrong: {kind.__name__}: {value}\n\n"
+                             f"Nothing was lost; {where}.")
+
+    sys.excepthook = hook
+
+
+def open_with_retry(path: Path | None):
+    """Open the book, offering another file while it cannot be opened; None to give up."""
+    while True:
+        try:
+            return books.open_book(path)
+        except BriefingError as exc:
+            box = QMessageBox(QMessageBox.Warning, "Briefing Desk",
+                              f"The book cannot be opened.\n\n{exc}")
+            other = box.addButton("Open another book…", QMessageBox.AcceptRole)
+            box.addButton(QMessageBox.Close)
+            box.exec()
+            if box.clickedButton() is not other:
+                return None
+            chosen, _ = QFileDialog.getOpenFileName(
+                None, "Open book", "", "Briefing books (*.sqlite *.db);;All files (*)")
+            if not chosen:
+                return None
+            path = Path(chosen)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="briefing-desk", description="Open a briefing book.")
     parser.add_argument("--db", type=Path, metavar="PATH",
                         help="the book file (default: your own book, the sample on first run)")
+    parser.add_argument("--version", action="version", version=f"briefing-desk {__version__}")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    try:
-        store = books.open_book(args.db)
-    except BriefingError as exc:
-        QMessageBox.critical(None, "Briefing Desk", str(exc))
+    app.setOrganizationName("Briefing Desk")
+    app.setApplicationName("briefing-desk")
+    app.setApplicationVersion(__version__)
+    install_exception_hook()
+    store = open_with_retry(args.db)
+    if store is None:
         return 1
-    window = BookWindow(store)
+    window = MainWindow(store)
+    remember_recent(window.settings, store.path)
     window.show()
-    try:
-        return app.exec()
-    finally:
-        store.close()
+    return app.exec()
 
 
 if __name__ == "__main__":

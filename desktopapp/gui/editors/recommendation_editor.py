@@ -1,0 +1,24 @@
+"""Editor for recommendations: the advice, its addressee, why, and what it concerns."""
+
+from ...domain import Priority, RecommendationStatus
+from ..editor import RecordEditor
+from ..fields import DateField, EnumField, LineField, ListLineField, TextField, UidListField
+
+
+def recommendation_editor(store, parent=None) -> RecordEditor:
+    return RecordEditor("recommendation", [
+        LineField("title", "Title"),
+        TextField("text", "Recommendation"),
+        LineField("addressee", "Addressee", "e.g. European states"),
+        UidListField("addressee_uids", "Addressee actors", store, "actor",
+                     problem_key="addressee_actors"),
+        TextField("rationale", "Rationale"),
+        EnumField("priority", "Priority", Priority),
+        EnumField("status", "Status", RecommendationStatus),
+        UidListField("meeting_uids", "Meetings", store, "meeting", problem_key="meetings"),
+        UidListField("actor_uids", "Actors concerned", store, "actor", problem_key="actors"),
+        LineField("author", "Author"),
+        DateField("date", "Date"),
+        ListLineField("tags", "Tags"),
+        UidListField("source_uids", "Sources", store, "source", problem_key="sources"),
+    ], parent)

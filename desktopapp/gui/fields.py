@@ -1,0 +1,595 @@
+"""Field widgets for the editors: each adapts one widget to one record attribute.
+
+A field has ``widget``, ``get()``, ``set(value)`` (which must not emit
+``edited``) and an ``edited`` callback the editor hooks up. Keeping all
+widgets behind this small interface is what lets one editor class drive
+every record kind, and undo restore any field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QSignalBlocker, QStringListModel, Qt, QTime
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import (
+    PHOTO_MAX_BYTES,
+    Actor,
+    MemoSection,
+    Participant,
+    ParticipantRole,
+    Position,
+    image_type,
+    label,
+)
+
+NO_DATE = QDate(1900, 1, 1)
+
+
+class Field:
+    """Base: subclasses build ``self.widget`` and call ``self.notify()`` on user edits."""
+
+    def __init__(self, attr: str, title: str, problem_key: str | None = None):
+        self.attr = attr
+        self.title = title
+        self.problem_key = problem_key or attr  # the name the domain's problems use
+        self.edited = None  # set by the editor
+        self.widget: QWidget
+
+    def notify(self):
+        if self.edited is not None:
+            self.edited(self)
+
+    def get(self):
+        raise NotImplementedError
+
+    def set(self, value):
+        raise NotImplementedError
+
+    def focus_widget(self) -> QWidget:
+        return self.widget
+
+
+class LineField(Field):
+    def __init__(self, attr, title, placeholder="", **kw):
+        super().__init__(attr, title, **kw)
+        self.widget = QLineEdit()
+        self.widget.setPlaceholderText(placeholder)
+        self.widget.textEdited.connect(lambda _: self.notify())
+
+    def get(self):
+        return self.widget.text()
+
+    def set(self, value):
+        with QSignalBlocker(self.widget):
+            self.widget.setText(value or "")
+
+
+class TextField(Field):
+    def __init__(self, attr, title, height=90, **kw):
+        super().__init__(attr, title, **kw)
+        self.widget = QPlainTextEdit()
+        self.widget.setTabChangesFocus(True)
+        self.widget.setMinimumHeight(height)
+        self.widget.textChanged.connect(self.notify)
+
+    def get(self):
+        return self.widget.toPlainText()
+
+    def set(self, value):
+        with QSignalBlocker(self.widget):
+            self.widget.setPlainText(value or "")
+
+
+class ListLineField(LineField):
+    """Aliases and tags: one line, entries separated by semicolons."""
+
+    def __init__(self, attr, title, **kw):
+        super().__init__(attr, title, placeholder="separate entries with ;", **kw)
+
+    def get(self):
+        return [part.strip() for part in self.widget.text().split(";") if part.strip()]
+
+    def set(self, value):
+        super().set("; ".join(value or []))
+
+
+class EnumField(Field):
+    def __init__(self, attr, title, enum, **kw):
+        super().__init__(attr, title, **kw)
+        self.enum = enum
+        self.widget = QComboBox()
+        for member in enum:
+            self.widget.addItem(label(member), member.value)
+        self.widget.currentIndexChanged.connect(lambda _: self.notify())
+
+    def get(self):
+        return self.enum(self.widget.currentData())
+
+    def set(self, value):
+        with QSignalBlocker(self.widget):
+            self.widget.setCurrentIndex(max(0, self.widget.findData(value.value)))
+
+
+class DateField(Field):
+    """A date picker; optional dates show blank at the special minimum value."""
+
+    def __init__(self, attr, title, required=False, **kw):
+        super().__init__(attr, title, **kw)
+        self.required = required
+        self.widget = QDateEdit()
+        self.widget.setCalendarPopup(True)
+        self.widget.setDisplayFormat("yyyy-MM-dd")
+        self.widget.setMinimumDate(NO_DATE)
+        if not required:
+            self.widget.setSpecialValueText("—")
+        self.widget.dateChanged.connect(lambda _: self.notify())
+
+    def get(self):
+        value = self.widget.date()
+        if value == NO_DATE:
+            return None
+        return dt.date(value.year(), value.month(), value.day())
+
+    def set(self, value):
+        with QSignalBlocker(self.widget):
+            if value is None:
+                self.widget.setDate(QDate.currentDate() if self.required else NO_DATE)
+            else:
+                self.widget.setDate(QDate(value.year, value.month, value.day))
+
+
+class TimeField(Field):
+    def __init__(self, attr, title, **kw):
+        super().__init__(attr, title, **kw)
+        self.widget = QWidget()
+        layout = QHBoxLayout(self.widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.enabled = QCheckBox("at")
+        self.time = QTimeEdit()
+        self.time.setDisplayFormat("HH:mm")
+        layout.addWidget(self.enabled)
+        layout.addWidget(self.time)
+        layout.addStretch()
+        self.enabled.toggled.connect(self._toggled)
+        self.time.timeChanged.connect(lambda _: self.notify())
+
+    def _toggled(self, on):
+        self.time.setEnabled(on)
+        self.notify()
+
+    def get(self):
+        if not self.enabled.isChecked():
+            return None
+        value = self.time.time()
+        return dt.time(value.hour(), value.minute())
+
+    def set(self, value):
+        with QSignalBlocker(self.enabled), QSignalBlocker(self.time):
+            self.enabled.setChecked(value is not None)
+            self.time.setEnabled(value is not None)
+            self.time.setTime(QTime(value.hour, value.minute) if value else QTime(9, 0))
+
+    def focus_widget(self):
+        return self.enabled
+
+
+class MinutesField(Field):
+    def __init__(self, attr, title, **kw):
+        super().__init__(attr, title, **kw)
+        self.widget = QSpinBox()
+        self.widget.setRange(0, 20160)
+        self.widget.setSingleStep(15)
+        self.widget.setSuffix(" min")
+        self.widget.setSpecialValueText("—")
+        self.widget.valueChanged.connect(lambda _: self.notify())
+
+    def get(self):
+        return self.widget.value() or None
+
+    def set(self, value):
+        with QSignalBlocker(self.widget):
+            self.widget.setValue(value or 0)
+
+
+class RecordPicker(QLineEdit):
+    """A line with completion over the store's search (names, aliases, native names)."""
+
+    def __init__(self, store, kind, on_pick, placeholder):
+        super().__init__()
+        self.store, self.kind, self.on_pick = store, kind, on_pick
+        self.setPlaceholderText(placeholder)
+        self._choices: dict[str, int] = {}
+        self._model = QStringListModel()
+        completer = QCompleter(self._model, self)
+        completer.setCaseSensitivity(Qt.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchContains)
+        completer.activated.connect(self._picked)
+        self.setCompleter(completer)
+        self.textEdited.connect(self._refresh)
+        self.returnPressed.connect(lambda: self._picked(self.text()))
+
+    def _refresh(self, text):
+        ids = self.store.search_ids(text, self.kind, limit=20) if text.strip() else []
+        rows = self.store.list_summaries(self.kind, ids=ids) if ids else []
+        name_key = "name" if self.kind == "actor" else "title"
+        self._choices = {}
+        for row in rows:
+            shown = row[name_key]
+            if row.get("native_name"):
+                shown += f" — {row['native_name']}"
+            self._choices[shown] = row["id"]
+        self._model.setStringList(list(self._choices))
+
+    def _picked(self, text):
+        record_id = self._choices.get(text)
+        if record_id is None and len(self._choices) == 1:
+            record_id = next(iter(self._choices.values()))
+        if record_id is not None:
+            self.on_pick(self.store.get(self.kind, record_id))
+            self.clear()
+
+
+def _buttons(*pairs):
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    for text, slot in pairs:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+    row.addStretch()
+    return row
+
+
+class UidListField(Field):
+    """An ordered list of linked records (affiliations, hosts, sources ...)."""
+
+    def __init__(self, attr, title, store, kind, **kw):
+        super().__init__(attr, title, **kw)
+        self.store, self.kind = store, kind
+        self.widget = QWidget()
+        layout = QVBoxLayout(self.widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.list = QListWidget()
+        self.list.setMaximumHeight(80)
+        self.list.setAccessibleName(f"{title} list")
+        self.picker = RecordPicker(store, kind, self._add, f"type to add a {kind}…")
+        self.picker.setAccessibleName(f"Add to {title}")
+        layout.addWidget(self.list)
+        layout.addWidget(self.picker)
+        layout.addLayout(_buttons(("Remove", self._remove), ("Up", lambda: self._move(-1)),
+                                  ("Down", lambda: self._move(1))))
+
+    def _item(self, record):
+        item = QListWidgetItem(record.display_name())
+        item.setData(Qt.UserRole, record.uid)
+        return item
+
+    def _add(self, record):
+        if record.uid not in self.get():
+            self.list.addItem(self._item(record))
+            self.notify()
+
+    def _remove(self):
+        row = self.list.currentRow()
+        if row >= 0:
+            self.list.takeItem(row)
+            self.notify()
+
+    def _move(self, step):
+        row = self.list.currentRow()
+        if 0 <= row + step < self.list.count() and row >= 0:
+            item = self.list.takeItem(row)
+            self.list.insertItem(row + step, item)
+            self.list.setCurrentRow(row + step)
+            self.notify()
+
+    def get(self):
+        return [self.list.item(i).data(Qt.UserRole) for i in range(self.list.count())]
+
+    def set(self, value):
+        with QSignalBlocker(self.list):
+            self.list.clear()
+            for uid in value or []:
+                try:
+                    self.list.addItem(self._item(self.store.get_by_uid(self.kind, uid)))
+                except Exception:  # a link to a record deleted meanwhile: keep the uid visible
+                    item = QListWidgetItem(f"(missing {self.kind} {uid})")
+                    item.setData(Qt.UserRole, uid)
+                    self.list.addItem(item)
+
+    def focus_widget(self):
+        return self.picker
+
+
+class TableField(Field):
+    """Base for the editable tables (participants, positions, memo sections)."""
+
+    headers: list[str] = []
+
+    def __init__(self, attr, title, **kw):
+        super().__init__(attr, title, **kw)
+        self.widget = QWidget()
+        layout = QVBoxLayout(self.widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget(0, len(self.headers))
+        self.table.setHorizontalHeaderLabels(self.headers)
+        self.table.setAccessibleName(title)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(120)
+        self.table.itemChanged.connect(lambda _: self.notify())
+        layout.addWidget(self.table)
+        self.controls = layout
+
+    def _move(self, step):
+        row = self.table.currentRow()
+        if row < 0 or not 0 <= row + step < self.table.rowCount():
+            return
+        values = self.get()
+        values.insert(row + step, values.pop(row))
+        self.set(values)
+        self.table.selectRow(row + step)
+        self.notify()
+
+    def _remove(self):
+        row = self.table.currentRow()
+        if row >= 0:
+            values = self.get()
+            del values[row]
+            self.set(values)
+            self.notify()
+
+    def _combo(self, enum, value):
+        combo = QComboBox()
+        for member in enum:
+            combo.addItem(label(member), member.value)
+        combo.setCurrentIndex(max(0, combo.findData(value.value)))
+        combo.currentIndexChanged.connect(lambda _: self.notify())
+        return combo
+
+    def focus_widget(self):
+        return self.table
+
+
+class ParticipantsField(TableField):
+    headers = ["Actor", "Side", "Role"]
+
+    def __init__(self, attr, title, store, **kw):
+        super().__init__(attr, title, **kw)
+        self.store = store
+        self.picker = RecordPicker(store, "actor", self._add, "type a name to add a participant…")
+        self.picker.setAccessibleName("Add participant")
+        self.controls.addWidget(self.picker)
+        self.controls.addLayout(_buttons(("New actor…", self._create), ("Remove", self._remove),
+                                         ("Up", lambda: self._move(-1)),
+                                         ("Down", lambda: self._move(1))))
+        self._names: dict[str, str] = {}
+
+    def _add(self, actor, side=""):
+        values = self.get()
+        if any(p.actor_uid == actor.uid for p in values):
+            return
+        if not side and values:
+            side = values[-1].side
+        self._names[actor.uid] = actor.name
+        values.append(Participant(actor.uid, side, ParticipantRole.MEMBER))
+        self.set(values)
+        self.notify()
+
+    def _create(self):
+        name, ok = QInputDialog.getText(self.widget, "New actor", "Name of the new actor:")
+        if ok and name.strip():
+            actor = Actor(name=name)
+            problems = actor.problems()
+            if problems:
+                QMessageBox.warning(self.widget, "New actor", "; ".join(
+                    f"{f}: {m}" for f, m in problems))
+                return
+            self._add(self.store.save(actor))
+
+    def get(self):
+        out = []
+        for row in range(self.table.rowCount()):
+            uid = self.table.item(row, 0).data(Qt.UserRole)
+            side_item = self.table.item(row, 1)
+            combo = self.table.cellWidget(row, 2)
+            out.append(Participant(uid, side_item.text() if side_item else "",
+                                   ParticipantRole(combo.currentData())))
+        return out
+
+    def set(self, value):
+        value = value or []
+        missing = [p.actor_uid for p in value if p.actor_uid not in self._names]
+        if missing:
+            self._names.update(self.store.names_for_uids(missing))
+        with QSignalBlocker(self.table):
+            self.table.setRowCount(len(value))
+            for row, participant in enumerate(value):
+                name = QTableWidgetItem(self._names.get(participant.actor_uid,
+                                                        participant.actor_uid))
+                name.setFlags(name.flags() & ~Qt.ItemIsEditable)
+                name.setData(Qt.UserRole, participant.actor_uid)
+                self.table.setItem(row, 0, name)
+                self.table.setItem(row, 1, QTableWidgetItem(participant.side))
+                self.table.setCellWidget(row, 2, self._combo(ParticipantRole, participant.role))
+        self.table.resizeColumnToContents(0)
+
+
+class PositionsField(TableField):
+    headers = ["Topic", "Stance", "As of (YYYY-MM-DD)"]
+
+    def __init__(self, attr, title, **kw):
+        super().__init__(attr, title, **kw)
+        self.controls.addLayout(_buttons(("Add position", self._add), ("Remove", self._remove),
+                                         ("Up", lambda: self._move(-1)),
+                                         ("Down", lambda: self._move(1))))
+        self._sources: list[str | None] = []
+        self.bad_dates: list[int] = []
+
+    def _add(self):
+        values = self.get()
+        values.append(Position("", ""))
+        self.set(values)
+        self.table.setCurrentCell(len(values) - 1, 0)
+        self.table.editItem(self.table.item(len(values) - 1, 0))
+        self.notify()
+
+    def get(self):
+        from ..domain import parse_date
+        out = []
+        self.bad_dates = []
+        for row in range(self.table.rowCount()):
+            topic, stance, as_of = (self.table.item(row, c) for c in range(3))
+            try:
+                date = parse_date(as_of.text().strip() if as_of else "")
+            except ValueError:
+                date = None
+                self.bad_dates.append(row + 1)
+            source = self._sources[row] if row < len(self._sources) else None
+            out.append(Position(topic.text() if topic else "", stance.text() if stance else "",
+                                date, source))
+        return out
+
+    def set(self, value):
+        value = value or []
+        self._sources = [p.source_uid for p in value]
+        with QSignalBlocker(self.table):
+            self.table.setRowCount(len(value))
+            for row, position in enumerate(value):
+                self.table.setItem(row, 0, QTableWidgetItem(position.topic))
+                self.table.setItem(row, 1, QTableWidgetItem(position.stance))
+                self.table.setItem(row, 2, QTableWidgetItem(
+                    position.as_of.isoformat() if position.as_of else ""))
+
+
+class SectionsField(TableField):
+    headers = ["Heading", "Text"]
+
+    def __init__(self, attr, title, **kw):
+        super().__init__(attr, title, **kw)
+        self.controls.addLayout(_buttons(("Add section", self._add), ("Remove", self._remove),
+                                         ("Up", lambda: self._move(-1)),
+                                         ("Down", lambda: self._move(1))))
+        self.table.setWordWrap(True)
+
+    def _add(self):
+        values = self.get()
+        values.append(MemoSection("", ""))
+        self.set(values)
+        self.notify()
+
+    def get(self):
+        out = []
+        for row in range(self.table.rowCount()):
+            heading, body = (self.table.item(row, c) for c in range(2))
+            out.append(MemoSection(heading.text() if heading else "",
+                                   body.text() if body else ""))
+        return out
+
+    def set(self, value):
+        with QSignalBlocker(self.table):
+            self.table.setRowCount(len(value or []))
+            for row, section in enumerate(value or []):
+                self.table.setItem(row, 0, QTableWidgetItem(section.heading))
+                self.table.setItem(row, 1, QTableWidgetItem(section.body))
+
+
+class PhotoField(Field):
+    THUMB = 96
+
+    def __init__(self, attr, title, **kw):
+        super().__init__(attr, title, **kw)
+        self.widget = QWidget()
+        layout = QHBoxLayout(self.widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.thumb = QLabel("no photo")
+        self.thumb.setFixedSize(self.THUMB, int(self.THUMB * 1.25))
+        self.thumb.setAlignment(Qt.AlignCenter)
+        self.thumb.setStyleSheet("border: 1px solid palette(mid);")
+        self.thumb.setAccessibleName("Photo thumbnail")
+        layout.addWidget(self.thumb)
+        column = QVBoxLayout()
+        self.choose = QPushButton("Choose photo…")
+        self.choose.clicked.connect(self.choose_file)
+        remove = QPushButton("Remove photo")
+        remove.clicked.connect(lambda: (self.set(None), self.notify()))
+        column.addWidget(self.choose)
+        column.addWidget(remove)
+        column.addStretch()
+        layout.addLayout(column)
+        layout.addStretch()
+        self._data: bytes | None = None
+
+    def choose_file(self, path: str | None = None):
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self.widget, "Choose a photo", "", "Images (*.jpg *.jpeg *.png *.gif *.webp)")
+            if not path:
+                return
+        self.load_file(path)
+
+    def load_file(self, path: str) -> bool:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(PHOTO_MAX_BYTES + 1)
+        except OSError as exc:
+            QMessageBox.warning(self.widget, "Photo", f"Cannot read {path}: {exc.strerror}")
+            return False
+        if len(data) > PHOTO_MAX_BYTES:
+            QMessageBox.warning(self.widget, "Photo", "The photo is larger than 20 MB.")
+            return False
+        if image_type(data) is None:
+            QMessageBox.warning(self.widget, "Photo",
+                                f"{path} is not a JPEG, PNG, GIF or WebP image; "
+                                "the photo was not changed.")
+            return False
+        self.set(data)
+        self.notify()
+        return True
+
+    def get(self):
+        return self._data
+
+    def set(self, value):
+        self._data = value
+        if not value:
+            self.thumb.setPixmap(QPixmap())
+            self.thumb.setText("no photo")
+            return
+        pixmap = QPixmap()
+        if pixmap.loadFromData(value):
+            self.thumb.setPixmap(pixmap.scaled(self.thumb.size(), Qt.KeepAspectRatio,
+                                               Qt.SmoothTransformation))
+        else:
+            self.thumb.setText("photo")
+
+    def focus_widget(self):
+        return self.choose

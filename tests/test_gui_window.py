@@ -1,0 +1,327 @@
+"""The main window driven as a user would (pytest-qt, offscreen)."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from desktopapp.domain import Actor
+from desktopapp.gui import questions
+from desktopapp.gui.exporting import safe_filename
+from desktopapp.gui.main_window import KINDS, MainWindow
+from desktopapp.store import BriefingStore
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """Scripted answers to the window's questions; records what was asked."""
+    asked = []
+    script = {"unsaved_changes": "save", "conflict": "reload", "confirm_delete": True,
+              "delete_linked_anyway": False, "open_exported": False}
+
+    def answer(name):
+        def reply(parent, text, *_):
+            asked.append((name, text))
+            return script[name]
+        return reply
+
+    for name in script:
+        monkeypatch.setattr(questions, name, answer(name))
+    monkeypatch.setattr(questions, "error", lambda parent, text: asked.append(("error", text)))
+    return {"script": script, "asked": asked}
+
+
+@pytest.fixture
+def window(qtbot, sample_path, answers):
+    store = BriefingStore.open(sample_path)
+    win = MainWindow(store)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    if win.isVisible():
+        win.close()
+
+
+def type_text(widget, text):
+    """Type any characters (QTest.keyClicks aborts on letters outside Latin-1)."""
+    for ch in text:
+        for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.NoModifier, ch))
+
+
+def go_to(window, kind):
+    window.navigator.setCurrentRow(KINDS.index(kind))
+    return window.pages[kind]
+
+
+def select(page, name):
+    for row in range(page.model.rowCount()):
+        if name in (page.model.index(row, c).data() for c in range(page.model.columnCount())):
+            page.table.selectRow(page.proxy.mapFromSource(page.model.index(row, 0)).row())
+            return
+    raise AssertionError(f"{name} not in the list")
+
+
+def test_window_opens_on_actors_with_a_preview(window):
+    page = window.current_page()
+    assert page.kind == "actor" and page.model.rowCount() == 34
+    assert page.editor.record_loaded() is not None
+    assert window.preview.page_count() == 1
+    assert "Briefing Desk" in window.windowTitle()
+
+
+def test_create_actor_add_to_delegation_save_and_see_preview(window, qtbot):
+    page = go_to(window, "actor")
+    window.new_record()
+    editor = page.editor
+    qtbot.keyClicks(editor.field("name").widget, "Hakan Fidan Jr.")
+    type_text(editor.field("native_name").widget, "Хакан Фидан")
+    assert window.act_save.isEnabled()
+    window.act_save.trigger()
+    assert not editor.is_dirty()
+    assert window.store.search("Фидан")[0].title == "Hakan Fidan Jr."
+
+    meetings = go_to(window, "meeting")
+    select(meetings, "Russian–Ukrainian talks in Istanbul")
+    participants = meetings.editor.field("participants")
+    picker = participants.picker
+    qtbot.keyClicks(picker, "Fidan Jr")
+    qtbot.keyClick(picker, Qt.Key_Return)
+    last = participants.table.rowCount() - 1
+    assert participants.table.item(last, 0).text() == "Hakan Fidan Jr."
+    before = window.preview.pdf
+    assert window.save()
+    text = PdfReader(io.BytesIO(window.preview.pdf)).pages[0].extract_text()
+    assert window.preview.pdf != before
+    assert "Hakan Fidan Jr." in text and "Хакан Фидан" in text
+
+
+def test_filter_uses_search(window, qtbot):
+    page = go_to(window, "actor")
+    type_text(page.filter, "МЕДИНСКИЙ")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    assert page.model.index(0, 0).data() == "Vladimir Medinsky"
+    page.filter.clear()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 34, timeout=3000)
+
+
+def test_undo_restores_a_field(window, qtbot):
+    page = go_to(window, "actor")
+    select(page, "Vladimir Medinsky")
+    title = page.editor.field("title").widget
+    title.selectAll()
+    qtbot.keyClicks(title, "Aide")
+    assert title.text() == "Aide" and page.editor.is_dirty()
+    window.act_undo.trigger()
+    assert title.text() == "Presidential advisor"
+    assert not page.editor.is_dirty()
+    window.act_redo.trigger()
+    assert title.text() == "Aide"
+
+
+@pytest.mark.parametrize("answer", ["save", "discard", "cancel"])
+def test_unsaved_changes_prompt(window, qtbot, answers, answer):
+    answers["script"]["unsaved_changes"] = answer
+    page = go_to(window, "actor")
+    select(page, "Vladimir Medinsky")
+    medinsky_id = page.editor.record_loaded().id
+    qtbot.keyClicks(page.editor.field("title").widget, " (2025)")
+    select(page, "Vladimir Putin")
+    assert answers["asked"][-1][0] == "unsaved_changes"
+    stored = window.store.get_actor(medinsky_id).title
+    if answer == "save":
+        assert stored == "Presidential advisor (2025)"
+        assert page.editor.record_loaded().name == "Vladimir Putin"
+    elif answer == "discard":
+        assert stored == "Presidential advisor"
+        assert page.editor.record_loaded().name == "Vladimir Putin"
+    else:
+        assert stored == "Presidential advisor"
+        assert page.editor.record_loaded().name == "Vladimir Medinsky"
+        assert page.editor.field("title").get() == "Presidential advisor (2025)"
+        assert page.selected_id() == medinsky_id
+
+
+def test_closing_with_unsaved_changes_asks(window, qtbot, answers):
+    answers["script"]["unsaved_changes"] = "cancel"
+    page = go_to(window, "actor")
+    qtbot.keyClicks(page.editor.field("title").widget, "!")
+    window.close()
+    assert window.isVisible()
+    answers["script"]["unsaved_changes"] = "discard"
+    window.close()
+    assert not window.isVisible()
+
+
+@pytest.mark.parametrize("answer", ["reload", "overwrite"])
+def test_conflict_dialog_when_another_instance_saved_first(window, qtbot, sample_path,
+                                                          answers, answer):
+    answers["script"]["conflict"] = answer
+    page = go_to(window, "actor")
+    select(page, "Vladimir Medinsky")
+    record_id = page.editor.record_loaded().id
+    with BriefingStore.open(sample_path) as other:
+        theirs = other.get_actor(record_id)
+        theirs.title = "Changed in the other window"
+        other.save(theirs)
+    title = page.editor.field("title").widget
+    title.selectAll()
+    qtbot.keyClicks(title, "Mine")
+    window.save()
+    assert answers["asked"][-1][0] == "conflict"
+    stored = window.store.get_actor(record_id)
+    if answer == "reload":
+        assert stored.title == "Changed in the other window"
+        assert title.text() == "Changed in the other window"
+    else:
+        assert stored.title == "Mine"
+        assert stored.version == 3
+
+
+def test_delete_names_linked_meetings_and_respects_the_answer(window, answers):
+    page = go_to(window, "actor")
+    select(page, "Vladimir Medinsky")
+    window.delete_record()
+    kind, text = answers["asked"][-1]
+    assert kind == "delete_linked_anyway"
+    assert "Russian–Ukrainian talks in Istanbul (2025-05-16)" in text
+    assert window.store.count("actor") == 34
+    answers["script"]["delete_linked_anyway"] = True
+    window.delete_record()
+    assert window.store.count("actor") == 33
+
+
+def test_invalid_record_cannot_be_saved_and_says_why(window, qtbot):
+    page = go_to(window, "actor")
+    select(page, "Vladimir Medinsky")
+    name = page.editor.field("name").widget
+    name.clear()
+    qtbot.keyClicks(name, " ")
+    assert not window.act_save.isEnabled()
+    assert page.editor.error_text("name") == "is required"
+    qtbot.keyClicks(name, "V. Medinsky")
+    assert window.act_save.isEnabled()
+    assert page.editor.error_text("name") == ""
+
+
+def test_photo_that_is_not_an_image_is_refused(window, tmp_path, monkeypatch, answers):
+    shown = []
+    monkeypatch.setattr("desktopapp.gui.fields.QMessageBox.warning",
+                        lambda parent, title, text: shown.append(text))
+    page = go_to(window, "actor")
+    select(page, "Vladimir Medinsky")
+    fake = tmp_path / "photo.jpg"
+    fake.write_text("this is not an image")
+    assert not page.editor.field("photo").load_file(str(fake))
+    assert "is not a JPEG, PNG, GIF or WebP image" in shown[0]
+    assert page.editor.field("photo").get() is None and not page.editor.is_dirty()
+
+
+def test_export_card_writes_one_page_pdf_with_a_safe_name(window, tmp_path, monkeypatch):
+    page = go_to(window, "meeting")
+    select(page, "Russian–Ukrainian talks in Istanbul")
+    suggested = []
+
+    def save_dialog(parent, caption, default, filters):
+        suggested.append(default)
+        return str(tmp_path / "talks.pdf"), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    window.export_card()
+    assert suggested[0].endswith("meeting card Russian–Ukrainian talks in Istanbul.pdf")
+    assert len(PdfReader(tmp_path / "talks.pdf").pages) == 1
+
+
+def test_safe_filename_never_leaves_the_folder():
+    assert safe_filename("../../x") == "x.pdf"
+    assert safe_filename("a/b\\c:d*e?f\"g<h>i|j") == "a b c d e f g h i j.pdf"
+    assert safe_filename("   ...  ") == "briefing.pdf"
+    assert safe_filename("CON") == "CON-file.pdf"
+    assert "/" not in safe_filename("/" * 300)
+
+
+def test_handout_exports_in_the_background(window, qtbot, tmp_path, monkeypatch):
+    page = go_to(window, "meeting")
+    select(page, "Russian–Ukrainian talks in Istanbul")
+    target = tmp_path / "handout.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), ""))
+    window.export_handout()
+    qtbot.waitUntil(target.exists, timeout=20000)
+    assert len(PdfReader(target).pages) == 9
+
+
+def test_print_to_pdf_printer_writes_the_pages(window, tmp_path):
+    page = go_to(window, "memo")
+    select(page, "Russian-Ukrainian Delegations Meet in Istanbul")
+    printer = QPrinter(QPrinter.HighResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    pages = window.print_card(printer)
+    expected = len(PdfReader(io.BytesIO(window.preview.pdf)).pages)
+    assert pages == expected >= 2
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == expected
+
+
+def test_foreign_file_from_open_shows_error_and_window_stays(window, tmp_path, monkeypatch,
+                                                             answers):
+    foreign = tmp_path / "notes.sqlite"
+    foreign.write_text("not a book")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(foreign), ""))
+    window.open_book_dialog()
+    kind, text = answers["asked"][-1]
+    assert kind == "error" and "not a briefing book" in text
+    assert window.isVisible()
+    assert window.current_page().model.rowCount() == 34  # still usable
+    assert foreign.read_text() == "not a book"
+
+
+def test_settings_dialog_changes_the_marking(window, monkeypatch):
+    from desktopapp.gui import settings_dialog
+
+    def run_dialog(self):
+        self.classification.setText("RESTRICTED")
+        self.accept()
+        return True
+
+    monkeypatch.setattr(settings_dialog.SettingsDialog, "exec", run_dialog)
+    window.edit_settings()
+    assert window.store.settings().classification == "RESTRICTED"
+    text = PdfReader(io.BytesIO(window.preview.pdf)).pages[0].extract_text()
+    assert "RESTRICTED" in text
+
+
+def test_new_record_for_every_kind_starts_blank(window):
+    for kind in KINDS:
+        page = go_to(window, kind)
+        window.new_record()
+        assert page.editor.is_new()
+        assert not window.act_save.isEnabled()  # required fields still empty
+
+
+def test_keyboard_shortcuts_and_accessible_names(window):
+    from PySide6.QtGui import QKeySequence
+    assert window.act_save.shortcut() == QKeySequence(QKeySequence.Save)
+    assert window.act_find.shortcut() == QKeySequence(QKeySequence.Find)
+    assert window.act_print.shortcut() == QKeySequence(QKeySequence.Print)
+    editor = go_to(window, "meeting").editor
+    assert editor.field("participants").table.accessibleName() == "Participants"
+    assert editor.field("date").widget.accessibleName() == "Date"
+
+
+def test_actor_deleted_elsewhere_is_reported(window, sample_path, answers):
+    page = go_to(window, "actor")
+    with BriefingStore.open(sample_path) as other:
+        actor = other.save(Actor(name="Temporary"))
+    page.model.reload()
+    select(page, "Temporary")
+    with BriefingStore.open(sample_path) as other:
+        other.delete("actor", actor.id)
+    page.editor.field("title").widget.setText("x")
+    page.editor.field("title").notify()
+    window.save()
+    assert "no longer exists" in answers["asked"][-1][1]
