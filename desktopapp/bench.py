@@ -10,6 +10,10 @@ export time and file size.
 included) for the sample book's cards, and per page for a 500-card
 handout.
 
+``gui``: on the synthetic book, how long the main window takes to open
+and show its first page, and how long each keystroke in the filter box
+holds the GUI thread (offscreen Qt).
+
 Figures, not assertions: targets live in the README and the closing notes.
 """
 
@@ -229,10 +233,45 @@ def card_figures(folder: Path, repeats: int = 30) -> dict:
     return figures
 
 
+def gui_figures(path: Path) -> dict:
+    """Window opening and filter keystrokes on a big book, measured on the GUI thread."""
+    import os
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from .gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    figures = {}
+    started = time.perf_counter()
+    store = BriefingStore.open(path)
+    window = MainWindow(store)
+    window.show()
+    app.processEvents()
+    figures["window_open_ms"] = _ms(time.perf_counter() - started)
+    page = window.current_page()
+    timings = {}
+    for word in ["medinsky", "erdogan", "Мединский", "ceasefire", "a", "zz"]:
+        for end in range(1, len(word) + 1):
+            started = time.perf_counter()
+            page.filter.setText(word[:end])
+            window._apply_filter(page)  # what the debounce timer calls after typing stops
+            app.processEvents()
+            timings[word[:end]] = time.perf_counter() - started
+    ordered = sorted(timings.values())
+    figures["filter_keystrokes"] = len(ordered)
+    figures["filter_p50_ms"] = _ms(statistics.median(ordered))
+    figures["filter_p95_ms"] = _ms(ordered[int(len(ordered) * 0.95) - 1])
+    figures["filter_max_ms"] = _ms(ordered[-1])
+    figures["filter_slowest_text"] = max(timings, key=timings.get)
+    window.close()
+    return figures
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m desktopapp.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--suite", choices=["book", "cards", "all"], default="all")
+    parser.add_argument("--suite", choices=["book", "cards", "gui", "all"], default="all")
     parser.add_argument("--actors", type=int, default=100_000)
     parser.add_argument("--meetings", type=int, default=20_000)
     parser.add_argument("--recommendations", type=int, default=10_000)
@@ -245,6 +284,11 @@ def main(argv=None) -> int:
             figures.update(run(args.actors, args.meetings, args.recommendations, folder))
         if args.suite in ("cards", "all"):
             figures.update(card_figures(folder))
+        if args.suite in ("gui", "all"):
+            book = folder / "synthetic.sqlite"
+            if not book.exists():
+                run(args.actors, args.meetings, args.recommendations, folder)
+            figures.update(gui_figures(book))
         return figures
 
     if args.keep:

