@@ -60,10 +60,14 @@ def go_to(window, kind):
 
 
 def select(page, name):
-    for row in range(page.model.rowCount()):
-        if name in (page.model.index(row, c).data() for c in range(page.model.columnCount())):
-            page.table.selectRow(page.proxy.mapFromSource(page.model.index(row, 0)).row())
-            return
+    columns = range(page.model.columnCount())
+    title_column = next(c for c, col in enumerate(page.model.columns)
+                        if col.key in ("name", "title"))
+    for candidates in ([title_column], columns):  # the name column first
+        for row in range(page.model.rowCount()):
+            if name in (page.model.index(row, c).data() for c in candidates):
+                page.table.selectRow(page.proxy.mapFromSource(page.model.index(row, 0)).row())
+                return
     raise AssertionError(f"{name} not in the list")
 
 
@@ -327,3 +331,43 @@ def test_actor_deleted_elsewhere_is_reported(window, sample_path, answers):
     page.editor.field("title").notify()
     window.save()
     assert "no longer exists" in answers["asked"][-1][1]
+
+
+def test_memo_section_text_keeps_paragraph_breaks(window, qtbot):
+    page = go_to(window, "memo")
+    select(page, "Russian-Ukrainian Delegations Meet in Istanbul")
+    sections = page.editor.field("sections")
+    sections.table.setCurrentCell(0, 0)
+    assert "\n\n" in sections.body.toPlainText()  # the first section has two paragraphs
+    sections.body.moveCursor(sections.body.textCursor().MoveOperation.End)
+    qtbot.keyClicks(sections.body, " Added.")
+    assert window.save()
+    stored = window.store.get_memo(page.editor.record_loaded().id).sections[0].body
+    assert stored.endswith("representation. Added.") and "\n\n" in stored
+
+
+def test_positions_keep_and_change_their_source(window, qtbot):
+    page = go_to(window, "actor")
+    select(page, "Russia")
+    positions = page.editor.field("positions")
+    combo = positions.table.cellWidget(0, 3)
+    assert combo.currentData() is not None  # cites the bulletin
+    combo.setCurrentIndex(0)  # "—": no source
+    assert window.save()
+    stored = window.store.get_actor(page.editor.record_loaded().id)
+    assert stored.positions[0].source_uid is None
+    assert stored.positions[1].source_uid is not None
+
+
+def test_cancelled_export_writes_nothing(window, qtbot, tmp_path, monkeypatch):
+    from desktopapp.gui.exporting import BackgroundExport
+    page = go_to(window, "meeting")
+    select(page, "Russian–Ukrainian talks in Istanbul")
+    target = tmp_path / "handout.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), ""))
+    monkeypatch.setattr(BackgroundExport, "start",
+                        lambda self: (self.cancel(), self.thread.start()))
+    window.export_handout()
+    qtbot.waitUntil(lambda: not window._exports, timeout=20000)
+    assert not target.exists()
+    assert "cancelled" in window.statusBar().currentMessage()

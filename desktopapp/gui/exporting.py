@@ -49,7 +49,10 @@ class RenderWorker(QObject):
     @Slot()
     def run(self):
         try:
-            self.finished.emit(self.job(self.progress))
+            result = self.job(self.progress)
+            if self.cancelled:  # asked while a step that cannot stop half-way ran
+                raise Cancelled
+            self.finished.emit(result)
         except Cancelled:
             self.failed.emit("")
         except Exception as exc:  # handed to the GUI thread, which shows and logs it

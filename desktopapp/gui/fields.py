@@ -44,6 +44,7 @@ from ..domain import (
     Participant,
     ParticipantRole,
     Position,
+    Source,
     image_type,
     label,
 )
@@ -276,14 +277,37 @@ class UidListField(Field):
         layout = QVBoxLayout(self.widget)
         layout.setContentsMargins(0, 0, 0, 0)
         self.list = QListWidget()
-        self.list.setMaximumHeight(80)
         self.list.setAccessibleName(f"{title} list")
-        self.picker = RecordPicker(store, kind, self._add, f"type to add a {kind}…")
+        article = "an" if kind[0] in "aeiou" else "a"
+        self.picker = RecordPicker(store, kind, self._add, f"type to add {article} {kind}…")
         self.picker.setAccessibleName(f"Add to {title}")
         layout.addWidget(self.list)
-        layout.addWidget(self.picker)
-        layout.addLayout(_buttons(("Remove", self._remove), ("Up", lambda: self._move(-1)),
-                                  ("Down", lambda: self._move(1))))
+        buttons = [("Remove", self._remove), ("Up", lambda: self._move(-1)),
+                   ("Down", lambda: self._move(1))]
+        if kind == "source":
+            buttons.insert(0, ("New source…", self._create_source))
+        row = _buttons(*buttons)
+        row.insertWidget(0, self.picker, 1)
+        layout.addLayout(row)
+        self._fit_height()
+
+    def _create_source(self):
+        citation, ok = QInputDialog.getText(
+            self.widget, "New source", "Citation (author, title, publication, date):")
+        if not ok or not citation.strip():
+            return
+        source = Source(citation=citation)
+        problems = source.problems()
+        if problems:
+            QMessageBox.warning(self.widget, "New source",
+                                "; ".join(f"{f}: {m}" for f, m in problems))
+            return
+        self._add(self.store.save(source))
+
+    def _fit_height(self):
+        """As tall as its entries (one to five rows): short lists stay short."""
+        rows = min(max(self.list.count(), 1), 5)
+        self.list.setFixedHeight(rows * (self.list.fontMetrics().height() + 4) + 6)
 
     def _item(self, record):
         item = QListWidgetItem(record.display_name())
@@ -293,12 +317,14 @@ class UidListField(Field):
     def _add(self, record):
         if record.uid not in self.get():
             self.list.addItem(self._item(record))
+            self._fit_height()
             self.notify()
 
     def _remove(self):
         row = self.list.currentRow()
         if row >= 0:
             self.list.takeItem(row)
+            self._fit_height()
             self.notify()
 
     def _move(self, step):
@@ -322,6 +348,7 @@ class UidListField(Field):
                     item = QListWidgetItem(f"(missing {self.kind} {uid})")
                     item.setData(Qt.UserRole, uid)
                     self.list.addItem(item)
+        self._fit_height()
 
     def focus_widget(self):
         return self.picker
@@ -444,15 +471,21 @@ class ParticipantsField(TableField):
 
 
 class PositionsField(TableField):
-    headers = ["Topic", "Stance", "As of (YYYY-MM-DD)"]
+    headers = ["Topic", "Stance", "As of (YYYY-MM-DD)", "Source"]
 
-    def __init__(self, attr, title, **kw):
+    def __init__(self, attr, title, store, **kw):
         super().__init__(attr, title, **kw)
+        self.store = store
         self.controls.addLayout(_buttons(("Add position", self._add), ("Remove", self._remove),
                                          ("Up", lambda: self._move(-1)),
                                          ("Down", lambda: self._move(1))))
-        self._sources: list[str | None] = []
         self.bad_dates: list[int] = []
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        self.table.setColumnWidth(0, 150)
+        self.table.setColumnWidth(2, 130)
+        self.table.setColumnWidth(3, 160)
 
     def _add(self):
         values = self.get()
@@ -473,14 +506,25 @@ class PositionsField(TableField):
             except ValueError:
                 date = None
                 self.bad_dates.append(row + 1)
-            source = self._sources[row] if row < len(self._sources) else None
+            combo = self.table.cellWidget(row, 3)
+            source = combo.currentData() if combo is not None else None
             out.append(Position(topic.text() if topic else "", stance.text() if stance else "",
                                 date, source))
         return out
 
+    def _source_combo(self, selected: str | None, sources) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem("—", None)
+        for source in sources:
+            combo.addItem(source.citation[:80], source.uid)
+        index = combo.findData(selected) if selected else 0
+        combo.setCurrentIndex(max(0, index))
+        combo.currentIndexChanged.connect(lambda _: self.notify())
+        return combo
+
     def set(self, value):
         value = value or []
-        self._sources = [p.source_uid for p in value]
+        sources = self.store.all_records("source") if value else []
         with QSignalBlocker(self.table):
             self.table.setRowCount(len(value))
             for row, position in enumerate(value):
@@ -488,38 +532,72 @@ class PositionsField(TableField):
                 self.table.setItem(row, 1, QTableWidgetItem(position.stance))
                 self.table.setItem(row, 2, QTableWidgetItem(
                     position.as_of.isoformat() if position.as_of else ""))
+                self.table.setCellWidget(row, 3, self._source_combo(position.source_uid, sources))
 
 
 class SectionsField(TableField):
-    headers = ["Heading", "Text"]
+    """Memo sections: headings in the table, the selected section's text below it.
+
+    The text gets a real multi-line editor, so paragraph breaks survive editing.
+    """
+
+    headers = ["Heading", "Text (edit below)"]
 
     def __init__(self, attr, title, **kw):
         super().__init__(attr, title, **kw)
         self.controls.addLayout(_buttons(("Add section", self._add), ("Remove", self._remove),
                                          ("Up", lambda: self._move(-1)),
                                          ("Down", lambda: self._move(1))))
-        self.table.setWordWrap(True)
+        self.body = QPlainTextEdit()
+        self.body.setTabChangesFocus(True)
+        self.body.setAccessibleName("Text of the selected section")
+        self.body.setPlaceholderText("Text of the selected section")
+        self.body.setMinimumHeight(100)
+        self.body.setEnabled(False)
+        self.controls.addWidget(self.body)
+        self._bodies: list[str] = []
+        self.table.currentCellChanged.connect(lambda row, *_: self._show_body(row))
+        self.body.textChanged.connect(self._body_edited)
+
+    def _show_body(self, row):
+        with QSignalBlocker(self.body):
+            valid = 0 <= row < len(self._bodies)
+            self.body.setEnabled(valid)
+            self.body.setPlainText(self._bodies[row] if valid else "")
+
+    def _body_edited(self):
+        row = self.table.currentRow()
+        if 0 <= row < len(self._bodies):
+            self._bodies[row] = self.body.toPlainText()
+            with QSignalBlocker(self.table):
+                self.table.item(row, 1).setText(" ".join(self._bodies[row].split())[:200])
+            self.notify()
 
     def _add(self):
         values = self.get()
         values.append(MemoSection("", ""))
         self.set(values)
+        self.table.setCurrentCell(len(values) - 1, 0)
         self.notify()
 
     def get(self):
         out = []
         for row in range(self.table.rowCount()):
-            heading, body = (self.table.item(row, c) for c in range(2))
-            out.append(MemoSection(heading.text() if heading else "",
-                                   body.text() if body else ""))
+            heading = self.table.item(row, 0)
+            out.append(MemoSection(heading.text() if heading else "", self._bodies[row]))
         return out
 
     def set(self, value):
+        value = value or []
+        self._bodies = [section.body for section in value]
         with QSignalBlocker(self.table):
-            self.table.setRowCount(len(value or []))
-            for row, section in enumerate(value or []):
+            self.table.setRowCount(len(value))
+            for row, section in enumerate(value):
                 self.table.setItem(row, 0, QTableWidgetItem(section.heading))
-                self.table.setItem(row, 1, QTableWidgetItem(section.body))
+                preview = QTableWidgetItem(" ".join(section.body.split())[:200])
+                preview.setFlags(preview.flags() & ~Qt.ItemIsEditable)
+                self.table.setItem(row, 1, preview)
+        self._show_body(self.table.currentRow())
 
 
 class PhotoField(Field):

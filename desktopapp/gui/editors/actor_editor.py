@@ -23,7 +23,7 @@ def actor_editor(store, parent=None) -> RecordEditor:
         UidListField("affiliation_uids", "Affiliations", store, "actor",
                      problem_key="affiliations"),
         TextField("biography", "Biography", height=110),
-        PositionsField("positions", "Positions"),
+        PositionsField("positions", "Positions", store),
         PhotoField("photo", "Photo"),
         ListLineField("tags", "Tags"),
         UidListField("source_uids", "Sources", store, "source", problem_key="sources"),
