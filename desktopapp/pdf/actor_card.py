@@ -9,9 +9,8 @@ from ..dossier import ActorDossier
 from . import blocks, fonts
 from .blocks import CardContext
 from .card import CardPlan, render_card
-from .fitting import Section
 from .pages import format_date
-from .text import line, rich_text
+from .text import line
 
 ALIASES_MAX = 300  # characters of aliases printed under the name
 
@@ -69,74 +68,37 @@ def plan(dossier: ActorDossier):
                     ("Tags", ", ".join(actor.tags[:12]))]
             return top + blocks.facts(rows, ctx, styles)
 
-        def biography(styles, limit):
-            if not actor.biography:
-                return []
-            out = blocks.heading("Biography", styles)
-            out += rich_text(actor.biography, prep, styles.body, styles.bullet, limit)
-            if limit < len(actor.biography):
-                out.append(Paragraph("Biography shortened to fit the card — the full text is "
-                                     "in the book.", styles.note))
-            return out
+        def position_row(p, styles):
+            cite = ctx.cite(p.source_uid)
+            return [Paragraph(prep.inline(p.topic), styles.cell_bold),
+                    Paragraph(prep.inline(p.stance) + (f" {cite}" if cite else ""), styles.cell),
+                    Paragraph(format_date(p.as_of), styles.cell)]
 
-        def positions(styles, limit):
-            if not actor.positions:
-                return []
-            rows = []
-            for p in actor.positions[:limit]:
-                stance = prep.inline(p.stance)
-                cite = ctx.cite(p.source_uid)
-                rows.append([Paragraph(prep.inline(p.topic), styles.cell_bold),
-                             Paragraph(stance + (f" {cite}" if cite else ""), styles.cell),
-                             Paragraph(format_date(p.as_of), styles.cell)])
-            out = blocks.heading("Positions", styles)
-            out += blocks.items(["Topic", "Stance", "As of"], rows, [0.24, 0.58, 0.18], ctx,
-                                styles) if rows else []
-            if limit < len(actor.positions):
-                out.append(blocks.more_note(len(actor.positions) - limit, "position",
-                                            "see the book", styles))
-            return out
+        def meeting_row(m, styles):
+            role = _role_label(m.role) + (f", {m.side}" if m.side else "")
+            return [Paragraph(format_date(m.meeting.date), styles.cell),
+                    Paragraph(prep.inline(m.meeting.title), styles.cell),
+                    Paragraph(prep.inline(role), styles.cell)]
 
-        def meetings(styles, limit):
-            if not dossier.meetings:
-                return []
-            rows = [[Paragraph(format_date(m.meeting.date), styles.cell),
-                     Paragraph(prep.inline(m.meeting.title), styles.cell),
-                     Paragraph(prep.inline(_role_label(m.role)
-                                           + (f", {m.side}" if m.side else "")), styles.cell)]
-                    for m in dossier.meetings[:limit]]
-            out = blocks.heading("Recent meetings", styles)
-            out += blocks.items(["Date", "Meeting", "Role"], rows, [0.18, 0.54, 0.28], ctx,
-                                styles) if rows else []
-            if limit < len(dossier.meetings):
-                out.append(blocks.more_note(len(dossier.meetings) - limit, "meeting",
-                                            "see the memo", styles))
-            return out
-
-        def recommendations(styles, limit):
-            if not dossier.recommendations:
-                return []
-            rows = [[Paragraph(label(r.priority), styles.cell_bold),
-                     Paragraph(prep.inline(r.title), styles.cell),
-                     Paragraph(label(r.status), styles.cell)]
-                    for r in dossier.recommendations[:limit]]
-            out = blocks.heading("Recommendations", styles)
-            out += blocks.items(["Priority", "Recommendation", "Status"], rows,
-                                [0.14, 0.68, 0.18], ctx, styles) if rows else []
-            if limit < len(dossier.recommendations):
-                out.append(blocks.more_note(len(dossier.recommendations) - limit,
-                                            "recommendation", "see the memo", styles))
-            return out
+        def recommendation_row(r, styles):
+            return [Paragraph(label(r.priority), styles.cell_bold),
+                    Paragraph(prep.inline(r.title), styles.cell),
+                    Paragraph(label(r.status), styles.cell)]
 
         # listed in reading order; the numbers say what is shortened first
         sections = [
-            Section("biography", 10, len(actor.biography), biography, minimum=min(
-                len(actor.biography), 600)),
-            Section("positions", 60, len(actor.positions), positions),
-            Section("meetings", 30, len(dossier.meetings), meetings),
-            Section("recommendations", 20, len(dossier.recommendations), recommendations),
-            Section("sources", 80, len(dossier.sources),
-                    lambda styles, limit: blocks.citations(ctx, styles, limit)),
+            blocks.text_section("biography", 10, "Biography", actor.biography, ctx, keep=600),
+            blocks.table_section("positions", 60, "Positions", ["Topic", "Stance", "As of"],
+                                 [0.24, 0.58, 0.18], actor.positions, position_row,
+                                 "position", "see the book", ctx),
+            blocks.table_section("meetings", 30, "Recent meetings", ["Date", "Meeting", "Role"],
+                                 [0.18, 0.54, 0.28], dossier.meetings, meeting_row, "meeting",
+                                 "see the memo", ctx),
+            blocks.table_section("recommendations", 20, "Recommendations",
+                                 ["Priority", "Recommendation", "Status"], [0.14, 0.68, 0.18],
+                                 dossier.recommendations, recommendation_row, "recommendation",
+                                 "see the memo", ctx),
+            blocks.sources_section(ctx, len(dossier.sources)),
         ]
         return CardPlan("Actor card", actor.name, header, sections, dossier.sources)
 

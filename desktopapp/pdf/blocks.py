@@ -14,8 +14,10 @@ from reportlab.platypus.flowables import HRFlowable
 
 from ..domain import Source
 from . import fonts
+from .fitting import Section
 from .fonts import TextPreparer
 from .styles import RULE, TINT, Styles
+from .text import rich_text
 
 PHOTO_DPI = 300
 
@@ -83,8 +85,8 @@ def facts(rows: list[tuple[str, str]], ctx: CardContext, styles: Styles, columns
     return [table]
 
 
-def items(header: list[str], rows: list[list], fractions: list[float], ctx: CardContext,
-          styles: Styles) -> list[Flowable]:
+def item_table(header: list[str], rows: list[list], fractions: list[float], ctx: CardContext,
+               styles: Styles) -> list[Flowable]:
     """A compact table with a tinted header row; cells are Paragraphs already."""
     data = [[Paragraph(h.upper(), styles.label) for h in header], *rows]
     table = Table(data, colWidths=[ctx.width * f for f in fractions], hAlign="LEFT",
@@ -100,6 +102,48 @@ def items(header: list[str], rows: list[list], fractions: list[float], ctx: Card
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]))
     return [table]
+
+
+def table_section(name: str, priority: int, title: str, header: list[str],
+                  fractions: list[float], entries: list, row, noun: str, where: str,
+                  ctx: CardContext) -> Section:
+    """A card section listing ``entries`` in a table, one ``row(entry, styles)`` each.
+
+    Shortened to its first ``limit`` entries with a "+ N more ..." note.
+    """
+    def build(styles, limit):
+        if not entries:
+            return []
+        out = heading(title, styles)
+        if limit:
+            out += item_table(header, [row(e, styles) for e in entries[:limit]], fractions,
+                              ctx, styles)
+        if limit < len(entries):
+            out.append(more_note(len(entries) - limit, noun, where, styles))
+        return out
+
+    return Section(name, priority, len(entries), build)
+
+
+def text_section(name: str, priority: int, title: str, text: str, ctx: CardContext,
+                 keep: int, style: str = "body") -> Section:
+    """A long user text under a heading; shortened (never below ``keep`` characters)
+    with a note that the full text is in the book."""
+    def build(styles, limit):
+        if not text:
+            return []
+        out = heading(title, styles) + rich_text(text, ctx.prep, getattr(styles, style),
+                                                 styles.bullet, limit)
+        if limit < len(text):
+            out.append(Paragraph(f"{title} shortened to fit the card — the full text is in "
+                                 "the book.", styles.note))
+        return out
+
+    return Section(name, priority, len(text), build, minimum=min(len(text), keep))
+
+
+def sources_section(ctx: CardContext, count: int) -> Section:
+    return Section("sources", 80, count, lambda styles, limit: citations(ctx, styles, limit))
 
 
 def citations(ctx: CardContext, styles: Styles, limit: int) -> list[Flowable]:

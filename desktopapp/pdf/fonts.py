@@ -14,6 +14,7 @@ visible U+FFFD and reported, so the export can warn about it.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,6 +39,7 @@ FONT_NAMES = {
 }
 REGULAR, BOLD, ITALIC = FONT_NAMES[(0, 0)], FONT_NAMES[(1, 0)], FONT_NAMES[(0, 1)]
 FALLBACK = "CardFallback"
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # category Cc but tab and newline
 REPLACEMENT = "\ufffd"
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"),
              Path.home() / ".local/share/fonts", Path.home() / ".fonts",
@@ -112,13 +114,14 @@ class TextPreparer:
         self.missing: set[str] = set()
 
     def clean(self, text: str) -> str:
-        text = unicodedata.normalize("NFC", text or "")
         # control characters other than newline and tab would corrupt the layout
-        return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+        return _CONTROL.sub("", unicodedata.normalize("NFC", text or ""))
 
     def inline(self, text: str) -> str:
         """Escape ``text`` for a Paragraph; wrap runs the card font lacks in a fallback font."""
         text = self.clean(text).replace("\t", " ")
+        if self.covered.issuperset(map(ord, text.replace("\n", ""))):  # the common case
+            return escape(text).replace("\n", "<br/>")
         out, run_font, run = [], None, []
 
         def flush():

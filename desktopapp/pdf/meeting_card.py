@@ -12,7 +12,7 @@ from .card import CardPlan, render_card
 from .fitting import Section
 from .pages import format_date
 from .styles import NAVY, RULE, TINT
-from .text import line, rich_text
+from .text import line
 
 MAX_COLUMNS = 3  # delegations per row; more sides wrap onto further rows
 
@@ -102,47 +102,23 @@ def plan(dossier: MeetingDossier):
             return blocks.heading("Delegations", styles) + delegation_table(
                 dossier, ctx, styles, limit)
 
-        def text_section(title, text):
-            def build_section(styles, limit):
-                if not text:
-                    return []
-                out = blocks.heading(title, styles) + rich_text(
-                    text, prep, styles.body, styles.bullet, limit)
-                if limit < len(text):
-                    out.append(Paragraph(f"{title} shortened to fit the card — the full "
-                                         "text is in the book.", styles.note))
-                return out
-            return build_section
-
-        def recommendations(styles, limit):
-            if not dossier.recommendations:
-                return []
-            rows = [[Paragraph(label(r.priority), styles.cell_bold),
-                     Paragraph(prep.inline(r.title), styles.cell),
-                     Paragraph(prep.inline(r.addressee), styles.cell)]
-                    for r in dossier.recommendations[:limit]]
-            out = blocks.heading("Recommendations", styles)
-            out += blocks.items(["Priority", "Recommendation", "Addressee"], rows,
-                                [0.14, 0.58, 0.28], ctx, styles) if rows else []
-            if limit < len(dossier.recommendations):
-                out.append(blocks.more_note(len(dossier.recommendations) - limit,
-                                            "recommendation", "see the memo", styles))
-            return out
+        def recommendation_row(r, styles):
+            return [Paragraph(label(r.priority), styles.cell_bold),
+                    Paragraph(prep.inline(r.title), styles.cell),
+                    Paragraph(prep.inline(r.addressee), styles.cell)]
 
         longest_side = max((len(m) for _, m in meeting.sides()), default=0)
         sections = [
             Section("delegations", 90, longest_side, delegations, minimum=min(longest_side, 1)),
-            Section("agenda", 40, len(meeting.agenda), text_section("Agenda", meeting.agenda),
-                    minimum=min(len(meeting.agenda), 300)),
-            Section("outcomes", 60, len(meeting.outcomes),
-                    text_section("Outcomes", meeting.outcomes),
-                    minimum=min(len(meeting.outcomes), 400)),
-            Section("follow_ups", 35, len(meeting.follow_ups),
-                    text_section("Follow-ups", meeting.follow_ups),
-                    minimum=min(len(meeting.follow_ups), 200)),
-            Section("recommendations", 20, len(dossier.recommendations), recommendations),
-            Section("sources", 80, len(dossier.sources),
-                    lambda styles, limit: blocks.citations(ctx, styles, limit)),
+            blocks.text_section("agenda", 40, "Agenda", meeting.agenda, ctx, keep=300),
+            blocks.text_section("outcomes", 60, "Outcomes", meeting.outcomes, ctx, keep=400),
+            blocks.text_section("follow_ups", 35, "Follow-ups", meeting.follow_ups, ctx,
+                                keep=200),
+            blocks.table_section("recommendations", 20, "Recommendations",
+                                 ["Priority", "Recommendation", "Addressee"],
+                                 [0.14, 0.58, 0.28], dossier.recommendations,
+                                 recommendation_row, "recommendation", "see the memo", ctx),
+            blocks.sources_section(ctx, len(dossier.sources)),
         ]
         return CardPlan("Meeting card", meeting.title, header, sections, dossier.sources)
 

@@ -9,9 +9,8 @@ from ..dossier import RecommendationDossier
 from . import blocks
 from .blocks import CardContext
 from .card import CardPlan, render_card
-from .fitting import Section
 from .pages import format_date
-from .text import line, rich_text
+from .text import line
 
 
 def plan(dossier: RecommendationDossier):
@@ -29,60 +28,28 @@ def plan(dossier: RecommendationDossier):
                     ("Author", rec.author), ("Tags", ", ".join(rec.tags[:12]))]
             return out + blocks.facts(rows, ctx, styles)
 
-        def text(title, value):
-            def build_section(styles, limit):
-                if not value:
-                    return []
-                out = blocks.heading(title, styles) + rich_text(
-                    value, prep, styles.subtitle if title == "Recommendation" else styles.body,
-                    styles.bullet, limit)
-                if limit < len(value):
-                    out.append(Paragraph(f"{title} shortened to fit the card — the full text "
-                                         "is in the book.", styles.note))
-                return out
-            return build_section
+        def meeting_row(m, styles):
+            return [Paragraph(format_date(m.date), styles.cell),
+                    Paragraph(prep.inline(m.title), styles.cell),
+                    Paragraph(prep.inline(m.place), styles.cell)]
 
-        def meetings(styles, limit):
-            if not dossier.meetings:
-                return []
-            rows = [[Paragraph(format_date(m.date), styles.cell),
-                     Paragraph(prep.inline(m.title), styles.cell),
-                     Paragraph(prep.inline(m.place), styles.cell)]
-                    for m in dossier.meetings[:limit]]
-            out = blocks.heading("Meetings", styles)
-            out += blocks.items(["Date", "Meeting", "Place"], rows, [0.18, 0.6, 0.22], ctx,
-                                styles) if rows else []
-            if limit < len(dossier.meetings):
-                out.append(blocks.more_note(len(dossier.meetings) - limit, "meeting",
-                                            "see the memo", styles))
-            return out
+        def actor_row(a, styles):
+            return [Paragraph(prep.inline(a.name), styles.cell_bold),
+                    Paragraph(prep.inline(a.native_name), styles.cell),
+                    Paragraph(prep.inline(a.title or label(a.kind)), styles.cell)]
 
         concerned = [dossier.actors[u] for u in rec.actor_uids if u in dossier.actors]
-
-        def actors(styles, limit):
-            if not concerned:
-                return []
-            rows = [[Paragraph(prep.inline(a.name), styles.cell_bold),
-                     Paragraph(prep.inline(a.native_name), styles.cell),
-                     Paragraph(prep.inline(a.title or label(a.kind)), styles.cell)]
-                    for a in concerned[:limit]]
-            out = blocks.heading("Actors concerned", styles)
-            out += blocks.items(["Name", "Native name", "Title or kind"], rows,
-                                [0.32, 0.32, 0.36], ctx, styles) if rows else []
-            if limit < len(concerned):
-                out.append(blocks.more_note(len(concerned) - limit, "actor", "see the book",
-                                            styles))
-            return out
-
         sections = [
-            Section("text", 90, len(rec.text), text("Recommendation", rec.text),
-                    minimum=min(len(rec.text), 800)),
-            Section("rationale", 50, len(rec.rationale), text("Rationale", rec.rationale),
-                    minimum=min(len(rec.rationale), 300)),
-            Section("meetings", 30, len(dossier.meetings), meetings),
-            Section("actors", 25, len(concerned), actors),
-            Section("sources", 80, len(dossier.sources),
-                    lambda styles, limit: blocks.citations(ctx, styles, limit)),
+            blocks.text_section("text", 90, "Recommendation", rec.text, ctx, keep=800,
+                                style="subtitle"),
+            blocks.text_section("rationale", 50, "Rationale", rec.rationale, ctx, keep=300),
+            blocks.table_section("meetings", 30, "Meetings", ["Date", "Meeting", "Place"],
+                                 [0.18, 0.6, 0.22], dossier.meetings, meeting_row, "meeting",
+                                 "see the memo", ctx),
+            blocks.table_section("actors", 25, "Actors concerned",
+                                 ["Name", "Native name", "Title or kind"], [0.32, 0.32, 0.36],
+                                 concerned, actor_row, "actor", "see the book", ctx),
+            blocks.sources_section(ctx, len(dossier.sources)),
         ]
         return CardPlan("Recommendation card", rec.title, header, sections, dossier.sources)
 
