@@ -6,6 +6,7 @@ when complete, so a failure never leaves a half-made book behind.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -45,16 +46,29 @@ def create_book(path, *, sample: bool = False) -> Path:
             if sample:
                 load_sample(store)
             store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        try:
-            os.link(temp, path)  # unlike rename, never replaces a file that appeared meanwhile
-        except FileExistsError:
-            raise BookError(f"{path} already exists; choose a new file name") from None
-        except OSError as exc:
-            raise BookError(f"cannot create {path}: {exc.strerror or exc}") from None
+        _put_in_place(temp, path)
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{temp}{suffix}").unlink(missing_ok=True)
     return path
+
+
+def _put_in_place(temp: Path, path: Path) -> None:
+    try:
+        os.link(temp, path)  # unlike rename, never replaces a file that appeared meanwhile
+        return
+    except FileExistsError:
+        raise BookError(f"{path} already exists; choose a new file name") from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EOPNOTSUPP):
+            raise BookError(f"cannot create {path}: {exc.strerror or exc}") from None
+    # a file system without hard links (FAT, some network shares): rename instead
+    if path.exists():
+        raise BookError(f"{path} already exists; choose a new file name")
+    try:
+        os.rename(temp, path)
+    except OSError as exc:
+        raise BookError(f"cannot create {path}: {exc.strerror or exc}") from None
 
 
 def open_book(path=None) -> BriefingStore:

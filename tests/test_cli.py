@@ -336,3 +336,17 @@ def test_settings_show_change_and_refuse(sample_path, capsys, tmp_path):
     code, _, err = run(capsys, "settings", "--db", sample_path, "--classification", "X" * 41)
     assert code == 1 and "classification" in err and "too long" in err
     one_line_error(err)
+
+
+def test_init_works_where_hard_links_are_not_supported(tmp_path, capsys, monkeypatch):
+    import errno
+    import os
+
+    def no_links(*_):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    code, _, err = run(capsys, "init", "--db", tmp_path / "fat.sqlite", "--sample")
+    assert code == 0, err
+    code, out, _ = run(capsys, "check", "--db", tmp_path / "fat.sqlite")
+    assert code == 0 and not list(tmp_path.glob(".*creating*"))

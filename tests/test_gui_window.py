@@ -371,3 +371,22 @@ def test_cancelled_export_writes_nothing(window, qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: not window._exports, timeout=20000)
     assert not target.exists()
     assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_open_another_book_replaces_the_window(window, qtbot, tmp_path, monkeypatch):
+    import gc
+
+    from desktopapp import books
+    from desktopapp.gui.main_window import OPEN_WINDOWS
+    other = tmp_path / "other.sqlite"
+    books.create_book(other)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(other), ""))
+    window.open_book_dialog()
+    gc.collect()
+    assert not window.isVisible()
+    (replacement,) = [w for w in OPEN_WINDOWS if w.store.path == other]
+    qtbot.addWidget(replacement)
+    assert replacement.isVisible() and replacement.store.path == other
+    assert replacement.current_page().model.rowCount() == 0
+    replacement.close()
+    assert replacement not in OPEN_WINDOWS

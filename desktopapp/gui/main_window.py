@@ -48,6 +48,9 @@ KIND_TITLES = {"actor": "Actors", "meeting": "Meetings", "recommendation": "Reco
                "memo": "Memos"}
 RECENT_MAX = 8
 FILTER_DELAY_MS = 200
+# Top-level windows live as long as they are open: without a Python reference
+# a window opened from another (File > Open) would be collected at once.
+OPEN_WINDOWS: set = set()
 
 
 class KindPage(QWidget):
@@ -162,6 +165,7 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self._set_title()
         self.statusBar().showMessage(f"Opened {store.path}", 5000)
+        OPEN_WINDOWS.add(self)
 
     # --- actions and menus ---------------------------------------------------------
 
@@ -596,7 +600,7 @@ class MainWindow(QMainWindow):
             self.switch_book(path)
 
     def switch_book(self, path: Path) -> bool:
-        """Open another book in this window; on failure keep the current one."""
+        """Open another book in a new window that replaces this one; on failure keep this."""
         for page in self.pages.values():
             if not self.confirm_leave(page):
                 return False
@@ -609,7 +613,6 @@ class MainWindow(QMainWindow):
         window = MainWindow(store)
         window.resize(self.size())
         window.show()
-        self._replaced = True
         self.close()
         return True
 
@@ -703,6 +706,7 @@ class MainWindow(QMainWindow):
             export.stop()
         self.preview.shutdown()
         self.store.close()
+        OPEN_WINDOWS.discard(self)
         event.accept()
 
 
