@@ -318,12 +318,9 @@ def _write_pdf(args, result):
 
 
 def cmd_card(args, store):
-    from .pdf import actor_card, meeting_card, recommendation_card
-    build = {"actor": (dossier.actor_dossier, actor_card),
-             "meeting": (dossier.meeting_dossier, meeting_card),
-             "recommendation": (dossier.recommendation_dossier, recommendation_card)}
-    gather, renderer = build[args.kind]
-    _write_pdf(args, renderer.render(gather(store, args.id), store.settings(), args.page_size))
+    from .documents import render_record
+    _write_pdf(args, render_record(store, store.get(args.kind, args.id), store.settings(),
+                                   args.page_size))
 
 
 def cmd_handout(args, store):

@@ -70,27 +70,37 @@ def _sources(store, uids):
     return _by_uids(store, "source", uids)
 
 
-def actor_dossier(store, actor_id: int) -> ActorDossier:
-    actor = store.get_actor(actor_id)
+def _record(store, kind, record_or_id):
+    """A record given as such (perhaps unsaved, for previews) or by id."""
+    if isinstance(record_or_id, int):
+        return store.get(kind, record_or_id)
+    return record_or_id
+
+
+def actor_dossier(store, actor_or_id) -> ActorDossier:
+    actor = _record(store, "actor", actor_or_id)
+    actor_id = actor.id
     meetings = []
-    rows = store.meetings_of_actor(actor_id)
+    rows = store.meetings_of_actor(actor_id) if actor_id else []
     by_id = {m.id: m for m in store.get_many("meeting", [r["id"] for r in rows])}
     for row in rows:
         meetings.append(MeetingRole(by_id[row["id"]], row["role"], row["side"]))
     recommendations = store.get_many(
-        "recommendation", [r["id"] for r in store.recommendations_linked_to("actor", actor_id)])
+        "recommendation",
+        [r["id"] for r in store.recommendations_linked_to("actor", actor_id)] if actor_id else [])
     source_uids = list(dict.fromkeys(
         actor.source_uids + [p.source_uid for p in actor.positions if p.source_uid]))
     return ActorDossier(
         actor=actor,
         affiliations=_by_uids(store, "actor", actor.affiliation_uids),
-        members=store.get_many("actor", [m["id"] for m in store.members_of(actor_id)]),
+        members=store.get_many("actor", [m["id"] for m in store.members_of(actor_id)]
+                               if actor_id else []),
         meetings=meetings, recommendations=recommendations,
         sources=_sources(store, source_uids))
 
 
-def meeting_dossier(store, meeting_id: int) -> MeetingDossier:
-    meeting = store.get_meeting(meeting_id)
+def meeting_dossier(store, meeting_or_id) -> MeetingDossier:
+    meeting = _record(store, "meeting", meeting_or_id)
     uids = ([p.actor_uid for p in meeting.participants] + meeting.host_uids
             + meeting.mediator_uids)
     actors = {a.uid: a for a in _by_uids(store, "actor", list(dict.fromkeys(uids)))}
@@ -102,12 +112,13 @@ def meeting_dossier(store, meeting_id: int) -> MeetingDossier:
                       for uid, a in actors.items()},
         recommendations=store.get_many(
             "recommendation",
-            [r["id"] for r in store.recommendations_linked_to("meeting", meeting_id)]),
+            [r["id"] for r in store.recommendations_linked_to("meeting", meeting.id)]
+            if meeting.id else []),
         sources=_sources(store, meeting.source_uids))
 
 
-def recommendation_dossier(store, recommendation_id: int) -> RecommendationDossier:
-    rec = store.get_recommendation(recommendation_id)
+def recommendation_dossier(store, recommendation_or_id) -> RecommendationDossier:
+    rec = _record(store, "recommendation", recommendation_or_id)
     actor_uids = list(dict.fromkeys(rec.addressee_uids + rec.actor_uids))
     return RecommendationDossier(
         recommendation=rec, meetings=_by_uids(store, "meeting", rec.meeting_uids),

@@ -390,3 +390,18 @@ def test_open_another_book_replaces_the_window(window, qtbot, tmp_path, monkeypa
     assert replacement.current_page().model.rowCount() == 0
     replacement.close()
     assert replacement not in OPEN_WINDOWS
+
+
+def test_preview_shows_unsaved_changes_of_a_new_memo(window, qtbot):
+    page = go_to(window, "memo")
+    window.new_record()
+    editor = page.editor
+    qtbot.keyClicks(editor.field("title").widget, "Draft on the Istanbul talks")
+    editor.field("meeting_uids")._add(window.store.get_meeting(5))
+    window.preview_changes()
+    text = PdfReader(io.BytesIO(window.preview.pdf)).pages[0].extract_text()
+    assert "Draft on the Istanbul talks" in text
+    assert "Preview of unsaved changes" in window.preview.caption.text()
+    assert window.store.count("memo") == 1  # nothing was saved
+    annex = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(window.preview.pdf)).pages)
+    assert "Владимир Мединский" in annex  # the who's-who of the chosen meeting

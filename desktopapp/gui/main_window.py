@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__, bookformat, books, buglog, dossier
+from ..documents import render_record
 from ..domain import RECORD_TYPES
 from ..errors import BriefingError, ConflictError, LinkedRecordError, NotFoundError
-from ..pdf import actor_card, handout, meeting_card, memo, recommendation_card, write_pdf
+from ..pdf import handout, memo, write_pdf
 from ..store import BriefingStore
 from . import questions
 from .editors import EDITORS
@@ -198,6 +199,8 @@ class MainWindow(QMainWindow):
         self.act_card = a("&Card as PDF…", self.export_card, QKeySequence("Ctrl+E"))
         self.act_handout = a("&Handout as PDF…", self.export_handout)
         self.act_memo = a("&Memo as PDF…", self.export_memo)
+        self.act_preview_changes = a("Preview &unsaved changes", self.preview_changes,
+                                     QKeySequence("Ctrl+R"))
         self.act_print = a("&Print…", self.print_card, QKeySequence.Print)
         self.act_preview = a("Print pre&view…", self.print_preview)
         self.act_about = a("&About Briefing Desk", self.about)
@@ -218,8 +221,8 @@ class MainWindow(QMainWindow):
                        self.act_delete, None, self.act_find):
             edit.addSeparator() if action is None else edit.addAction(action)
         export = bar.addMenu("E&xport")
-        for action in (self.act_card, self.act_handout, self.act_memo, None, self.act_print,
-                       self.act_preview):
+        for action in (self.act_card, self.act_handout, self.act_memo, None,
+                       self.act_preview_changes, self.act_print, self.act_preview):
             export.addSeparator() if action is None else export.addAction(action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_about)
@@ -227,7 +230,8 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         for action in (self.act_new, self.act_save, self.act_delete, None, self.act_undo,
-                       self.act_redo, None, self.act_card, self.act_print):
+                       self.act_redo, None, self.act_preview_changes, self.act_card,
+                       self.act_print):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         self.addToolBar(toolbar)
 
@@ -434,21 +438,24 @@ class MainWindow(QMainWindow):
         record_id = page.selected_id()
         if record_id is None:
             return None, None
-        settings = self.store.settings()
-        kind = page.kind
-        if kind == "actor":
-            result = actor_card.render(dossier.actor_dossier(self.store, record_id), settings,
-                                       page_size)
-        elif kind == "meeting":
-            result = meeting_card.render(dossier.meeting_dossier(self.store, record_id),
-                                         settings, page_size)
-        elif kind == "recommendation":
-            result = recommendation_card.render(
-                dossier.recommendation_dossier(self.store, record_id), settings, page_size)
-        else:
-            result = memo.render(dossier.memo_dossier(self.store, self.store.get_memo(record_id)),
-                                 settings, page_size)
-        return result, self.store.get(kind, record_id)
+        record = self.store.get(page.kind, record_id)
+        return render_record(self.store, record, self.store.settings(), page_size), record
+
+    def preview_changes(self):
+        """Show the document of the record as the editor has it now, before saving."""
+        editor = self.current_page().editor
+        if editor.record_loaded() is None:
+            return
+        if not editor.is_valid():
+            self.show_error("The record has problems (shown in red next to the fields); "
+                            "fix them to preview it.")
+            return
+        record = editor.current()
+        record.normalise()
+        result = render_record(self.store, record, self.store.settings())
+        self.preview.show_pdf(result.pdf, f"Preview of unsaved changes: {record.label()} — "
+                              f"{result.pages} page{'s' if result.pages != 1 else ''}")
+        self._update_actions()
 
     def _refresh_preview(self):
         try:
