@@ -405,3 +405,19 @@ def test_preview_shows_unsaved_changes_of_a_new_memo(window, qtbot):
     assert window.store.count("memo") == 1  # nothing was saved
     annex = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(window.preview.pdf)).pages)
     assert "Владимир Мединский" in annex  # the who's-who of the chosen meeting
+
+
+def test_recent_books_and_window_state_are_remembered(window, qtbot, sample_path, answers):
+    from desktopapp.gui.main_window import remember_recent
+    remember_recent(window.settings, sample_path)
+    window._fill_recent()
+    assert [a.text() for a in window.recent_menu.actions()] == [str(sample_path.resolve())]
+    window.resize(640, 480)
+    window.splitter.setSizes([100, 600, 400])
+    sizes = window.splitter.sizes()
+    window.close()
+    again = MainWindow(BriefingStore.open(sample_path))
+    qtbot.addWidget(again)
+    assert again.size().width() == 640 and again.size().height() == 480
+    assert again.splitter.sizes() == sizes
+    again.close()
