@@ -156,20 +156,18 @@ class RecordEditor(QWidget):
         return problems
 
     def _validate(self):
+        problems = self.problems()
         by_field: dict[str, list[str]] = {}
-        for name, message in self.problems():
+        for name, message in problems:
             key = name.split("[")[0].split(".")[0]
             detail = name[len(key):].lstrip(".")
             by_field.setdefault(key, []).append(f"{detail} {message}".strip())
         for key, label in self.errors.items():
-            messages = by_field.pop(key, [])
+            messages = by_field.get(key, [])
             label.setText("; ".join(messages))
             label.setVisible(bool(messages))
-        self._valid = not any(self._problem_keys_visible()) and not by_field
+        self._valid = not problems
         self.validity_changed.emit(self._valid)
-
-    def _problem_keys_visible(self):
-        return [label for label in self.errors.values() if label.text()]
 
     def error_text(self, key: str) -> str:
         return self.errors[key].text()
