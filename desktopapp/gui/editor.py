@@ -23,8 +23,8 @@ ERROR_STYLE = "color: #A31515;"
 class SnapshotCommand(QUndoCommand):
     """Before/after copies of the whole record; merges consecutive edits of one field."""
 
-    def __init__(self, editor, before, after, field_name):
-        super().__init__(f"Edit {field_name}")
+    def __init__(self, editor, before, after, field_name, field_title):
+        super().__init__(f"edit of {field_title}")
         self.editor, self.before, self.after = editor, before, after
         self.field_name = field_name
         self._first = True
@@ -138,7 +138,8 @@ class RecordEditor(QWidget):
 
     def _edited(self, field):
         after = self.current()
-        self.undo_stack.push(SnapshotCommand(self, self._snapshot, after, field.attr))
+        self.undo_stack.push(SnapshotCommand(self, self._snapshot, after, field.attr,
+                                             field.title))
         self._snapshot = copy.deepcopy(after)
         self._validate()
         self.changed.emit()

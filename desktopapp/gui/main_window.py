@@ -351,7 +351,8 @@ class MainWindow(QMainWindow):
         self._selecting = False
         page.editor.load(record)
         page.editor.fields[0].focus_widget().setFocus()
-        self.preview.clear(f"New {page.kind}: the card appears once it is saved.")
+        self.preview.clear(f"New {page.kind}: its document appears once it is saved "
+                           "(Ctrl+R previews it before).")
         self._update_actions()
         self.statusBar().showMessage(f"New {page.kind}", 3000)
 

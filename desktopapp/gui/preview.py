@@ -31,6 +31,7 @@ class PreviewPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.caption)
         layout.addWidget(self.view, 1)
+        layout.addStretch()
         self._buffer: QBuffer | None = None
         self.pdf: bytes = b""
 
@@ -46,11 +47,13 @@ class PreviewPane(QWidget):
             old.deleteLater()
         self.pdf = pdf
         self.caption.setText(caption)
+        self.view.show()
 
     def clear(self, caption: str = "Select a record to see its card."):
         self.document.close()
         self.pdf = b""
         self.caption.setText(caption)
+        self.view.hide()  # an empty view would look like a blank page
 
     def page_count(self) -> int:
         return self.document.pageCount()
