@@ -412,6 +412,7 @@ class ParticipantsField(TableField):
     def __init__(self, attr, title, store, **kw):
         super().__init__(attr, title, **kw)
         self.store = store
+        self.table.setMinimumHeight(220)  # the who's-who deserves room: eight rows show
         self.picker = RecordPicker(store, "actor", self._add, "type a name to add a participant…")
         self.picker.setAccessibleName("Add participant")
         self.controls.addWidget(self.picker)
