@@ -237,10 +237,20 @@ def _line(text):
 @given(name=field_text, bio=st.one_of(field_text, st.just("Biography. " * 2000)),
        topic=field_text, stance=field_text, page_size=st.sampled_from(PAGE_SIZES))
 def test_any_actor_text_gives_one_page(name, bio, topic, stance, page_size):
+    source = Source(citation=_line(stance) or "c", url="https://example.org/" + _line(topic))
     actor = Actor(name=_line(name) or "x", native_name=_line(name[::-1]), title=_line(stance),
                   aliases=[_line(topic)] if topic.strip() else [], biography=bio,
-                  positions=[Position(_line(topic) or "t", stance or "s")] * 3)
-    result = actor_card.render(dossier.ActorDossier(actor=actor), SETTINGS, page_size)
+                  positions=[Position(_line(topic) or "t", stance or "s", None, source.uid)] * 3,
+                  tags=[_line(topic)[:60]] if topic.strip() else [], photo=None)
+    meeting = Meeting(title=_line(topic) or "m", date=dt.date(2025, 5, 16), place=_line(name))
+    other = Actor(name=_line(topic) or "o")
+    rec = Recommendation(title=_line(name) or "r", text="t", addressee="a")
+    gathered = dossier.ActorDossier(
+        actor=actor, affiliations=[other] * 3, members=[other] * 12,
+        meetings=[dossier.MeetingRole(meeting, "head", _line(stance))] * 8,
+        recommendations=[rec] * 8, sources=[source])
+    settings_text = ExportSettings(organisation=_line(name), classification=_line(topic)[:40])
+    result = actor_card.render(gathered, settings_text, page_size)
     assert len(reader(result.pdf).pages) == 1
 
 
@@ -255,10 +265,16 @@ def test_any_meeting_text_gives_one_page(title, outcomes, side, participants, pa
         actor = Actor(name=f"{_line(title)[:40]} {i}", title=_line(outcomes)[:120])
         actors[actor.uid] = actor
         seats.append(Participant(actor.uid, _line(side)[:30] + str(i % 4)))
+    host = Actor(name=_line(side) or "h")
+    actors[host.uid] = host
     meeting = Meeting(title=_line(title) or "t", date=dt.date(2025, 5, 16),
                       participants=seats, outcomes=outcomes, agenda=outcomes,
-                      place=_line(side))
-    result = meeting_card.render(dossier.MeetingDossier(meeting=meeting, actors=actors),
+                      follow_ups=outcomes, place=_line(side), host_uids=[host.uid],
+                      mediator_uids=[host.uid], tags=[_line(side)[:60]] if side.strip() else [])
+    recs = [Recommendation(title=_line(title) or "r", text="t", addressee=_line(side) or "a")] * 6
+    sources = [Source(citation=_line(outcomes) or "c")] * 4
+    result = meeting_card.render(dossier.MeetingDossier(meeting=meeting, actors=actors,
+                                                        recommendations=recs, sources=sources),
                                  SETTINGS, page_size)
     assert len(reader(result.pdf).pages) == 1
 
@@ -268,10 +284,17 @@ def test_any_meeting_text_gives_one_page(title, outcomes, side, participants, pa
 @given(title=field_text, text=field_text, rationale=field_text,
        page_size=st.sampled_from(PAGE_SIZES))
 def test_any_recommendation_text_gives_one_page(title, text, rationale, page_size):
+    concerned = Actor(name=_line(text) or "a", native_name=_line(title))
     rec = Recommendation(title=_line(title) or "t", text=text or "x", addressee=_line(title),
-                         rationale=rationale)
-    result = recommendation_card.render(dossier.RecommendationDossier(recommendation=rec),
-                                        SETTINGS, page_size)
+                         rationale=rationale, author=_line(text), actor_uids=[concerned.uid],
+                         tags=[_line(title)[:60]] if title.strip() else [])
+    meeting = Meeting(title=_line(rationale) or "m", date=dt.date(2025, 5, 16),
+                      place=_line(text))
+    result = recommendation_card.render(
+        dossier.RecommendationDossier(recommendation=rec, meetings=[meeting] * 10,
+                                      actors={concerned.uid: concerned},
+                                      sources=[Source(citation=_line(text) or "c")]),
+        SETTINGS, page_size)
     assert len(reader(result.pdf).pages) == 1
 
 
