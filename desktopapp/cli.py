@@ -271,8 +271,8 @@ def cmd_show(args, store):
 def cmd_search(args, store):
     hits = store.search(args.text, limit=args.limit)
     if args.json:
-        _print_json([{"type": h.kind, "id": h.id, "title": h.title, "snippet": h.snippet}
-                     for h in hits])
+        _print_json([{"type": h.kind, "id": h.id, "uid": h.uid, "title": h.title,
+                      "snippet": h.snippet} for h in hits])
         return
     if not hits:
         print("No matches.")

@@ -65,7 +65,8 @@ def test_search_json_lists_type_id_title_snippet(sample_path, capsys):
     hits = json.loads(out)
     assert code == 0
     assert hits[0] == {"type": "actor", "id": 30, "title": "Recep Tayyip Erdoğan",
-                       "snippet": hits[0]["snippet"]}
+                       "uid": hits[0]["uid"], "snippet": hits[0]["snippet"]}
+    assert len(hits[0]["uid"]) == 36
     assert "[Erdoğan]" in hits[0]["snippet"]
     code, out, _ = run(capsys, "search", '"-* ( ^', "--db", sample_path)
     assert code == 0 and "No matches." in out

@@ -105,6 +105,7 @@ class SearchHit:
     id: int
     title: str
     snippet: str
+    uid: str = ""
 
 
 @dataclass
@@ -730,11 +731,11 @@ class BriefingStore:
             by_kind[hit.kind].append(hit)
         for kind, kind_hits in by_kind.items():
             ids = [h.id for h in kind_hits]
-            titles = dict(self.db.execute(
-                f"SELECT id, {NAME_COLUMN[kind]} FROM {TABLES[kind]} WHERE id IN ({_marks(ids)})",
-                ids).fetchall())
+            found = {row[0]: row[1:] for row in self.db.execute(
+                f"SELECT id, {NAME_COLUMN[kind]}, uid FROM {TABLES[kind]} "
+                f"WHERE id IN ({_marks(ids)})", ids)}
             for hit in kind_hits:
-                hit.title = titles.get(hit.id, "")
+                hit.title, hit.uid = found.get(hit.id, ("", ""))
 
     # --- deleting ---------------------------------------------------------
 
