@@ -247,10 +247,15 @@ def current_migrations() -> Migrations:
     return copy
 
 
-def test_upgrade_backs_up_first_and_runs_in_order(tmp_path, monkeypatch):
-    """An older book gains the new migration; a backup of the old file sits beside it."""
+def schema1_copy(tmp_path):
     path = tmp_path / "old.sqlite"
     shutil.copy(FIXTURES / "book-schema1.sqlite", path)
+    return path
+
+
+def test_upgrade_backs_up_first_and_runs_in_order(tmp_path, monkeypatch):
+    """An older book gains the new migration; a backup of the old file sits beside it."""
+    path = schema1_copy(tmp_path)
     newer = current_migrations()
 
     @newer(name="9999_test_add_column")
@@ -269,8 +274,7 @@ def test_upgrade_backs_up_first_and_runs_in_order(tmp_path, monkeypatch):
 
 
 def test_failed_migration_leaves_the_book_as_it_was(tmp_path, monkeypatch):
-    path = tmp_path / "old.sqlite"
-    shutil.copy(FIXTURES / "book-schema1.sqlite", path)
+    path = schema1_copy(tmp_path)
     newer = current_migrations()
 
     @newer(name="9998_half_done")

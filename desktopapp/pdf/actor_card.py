@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph, Table
 
 from ..domain import ActorKind, label
 from ..dossier import ActorDossier
-from . import blocks, fonts
+from . import blocks
 from .blocks import CardContext
 from .card import CardPlan, render_card
 from .pages import format_date
@@ -52,13 +52,7 @@ def plan(dossier: ActorDossier):
                 photo_width = blocks.PHOTO_SIZE[0] + gap
                 table = Table([[picture, stack]],
                               colWidths=[photo_width, ctx.width - photo_width], hAlign="LEFT")
-                table.setStyle(TableStyle([
-                    ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # not the default Helvetica
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+                table.setStyle(blocks.table_style(0, 0))
                 top = [table]
             members_label = "Members" if actor.kind == ActorKind.GROUP else "Affiliated"
             rows = [("Kind", label(actor.kind)),

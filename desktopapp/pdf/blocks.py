@@ -38,6 +38,20 @@ class CardContext:
         return ""
 
 
+def table_style(horizontal: float, vertical: float, *extra) -> TableStyle:
+    """Every card table: the card font (never the default Helvetica), top-aligned cells,
+    even padding, then ``extra`` commands."""
+    return TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), horizontal),
+        ("RIGHTPADDING", (0, 0), (-1, -1), horizontal),
+        ("TOPPADDING", (0, 0), (-1, -1), vertical),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), vertical),
+        *extra,
+    ])
+
+
 def heading(title: str, styles: Styles) -> list[Flowable]:
     return [Paragraph(title.upper(), styles.heading),
             HRFlowable(width="100%", thickness=0.6, color=RULE, spaceBefore=0,
@@ -70,17 +84,11 @@ def facts(rows: list[tuple[str, str]], ctx: CardContext, styles: Styles, columns
     label_width = styles.size * 7.2
     value_width = ctx.width / columns - label_width
     table = Table(cells, colWidths=[label_width, value_width] * columns, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # not the default Helvetica
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), styles.size * 0.6),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+    table.setStyle(table_style(
+        0, 1.2, ("RIGHTPADDING", (0, 0), (-1, -1), styles.size * 0.6),
         # the smaller label type sits on the value's baseline
         *[("TOPPADDING", (c, 0), (c, -1), 1.2 + styles.size * (0.95 - 0.78) * 0.8)
-          for c in range(0, 2 * columns, 2)],
-    ]))
+          for c in range(0, 2 * columns, 2)]))
     table.spaceBefore = styles.size * 0.4
     return [table]
 
@@ -91,16 +99,9 @@ def item_table(header: list[str], rows: list[list], fractions: list[float], ctx:
     data = [[Paragraph(h.upper(), styles.label) for h in header], *rows]
     table = Table(data, colWidths=[ctx.width * f for f in fractions], hAlign="LEFT",
                   repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # not the default Helvetica
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), TINT),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.35, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]))
+    table.setStyle(table_style(3, 2, ("BACKGROUND", (0, 0), (-1, 0), TINT),
+                               ("LINEBELOW", (0, 1), (-1, -1), 0.35, RULE),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)))
     return [table]
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph, Table
 
 from ..domain import ParticipantRole, label
 from ..dossier import MeetingDossier
-from . import blocks, fonts
+from . import blocks
 from .blocks import CardContext
 from .card import CardPlan, render_card
 from .fitting import Section
@@ -62,17 +62,9 @@ def delegation_table(dossier: MeetingDossier, ctx: CardContext, styles, limit: i
             cells.append(entries)
         table = Table([header, cells], colWidths=[ctx.width / columns] * columns,
                       hAlign="LEFT")
-        table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # not the default Helvetica
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BACKGROUND", (0, 0), (-1, 0), TINT),
-            ("TEXTCOLOR", (0, 0), (-1, 0), NAVY),
-            ("LINEBEFORE", (1, 0), (-1, -1), 0.5, RULE),
-            ("LEFTPADDING", (0, 0), (-1, -1), 5),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]))
+        table.setStyle(blocks.table_style(5, 3, ("BACKGROUND", (0, 0), (-1, 0), TINT),
+                                          ("TEXTCOLOR", (0, 0), (-1, 0), NAVY),
+                                          ("LINEBEFORE", (1, 0), (-1, -1), 0.5, RULE)))
         table.spaceAfter = styles.size * 0.5
         out.append(table)
     return out
