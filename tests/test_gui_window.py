@@ -421,3 +421,22 @@ def test_recent_books_and_window_state_are_remembered(window, qtbot, sample_path
     assert again.size().width() == 640 and again.size().height() == 480
     assert again.splitter.sizes() == sizes
     again.close()
+
+
+def test_new_source_button_asks_and_the_window_saves_it(window, qtbot):
+    from dialogs import DialogAnswers
+    from PySide6.QtWidgets import QLineEdit, QPushButton
+
+    page = go_to(window, "actor")
+    select(page, "Vladimir Medinsky")
+    sources = page.editor.field("source_uids")
+    button = next(b for b in sources.widget.findChildren(QPushButton)
+                  if b.text() == "New source…")
+    dialogs = DialogAnswers(qtbot)
+    dialogs.answer("OK", fill=lambda d: qtbot.keyClicks(d.findChild(QLineEdit),
+                                                        "Notes from the Istanbul talks, 2025"))
+    qtbot.mouseClick(button, Qt.LeftButton)
+    dialogs.done()
+    assert window.store.count("source") == 2
+    assert sources.list.item(sources.list.count() - 1).text().startswith("Notes from the")
+    assert page.editor.is_dirty()

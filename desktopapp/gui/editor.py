@@ -51,6 +51,9 @@ class SnapshotCommand(QUndoCommand):
 class RecordEditor(QWidget):
     changed = Signal()
     validity_changed = Signal(bool)
+    # a field asks for a new linked record of a kind ("New actor…"): the window
+    # creates it and hands it back through ``field.add_record()``
+    create_requested = Signal(object, str)
 
     def __init__(self, kind: str, fields: list[Field], parent=None):
         super().__init__(parent)
@@ -83,6 +86,7 @@ class RecordEditor(QWidget):
             caption.setBuddy(field.focus_widget())
             field.focus_widget().setAccessibleName(field.title)
             field.edited = self._edited
+            field.create_requested = self.create_requested.emit
             form.addRow(caption, holder)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -102,6 +106,12 @@ class RecordEditor(QWidget):
         self._show(record)
         self.undo_stack.clear()
         self.undo_stack.setClean()
+        self.changed.emit()
+
+    def unload(self):
+        """Nothing behind the form any more (its record was deleted)."""
+        self._loaded = None
+        self.undo_stack.clear()
         self.changed.emit()
 
     def record_loaded(self):

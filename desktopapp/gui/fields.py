@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -39,12 +38,10 @@ from PySide6.QtWidgets import (
 
 from ..domain import (
     PHOTO_MAX_BYTES,
-    Actor,
     MemoSection,
     Participant,
     ParticipantRole,
     Position,
-    Source,
     image_type,
     label,
 )
@@ -60,11 +57,18 @@ class Field:
         self.title = title
         self.problem_key = problem_key or attr  # the name the domain's problems use
         self.edited = None  # set by the editor
+        # set by the editor: the user asked for a new linked record ("New actor…");
+        # the field never saves it, the window does and hands it back via add_record()
+        self.create_requested = None
         self.widget: QWidget
 
     def notify(self):
         if self.edited is not None:
             self.edited(self)
+
+    def request_new(self, kind: str):
+        if self.create_requested is not None:
+            self.create_requested(self, kind)
 
     def get(self):
         raise NotImplementedError
@@ -285,24 +289,11 @@ class UidListField(Field):
         buttons = [("Remove", self._remove), ("Up", lambda: self._move(-1)),
                    ("Down", lambda: self._move(1))]
         if kind == "source":
-            buttons.insert(0, ("New source…", self._create_source))
+            buttons.insert(0, ("New source…", lambda: self.request_new("source")))
         row = _buttons(*buttons)
         row.insertWidget(0, self.picker, 1)
         layout.addLayout(row)
         self._fit_height()
-
-    def _create_source(self):
-        citation, ok = QInputDialog.getText(
-            self.widget, "New source", "Citation (author, title, publication, date):")
-        if not ok or not citation.strip():
-            return
-        source = Source(citation=citation)
-        problems = source.problems()
-        if problems:
-            QMessageBox.warning(self.widget, "New source",
-                                "; ".join(f"{f}: {m}" for f, m in problems))
-            return
-        self._add(self.store.save(source))
 
     def _fit_height(self):
         """As tall as its entries (one to five rows): short lists stay short."""
@@ -313,6 +304,10 @@ class UidListField(Field):
         item = QListWidgetItem(record.display_name())
         item.setData(Qt.UserRole, record.uid)
         return item
+
+    def add_record(self, record):
+        """Append a linked record (picked, or created by the window) as a user edit."""
+        self._add(record)
 
     def _add(self, record):
         if record.uid not in self.get():
@@ -416,7 +411,8 @@ class ParticipantsField(TableField):
         self.picker = RecordPicker(store, "actor", self._add, "type a name to add a participant…")
         self.picker.setAccessibleName("Add participant")
         self.controls.addWidget(self.picker)
-        self.controls.addLayout(_buttons(("New actor…", self._create), ("Remove", self._remove),
+        self.controls.addLayout(_buttons(("New actor…", lambda: self.request_new("actor")),
+                                         ("Remove", self._remove),
                                          ("Up", lambda: self._move(-1)),
                                          ("Down", lambda: self._move(1))))
         self._names: dict[str, str] = {}
@@ -432,16 +428,9 @@ class ParticipantsField(TableField):
         self.set(values)
         self.notify()
 
-    def _create(self):
-        name, ok = QInputDialog.getText(self.widget, "New actor", "Name of the new actor:")
-        if ok and name.strip():
-            actor = Actor(name=name)
-            problems = actor.problems()
-            if problems:
-                QMessageBox.warning(self.widget, "New actor", "; ".join(
-                    f"{f}: {m}" for f, m in problems))
-                return
-            self._add(self.store.save(actor))
+    def add_record(self, actor):
+        """Add a participant (an actor picked, or created by the window) as a user edit."""
+        self._add(actor)
 
     def get(self):
         out = []

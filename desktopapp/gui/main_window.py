@@ -7,132 +7,60 @@ dialogs hand it records, it saves them, and it handles what saving can say
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoGroup
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
-    QLineEdit,
     QListWidget,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QToolBar,
-    QVBoxLayout,
-    QWidget,
 )
 
-from .. import __version__, bookformat, books, buglog, dossier
+from .. import __version__, buglog, dossier
 from ..documents import render_record
-from ..domain import RECORD_TYPES
-from ..errors import BriefingError, ConflictError, LinkedRecordError, NotFoundError
+from ..errors import BriefingError, NotFoundError
 from ..pdf import handout, memo, write_pdf
 from ..store import BriefingStore
 from . import questions
-from .editors import EDITORS
+from .book_files import BookFiles, recent_books, remember_recent
 from .exporting import BackgroundExport, safe_filename
-from .models import RecordTableModel, StoreSortProxy
+from .navigation import Navigation
 from .preview import PreviewPane
 from .printing import paint_pdf
-from .settings_dialog import SettingsDialog
+from .record_page import KIND_TITLES, KINDS, RecordPage
+from .record_saving import RecordSaving
 
-KINDS = ["actor", "meeting", "recommendation", "memo"]
-KIND_TITLES = {"actor": "Actors", "meeting": "Meetings", "recommendation": "Recommendations",
-               "memo": "Memos"}
-RECENT_MAX = 8
-FILTER_DELAY_MS = 200
+__all__ = ["KINDS", "KIND_TITLES", "MainWindow", "OPEN_WINDOWS", "recent_books",
+           "remember_recent"]
+
 # Top-level windows live as long as they are open: without a Python reference
 # a window opened from another (File > Open) would be collected at once.
 OPEN_WINDOWS: set = set()
 
 
-class KindPage(QWidget):
-    """The list of one record kind: filter box, table, and its editor."""
+class MainWindow(Navigation, RecordSaving, BookFiles, QMainWindow):
+    """Navigator, record pages, preview; menus and toolbar.
 
-    def __init__(self, store, kind, parent=None):
-        super().__init__(parent)
-        self.kind = kind
-        self.model = RecordTableModel(store, kind, self)
-        self.proxy = StoreSortProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText(f"Filter {KIND_TITLES[kind].lower()} (any words, any "
-                                       "script)…")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.setAccessibleName(f"Filter {KIND_TITLES[kind]}")
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        column, order = self.model.sort_state()
-        self.table.horizontalHeader().setSortIndicator(column, order)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(column, order)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(
-            self.table.fontMetrics().height() + 8)
-        self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            width = self.table.columnWidth(column)
-            self.table.setColumnWidth(column, max(80, min(width + 12, 240)))
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setAccessibleName(f"{KIND_TITLES[kind]} list")
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.editor = EDITORS[kind](store, self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.filter)
-        self.split = QSplitter(Qt.Vertical)
-        self.split.addWidget(self.table)
-        holder = QWidget()
-        holder_layout = QVBoxLayout(holder)
-        holder_layout.setContentsMargins(0, 0, 0, 0)
-        self.save_button = QPushButton("&Save")
-        self.save_button.setAccessibleName("Save record")
-        holder_layout.addWidget(self.editor, 1)
-        holder_layout.addWidget(self.save_button)
-        self.split.addWidget(holder)
-        self.split.setSizes([240, 520])
-        layout.addWidget(self.split)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(FILTER_DELAY_MS)
+    The window's concerns live in mixins a newcomer finds by name:
+    navigation (kinds, filter, selection), record_saving (new, save,
+    conflicts, deletes, linked records made from a field), book_files (the
+    File menu and settings). Preview, export and print of the current record
+    stay here, beside exporting/printing/preview which do the work.
+    """
 
-    def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.record_id(self.proxy.mapToSource(rows[0]).row())
-
-    def select_id(self, record_id: int | None):
-        if record_id is None:
-            self.table.clearSelection()
-            return
-        row = self.model.row_of(record_id)
-        while row is None and self.model.canFetchMore():
-            self.model.fetchMore()
-            row = self.model.row_of(record_id)
-        if row is not None:
-            self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
-
-
-class MainWindow(QMainWindow):
     def __init__(self, store: BriefingStore, parent=None):
         super().__init__(parent)
         self.store = store
         self.settings = QSettings()
         self.undo_group = QUndoGroup(self)
-        self.pages: dict[str, KindPage] = {}
+        self.pages: dict[str, RecordPage] = {}
         self._selecting = False
         self._exports = []
 
@@ -141,7 +69,7 @@ class MainWindow(QMainWindow):
         self.navigator.setMaximumWidth(170)
         self.stack = QStackedWidget()
         for kind in KINDS:
-            page = KindPage(store, kind, self)
+            page = RecordPage(store, kind, self)
             self.pages[kind] = page
             self.navigator.addItem(KIND_TITLES[kind])
             self.stack.addWidget(page)
@@ -153,6 +81,7 @@ class MainWindow(QMainWindow):
             page.save_button.clicked.connect(self.save)
             page.editor.changed.connect(self._update_actions)
             page.editor.validity_changed.connect(lambda _: self._update_actions())
+            page.editor.create_requested.connect(self.create_linked)
         self.preview = PreviewPane()
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.navigator)
@@ -254,183 +183,6 @@ class MainWindow(QMainWindow):
     def _set_title(self):
         dirty = any(p.editor.is_dirty() for p in self.pages.values())
         self.setWindowTitle(f"{self.store.path.name}{' *' if dirty else ''} — Briefing Desk")
-
-    # --- navigation -------------------------------------------------------------------
-
-    def current_page(self) -> KindPage:
-        return self.stack.currentWidget()
-
-    def _kind_changed(self, row):
-        if row < 0:
-            return
-        page = self.pages[KINDS[row]]
-        self.stack.setCurrentWidget(page)
-        self.undo_group.setActiveStack(page.editor.undo_stack)
-        if page.selected_id() is None and page.model.rowCount() and not page.editor.is_new():
-            page.table.selectRow(0)
-        else:
-            self._refresh_preview()
-        self._update_actions()
-
-    def focus_filter(self):
-        page = self.current_page()
-        page.filter.setFocus()
-        page.filter.selectAll()
-
-    def _apply_filter(self, page: KindPage):
-        if not self.confirm_leave(page):
-            return
-        page.model.set_filter(page.filter.text())
-        count = page.model.rowCount()
-        if page.model.filter_truncated():
-            message = (f"Showing the first {count:,}+ of many matching "
-                       f"{KIND_TITLES[page.kind].lower()}: type more to narrow")
-        else:
-            message = f"{page.model.match_count():,} {KIND_TITLES[page.kind].lower()} match"
-        self.statusBar().showMessage(message, 5000)
-        if count:
-            page.table.selectRow(0)
-        else:
-            self.preview.clear("No matching records.")
-
-    def _selection_changed(self, kind):
-        if self._selecting:
-            return
-        page = self.pages[kind]
-        record_id = page.selected_id()
-        loaded = page.editor.record_loaded()
-        if loaded is not None and loaded.id == record_id and record_id is not None:
-            return
-        if not self.confirm_leave(page):
-            self._selecting = True
-            page.select_id(loaded.id if loaded is not None else None)
-            self._selecting = False
-            return
-        self._load_record(page, record_id)
-
-    def _load_record(self, page: KindPage, record_id: int | None):
-        if record_id is None:
-            self._update_actions()
-            return
-        try:
-            record = self.store.get(page.kind, record_id)
-        except NotFoundError as exc:
-            self.show_error(str(exc))
-            page.model.reload()
-            return
-        page.editor.load(record)
-        self._refresh_preview()
-        self._update_actions()
-
-    def confirm_leave(self, page: KindPage) -> bool:
-        """Unsaved changes: Save, Discard or Cancel. True when it is fine to move on."""
-        if not page.editor.is_dirty():
-            return True
-        answer = questions.unsaved_changes(self, page.kind)
-        if answer == "save":
-            return self.save(page)
-        if answer == "discard":
-            page.editor.load(page.editor.record_loaded())  # back to the stored state
-            return True
-        return False
-
-    # --- records ------------------------------------------------------------------------
-
-    def new_record(self):
-        page = self.current_page()
-        if not self.confirm_leave(page):
-            return
-        record = RECORD_TYPES[page.kind]()
-        if page.kind in ("meeting", "memo"):
-            record.date = dt.date.today()
-        if page.kind == "memo":
-            author = self.store.settings().author
-            record.authors = [author] if author else []
-        self._selecting = True
-        page.table.clearSelection()
-        self._selecting = False
-        page.editor.load(record)
-        page.editor.fields[0].focus_widget().setFocus()
-        self.preview.clear(f"New {page.kind}: its document appears once it is saved "
-                           "(Ctrl+R previews it before).")
-        self._update_actions()
-        self.statusBar().showMessage(f"New {page.kind}", 3000)
-
-    def save(self, page=None) -> bool:
-        page = page if isinstance(page, KindPage) else self.current_page()
-        editor = page.editor
-        if editor.record_loaded() is None:
-            return False
-        if not editor.is_valid():
-            self.show_error("The record has problems (shown in red next to the fields); "
-                            "it was not saved.")
-            return False
-        record = editor.current()
-        try:
-            saved = self.store.save(record)
-        except ConflictError as exc:
-            saved = self._resolve_conflict(page, record, str(exc))
-            if saved is None:
-                return False
-        except BriefingError as exc:
-            self.show_error(str(exc))
-            return False
-        editor.mark_saved(saved)
-        page.model.reload()
-        self._selecting = True
-        page.select_id(saved.id)
-        self._selecting = False
-        self._refresh_preview()
-        self._update_actions()
-        self.statusBar().showMessage(f"Saved {saved.label()}", 4000)
-        return True
-
-    def _resolve_conflict(self, page, record, message):
-        answer = questions.conflict(self, message)
-        if answer == "reload":
-            try:
-                page.editor.load(self.store.get(page.kind, record.id))
-            except NotFoundError as exc:
-                self.show_error(str(exc))
-            self._refresh_preview()
-            self.statusBar().showMessage("Reloaded the version saved elsewhere", 4000)
-            return None
-        if answer == "overwrite":
-            try:
-                record.version = self.store.get(page.kind, record.id).version
-                return self.store.save(record)
-            except BriefingError as exc:
-                self.show_error(str(exc))
-        return None
-
-    def delete_record(self):
-        page = self.current_page()
-        record_id = page.selected_id()
-        if record_id is None:
-            return
-        record = self.store.get(page.kind, record_id)
-        if not questions.confirm_delete(self, record.label()):
-            return
-        try:
-            self.store.delete(page.kind, record_id)
-        except LinkedRecordError as exc:
-            if not questions.delete_linked_anyway(self, str(exc)):
-                return
-            self.store.delete(page.kind, record_id, force=True)
-        except BriefingError as exc:
-            self.show_error(str(exc))
-            return
-        page.editor.undo_stack.clear()
-        page.editor._loaded = None
-        page.model.reload()
-        for other in self.pages.values():
-            if other is not page:
-                other.model.reload()
-        self.preview.clear()
-        if page.model.rowCount():
-            page.table.selectRow(0)
-        self._update_actions()
-        self.statusBar().showMessage(f"Deleted {record.label()}", 4000)
 
     # --- preview, export, print ------------------------------------------------------
 
@@ -578,115 +330,12 @@ class MainWindow(QMainWindow):
         dialog.paintRequested.connect(lambda printer: paint_pdf(self.preview.pdf, printer))
         dialog.exec()
 
-    # --- book files -----------------------------------------------------------------------
-
-    def _pick_path(self, save: bool, title: str, filter_text: str, default_name: str = ""):
-        folder = self.settings.value("files/folder", str(Path.home()))
-        if save:
-            path, _ = QFileDialog.getSaveFileName(self, title,
-                                                  str(Path(folder) / default_name), filter_text)
-        else:
-            path, _ = QFileDialog.getOpenFileName(self, title, folder, filter_text)
-        if path:
-            self.settings.setValue("files/folder", str(Path(path).parent))
-        return Path(path) if path else None
-
-    def new_book(self):
-        path = self._pick_path(True, "New book", "Briefing books (*.sqlite)", "book.sqlite")
-        if path is None:
-            return
-        try:
-            books.create_book(path)
-        except BriefingError as exc:
-            self.show_error(str(exc))
-            return
-        self.switch_book(path)
-
-    def open_book_dialog(self):
-        path = self._pick_path(False, "Open book", "Briefing books (*.sqlite *.db);;All files (*)")
-        if path is not None:
-            self.switch_book(path)
-
-    def switch_book(self, path: Path) -> bool:
-        """Open another book in a new window that replaces this one; on failure keep this."""
-        for page in self.pages.values():
-            if not self.confirm_leave(page):
-                return False
-        try:
-            store = BriefingStore.open(path)
-        except BriefingError as exc:
-            self.show_error(f"Cannot open the book.\n\n{exc}")
-            return False
-        remember_recent(self.settings, path)
-        window = MainWindow(store)
-        window.resize(self.size())
-        window.show()
-        self.close()
-        return True
-
-    def _fill_recent(self):
-        self.recent_menu.clear()
-        for path in recent_books(self.settings):
-            self.recent_menu.addAction(path, lambda p=path: self.switch_book(Path(p)))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("(none)").setEnabled(False)
-
-    def import_json(self):
-        path = self._pick_path(False, "Import JSON", "Briefing-book JSON (*.json)")
-        if path is None:
-            return
-        try:
-            summary = self.store.import_sections(bookformat.load_file(path))
-        except BriefingError as exc:
-            self.show_error(f"Nothing was imported.\n\n{exc}")
-            return
-        for page in self.pages.values():
-            page.model.reload()
-        self.statusBar().showMessage(f"Imported {path.name}: {summary}", 8000)
-
-    def export_json(self):
-        path = self._pick_path(True, "Export JSON", "Briefing-book JSON (*.json)",
-                               safe_filename(self.store.path.stem, ".json"))
-        if path is None:
-            return
-        try:
-            from ..atomicfile import write_text
-            write_text(path, bookformat.dumps(self.store.export_book()))
-        except BriefingError as exc:
-            self.show_error(str(exc))
-            return
-        self.statusBar().showMessage(f"Exported the book to {path}", 6000)
-
-    def backup(self):
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-        path = self._pick_path(True, "Backup", "Briefing books (*.sqlite)",
-                               f"{self.store.path.stem}-backup-{stamp}.sqlite")
-        if path is None:
-            return
-        try:
-            self.store.backup(path)
-        except BriefingError as exc:
-            self.show_error(str(exc))
-            return
-        self.statusBar().showMessage(f"Backed up to {path}", 6000)
-
-    def edit_settings(self):
-        dialog = SettingsDialog(self.store.settings(), self)
-        if dialog.exec() and dialog.result_settings() is not None:
-            try:
-                self.store.save_settings(dialog.result_settings())
-            except BriefingError as exc:
-                self.show_error(str(exc))
-                return
-            self._refresh_preview()
-            self.statusBar().showMessage("Export settings saved", 4000)
+    # --- help, errors, state, closing ---------------------------------------------
 
     def about(self):
         QMessageBox.about(self, "About Briefing Desk",
                           f"Briefing Desk {__version__}\n\nBriefing books, one-page cards and "
                           f"memos for foreign-policy analysts.\n\nBook: {self.store.path}")
-
-    # --- errors, state, closing ---------------------------------------------------------
 
     def show_error(self, message: str):
         self.statusBar().showMessage(message.splitlines()[0], 8000)
@@ -717,15 +366,3 @@ class MainWindow(QMainWindow):
         OPEN_WINDOWS.discard(self)
         event.accept()
 
-
-def recent_books(settings: QSettings) -> list[str]:
-    value = settings.value("files/recent", [])
-    if isinstance(value, str):
-        value = [value]
-    return [p for p in (value or []) if p]
-
-
-def remember_recent(settings: QSettings, path: Path):
-    entries = [str(Path(path).resolve())]
-    entries += [p for p in recent_books(settings) if p != entries[0]]
-    settings.setValue("files/recent", entries[:RECENT_MAX])

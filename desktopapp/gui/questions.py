@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 
 def unsaved_changes(parent, what: str) -> str:
@@ -47,3 +47,14 @@ def open_exported(parent, text: str) -> bool:
 
 def error(parent, message: str) -> None:
     QMessageBox.warning(parent, "Briefing Desk", message)
+
+
+def new_source_citation(parent) -> str | None:
+    citation, ok = QInputDialog.getText(parent, "New source",
+                                        "Citation (author, title, publication, date):")
+    return citation.strip() if ok and citation.strip() else None
+
+
+def new_actor_name(parent) -> str | None:
+    name, ok = QInputDialog.getText(parent, "New actor", "Name of the new actor:")
+    return name.strip() if ok and name.strip() else None

@@ -1,0 +1,139 @@
+"""The File menu: new, open and recent books, JSON import/export, backup, settings.
+
+A mixin of the main window; opening another book replaces the window with a
+new one on that book.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog
+
+from .. import bookformat, books
+from ..atomicfile import write_text
+from ..errors import BriefingError
+from ..store import BriefingStore
+from .exporting import safe_filename
+from .settings_dialog import SettingsDialog
+
+RECENT_MAX = 8
+
+
+class BookFiles:
+    """Book-level actions of the File menu."""
+
+    def _pick_path(self, save: bool, title: str, filter_text: str, default_name: str = ""):
+        folder = self.settings.value("files/folder", str(Path.home()))
+        if save:
+            path, _ = QFileDialog.getSaveFileName(self, title,
+                                                  str(Path(folder) / default_name), filter_text)
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, title, folder, filter_text)
+        if path:
+            self.settings.setValue("files/folder", str(Path(path).parent))
+        return Path(path) if path else None
+
+    def new_book(self):
+        path = self._pick_path(True, "New book", "Briefing books (*.sqlite)", "book.sqlite")
+        if path is None:
+            return
+        try:
+            books.create_book(path)
+        except BriefingError as exc:
+            self.show_error(str(exc))
+            return
+        self.switch_book(path)
+
+    def open_book_dialog(self):
+        path = self._pick_path(False, "Open book", "Briefing books (*.sqlite *.db);;All files (*)")
+        if path is not None:
+            self.switch_book(path)
+
+    def switch_book(self, path: Path) -> bool:
+        """Open another book in a new window that replaces this one; on failure keep this."""
+        for page in self.pages.values():
+            if not self.confirm_leave(page):
+                return False
+        try:
+            store = BriefingStore.open(path)
+        except BriefingError as exc:
+            self.show_error(f"Cannot open the book.\n\n{exc}")
+            return False
+        remember_recent(self.settings, path)
+        window = type(self)(store)
+        window.resize(self.size())
+        window.show()
+        self.close()
+        return True
+
+    def _fill_recent(self):
+        self.recent_menu.clear()
+        for path in recent_books(self.settings):
+            self.recent_menu.addAction(path, lambda p=path: self.switch_book(Path(p)))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def import_json(self):
+        path = self._pick_path(False, "Import JSON", "Briefing-book JSON (*.json)")
+        if path is None:
+            return
+        try:
+            summary = self.store.import_sections(bookformat.load_file(path))
+        except BriefingError as exc:
+            self.show_error(f"Nothing was imported.\n\n{exc}")
+            return
+        for page in self.pages.values():
+            page.model.reload()
+        self.statusBar().showMessage(f"Imported {path.name}: {summary}", 8000)
+
+    def export_json(self):
+        path = self._pick_path(True, "Export JSON", "Briefing-book JSON (*.json)",
+                               safe_filename(self.store.path.stem, ".json"))
+        if path is None:
+            return
+        try:
+            write_text(path, bookformat.dumps(self.store.export_book()))
+        except BriefingError as exc:
+            self.show_error(str(exc))
+            return
+        self.statusBar().showMessage(f"Exported the book to {path}", 6000)
+
+    def backup(self):
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        path = self._pick_path(True, "Backup", "Briefing books (*.sqlite)",
+                               f"{self.store.path.stem}-backup-{stamp}.sqlite")
+        if path is None:
+            return
+        try:
+            self.store.backup(path)
+        except BriefingError as exc:
+            self.show_error(str(exc))
+            return
+        self.statusBar().showMessage(f"Backed up to {path}", 6000)
+
+    def edit_settings(self):
+        dialog = SettingsDialog(self.store.settings(), self)
+        if dialog.exec() and dialog.result_settings() is not None:
+            try:
+                self.store.save_settings(dialog.result_settings())
+            except BriefingError as exc:
+                self.show_error(str(exc))
+                return
+            self._refresh_preview()
+            self.statusBar().showMessage("Export settings saved", 4000)
+
+
+def recent_books(settings: QSettings) -> list[str]:
+    value = settings.value("files/recent", [])
+    if isinstance(value, str):
+        value = [value]
+    return [p for p in (value or []) if p]
+
+
+def remember_recent(settings: QSettings, path: Path):
+    entries = [str(Path(path).resolve())]
+    entries += [p for p in recent_books(settings) if p != entries[0]]
+    settings.setValue("files/recent", entries[:RECENT_MAX])
