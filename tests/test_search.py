@@ -74,3 +74,108 @@ def test_any_text_is_a_valid_query(sample_store, text):
 def test_query_length_is_bounded():
     expression = match_expression("word " * 5000)
     assert expression.count("AND") == 11
+
+
+# --- across spellings and scripts (folding rules: tests/test_folding.py) ------
+
+@pytest.fixture
+def world_store(store):
+    from desktopapp.domain import ActorKind
+    people = [
+        Actor(name="Wang Yi", native_name="王毅"),
+        Actor(name="Office of the Central Foreign Affairs Commission",
+              native_name="中央外事工作委员会办公室", kind=ActorKind.ORGANISATION),
+        Actor(name="Oman", native_name="سلطنة عُمان", kind=ActorKind.STATE),
+        Actor(name="Iran", native_name="ایران", kind=ActorKind.STATE),
+        Actor(name="Organisation of Islamic Cooperation", native_name="منظمة التعاون الإسلامي",
+              kind=ActorKind.ORGANISATION),
+        Actor(name="Saudi Arabia", native_name="المملكة العربية السعودية",
+              kind=ActorKind.STATE),
+        Actor(name="Musāʿid al-ʿAybān", native_name="مساعد العيبان"),
+        Actor(name="Benjamin Netanyahu", native_name="בִּנְיָמִין נְתַנְיָהוּ"),
+        Actor(name="Ali Shamkhani", native_name="علی شمخانی"),
+    ]
+    # names that merely contain "iran" come first in the book
+    for name in ["Iranian Red Crescent", "Iran–Iraq border commission", "Iranshahr council",
+                 "Friends of Iran", "Iran watchers", "Iran and Iraq"]:
+        store.save(Actor(name=name, kind=ActorKind.ORGANISATION, biography="Iran " * 20))
+    for actor in people:
+        store.save(actor)
+    return store
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("عمان", "Oman"),  # no vowel mark finds the marked spelling
+    ("عُمان", "Oman"),
+    ("الاسلامي", "Organisation of Islamic Cooperation"),  # other hamza form
+    ("السعوديه", "Saudi Arabia"),  # final ha for ta marbuta
+    ("ايران", "Iran"),  # Arabic yeh finds the Persian
+    ("إيران", "Iran"),
+    ("علي شمخاني", "Ali Shamkhani"),
+    ("عيبان", "Musāʿid al-ʿAybān"),  # without the article
+    ("Musaid", "Musāʿid al-ʿAybān"),  # transliteration marks and macrons
+    ("musa'id aybān", "Musāʿid al-ʿAybān"),
+    ("נתניהו", "Benjamin Netanyahu"),  # Hebrew without points
+    ("政治局", None),
+    ("外事", "Office of the Central Foreign Affairs Commission"),  # CJK inside a name
+    ("委员会", "Office of the Central Foreign Affairs Commission"),
+    ("外事工作", "Office of the Central Foreign Affairs Commission"),
+    ("王毅", "Wang Yi"),
+])
+def test_names_are_found_across_spellings(world_store, query, expected):
+    titles = [hit.title for hit in world_store.search(query)]
+    if expected is None:
+        assert titles == []
+    else:
+        assert expected in titles
+
+
+def test_cjk_pieces_must_be_adjacent(world_store):
+    assert world_store.search("外委") == []  # both characters occur, but not side by side
+    assert world_store.search("毅王") == []
+
+
+def test_one_cjk_character_filters_a_list(world_store):
+    for character, name in [("毅", "Wang Yi"), ("王", "Wang Yi"),
+                            ("务", None), ("外", "Office of the Central Foreign Affairs Commission")]:
+        ids = world_store.search_ids(character, "actor", ranked=False)
+        names = [r["name"] for r in world_store.list_summaries("actor", ids=ids)]
+        assert names == ([name] if name else [])
+
+
+def test_whole_name_ranks_first(world_store):
+    hits = world_store.search("iran")
+    assert hits[0].title == "Iran"
+    assert len(hits) == 7
+    assert world_store.search("IRAN", limit=1)[0].title == "Iran"
+    assert world_store.search_ids("ایران", "actor")[0] == world_store.search("Iran")[0].id
+    assert world_store.search("王毅")[0].title == "Wang Yi"
+
+
+def test_limits_are_honoured_for_short_and_broad_queries(world_store):
+    for query in ["i", "ir", "a", "iran", "o"]:
+        for limit in (1, 3, 50):
+            assert len(world_store.search(query, limit=limit)) <= limit
+            assert len(world_store.search_ids(query, "actor", limit=limit)) <= limit
+    assert len(world_store.search("i", limit=3)) == 3
+
+
+def test_snippets_show_the_records_own_text(world_store):
+    hit = next(h for h in world_store.search("عمان") if h.title == "Oman")
+    assert "عُمان" in hit.snippet
+
+
+def test_upgraded_book_is_reindexed_with_the_new_rules(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from desktopapp.store import BriefingStore
+
+    path = tmp_path / "old.sqlite"
+    shutil.copy(Path(__file__).parent.parent / "db/fixtures/book-schema2.sqlite", path)
+    with BriefingStore.open(path) as store:
+        assert "Vladimir Medinsky" in [h.title for h in store.search("medinsky")]
+        assert store.search("medinsky")[0].title == "Vladimir Medinsky"
+        assert store.check() == []
+        assert store.db.execute("SELECT count(*) FROM book_meta WHERE key = "
+                                "'search_index_stale'").fetchone()[0] == 0

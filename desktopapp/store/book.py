@@ -66,6 +66,7 @@ KIND_OF_CLASS = {Actor: "actor", Meeting: "meeting", Recommendation: "recommenda
                  Memo: "memo", Source: "source"}
 SETTINGS_PREFIX = "settings."
 CHUNK = 500  # ids per "IN (...)" query, well under SQLite's variable limit
+POOL = 400  # matches ranked per search step: bounds the cost of very broad queries
 
 # Columns a list can be sorted by, per kind: (SQL expression, tie-breaker).
 SORTS = {
@@ -156,11 +157,21 @@ class BriefingStore:
         Raises BookError for a missing, foreign, newer or unreadable file.
         """
         path = Path(path)
-        if create:
-            return cls(opening.create_book(path), path)
-        if not path.exists():
+        if not create and not path.exists():
             raise BookError(f"no briefing book at {path} (create one with 'briefing init')")
-        return cls(opening.open_existing(path), path)
+        store = cls(opening.create_book(path) if create else opening.open_existing(path), path)
+        try:
+            store._finish_upgrade()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _finish_upgrade(self):
+        """Re-index the book when a migration asked for it (see migrations.py)."""
+        if self.db.execute("SELECT 1 FROM book_meta WHERE key = ?",
+                           [search.STALE_KEY]).fetchone() is not None:
+            self.rebuild_search_index()
 
     def close(self):
         self.db.close()
@@ -643,15 +654,14 @@ class BriefingStore:
     # --- the search index -------------------------------------------------
 
     def _index(self, kind, record, record_id):
-        def names_of(uids):
-            return " ".join(self.names_for_uids(uids).values())
-
-        title, body = search.document(record, names_of)
         rowid = search.rowid_for(kind, record_id)
         self.db.execute("DELETE FROM search_index WHERE rowid = ?", [rowid])
         self.db.execute(
-            "INSERT INTO search_index (rowid, title, body, folds) VALUES (?, ?, ?, ?)",
-            [rowid, title, body, search.folds_of(title, body)])
+            "INSERT INTO search_index (rowid, title, body, title_extra, body_extra) "
+            "VALUES (?, ?, ?, ?, ?)", [rowid, *search.document(record, self._names_text)])
+
+    def _names_text(self, uids) -> str:
+        return " ".join(self.names_for_uids(uids).values())
 
     def _reindex(self, kind, ids):
         for record in self._load(kind, list(ids)):
@@ -674,52 +684,95 @@ class BriefingStore:
             self._reindex(kind, ids)
 
     def rebuild_search_index(self):
+        """Index every record again (after an upgrade, or to repair the index)."""
         with self.write():
             self.db.execute("DELETE FROM search_index")
             for kind, table in TABLES.items():
-                ids = [r[0] for r in self.db.execute(f"SELECT id FROM {table}")]
+                ids = [r[0] for r in self.db.execute(f"SELECT id FROM {table} ORDER BY id")]
                 for chunk in _chunks(ids):
-                    self._reindex(kind, chunk)
+                    self.db.conn.executemany(
+                        "INSERT INTO search_index (rowid, title, body, title_extra, body_extra) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        [(search.rowid_for(kind, record.id),
+                          *search.document(record, self._names_text))
+                         for record in self._load(kind, chunk)])
+            self.db.execute("DELETE FROM book_meta WHERE key = ?", [search.STALE_KEY])
 
     def search(self, text: str, *, kinds=None, limit: int = 50) -> list[SearchHit]:
         """Best matches for what a user typed, across record kinds.
 
-        Case- and accent-insensitive prefix search over every word typed.
+        Case-, accent- and spelling-insensitive prefix search over every word
+        typed (see desktopapp/folding.py). A record whose whole name is the
+        text comes first, then records matching in their title, then the
+        rest; each group ranked by bm25 among its first POOL matches, so a
+        one-letter query costs the same in a book of ten records or a million.
         Any text is accepted; text with no words finds nothing.
         """
+        codes = [search.KIND_CODES[k] for k in kinds] if kinds else None
+        rowids = self._search_rowids(text, codes, limit)
+        if not rowids:
+            return []
+        expression = search.match_expression(text)
+        snippets = {}
+        for rowid, body, title in self.db.execute(
+                "SELECT rowid, snippet(search_index, 1, '[', ']', '…', 10), "
+                "snippet(search_index, 0, '[', ']', '…', 10) FROM search_index "
+                "WHERE search_index MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+                [expression, json.dumps(rowids)]):
+            # the text that matched; a match only in a folded spelling shows the text
+            snippets[rowid] = (body if "[" in body else title if "[" in title
+                               else body or title)
+        hits = []
+        for rowid in rowids:
+            kind, record_id = search.split_rowid(rowid)
+            hits.append(SearchHit(kind, record_id, "", snippets.get(rowid, "")))
+        self._fill_titles(hits)
+        return hits
+
+    def _search_rowids(self, text: str, codes, limit: int) -> list[int]:
+        """Index rowids of the best ``limit`` matches (see :meth:`search`)."""
         expression = search.match_expression(text)
         if expression is None or limit <= 0:
             return []
-        sql = ("SELECT rowid, snippet(search_index, -1, '[', ']', '…', 10) FROM search_index "
-               "WHERE search_index MATCH ?")
-        params: list = [expression]
-        if kinds:
-            codes = [search.KIND_CODES[k] for k in kinds]
-            sql += f" AND rowid % {search.KIND_SLOTS} IN ({_marks(codes)})"
-            params += codes
-        sql += " ORDER BY bm25(search_index, 10.0, 1.0, 1.0) LIMIT ?"
-        params.append(limit)
-        hits = []
-        for rowid, snippet in self.db.execute(sql, params).fetchall():
-            kind, record_id = search.split_rowid(rowid)
-            hits.append(SearchHit(kind, record_id, "", snippet))
-        self._fill_titles(hits)
-        return hits
+        where = ""
+        if codes:
+            where = f" AND rowid % {search.KIND_SLOTS} IN ({', '.join(map(str, codes))})"
+        found: dict[int, None] = {}  # ordered set
+        key = search.key_expression(text)
+        if key is not None:
+            for (rowid,) in self.db.execute(
+                    f"SELECT rowid FROM search_index WHERE search_index MATCH ?{where} LIMIT ?",
+                    [key, limit]):
+                found[rowid] = None
+        for query in (search.title_expression(expression), expression):
+            if len(found) >= limit:
+                break
+            scored = self.db.execute(
+                f"SELECT rowid, bm25(search_index, {search.WEIGHTS}) FROM search_index "
+                f"WHERE search_index MATCH ?{where} LIMIT ?", [query, POOL]).fetchall()
+            scored.sort(key=lambda row: (row[1], row[0]))
+            for rowid, _ in scored:
+                found.setdefault(rowid, None)
+        return list(found)[:limit]
 
     def search_ids(self, text: str, kind: str, *, limit: int | None = None,
                    ranked: bool = True) -> list[int]:
         """Ids of matching records of one kind, best first unless ``ranked`` is False.
 
-        A list that shows its rows sorted by a column does not need the ranking,
-        and skipping it makes a one-letter filter over 100,000 records ten times
-        faster (the ranking scores every match before the limit applies).
+        A list that shows its rows sorted by a column does not need the
+        ranking: unranked, the ids come in index order and the cost is that
+        of reading them. Ranked, they come in the order of :meth:`search`.
         """
+        code = search.KIND_CODES[kind]
+        if ranked:
+            rowids = self._search_rowids(text, [code], limit if limit is not None else POOL)
+            return [rowid // search.KIND_SLOTS for rowid in rowids]
         expression = search.match_expression(text)
         if expression is None:
             return []
         sql = (f"SELECT rowid / {search.KIND_SLOTS} FROM search_index WHERE search_index MATCH ? "
-               f"AND rowid % {search.KIND_SLOTS} = ?{' ORDER BY rank' if ranked else ''}")
-        params: list = [expression, search.KIND_CODES[kind]]
+               f"AND rowid % {search.KIND_SLOTS} = ?")
+        params: list = [expression, code]
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

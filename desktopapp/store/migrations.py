@@ -195,6 +195,23 @@ def add_memos(db: Database) -> None:
     """)
 
 
+@MIGRATIONS(name="0003_search_across_spellings")
+def search_across_spellings(db: Database) -> None:
+    # The index gains columns for folded spellings (Arabic, Hebrew,
+    # transliteration marks), CJK pieces and whole-name keys, and a
+    # one-character prefix index. FTS5 tables cannot be altered: the index is
+    # made anew, and filled by the store when it next opens the book (this
+    # migration must not depend on how today's program reads records).
+    _run(db, """
+    DROP TABLE search_index;
+    CREATE VIRTUAL TABLE search_index USING fts5 (
+        title, body, title_extra, body_extra,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2 3');
+    INSERT OR REPLACE INTO book_meta (key, value) VALUES ('search_index_stale', '1')
+    """)
+
+
 def known_version(migrations: Migrations | None = None) -> int:
     """How many migrations this program knows: the newest schema it can open."""
     # pending() on an empty database lists every registered migration

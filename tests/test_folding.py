@@ -1,0 +1,75 @@
+"""The search folding rules, as a pure function (desktopapp/folding.py)."""
+
+import pytest
+
+from desktopapp.folding import cjk_grams, fold, name_key, variants, words
+
+
+@pytest.mark.parametrize("written, typed", [
+    # Arabic: vowel marks (harakat) and tatweel dropped
+    ("عُمان", "عمان"),
+    ("مُحَمَّد", "محمد"),
+    ("عـــمان", "عمان"),
+    # hamza and madda forms of alef; alef wasla
+    ("الإسلامي", "الاسلامي"),
+    ("أحمد", "احمد"),
+    ("آمنة", "امنه"),
+    ("ٱلله", "الله"),
+    # alef maqsura, ta marbuta, hamza on waw and yeh
+    ("مصطفى", "مصطفي"),
+    ("السعودية", "السعوديه"),
+    ("مؤتمر", "موتمر"),
+    ("رئيس", "رييس"),
+    # Persian yeh and keheh are the Arabic letters
+    ("ایران", "ايران"),
+    ("ایران", "إيران"),
+    ("کرمان", "كرمان"),
+    # Hebrew points and cantillation
+    ("שָׁלוֹם", "שלום"),
+    ("יְרוּשָׁלַיִם", "ירושלים"),
+    # transliteration marks and letters with macrons and dots below
+    ("Musāʿid", "musaid"),
+    ("Qurʾān", "quran"),
+    ("Musā’id", "musaid"),
+    ("Muḥammad", "muhammad"),
+    ("Ṭahrān", "tahran"),
+    ("`Abd", "abd"),
+    # Latin letters without decomposition, accents, case, full-width forms
+    ("Łukasz Wójcik", "lukasz wojcik"),
+    ("Søren", "soren"),
+    ("Straße", "strasse"),
+    ("ＩＲＡＮ", "iran"),
+    ("МЕДИНСКИЙ", "мединскии"),
+])
+def test_spellings_fold_to_the_same_words(written, typed):
+    assert words(written) == words(typed)
+
+
+def test_letters_of_other_scripts_keep_their_marks():
+    assert fold("नरेन्द्र मोदी") == "नरेन्द्र मोदी"  # Devanagari vowel signs are letters
+    assert fold("ประยุทธ์") == "ประยุทธ์"
+    assert fold("한국 외교부") == "한국 외교부"  # Hangul stays composed
+    assert fold("ガザ") == "ガザ"  # Japanese voicing marks stay
+
+
+def test_cjk_runs_are_cut_into_overlapping_pieces():
+    assert cjk_grams("中央外事") == ["中央", "央外", "外事", "事"]
+    assert cjk_grams("王毅 (Wang Yi)") == ["王毅", "毅"]
+    assert cjk_grams("毅") == ["毅"]
+    assert cjk_grams("Wang Yi") == []
+
+
+def test_variants_add_only_what_the_index_lacks():
+    assert variants("Plain ASCII text") == []
+    assert "عمان" in variants("سلطنة عُمان")
+    assert "عيبان" in variants("مساعد العيبان")  # without the article
+    assert "musaid" in variants("Musā’id al-Aiban")
+    assert "外事" in variants("中央外事工作委员会办公室")
+
+
+def test_name_key_is_one_token_for_the_whole_name():
+    assert name_key("Iran") == name_key("IRAN") == name_key("  iran ")
+    assert name_key("Iran") != name_key("Iranian")
+    assert name_key("Recep Tayyip Erdoğan") == name_key("recep tayyip erdogan")
+    assert name_key("") == ""
+    assert "\ue000" not in fold("typed \ue000iran\ue000")  # keys cannot be forged
