@@ -136,8 +136,8 @@ def test_cjk_pieces_must_be_adjacent(world_store):
 
 
 def test_one_cjk_character_filters_a_list(world_store):
-    for character, name in [("毅", "Wang Yi"), ("王", "Wang Yi"),
-                            ("务", None), ("外", "Office of the Central Foreign Affairs Commission")]:
+    office = "Office of the Central Foreign Affairs Commission"
+    for character, name in [("毅", "Wang Yi"), ("王", "Wang Yi"), ("务", None), ("外", office)]:
         ids = world_store.search_ids(character, "actor", ranked=False)
         names = [r["name"] for r in world_store.list_summaries("actor", ids=ids)]
         assert names == ([name] if name else [])
