@@ -26,6 +26,7 @@ from desktopapp import bookformat  # noqa: E402
 from desktopapp.domain import (  # noqa: E402
     Actor,
     ActorKind,
+    DurationApprox,
     ExportSettings,
     Meeting,
     MeetingKind,
@@ -268,7 +269,8 @@ MEETINGS = [
                      "delegation.",
             tags=["istanbul-talks"]),
     meeting("istanbul-talks", "Russian–Ukrainian talks in Istanbul", MeetingKind.TALKS,
-            "2025-05-16", duration_minutes=120, place="Istanbul",
+            "2025-05-16", duration_minutes=120, duration_approx=DurationApprox.ALMOST,
+            place="Istanbul",
             host_uids=people("turkiye"), mediator_uids=people("fidan"),
             participants=[seat("medinsky", "Russia", HEAD), seat("galuzin", "Russia"),
                           seat("kostyukov", "Russia"), seat("fomin", "Russia"),

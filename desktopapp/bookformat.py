@@ -18,6 +18,8 @@ from . import domain
 from .domain import (
     Actor,
     ActorKind,
+    DatePrecision,
+    DurationApprox,
     ExportSettings,
     Meeting,
     MeetingKind,
@@ -37,7 +39,10 @@ from .domain import (
 from .errors import ImportFormatError, ValidationError
 
 FORMAT_NAME = "briefing-book"
-FORMAT_VERSION = 2  # 2 added memos and export settings; version 1 files still import
+# 2 added memos and export settings; 3 added approximate dates and meetings over
+# several days, role labels, approximate durations and "no priority given".
+# Files of every older version still import.
+FORMAT_VERSION = 3
 MAX_FILE_BYTES = 2 * 1024**3
 
 # Section name in the file -> record class, in the order an import writes them.
@@ -55,7 +60,11 @@ COMMON_FIELDS = [("uid", "uid", "uid"), ("created_at", "created_at", "stamp"),
                  ("updated_at", "updated_at", "stamp")]
 
 # (json key, attribute, kind). Kinds: line, text, date, time, minutes,
-# photo, uids, lines, positions, participants, or an enum class.
+# photo, uids, lines, positions, participants, an enum class, OPTIONAL_PRIORITY
+# (null for "no priority given"), or ("approx", precision attribute): a date
+# written YYYY, YYYY-MM or YYYY-MM-DD whose form gives its precision.
+OPTIONAL_PRIORITY = "optional_priority"
+MEETING_SPAN = ("approx", "date_precision")
 FIELDS: dict[type[Record], list[tuple[str, str, object]]] = {
     Source: [("citation", "citation", "line"), ("url", "url", "line"),
              ("accessed", "accessed", "date")],
@@ -66,8 +75,10 @@ FIELDS: dict[type[Record], list[tuple[str, str, object]]] = {
             ("photo", "photo", "photo"), ("tags", "tags", "lines"),
             ("sources", "source_uids", "uids")],
     Meeting: [("title", "title", "line"), ("kind", "kind", MeetingKind),
-              ("date", "date", "date"), ("start_time", "start_time", "time"),
-              ("duration_minutes", "duration_minutes", "minutes"), ("place", "place", "line"),
+              ("date", "date", MEETING_SPAN), ("end_date", "end_date", MEETING_SPAN),
+              ("start_time", "start_time", "time"),
+              ("duration_minutes", "duration_minutes", "minutes"),
+              ("duration_approx", "duration_approx", DurationApprox), ("place", "place", "line"),
               ("hosts", "host_uids", "uids"), ("mediators", "mediator_uids", "uids"),
               ("participants", "participants", "participants"), ("agenda", "agenda", "text"),
               ("outcomes", "outcomes", "text"), ("follow_ups", "follow_ups", "text"),
@@ -76,7 +87,8 @@ FIELDS: dict[type[Record], list[tuple[str, str, object]]] = {
     Recommendation: [("title", "title", "line"), ("text", "text", "text"),
                      ("addressee", "addressee", "line"),
                      ("addressee_actors", "addressee_uids", "uids"),
-                     ("rationale", "rationale", "text"), ("priority", "priority", Priority),
+                     ("rationale", "rationale", "text"),
+                     ("priority", "priority", OPTIONAL_PRIORITY),
                      ("status", "status", RecommendationStatus),
                      ("meetings", "meeting_uids", "uids"), ("actors", "actor_uids", "uids"),
                      ("author", "author", "line"), ("date", "date", "date"),
@@ -90,13 +102,17 @@ FIELDS: dict[type[Record], list[tuple[str, str, object]]] = {
 }
 
 POSITION_KEYS = {"topic", "stance", "as_of", "source_uid"}
-PARTICIPANT_KEYS = {"actor_uid", "side", "role"}
+PARTICIPANT_KEYS = {"actor_uid", "side", "role", "role_label"}
 SECTION_KEYS = {"heading", "body"}
 
 
 # --- encoding ---------------------------------------------------------------
 
-def _encode_value(kind, value):
+def _encode_value(kind, value, record=None):
+    if isinstance(kind, tuple):
+        return domain.approx_date_text(value, getattr(record, kind[1]))
+    if kind == OPTIONAL_PRIORITY:
+        return value.value if value is not None else None
     if kind == "date":
         return value.isoformat() if value else None
     if kind == "time":
@@ -105,11 +121,11 @@ def _encode_value(kind, value):
         return base64.b64encode(value).decode("ascii") if value else None
     if kind == "positions":
         return [{"topic": p.topic, "stance": p.stance,
-                 "as_of": p.as_of.isoformat() if p.as_of else None,
+                 "as_of": domain.approx_date_text(p.as_of, p.as_of_precision),
                  "source_uid": p.source_uid} for p in value]
     if kind == "participants":
-        return [{"actor_uid": p.actor_uid, "side": p.side, "role": p.role.value}
-                for p in value]
+        return [{"actor_uid": p.actor_uid, "side": p.side, "role": p.role.value,
+                 **({"role_label": p.role_label} if p.role_label else {})} for p in value]
     if kind == "sections":
         return [{"heading": s.heading, "body": s.body} for s in value]
     if isinstance(value, StrEnum):
@@ -123,7 +139,7 @@ def record_to_dict(record: Record) -> dict:
     """The JSON form of one record (without its local database id)."""
     out = {}
     for key, attr, kind in COMMON_FIELDS + FIELDS[type(record)]:
-        out[key] = _encode_value(kind, getattr(record, attr))
+        out[key] = _encode_value(kind, getattr(record, attr), record)
     return out
 
 
@@ -165,7 +181,20 @@ def _decode_date(value):
         raise _Bad(str(exc)) from None
 
 
+def _decode_approx_date(value):
+    """(date, precision) from YYYY, YYYY-MM or YYYY-MM-DD."""
+    if value is None:
+        return None, None
+    _need(isinstance(value, str), "must be a date string (YYYY-MM-DD, YYYY-MM or YYYY) or null")
+    try:
+        return domain.parse_approx_date(value)
+    except ValueError as exc:
+        raise _Bad(str(exc)) from None
+
+
 def _decode_value(kind, value):
+    if kind == OPTIONAL_PRIORITY:
+        return None if value is None else _decode_value(Priority, value)
     if isinstance(kind, type) and issubclass(kind, StrEnum):
         try:
             return kind(value)
@@ -242,23 +271,27 @@ def _decode_position(index, value):
     _need(source is None or isinstance(source, str),
           f"entry {index + 1}: source_uid must be a string")
     try:
-        as_of = _decode_date(value.get("as_of"))
+        as_of, precision = _decode_approx_date(value.get("as_of"))
     except _Bad as exc:
         raise _Bad(f"entry {index + 1}: as_of {exc}") from None
-    return Position(value.get("topic", ""), value.get("stance", ""), as_of, source)
+    return Position(value.get("topic", ""), value.get("stance", ""), as_of, source,
+                    precision or DatePrecision.DAY)
 
 
 def _decode_participant(index, value):
     _object(index, value, PARTICIPANT_KEYS)
     _need(isinstance(value.get("actor_uid"), str), f"entry {index + 1}: actor_uid must be a string")
     _need(isinstance(value.get("side", ""), str), f"entry {index + 1}: side must be a string")
+    _need(isinstance(value.get("role_label", ""), str),
+          f"entry {index + 1}: role_label must be a string")
     try:
         role = ParticipantRole(value.get("role", "member"))
     except (ValueError, TypeError):
         allowed = ", ".join(m.value for m in ParticipantRole)
         raise _Bad(f"entry {index + 1}: unknown role {str(value.get('role'))[:40]!r}; "
                    f"expected one of: {allowed}") from None
-    return Participant(value["actor_uid"], value.get("side", ""), role)
+    return Participant(value["actor_uid"], value.get("side", ""), role,
+                       value.get("role_label", ""))
 
 
 def _decode_section(index, value):
@@ -311,11 +344,21 @@ def record_from_dict(cls: type[Record], data, where: str) -> Record:
     if "uid" not in data:
         raise ImportFormatError(f"{where}: field 'uid' is missing")
     values = {}
+    precisions: dict[str, tuple[str, DatePrecision]] = {}
     for key, attr, kind in spec:
         if key not in data:
             continue
         try:
-            values[attr] = _decode_value(kind, data[key])
+            if isinstance(kind, tuple):
+                values[attr], precision = _decode_approx_date(data[key])
+                if precision is not None:
+                    first = precisions.setdefault(kind[1], (key, precision))
+                    _need(first[1] == precision,
+                          f"is a {precision.value} but {first[0]!r} is a {first[1].value}; "
+                          "write both ends of a period the same way")
+                    values[kind[1]] = precision
+            else:
+                values[attr] = _decode_value(kind, data[key])
         except _Bad as exc:
             raise ImportFormatError(f"{where}: field {key!r} {exc}") from None
     record = cls(**values)

@@ -15,7 +15,17 @@ import sys
 from pathlib import Path
 
 from . import __version__, atomicfile, bookformat, books, buglog, dossier
-from .domain import Actor, ExportSettings, Meeting, Memo, PageSize, Recommendation, label
+from .domain import (
+    Actor,
+    ExportSettings,
+    Meeting,
+    Memo,
+    PageSize,
+    Recommendation,
+    format_date,
+    label,
+    priority_label,
+)
 from .errors import BriefingError
 
 RECORD_KINDS = ("actor", "meeting", "recommendation", "memo")
@@ -201,15 +211,15 @@ def _print_record(store, record):
                   ("Title", record.title), ("Aliases", ", ".join(record.aliases)),
                   ("Affiliations", who(record.affiliation_uids))]
     elif isinstance(record, Meeting):
-        when = record.date.isoformat()
+        when = record.when()
         if record.start_time:
             when += f" {record.start_time:%H:%M}"
-        duration = f"{record.duration_minutes} min" if record.duration_minutes else ""
+        duration = record.duration_text()
         fields = [("Date", when), ("Kind", label(record.kind)), ("Status", label(record.status)),
                   ("Duration", duration), ("Place", record.place),
                   ("Host", who(record.host_uids)), ("Mediator", who(record.mediator_uids))]
     else:
-        fields = [("Priority", label(record.priority)), ("Status", label(record.status)),
+        fields = [("Priority", priority_label(record.priority)), ("Status", label(record.status)),
                   ("Addressee", ", ".join(filter(None, [record.addressee,
                                                         who(record.addressee_uids)]))),
                   ("Author", record.author),
@@ -221,7 +231,7 @@ def _print_record(store, record):
     if isinstance(record, Actor):
         _print_block("Biography", record.biography)
         for p in record.positions:
-            as_of = f" (as of {p.as_of.isoformat()})" if p.as_of else ""
+            as_of = f" (as of {format_date(p.as_of, p.as_of_precision)})" if p.as_of else ""
             _print_block(f"Position: {p.topic}{as_of}", p.stance)
         meetings = store.meetings_of_actor(record.id)
         if meetings:
@@ -232,7 +242,7 @@ def _print_record(store, record):
         for side, members in record.sides():
             print(f"\n{side or 'Participants'}:")
             for p in members:
-                print(f"  {names.get(p.actor_uid, p.actor_uid)} — {label(p.role)}")
+                print(f"  {names.get(p.actor_uid, p.actor_uid)} — {p.role_text()}")
         _print_block("Agenda", record.agenda)
         _print_block("Outcomes", record.outcomes)
         _print_block("Follow-ups", record.follow_ups)

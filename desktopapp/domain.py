@@ -68,6 +68,23 @@ class Priority(StrEnum):
     LOW = "low"
 
 
+class DatePrecision(StrEnum):
+    """How much of a date is known: "16 May 2025", "May 2025" or "2025"."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class DurationApprox(StrEnum):
+    """How exact a meeting's duration is: the talks lasted "almost two hours"."""
+
+    EXACT = "exact"
+    ABOUT = "about"
+    ALMOST = "almost"
+    OVER = "over"
+
+
 class RecommendationStatus(StrEnum):
     PROPOSED = "proposed"
     ADOPTED = "adopted"
@@ -80,7 +97,15 @@ LABELS = {
     MeetingKind.PHONE_CALL: "phone call",
     MeetingKind.VIDEO_CALL: "video call",
     ParticipantRole.HEAD: "head of delegation",
+    DurationApprox.OVER: "more than",
 }
+
+#: what a person reads when a recommendation has no priority
+NO_PRIORITY = "no priority given"
+
+
+def priority_label(priority: Priority | None) -> str:
+    return label(priority) if priority is not None else NO_PRIORITY
 
 
 def label(value: StrEnum) -> str:
@@ -161,6 +186,13 @@ class _Checker:
         elif not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             self.add(name, "must be a calendar date (YYYY-MM-DD)")
 
+    def span(self, name, start, end, precision, end_name):
+        """An approximate period: precision known, end (if any) after the start."""
+        self.choice(f"{name}_precision", precision, DatePrecision)
+        self.date(end_name, end)
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            self.add(end_name, "is before the start date")
+
     def lines(self, name, values, *, max_len=NAME_MAX):
         if not isinstance(values, list):
             self.add(name, "must be a list")
@@ -205,6 +237,88 @@ def parse_date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except (TypeError, ValueError):
         raise ValueError(f"{str(text)[:40]!r} is not a real date in the form YYYY-MM-DD") from None
+
+
+def parse_approx_date(text: str | None) -> tuple[dt.date | None, DatePrecision]:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into (first day, precision).
+
+    An approximate date is stored as the first day of its month or year, so
+    it sorts at the start of the period it names.
+    """
+    if text in (None, ""):
+        return None, DatePrecision.DAY
+    if isinstance(text, str) and len(text) == 4 and text.isascii() and text.isdigit():
+        if int(text) >= 1:
+            return dt.date(int(text), 1, 1), DatePrecision.YEAR
+    elif isinstance(text, str) and len(text) == 7 and text[4:5] == "-":
+        try:
+            return dt.date.fromisoformat(text + "-01"), DatePrecision.MONTH
+        except ValueError:
+            pass
+    elif isinstance(text, str) and len(text) == 10:
+        return parse_date(text), DatePrecision.DAY
+    raise ValueError(f"{str(text)[:40]!r} is not a date in the form YYYY-MM-DD, YYYY-MM or YYYY")
+
+
+def approx_date_text(value: dt.date | None, precision: DatePrecision) -> str | None:
+    """The stored form of an approximate date: ``2025``, ``2025-05`` or ``2025-05-16``."""
+    if value is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+def truncate_date(value: dt.date | None, precision: DatePrecision) -> dt.date | None:
+    """The first day of the month or year a date falls in, as its precision says."""
+    if not isinstance(value, dt.date) or precision == DatePrecision.DAY:
+        return value
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    return value.replace(month=1, day=1)
+
+
+def format_date(value: dt.date | None, precision: DatePrecision = DatePrecision.DAY) -> str:
+    """16 May 2025, May 2025 or 2025: unambiguous on both sides of the Atlantic."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return f"{value:%B} {value.year}"
+    return f"{value.day} {value:%B} {value.year}"
+
+
+def format_date_span(start: dt.date | None, end: dt.date | None,
+                     precision: DatePrecision = DatePrecision.DAY) -> str:
+    """A period in words, sharing what both ends share: "6–10 March 2023",
+    "30 April – 2 May 2023", "March–April 2023", "2021–2022"."""
+    if start is None:
+        return ""
+    if end is None or end <= start:
+        return format_date(start, precision)
+    if precision == DatePrecision.YEAR:
+        return f"{start.year}–{end.year}"
+    if start.year != end.year:
+        return f"{format_date(start, precision)} – {format_date(end, precision)}"
+    if precision == DatePrecision.MONTH:
+        return f"{start:%B}–{end:%B} {end.year}"
+    if start.month != end.month:
+        return f"{start.day} {start:%B} – {end.day} {end:%B} {end.year}"
+    return f"{start.day}–{end.day} {end:%B} {end.year}"
+
+
+def format_duration(minutes: int | None, approx: DurationApprox = DurationApprox.EXACT) -> str:
+    """"2 h 30 min", "about 2 h", "almost 2 h"."""
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    text = " ".join(filter(None, [f"{hours} h" if hours else "", f"{rest} min" if rest else ""]))
+    if approx not in (None, DurationApprox.EXACT):
+        text = f"{label(approx)} {text}"
+    return text
 
 
 def parse_time(text: str | None) -> dt.time | None:
@@ -320,15 +434,18 @@ class Position:
     stance: str = ""
     as_of: dt.date | None = None
     source_uid: str | None = None
+    as_of_precision: DatePrecision = DatePrecision.DAY  # "as of 2024" or "as of May 2024"
 
     def normalise(self):
         self.topic = clean_line(self.topic)
         self.stance = clean_text(self.stance)
+        self.as_of = truncate_date(self.as_of, self.as_of_precision)
 
     def check_into(self, c, prefix):
         c.line(f"{prefix}.topic", self.topic, required=True, max_len=NAME_MAX)
         c.text(f"{prefix}.stance", self.stance, required=True, max_len=TEXT_MAX // 5)
         c.date(f"{prefix}.as_of", self.as_of)
+        c.choice(f"{prefix}.as_of_precision", self.as_of_precision, DatePrecision)
         if self.source_uid is not None:
             c.uid(f"{prefix}.source", self.source_uid)
 
@@ -400,14 +517,22 @@ class Participant:
     actor_uid: str = ""
     side: str = ""
     role: ParticipantRole = ParticipantRole.MEMBER
+    role_label: str = ""  # in the analyst's words: "chair", "led the talks for the host"
 
     def normalise(self):
         self.side = clean_line(self.side)
+        self.role_label = clean_line(self.role_label)
 
     def check_into(self, c, prefix):
         c.uid(f"{prefix}.actor", self.actor_uid)
         c.line(f"{prefix}.side", self.side, max_len=NAME_MAX)
         c.choice(f"{prefix}.role", self.role, ParticipantRole)
+        c.line(f"{prefix}.role_label", self.role_label, max_len=NAME_MAX)
+
+    def role_text(self) -> str:
+        """The role kind, with the analyst's own label beside it when there is one."""
+        kind = label(self.role)
+        return f"{kind} ({self.role_label})" if self.role_label else kind
 
 
 @dataclass
@@ -416,7 +541,7 @@ class Meeting(Record):
 
     title: str = ""
     kind: MeetingKind = MeetingKind.TALKS
-    date: dt.date | None = None
+    date: dt.date | None = None  # the first day; with end_date, a meeting of several days
     start_time: dt.time | None = None
     duration_minutes: int | None = None
     place: str = ""
@@ -429,13 +554,27 @@ class Meeting(Record):
     status: MeetingStatus = MeetingStatus.PLANNED
     tags: list[str] = field(default_factory=list)
     source_uids: list[str] = field(default_factory=list)
+    end_date: dt.date | None = None  # last day of a meeting over several days
+    date_precision: DatePrecision = DatePrecision.DAY  # "March 2023", "2021–2022"
+    duration_approx: DurationApprox = DurationApprox.EXACT  # "almost 2 h"
 
     kind_name = "meeting"
 
     def display_name(self):
         return self.title
 
+    def when(self) -> str:
+        """The meeting's date or period in words: "16 May 2025", "6–10 March 2023"."""
+        return format_date_span(self.date, self.end_date, self.date_precision)
+
+    def duration_text(self) -> str:
+        return format_duration(self.duration_minutes, self.duration_approx)
+
     def normalise(self):
+        self.date = truncate_date(self.date, self.date_precision)
+        self.end_date = truncate_date(self.end_date, self.date_precision)
+        if self.end_date is not None and self.end_date == self.date:
+            self.end_date = None  # a "period" of one day is that day
         self.title = clean_line(self.title)
         self.place = clean_line(self.place)
         self.agenda = clean_text(self.agenda)
@@ -449,8 +588,12 @@ class Meeting(Record):
         c.line("title", self.title, required=True)
         c.choice("kind", self.kind, MeetingKind)
         c.date("date", self.date, required=True)
+        c.span("date", self.date, self.end_date, self.date_precision, "end_date")
         if self.start_time is not None and not isinstance(self.start_time, dt.time):
             c.add("start_time", "must be a time of day (HH:MM)")
+        elif self.start_time is not None and self.date_precision != DatePrecision.DAY:
+            c.add("start_time", "needs an exact date (a day, not a month or year)")
+        c.choice("duration_approx", self.duration_approx, DurationApprox)
         if self.duration_minutes is not None:
             minutes = self.duration_minutes
             if not isinstance(minutes, int) or isinstance(minutes, bool):
@@ -494,7 +637,7 @@ class Recommendation(Record):
     addressee: str = ""
     addressee_uids: list[str] = field(default_factory=list)
     rationale: str = ""
-    priority: Priority = Priority.MEDIUM
+    priority: Priority | None = None  # None: no priority given (never guessed)
     status: RecommendationStatus = RecommendationStatus.PROPOSED
     meeting_uids: list[str] = field(default_factory=list)
     actor_uids: list[str] = field(default_factory=list)
@@ -524,7 +667,8 @@ class Recommendation(Record):
         if not self.addressee and not self.addressee_uids:
             c.add("addressee", "is required (free text, actors, or both)")
         c.text("rationale", self.rationale)
-        c.choice("priority", self.priority, Priority)
+        if self.priority is not None:
+            c.choice("priority", self.priority, Priority)
         c.choice("status", self.status, RecommendationStatus)
         c.uids("meetings", self.meeting_uids)
         c.uids("actors", self.actor_uids)

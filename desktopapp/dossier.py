@@ -17,6 +17,7 @@ class MeetingRole:
     meeting: Meeting
     role: str  # head, member, mediator, observer, host
     side: str
+    role_label: str = ""  # the analyst's words for the role, if any
 
 
 @dataclass
@@ -84,7 +85,10 @@ def actor_dossier(store, actor_or_id) -> ActorDossier:
     rows = store.meetings_of_actor(actor_id) if actor_id else []
     by_id = {m.id: m for m in store.get_many("meeting", [r["id"] for r in rows])}
     for row in rows:
-        meetings.append(MeetingRole(by_id[row["id"]], row["role"], row["side"]))
+        meeting = by_id[row["id"]]
+        role_label = next((p.role_label for p in meeting.participants
+                           if p.actor_uid == actor.uid), "")
+        meetings.append(MeetingRole(meeting, row["role"], row["side"], role_label))
     recommendations = store.get_many(
         "recommendation",
         [r["id"] for r in store.recommendations_linked_to("actor", actor_id)] if actor_id else [])

@@ -162,7 +162,8 @@ class RecordEditor(QWidget):
         problems = record.problems()
         for field in self.fields:
             if isinstance(field, PositionsField):
-                problems += [(f"positions[{row}].as_of", "is not a real date (YYYY-MM-DD)")
+                problems += [(f"positions[{row}].as_of",
+                              "is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
                              for row in field.bad_dates]
         return problems
 

@@ -42,6 +42,7 @@ from ..domain import (
     Participant,
     ParticipantRole,
     Position,
+    approx_date_text,
     image_type,
     label,
 )
@@ -125,20 +126,26 @@ class ListLineField(LineField):
 
 
 class EnumField(Field):
-    def __init__(self, attr, title, enum, **kw):
+    """A combo box of an enum's values; ``none_label`` adds a first entry for "not given"."""
+
+    def __init__(self, attr, title, enum, none_label=None, **kw):
         super().__init__(attr, title, **kw)
         self.enum = enum
         self.widget = QComboBox()
+        if none_label is not None:
+            self.widget.addItem(none_label, None)
         for member in enum:
             self.widget.addItem(label(member), member.value)
         self.widget.currentIndexChanged.connect(lambda _: self.notify())
 
     def get(self):
-        return self.enum(self.widget.currentData())
+        data = self.widget.currentData()
+        return None if data is None else self.enum(data)
 
     def set(self, value):
         with QSignalBlocker(self.widget):
-            self.widget.setCurrentIndex(max(0, self.widget.findData(value.value)))
+            index = self.widget.findData(value.value) if value is not None else 0
+            self.widget.setCurrentIndex(max(0, index))
 
 
 class DateField(Field):
@@ -402,7 +409,7 @@ class TableField(Field):
 
 
 class ParticipantsField(TableField):
-    headers = ["Actor", "Side", "Role"]
+    headers = ["Actor", "Side", "Role", "Role in words"]
 
     def __init__(self, attr, title, store, **kw):
         super().__init__(attr, title, **kw)
@@ -438,8 +445,10 @@ class ParticipantsField(TableField):
             uid = self.table.item(row, 0).data(Qt.UserRole)
             side_item = self.table.item(row, 1)
             combo = self.table.cellWidget(row, 2)
+            words = self.table.item(row, 3)
             out.append(Participant(uid, side_item.text() if side_item else "",
-                                   ParticipantRole(combo.currentData())))
+                                   ParticipantRole(combo.currentData()),
+                                   words.text() if words else ""))
         return out
 
     def set(self, value):
@@ -457,11 +466,12 @@ class ParticipantsField(TableField):
                 self.table.setItem(row, 0, name)
                 self.table.setItem(row, 1, QTableWidgetItem(participant.side))
                 self.table.setCellWidget(row, 2, self._combo(ParticipantRole, participant.role))
+                self.table.setItem(row, 3, QTableWidgetItem(participant.role_label))
         self.table.resizeColumnToContents(0)
 
 
 class PositionsField(TableField):
-    headers = ["Topic", "Stance", "As of (YYYY-MM-DD)", "Source"]
+    headers = ["Topic", "Stance", "As of (YYYY-MM-DD, YYYY-MM or YYYY)", "Source"]
 
     def __init__(self, attr, title, store, **kw):
         super().__init__(attr, title, **kw)
@@ -486,20 +496,20 @@ class PositionsField(TableField):
         self.notify()
 
     def get(self):
-        from ..domain import parse_date
+        from ..domain import DatePrecision, parse_approx_date
         out = []
         self.bad_dates = []
         for row in range(self.table.rowCount()):
             topic, stance, as_of = (self.table.item(row, c) for c in range(3))
             try:
-                date = parse_date(as_of.text().strip() if as_of else "")
+                date, precision = parse_approx_date(as_of.text().strip() if as_of else "")
             except ValueError:
-                date = None
+                date, precision = None, DatePrecision.DAY
                 self.bad_dates.append(row + 1)
             combo = self.table.cellWidget(row, 3)
             source = combo.currentData() if combo is not None else None
             out.append(Position(topic.text() if topic else "", stance.text() if stance else "",
-                                date, source))
+                                date, source, precision))
         return out
 
     def _source_combo(self, selected: str | None, sources) -> QComboBox:
@@ -521,7 +531,7 @@ class PositionsField(TableField):
                 self.table.setItem(row, 0, QTableWidgetItem(position.topic))
                 self.table.setItem(row, 1, QTableWidgetItem(position.stance))
                 self.table.setItem(row, 2, QTableWidgetItem(
-                    position.as_of.isoformat() if position.as_of else ""))
+                    approx_date_text(position.as_of, position.as_of_precision) or ""))
                 self.table.setCellWidget(row, 3, self._source_combo(position.source_uid, sources))
 
 

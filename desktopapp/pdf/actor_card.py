@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Paragraph, Table
 
-from ..domain import ActorKind, label
+from ..domain import ActorKind, label, priority_label
 from ..dossier import ActorDossier
 from . import blocks
 from .blocks import CardContext
@@ -66,16 +66,17 @@ def plan(dossier: ActorDossier):
             cite = ctx.cite(p.source_uid)
             return [Paragraph(prep.inline(p.topic), styles.cell_bold),
                     Paragraph(prep.inline(p.stance) + (f" {cite}" if cite else ""), styles.cell),
-                    Paragraph(format_date(p.as_of), styles.cell)]
+                    Paragraph(format_date(p.as_of, p.as_of_precision), styles.cell)]
 
         def meeting_row(m, styles):
-            role = _role_label(m.role) + (f", {m.side}" if m.side else "")
-            return [Paragraph(format_date(m.meeting.date), styles.cell),
+            role = _role_label(m.role) + (f" ({m.role_label})" if m.role_label else "")
+            role += f", {m.side}" if m.side else ""
+            return [Paragraph(m.meeting.when(), styles.cell),
                     Paragraph(prep.inline(m.meeting.title), styles.cell),
                     Paragraph(prep.inline(role), styles.cell)]
 
         def recommendation_row(r, styles):
-            return [Paragraph(label(r.priority), styles.cell_bold),
+            return [Paragraph(priority_label(r.priority), styles.cell_bold),
                     Paragraph(prep.inline(r.title), styles.cell),
                     Paragraph(label(r.status), styles.cell)]
 

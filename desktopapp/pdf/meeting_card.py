@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from reportlab.platypus import Paragraph, Table
 
-from ..domain import ParticipantRole, label
+from ..domain import ParticipantRole, label, priority_label
 from ..dossier import MeetingDossier
 from . import blocks
 from .blocks import CardContext
 from .card import CardPlan, render_card
 from .fitting import Section
-from .pages import format_date
 from .styles import NAVY, RULE, TINT
 from .text import line
 
@@ -18,14 +17,12 @@ MAX_COLUMNS = 3  # delegations per row; more sides wrap onto further rows
 
 
 def when(meeting) -> str:
-    parts = [format_date(meeting.date)]
+    """"6–10 March 2023", "16 May 2025 · 10:00 · almost 2 h"."""
+    parts = [meeting.when()]
     if meeting.start_time:
         parts.append(meeting.start_time.strftime("%H:%M"))
-    if meeting.duration_minutes:
-        hours, minutes = divmod(meeting.duration_minutes, 60)
-        parts.append(f"{hours} h {minutes:02d} min" if hours and minutes
-                     else f"{hours} h" if hours else f"{minutes} min")
-    return " · ".join(parts)
+    parts.append(meeting.duration_text())
+    return " · ".join(filter(None, parts))
 
 
 def delegation_table(dossier: MeetingDossier, ctx: CardContext, styles, limit: int):
@@ -46,12 +43,12 @@ def delegation_table(dossier: MeetingDossier, ctx: CardContext, styles, limit: i
             for participant in members[:limit]:
                 actor = dossier.actors.get(participant.actor_uid)
                 name = actor.name if actor else participant.actor_uid
-                role = label(participant.role)
+                role = participant.role_text()
                 text = f"<b>{prep.inline(name)}</b>"
                 if actor and actor.native_name:
                     text += f"<br/>{prep.inline(actor.native_name)}"
                 lines = [prep.inline(actor.title)] if actor and actor.title else []
-                if participant.role != ParticipantRole.MEMBER:
+                if participant.role != ParticipantRole.MEMBER or participant.role_label:
                     lines.append(f"<i>{prep.inline(role)}</i>")
                 if lines:
                     text += f'<br/><font size="{styles.size * 0.84}">{"<br/>".join(lines)}</font>'
@@ -95,7 +92,7 @@ def plan(dossier: MeetingDossier):
                 dossier, ctx, styles, limit)
 
         def recommendation_row(r, styles):
-            return [Paragraph(label(r.priority), styles.cell_bold),
+            return [Paragraph(priority_label(r.priority), styles.cell_bold),
                     Paragraph(prep.inline(r.title), styles.cell),
                     Paragraph(prep.inline(r.addressee), styles.cell)]
 

@@ -89,8 +89,8 @@ def story(dossier: MemoDossier, settings, page_size: str, prep: TextPreparer) ->
         out += blocks.heading("Recommendations", styles)
         for number, item in enumerate(dossier.recommendations, 1):
             rec = item.recommendation
-            meta = ", ".join(filter(None, [rec.addressee, f"priority {label(rec.priority)}",
-                                           label(rec.status)]))
+            priority = f"priority {label(rec.priority)}" if rec.priority else ""
+            meta = ", ".join(filter(None, [rec.addressee, priority, label(rec.status)]))
             out.append(Paragraph(f"<b>{prep.inline(rec.title)}</b> "
                                  f"<font color='#5A6470'>({prep.inline(meta)})</font>",
                                  styles.bullet, bulletText=f"{number}."))

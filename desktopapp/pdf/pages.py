@@ -17,6 +17,8 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from .. import __version__
+from ..domain import DatePrecision
+from ..domain import format_date as domain_format_date
 from . import fonts
 from .styles import MARGINS, MARKING, MUTED, NAVY, PAGE_SIZES, RULE
 
@@ -106,9 +108,9 @@ def draw_furniture(canvas, info: PageInfo, number: int, total: int):
     canvas.restoreState()
 
 
-def format_date(value: dt.date | None) -> str:
-    """16 May 2025: unambiguous for readers on both sides of the Atlantic."""
-    return f"{value.day} {value:%B %Y}" if value else ""
+def format_date(value: dt.date | None, precision=DatePrecision.DAY) -> str:
+    """16 May 2025 (or May 2025, 2025): unambiguous on both sides of the Atlantic."""
+    return domain_format_date(value, precision)
 
 
 def content_frame(page_size: str, x0=None, width=None, name="content") -> Frame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Paragraph
 
-from ..domain import label
+from ..domain import label, priority_label
 from ..dossier import RecommendationDossier
 from . import blocks
 from .blocks import CardContext
@@ -23,13 +23,13 @@ def plan(dossier: RecommendationDossier):
 
         def header(styles):
             out = [line(rec.title, prep, styles.name)]
-            rows = [("Addressee", addressees), ("Priority", label(rec.priority)),
+            rows = [("Addressee", addressees), ("Priority", priority_label(rec.priority)),
                     ("Status", label(rec.status)), ("Date", format_date(rec.date)),
                     ("Author", rec.author), ("Tags", ", ".join(rec.tags[:12]))]
             return out + blocks.facts(rows, ctx, styles)
 
         def meeting_row(m, styles):
-            return [Paragraph(format_date(m.date), styles.cell),
+            return [Paragraph(m.when(), styles.cell),
                     Paragraph(prep.inline(m.title), styles.cell),
                     Paragraph(prep.inline(m.place), styles.cell)]
 

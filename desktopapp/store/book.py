@@ -31,6 +31,8 @@ from .. import bookformat
 from ..domain import (
     Actor,
     ActorKind,
+    DatePrecision,
+    DurationApprox,
     ExportSettings,
     Meeting,
     MeetingKind,
@@ -76,7 +78,8 @@ SORTS = {
                 "place": "place COLLATE NOCASE", "status": "status", "kind": "kind",
                 "updated_at": "updated_at"},
     "recommendation": {"title": "title COLLATE NOCASE", "priority":
-                       "CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END",
+                       "CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 "
+                       "WHEN 'low' THEN 2 ELSE 3 END",
                        "status": "status", "date": "date", "addressee": "addressee COLLATE NOCASE",
                        "updated_at": "updated_at"},
     "memo": {"date": "date", "title": "title COLLATE NOCASE", "number": "number",
@@ -322,11 +325,13 @@ class BriefingStore:
             ids)
         positions = defaultdict(list)
         for row in self._rows(
-                "SELECT p.actor_id, p.topic, p.stance, p.as_of, s.uid AS source_uid "
+                "SELECT p.actor_id, p.topic, p.stance, p.as_of, p.as_of_precision, "
+                "s.uid AS source_uid "
                 "FROM positions p LEFT JOIN sources s ON s.id = p.source_id "
                 "WHERE p.actor_id IN ({marks}) ORDER BY p.actor_id, p.ord", ids):
             positions[row["actor_id"]].append(Position(
-                row["topic"], row["stance"], parse_date(row["as_of"]), row["source_uid"]))
+                row["topic"], row["stance"], parse_date(row["as_of"]), row["source_uid"],
+                DatePrecision(row["as_of_precision"])))
         sources = self._source_uids("actor", ids)
         out = []
         for i in ids:
@@ -349,11 +354,13 @@ class BriefingStore:
             target[row["meeting_id"]].append(row["uid"])
         participants = defaultdict(list)
         for row in self._rows(
-                "SELECT p.meeting_id, a.uid, p.side, p.role FROM participants p JOIN actors a "
+                "SELECT p.meeting_id, a.uid, p.side, p.role, p.role_label "
+                "FROM participants p JOIN actors a "
                 "ON a.id = p.actor_id WHERE p.meeting_id IN ({marks}) "
                 "ORDER BY p.meeting_id, p.ord", ids):
             participants[row["meeting_id"]].append(
-                Participant(row["uid"], row["side"], ParticipantRole(row["role"])))
+                Participant(row["uid"], row["side"], ParticipantRole(row["role"]),
+                            row["role_label"]))
         sources = self._source_uids("meeting", ids)
         out = []
         for i in ids:
@@ -364,7 +371,10 @@ class BriefingStore:
                 place=r["place"], host_uids=hosts[i], mediator_uids=mediators[i],
                 participants=participants[i], agenda=r["agenda"], outcomes=r["outcomes"],
                 follow_ups=r["follow_ups"], status=MeetingStatus(r["status"]),
-                tags=json.loads(r["tags"]), source_uids=sources[i], **self._common(r)))
+                tags=json.loads(r["tags"]), source_uids=sources[i],
+                end_date=parse_date(r["end_date"]),
+                date_precision=DatePrecision(r["date_precision"]),
+                duration_approx=DurationApprox(r["duration_approx"]), **self._common(r)))
         return out
 
     def _build_recommendations(self, by_id, ids):
@@ -386,7 +396,8 @@ class BriefingStore:
             out.append(Recommendation(
                 title=r["title"], text=r["text"], addressee=r["addressee"],
                 addressee_uids=addressees[i], rationale=r["rationale"],
-                priority=Priority(r["priority"]), status=RecommendationStatus(r["status"]),
+                priority=Priority(r["priority"]) if r["priority"] else None,
+                status=RecommendationStatus(r["status"]),
                 meeting_uids=meetings[i], actor_uids=concerns[i], author=r["author"],
                 date=parse_date(r["date"]), tags=json.loads(r["tags"]),
                 source_uids=sources[i], **self._common(r)))
@@ -517,10 +528,14 @@ class BriefingStore:
                     "duration_minutes": record.duration_minutes, "place": record.place,
                     "agenda": record.agenda, "outcomes": record.outcomes,
                     "follow_ups": record.follow_ups, "status": record.status.value,
-                    "tags": json.dumps(record.tags, ensure_ascii=False)}
+                    "tags": json.dumps(record.tags, ensure_ascii=False),
+                    "end_date": _date_text(record.end_date),
+                    "date_precision": record.date_precision.value,
+                    "duration_approx": record.duration_approx.value}
         if kind == "recommendation":
             return {"title": record.title, "text": record.text, "addressee": record.addressee,
-                    "rationale": record.rationale, "priority": record.priority.value,
+                    "rationale": record.rationale,
+                    "priority": record.priority.value if record.priority else None,
                     "status": record.status.value, "author": record.author,
                     "date": _date_text(record.date),
                     "tags": json.dumps(record.tags, ensure_ascii=False)}
@@ -597,7 +612,7 @@ class BriefingStore:
                     problems.append((f"positions[{i + 1}].source",
                                      f"no source with uid {p.source_uid} in this book"))
                 position_rows.append((i, p.topic, p.stance, _date_text(p.as_of),
-                                      position_sources.get(p.source_uid)))
+                                      position_sources.get(p.source_uid), p.as_of_precision.value))
         elif kind == "meeting":
             hosts = self._require_ids("actor", record.host_uids, "hosts", problems)
             mediators = self._require_ids("actor", record.mediator_uids, "mediators", problems)
@@ -626,7 +641,7 @@ class BriefingStore:
                                 [(a, i) for i, a in enumerate(affiliations)],
                                 ["affiliated_id", "ord"])
             self._replace_links("positions", "actor_id", record_id, position_rows,
-                                ["ord", "topic", "stance", "as_of", "source_id"])
+                                ["ord", "topic", "stance", "as_of", "source_id", "as_of_precision"])
         elif kind == "meeting":
             self._replace_links(
                 "meeting_hosts", "meeting_id", record_id,
@@ -635,9 +650,9 @@ class BriefingStore:
                 ["actor_id", "capacity", "ord"])
             self._replace_links(
                 "participants", "meeting_id", record_id,
-                [(a, i, p.side, p.role.value)
+                [(a, i, p.side, p.role.value, p.role_label)
                  for i, (a, p) in enumerate(zip(people, record.participants, strict=True))],
-                ["actor_id", "ord", "side", "role"])
+                ["actor_id", "ord", "side", "role", "role_label"])
         elif kind == "recommendation":
             self._replace_links(
                 "recommendation_actors", "recommendation_id", record_id,

@@ -212,6 +212,50 @@ def search_across_spellings(db: Database) -> None:
     """)
 
 
+@MIGRATIONS(name="0004_dates_roles_priority")
+def add_approximate_dates_role_labels_optional_priority(db: Database) -> None:
+    """Meetings over several days and approximate dates, the analyst's own role
+    labels, approximate durations, and recommendations with no priority given.
+
+    SQLite cannot drop a NOT NULL constraint in place, so the recommendations
+    table is rebuilt (the documented create-copy-drop-rename procedure; the
+    upgrade runs with foreign keys off and checks them before it commits).
+    """
+    _run(db, """
+    ALTER TABLE meetings ADD COLUMN end_date TEXT;
+    ALTER TABLE meetings ADD COLUMN date_precision TEXT NOT NULL DEFAULT 'day'
+        CHECK (date_precision IN ('day', 'month', 'year'));
+    ALTER TABLE meetings ADD COLUMN duration_approx TEXT NOT NULL DEFAULT 'exact'
+        CHECK (duration_approx IN ('exact', 'about', 'almost', 'over'));
+    ALTER TABLE positions ADD COLUMN as_of_precision TEXT NOT NULL DEFAULT 'day'
+        CHECK (as_of_precision IN ('day', 'month', 'year'));
+    ALTER TABLE participants ADD COLUMN role_label TEXT NOT NULL DEFAULT '';
+
+    CREATE TABLE recommendations_new (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        addressee TEXT NOT NULL DEFAULT '',
+        rationale TEXT NOT NULL DEFAULT '',
+        priority TEXT CHECK (priority IN ('high', 'medium', 'low')),
+        status TEXT NOT NULL CHECK (status IN ('proposed', 'adopted', 'rejected', 'implemented')),
+        author TEXT NOT NULL DEFAULT '',
+        date TEXT,
+        tags TEXT NOT NULL DEFAULT '[]');
+    INSERT INTO recommendations_new (id, uid, created_at, updated_at, version, title, text,
+        addressee, rationale, priority, status, author, date, tags)
+        SELECT id, uid, created_at, updated_at, version, title, text,
+        addressee, rationale, priority, status, author, date, tags FROM recommendations;
+    DROP TABLE recommendations;
+    ALTER TABLE recommendations_new RENAME TO recommendations;
+    CREATE INDEX recommendations_by_title ON recommendations (title COLLATE NOCASE, id)
+    """)
+
+
 def known_version(migrations: Migrations | None = None) -> int:
     """How many migrations this program knows: the newest schema it can open."""
     # pending() on an empty database lists every registered migration

@@ -132,6 +132,9 @@ def migrate(db: Database, path: Path, *, is_new: bool) -> None:
     An existing book is copied beside itself first (SQLite online backup),
     so an upgrade can always be undone by hand.
     """
+    # Foreign keys off while tables are rebuilt (a DROP would otherwise
+    # cascade into the rows that point at the table); checked before COMMIT.
+    db.execute("PRAGMA foreign_keys = OFF")
     db.execute("BEGIN IMMEDIATE")
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -146,8 +149,14 @@ def migrate(db: Database, path: Path, *, is_new: bool) -> None:
         if is_new:
             now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
             db.execute("INSERT INTO book_meta (key, value) VALUES ('created_at', ?)", [now])
+        broken = db.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise BookError(f"{path} cannot be upgraded: {len(broken)} broken links "
+                            f"(first in table {broken[0][0]}); it was left as it was")
         db.execute("COMMIT")
     except BaseException:
         if db.conn.in_transaction:
             db.execute("ROLLBACK")
         raise
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")

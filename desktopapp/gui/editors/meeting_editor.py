@@ -1,6 +1,6 @@
 """Editor for meetings: when and where, who sat at the table, what came of it."""
 
-from ...domain import MeetingKind, MeetingStatus
+from ...domain import DatePrecision, DurationApprox, MeetingKind, MeetingStatus
 from ..editor import RecordEditor
 from ..fields import (
     DateField,
@@ -20,8 +20,11 @@ def meeting_editor(store, parent=None) -> RecordEditor:
         LineField("title", "Title"),
         EnumField("kind", "Format", MeetingKind),
         DateField("date", "Date", required=True),
+        DateField("end_date", "Until (several days)"),
+        EnumField("date_precision", "Date known to the", DatePrecision),
         TimeField("start_time", "Start time"),
         MinutesField("duration_minutes", "Duration"),
+        EnumField("duration_approx", "Duration is", DurationApprox),
         LineField("place", "Place"),
         UidListField("host_uids", "Hosts", store, "actor", problem_key="hosts"),
         UidListField("mediator_uids", "Mediators", store, "actor", problem_key="mediators"),

@@ -1,6 +1,6 @@
 """Editor for recommendations: the advice, its addressee, why, and what it concerns."""
 
-from ...domain import Priority, RecommendationStatus
+from ...domain import NO_PRIORITY, Priority, RecommendationStatus
 from ..editor import RecordEditor
 from ..fields import DateField, EnumField, LineField, ListLineField, TextField, UidListField
 
@@ -13,7 +13,7 @@ def recommendation_editor(store, parent=None) -> RecordEditor:
         UidListField("addressee_uids", "Addressee actors", store, "actor",
                      problem_key="addressee_actors"),
         TextField("rationale", "Rationale"),
-        EnumField("priority", "Priority", Priority),
+        EnumField("priority", "Priority", Priority, none_label=NO_PRIORITY),
         EnumField("status", "Status", RecommendationStatus),
         UidListField("meeting_uids", "Meetings", store, "meeting", problem_key="meetings"),
         UidListField("actor_uids", "Actors concerned", store, "actor", problem_key="actors"),

@@ -1,0 +1,230 @@
+"""Meetings over several days, approximate dates, role labels, approximate durations
+and "no priority given": model, book upgrade, JSON format, cards and editors."""
+
+import copy
+import datetime as dt
+import io
+import json
+import shutil
+
+import pytest
+from conftest import FIXTURES
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+from test_gui_window import answers, go_to, select, window  # noqa: F401 (fixtures)
+
+from desktopapp import bookformat
+from desktopapp.documents import render_record
+from desktopapp.domain import (
+    DatePrecision,
+    DurationApprox,
+    Meeting,
+    Participant,
+    Position,
+    Recommendation,
+    format_date_span,
+    format_duration,
+    parse_approx_date,
+)
+from desktopapp.errors import ImportFormatError, ValidationError
+from desktopapp.store import BriefingStore
+
+D = dt.date.fromisoformat
+
+
+@pytest.mark.parametrize(("start", "end", "precision", "text"), [
+    ("2023-03-06", "2023-03-10", DatePrecision.DAY, "6–10 March 2023"),
+    ("2023-04-30", "2023-05-02", DatePrecision.DAY, "30 April – 2 May 2023"),
+    ("2022-12-30", "2023-01-02", DatePrecision.DAY, "30 December 2022 – 2 January 2023"),
+    ("2023-03-01", None, DatePrecision.MONTH, "March 2023"),
+    ("2023-03-01", "2023-04-01", DatePrecision.MONTH, "March–April 2023"),
+    ("2021-01-01", "2022-01-01", DatePrecision.YEAR, "2021–2022"),
+    ("2021-01-01", None, DatePrecision.YEAR, "2021"),
+    ("2025-05-16", None, DatePrecision.DAY, "16 May 2025"),
+])
+def test_periods_print_in_words(start, end, precision, text):
+    assert format_date_span(D(start), D(end) if end else None, precision) == text
+
+
+def test_approximate_dates_parse_and_sort_at_the_start_of_their_period():
+    assert parse_approx_date("2023") == (D("2023-01-01"), DatePrecision.YEAR)
+    assert parse_approx_date("2023-03") == (D("2023-03-01"), DatePrecision.MONTH)
+    assert parse_approx_date("2023-03-06") == (D("2023-03-06"), DatePrecision.DAY)
+    for bad in ("2023-13", "23", "March 2023", "2023-02-30", "0000"):
+        with pytest.raises(ValueError, match="YYYY-MM"):
+            parse_approx_date(bad)
+    meeting = Meeting(title="t", date=D("2023-03-17"), date_precision=DatePrecision.MONTH)
+    meeting.check()
+    assert meeting.date == D("2023-03-01") and meeting.when() == "March 2023"
+
+
+def test_period_rules_name_their_field():
+    meeting = Meeting(title="t", date=D("2023-03-10"), end_date=D("2023-03-06"))
+    assert ("end_date", "is before the start date") in meeting.problems()
+    meeting = Meeting(title="t", date=D("2023-03-10"), date_precision=DatePrecision.YEAR,
+                      start_time=dt.time(10, 0))
+    assert any(name == "start_time" for name, _ in meeting.problems())
+    meeting = Meeting(title="t", date=D("2023-03-10"), end_date=D("2023-03-10"))
+    meeting.check()
+    assert meeting.end_date is None  # one day is that day
+
+
+def test_durations_say_how_exact_they_are():
+    assert format_duration(120, DurationApprox.ALMOST) == "almost 2 h"
+    assert format_duration(120, DurationApprox.ABOUT) == "about 2 h"
+    assert format_duration(150, DurationApprox.OVER) == "more than 2 h 30 min"
+    assert format_duration(45) == "45 min"
+    assert format_duration(None, DurationApprox.ABOUT) == ""
+
+
+def test_role_label_sits_beside_the_role_kind():
+    assert Participant("x", "Russia", role_label="chair").role_text() == "member (chair)"
+
+
+def card_text(store, kind, record_id) -> str:
+    settings = store.settings()
+    pdf = render_record(store, store.get(kind, record_id), settings).pdf
+    return PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_no_priority_is_stored_as_none_and_never_becomes_medium(store):
+    rec = store.save(Recommendation(title="Wait", text="Wait and see.", addressee="EU"))
+    assert rec.priority is None
+    assert store.get("recommendation", rec.id).priority is None
+    assert store.list_summaries("recommendation")[0]["priority"] is None
+
+
+def test_sample_istanbul_talks_lasted_almost_two_hours(sample_store):
+    talks = next(m for m in sample_store.all_records("meeting")
+                 if m.title == "Russian–Ukrainian talks in Istanbul")
+    assert talks.duration_approx == DurationApprox.ALMOST
+    assert "almost 2 h" in card_text(sample_store, "meeting", talks.id)
+
+
+def new_fields_world(store):
+    rec = store.all_records("recommendation")[0]
+    talks = next(m for m in store.all_records("meeting") if m.title.startswith("Russian"))
+    talks.date, talks.end_date = D("2023-03-06"), D("2023-03-10")
+    talks.start_time = None
+    talks.participants[0].role_label = "led the talks for Moscow"
+    store.save(talks)
+    actor = store.get_by_uid("actor", talks.participants[0].actor_uid)
+    actor.positions.append(Position("Ceasefire", "Against", D("2021-01-01"), None,
+                                    DatePrecision.YEAR))
+    store.save(actor)
+    rec.priority = None
+    store.save(rec)
+    return talks, actor, rec
+
+
+def test_cards_print_periods_role_labels_and_no_priority(sample_store):
+    talks, actor, rec = new_fields_world(sample_store)
+    meeting_text = " ".join(card_text(sample_store, "meeting", talks.id).split())
+    assert "6–10 March 2023" in meeting_text
+    assert "led the talks for Moscow" in meeting_text
+    actor_text = " ".join(card_text(sample_store, "actor", actor.id).split())
+    assert "2021" in actor_text and "6–10 March 2023" in actor_text
+    assert "led the talks for Moscow" in actor_text
+    rec_text = card_text(sample_store, "recommendation", rec.id)
+    assert "no priority given" in rec_text
+    assert "medium" not in rec_text.lower()
+
+
+def test_json_round_trips_the_new_fields_and_writes_version_3(sample_store, tmp_path):
+    new_fields_world(sample_store)
+    book = sample_store.export_book()
+    assert book["version"] == 3
+    text = bookformat.dumps(book)
+    data = json.loads(text)
+    talks = next(m for m in data["meetings"] if m["title"].startswith("Russian"))
+    assert (talks["date"], talks["end_date"]) == ("2023-03-06", "2023-03-10")
+    assert talks["participants"][0]["role_label"] == "led the talks for Moscow"
+    with BriefingStore.open(tmp_path / "copy.sqlite", create=True) as copy_store:
+        copy_store.import_sections(bookformat.parse_book(data))
+        assert bookformat.dumps(copy_store.export_book()) == text
+
+
+def test_json_month_and_year_dates_and_mismatched_period(sample_store):
+    data = sample_store.export_book()
+    talks = data["meetings"][0]
+    talks.update(date="2021", end_date="2022", start_time=None)
+    parsed = bookformat.parse_book(copy.deepcopy(data))
+    meeting = parsed["meetings"][0]
+    assert meeting.date_precision == DatePrecision.YEAR and meeting.when() == "2021–2022"
+    talks.update(end_date="2022-05")
+    with pytest.raises(ImportFormatError, match="'end_date' is a month but 'date' is a year"):
+        bookformat.parse_book(data)
+
+
+def test_version_2_files_still_import(sample_store):
+    data = sample_store.export_book()
+    data["version"] = 2
+    for meeting in data["meetings"]:
+        for key in ("end_date", "duration_approx"):
+            meeting.pop(key)
+    data["recommendations"][0]["priority"] = "low"
+    parsed = bookformat.parse_book(data)
+    assert parsed["meetings"][0].date_precision == DatePrecision.DAY
+    assert parsed["recommendations"][0].priority.value == "low"
+
+
+def test_schema_2_book_upgrades_keeping_priorities_and_links(tmp_path):
+    path = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "book-schema2.sqlite", path)
+    with BriefingStore.open(path) as store:
+        recs = store.all_records("recommendation")
+        assert [r.priority.value for r in recs] == ["high", "high", "medium"]
+        assert all(r.meeting_uids or r.actor_uids or r.addressee_uids for r in recs)
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert store.check() == []
+        rec = recs[0]
+        rec.priority = None
+        store.save(rec)
+        assert store.get("recommendation", rec.id).priority is None
+        with pytest.raises(ValidationError, match="end_date"):
+            meeting = store.all_records("meeting")[0]
+            meeting.end_date = meeting.date - dt.timedelta(days=1)
+            store.save(meeting)
+
+
+def test_schema_4_fixture_keeps_its_new_fields(tmp_path):
+    path = tmp_path / "s4.sqlite"
+    shutil.copy(FIXTURES / "book-schema4.sqlite", path)
+    with BriefingStore.open(path) as store:
+        e4 = next(m for m in store.all_records("meeting") if m.title.startswith("E4"))
+        assert e4.when() == "May–June 2025"
+        assert e4.participants[-1].role_label == "host of the leaders"
+        assert any(r.priority is None for r in store.all_records("recommendation"))
+
+
+def test_editors_set_period_role_label_and_no_priority(window, qtbot):  # noqa: F811
+    page = go_to(window, "meeting")
+    select(page, "Russian–Ukrainian talks in Istanbul")
+    editor = page.editor
+    precision = editor.field("date_precision").widget
+    precision.setCurrentIndex(precision.findData("month"))
+    participants = editor.field("participants")
+    table = participants.table
+    table.setFocus()
+    table.setCurrentCell(0, 3)
+    qtbot.keyClick(table, Qt.Key_F2)  # edit the cell, as a person would
+    cell_editor = table.viewport().findChild(QLineEdit)
+    qtbot.keyClicks(cell_editor, "chair")
+    # click another cell to finish editing, as a person would
+    other = table.visualItemRect(table.item(1, 1)).center()
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=other)
+    editor.field("start_time").enabled.setChecked(False)
+    assert window.save()
+    stored = window.store.get("meeting", editor.record_loaded().id)
+    assert stored.date_precision == DatePrecision.MONTH and stored.when() == "May 2025"
+    assert stored.participants[0].role_label == "chair"
+
+    page = go_to(window, "recommendation")
+    select(page, page.model.index(0, 1).data())
+    combo = page.editor.field("priority").widget
+    assert combo.itemText(0) == "no priority given"
+    combo.setCurrentIndex(0)
+    assert window.save()
+    assert window.store.get("recommendation", page.editor.record_loaded().id).priority is None
