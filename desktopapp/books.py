@@ -71,10 +71,13 @@ def _put_in_place(temp: Path, path: Path) -> None:
         raise BookError(f"cannot create {path}: {exc.strerror or exc}") from None
 
 
-def open_book(path=None) -> BriefingStore:
-    """Open ``path``; without one, the user's own book, made from the sample on first use."""
+def open_book(path=None, **options) -> BriefingStore:
+    """Open ``path``; without one, the user's own book, made from the sample on first use.
+
+    ``options`` go to ``BriefingStore.open``.
+    """
     if path is not None:
-        return BriefingStore.open(path)
+        return BriefingStore.open(path, **options)
     path = default_book_path()
     if not path.exists():
         try:
@@ -86,4 +89,4 @@ def open_book(path=None) -> BriefingStore:
         except BookError:
             if not path.exists():  # another instance may have created it meanwhile
                 raise
-    return BriefingStore.open(path)
+    return BriefingStore.open(path, **options)

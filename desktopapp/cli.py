@@ -1,23 +1,27 @@
 """The ``briefing`` command: parse, call the store, print.
 
 Errors are one line ``error: ...`` on stderr: exit status 1 for a problem
-with the book or the input, 2 for a command line that does not parse. An
-unexpected failure is a bug: its traceback goes to the log file, the user
-gets one line that says where.
+with the book or the input, 2 for a command line that does not parse, 3
+when ``check`` found nothing wrong but could not check everything because
+another program was writing. An unexpected failure is a bug: its traceback
+goes to the log file, the user gets one line that says where.
+
+Storage errors never reach this module as ``sqlite3`` exceptions: the store
+turns them into BriefingErrors with a message for people.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
-import sqlite3
+import re
 import sys
 from pathlib import Path
 
 from . import __version__, atomicfile, bookformat, books, buglog, dossier
 from .domain import (
     Actor,
-    ExportSettings,
     Meeting,
     Memo,
     PageSize,
@@ -27,12 +31,54 @@ from .domain import (
     priority_label,
 )
 from .errors import BriefingError
+from .paths import describe_os_error
+from .store import opening
 
 RECORD_KINDS = ("actor", "meeting", "recommendation", "memo")
 CARD_KINDS = ("actor", "meeting", "recommendation")
 LIST_KINDS = {"actors": "actor", "meetings": "meeting", "recommendations": "recommendation",
               "memos": "memo"}
 PAGE_SIZE_CHOICES = [size.value for size in PageSize]
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+# Commands that change the book: they wait (with a message) for another writer.
+WRITING_COMMANDS = {"import", "settings", "repair"}
+EXIT_BUSY = 3
+
+# Terminal escapes (CSI, OSC, other ESC sequences) and control characters
+# other than newline and tab: text from a book must not drive the terminal.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+                      r"|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` without terminal escapes and control characters (newlines and tabs kept)."""
+    return _ESCAPES.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line for an error message: no controls, no escapes, no newlines."""
+    return " ".join(terminal_text(str(text)).split())
+
+
+class TerminalWriter(io.TextIOBase):
+    """Standard output that drops terminal escapes from everything printed."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        self.stream.write(terminal_text(text))
+        return len(text)
+
+    def flush(self):
+        self.stream.flush()
+
+    def isatty(self):
+        return self.stream.isatty()
+
+    @property
+    def encoding(self):
+        return self.stream.encoding
 
 
 class UsageError(Exception):
@@ -47,12 +93,18 @@ class Parser(argparse.ArgumentParser):
 
 
 def positive_int(text):
+    shown = one_line(text)[:40]
+    if len(text) > 30:  # also keeps int() away from Python's 4,300-digit limit
+        raise argparse.ArgumentTypeError(f"{shown!r}… is too large (at most {MAX_ID})")
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a record id (a whole number)") from None
+        raise argparse.ArgumentTypeError(
+            f"{shown!r} is not a record id (a whole number)") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a record id (ids start at 1)")
+        raise argparse.ArgumentTypeError(f"{shown!r} is not a record id (ids start at 1)")
+    if value > MAX_ID:
+        raise argparse.ArgumentTypeError(f"{shown!r} is too large (at most {MAX_ID})")
     return value
 
 
@@ -103,7 +155,15 @@ def build_parser() -> Parser:
     sub.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
                      help="the backup file to write")
 
-    command("check", "Check the book file's integrity and links.")
+    command("check", "Check the book file's integrity, links, schema and every record. "
+                     "Exit status 0: sound; 1: problems found (listed); 3: no problems found, "
+                     "but another program was writing, so not everything could be checked.")
+
+    sub = command("repair", "Remove tables, indexes, triggers and views that Briefing Desk did "
+                            "not create (after writing a backup of the book).")
+    sub.add_argument("--backup", metavar="FILE", type=Path,
+                     help="where to write the backup first (default: beside the book, "
+                          "BOOK.before-repair-TIME.bak)")
 
     def pdf_options(sub):
         sub.add_argument("-o", "--output", metavar="FILE.pdf", type=Path, required=True,
@@ -135,6 +195,9 @@ def build_parser() -> Parser:
                      help='marking printed on every page, e.g. RESTRICTED ("" for none)')
     sub.add_argument("--page-size", choices=PAGE_SIZE_CHOICES, help="default paper size")
     sub.add_argument("--author", help="default author of new memos")
+    sub.add_argument("--expect-version", type=positive_int, metavar="N",
+                     help="change the settings only if their version is still N (see --json); "
+                          "otherwise fail with a conflict")
     sub.add_argument("--json", action="store_true", help="print the settings as JSON")
     return parser
 
@@ -309,13 +372,35 @@ def cmd_backup(args, store):
     print(f"Backed up {store.path} to {args.output}")
 
 
+class Busy(Exception):
+    """check found nothing wrong but could not look at everything."""
+
+
 def cmd_check(args, store):
     problems = store.check()
+    notes = store.check_notes()
+    for note in notes:
+        print(f"warning: {one_line(note)}", file=sys.stderr)
     if problems:
         for problem in problems:
-            print(problem)
+            print(one_line(problem))
         raise BriefingError(f"{store.path} has {len(problems)} problem(s)")
+    if any(note.startswith("busy:") for note in notes):
+        raise Busy(f"busy: no problems found in {store.path}, but another program is writing "
+                   "it; run 'briefing check' again later for a complete check")
     print(f"{store.path}: ok")
+
+
+def cmd_repair(args, store):
+    backup, done = store.repair(args.backup)
+    if not done:
+        print(f"{store.path}: nothing to repair (every table, index, trigger and view is "
+              "Briefing Desk's own)")
+        return
+    print(f"Backed up {store.path} to {backup}")
+    for action in done:
+        print(f"  {one_line(action)}")
+    print(f"Repaired {store.path}: {len(done)} change(s)")
 
 
 def _write_pdf(args, result):
@@ -353,15 +438,20 @@ def cmd_memo(args, store):
 
 
 def cmd_settings(args, store):
-    settings = store.settings()
     changes = {key: getattr(args, key) for key in ("organisation", "classification", "author")
                if getattr(args, key) is not None}
     if args.page_size:
         changes["page_size"] = PageSize(args.page_size)
     if changes:
-        settings = store.save_settings(ExportSettings(**{**settings.__dict__, **changes}))
+        # only the named settings change, in one write: two commands at once both count
+        settings = store.update_settings(changes, expected_version=args.expect_version)
+    elif args.expect_version is not None:
+        raise UsageError("--expect-version needs a setting to change")
+    else:
+        settings = store.settings()
     values = {"organisation": settings.organisation, "classification": settings.classification,
-              "page_size": settings.page_size.value, "author": settings.author}
+              "page_size": settings.page_size.value, "author": settings.author,
+              "version": settings.version}
     if args.json:
         _print_json(values)
     else:
@@ -372,42 +462,102 @@ def cmd_settings(args, store):
 COMMANDS = {"card": cmd_card, "handout": cmd_handout, "memo": cmd_memo,
             "settings": cmd_settings, "list": cmd_list, "show": cmd_show, "search": cmd_search,
             "export": cmd_export,
-            "import": cmd_import, "backup": cmd_backup, "check": cmd_check}
+            "import": cmd_import, "backup": cmd_backup, "check": cmd_check,
+            "repair": cmd_repair}
+
+
+def _say_waiting(message):
+    print(one_line(message), file=sys.stderr, flush=True)
+
+
+def _check_text_arguments(args) -> None:
+    """Refuse command-line text that is not valid UTF-8 (``$'\\xff'`` arrives as a surrogate)."""
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, str):
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    bad = item[exc.start]
+                    byte = f" (byte 0x{ord(bad) - 0xDC00:02x})" if "\udc80" <= bad <= "\udcff" \
+                        else ""
+                    option = name if name in ("text", "kind") else "--" + name.replace("_", "-")
+                    raise BriefingError(f"{option}: the text is not valid UTF-8{byte}; "
+                                        "nothing was changed") from None
 
 
 def run(args) -> None:
+    _check_text_arguments(args)
     if args.command == "init":
         books.create_book(args.db, sample=args.sample)
         print(f"Created {'the sample book' if args.sample else 'an empty book'} at {args.db}")
         return
-    with books.open_book(args.db) as store:
+    options = {}
+    if args.command in ("check", "repair"):
+        options["allow_unknown_objects"] = True
+    if args.command in WRITING_COMMANDS:
+        options.update(wait_seconds=opening.WRITE_WAIT_SECONDS, on_wait=_say_waiting)
+    with books.open_book(args.db, **options) as store:
         COMMANDS[args.command](args, store)
 
 
+def _tolerant_streams():
+    """Print on any terminal: characters it cannot show become escapes, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, io.UnsupportedOperation):
+                pass
+
+
+def _error(message) -> None:
+    print(f"error: {one_line(message)}", file=sys.stderr)
+
+
 def main(argv=None) -> int:
+    _tolerant_streams()
+    stdout = sys.stdout
+    sys.stdout = TerminalWriter(stdout)
+    try:
+        return _main(argv)
+    finally:
+        try:
+            sys.stdout.flush()
+        except OSError:
+            pass
+        sys.stdout = stdout
+
+
+def _main(argv) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
         run(args)
+        sys.stdout.flush()  # a full disk or closed pipe shows here, inside the error handling
         return 0
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 2
+    except Busy as exc:
+        _error(exc)
+        return EXIT_BUSY
     except BriefingError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except sqlite3.DatabaseError as exc:
-        print(f"error: the book cannot be read ({exc}); run 'briefing check'", file=sys.stderr)
+        _error(exc)
         return 1
     except KeyboardInterrupt:
-        print("error: interrupted; nothing was changed", file=sys.stderr)
+        _error("interrupted; nothing was changed")
         return 130
     except BrokenPipeError:
         return 1
+    except OSError as exc:  # standard output itself failed (e.g. /dev/full)
+        _error(f"cannot write the output: {describe_os_error(exc)}")
+        return 1
     except Exception as exc:  # a bug: keep the traceback out of the user's way
         where = buglog.record_bug("briefing")
-        print(f"error: unexpected internal error ({type(exc).__name__}: {exc}); {where}",
-              file=sys.stderr)
+        _error(f"unexpected internal error ({type(exc).__name__}: {exc}); {where}")
         return 1
 
 

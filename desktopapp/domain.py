@@ -758,6 +758,9 @@ class ExportSettings:
     classification: str = ""  # e.g. RESTRICTED; printed on every page; empty for none
     page_size: PageSize = PageSize.A4
     author: str = ""  # default author of new memos
+    # The book's settings version when these were read; saving them back is
+    # refused if someone changed the settings meanwhile. None: do not check.
+    version: int | None = field(default=None, compare=False, kw_only=True)
 
     def check(self):
         self.organisation = clean_line(self.organisation)

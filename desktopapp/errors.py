@@ -46,3 +46,23 @@ class BookLockedError(BookError):
 
 class ImportFormatError(BriefingError):
     """A briefing-book JSON file is malformed; the message names the place."""
+
+
+class BookReadOnlyError(BookError):
+    """The book cannot be written: read-only mount, immutable or read-only file."""
+
+
+class BookDamagedError(BookError):
+    """SQLite found the file damaged; the message says how to restore it."""
+
+
+class UnknownSchemaError(BookError):
+    """The book holds tables, indexes, triggers or views our migrations did not create."""
+
+    def __init__(self, message, difference):
+        super().__init__(message)
+        self.difference = difference
+
+
+class StoredRecordError(BookError):
+    """A record stored in the book breaks the rules (e.g. a hand-edited row)."""

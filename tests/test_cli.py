@@ -184,6 +184,7 @@ def test_existing_output_is_kept_when_export_fails(sample_path, tmp_path, capsys
 
 def test_locked_book_is_a_clear_error(sample_path, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(opening, "BUSY_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(opening, "WRITE_WAIT_SECONDS", 1.0)
     exported = tmp_path / "book.json"
     run(capsys, "export", "--db", sample_path, "-o", exported)
     holder = sqlite3.connect(sample_path, isolation_level=None)
@@ -193,8 +194,10 @@ def test_locked_book_is_a_clear_error(sample_path, tmp_path, capsys, monkeypatch
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert code == 1 and "busy in another program" in err
-    one_line_error(err)
+    waiting, error = err.splitlines()
+    assert waiting.startswith("waiting for another program that is writing the book")
+    assert code == 1 and error.startswith("error: busy: another program")
+    one_line_error(error + "\n")
 
 
 @pytest.mark.parametrize("argv", [
@@ -226,8 +229,8 @@ def test_every_command_has_help_and_is_in_the_readme(capsys):
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if a.dest == "command")
     assert set(subparsers.choices) == {"init", "list", "show", "search", "export", "import",
-                                       "backup", "check", "card", "handout", "memo",
-                                       "settings"}
+                                       "backup", "check", "repair", "card", "handout",
+                                       "memo", "settings"}
     for name, sub in subparsers.choices.items():
         assert sub.description, name
         assert f"briefing {name}" in readme, f"'briefing {name}' is not documented"
@@ -328,7 +331,7 @@ def test_settings_show_change_and_refuse(sample_path, capsys, tmp_path):
     assert code == 0
     assert json.loads(out) == {"organisation": "Briefing Desk — sample book",
                                "classification": "RESTRICTED", "page_size": "letter",
-                               "author": ""}
+                               "author": "", "version": 2}  # 1: the sample's import
     run(capsys, "card", "actor", 14, "--db", sample_path, "-o", tmp_path / "c.pdf")
     from pypdf import PdfReader
     page = PdfReader(tmp_path / "c.pdf").pages[0]

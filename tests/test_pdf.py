@@ -367,7 +367,7 @@ def test_failed_write_leaves_no_partial_file_and_keeps_the_old_one(sample_store,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("os.fsync", broken_fsync)
-    with pytest.raises(Exception, match="No space left"):
+    with pytest.raises(Exception, match="the disk is full"):
         write_pdf(result, target)
     assert target.read_bytes() == b"%PDF- good old card"
     assert [p.name for p in folder.iterdir()] == ["card.pdf"]

@@ -327,7 +327,7 @@ def test_backup_is_a_complete_book(store, tmp_path):
     with BriefingStore.open(target) as copy:
         assert copy.count("actor") == 3
         assert copy.check() == []
-    with pytest.raises(Exception, match="must not be the book itself"):
+    with pytest.raises(Exception, match="it is the open book"):
         store.backup(store.path)
 
 

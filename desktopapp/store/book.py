@@ -18,6 +18,7 @@ Deletion rules (also in docs/store.md):
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections import defaultdict
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .. import bookformat
+from .. import bookformat, paths
 from ..domain import (
     Actor,
     ActorKind,
@@ -54,10 +55,12 @@ from ..domain import (
 )
 from ..errors import (
     BookError,
-    BookLockedError,
+    BookReadOnlyError,
+    BriefingError,
     ConflictError,
     LinkedRecordError,
     NotFoundError,
+    StoredRecordError,
     ValidationError,
 )
 from . import opening, search
@@ -67,6 +70,8 @@ TABLES = {"actor": "actors", "meeting": "meetings",
 KIND_OF_CLASS = {Actor: "actor", Meeting: "meeting", Recommendation: "recommendation",
                  Memo: "memo", Source: "source"}
 SETTINGS_PREFIX = "settings."
+SETTINGS_FIELDS = ("organisation", "classification", "page_size", "author")
+SETTINGS_VERSION_KEY = "settings_version"  # outside the prefix: not a setting itself
 CHUNK = 500  # ids per "IN (...)" query, well under SQLite's variable limit
 POOL = 400  # matches ranked per search step: bounds the cost of very broad queries
 
@@ -119,7 +124,7 @@ class ImportSummary:
 
     def __str__(self):
         parts = []
-        for kind in ("actors", "meetings", "recommendations", "sources"):
+        for kind in ("actors", "meetings", "recommendations", "memos", "sources"):
             parts.append(f"{self.added.get(kind, 0)} {kind} added, "
                          f"{self.updated.get(kind, 0)} updated")
         return "; ".join(parts)
@@ -144,25 +149,124 @@ def _date_text(value):
     return value.isoformat() if value else None
 
 
+# How each stored column is read back, to name the field a hand-edited row breaks.
+_JSON_LISTS = ("aliases", "tags", "authors", "sections")
+_ENUMS = {"actor": {"kind": ActorKind},
+          "meeting": {"kind": MeetingKind, "status": MeetingStatus},
+          "recommendation": {"priority": Priority, "status": RecommendationStatus}}
+_DATES = ("date", "accessed")
+
+
+def _diagnose_row(kind: str, row: dict) -> tuple[str, str] | None:
+    """The first column of a stored row that cannot be read back, and why."""
+    for name in _JSON_LISTS:
+        if name in row:
+            try:
+                value = json.loads(row[name])
+            except (TypeError, ValueError):
+                return name, "is not JSON"
+            if not isinstance(value, list):
+                return name, "is not a JSON list"
+            if name == "sections" and not all(
+                    isinstance(v, dict) and set(v) <= {"heading", "body"} for v in value):
+                return name, "is not a list of sections with heading and body"
+    for name, enum in _ENUMS.get(kind, {}).items():
+        try:
+            enum(row[name])
+        except ValueError:
+            allowed = ", ".join(m.value for m in enum)
+            return name, f"unknown value {str(row[name])[:40]!r}; expected one of: {allowed}"
+    for name in _DATES:
+        if name in row:
+            try:
+                parse_date(row[name])
+            except ValueError as exc:
+                return name, str(exc)
+    if "start_time" in row:
+        try:
+            parse_time(row["start_time"])
+        except ValueError as exc:
+            return "start_time", str(exc)
+    return None
+
+
+def _storage_errors_for_people(cls):
+    """Turn SQLite errors escaping a public method into errors for people.
+
+    Callers (CLI, GUI) never see ``sqlite3`` exceptions: the error code
+    decides the message (busy, read-only, disk full, damaged...).
+    """
+    def guard(fn):
+        @functools.wraps(fn)
+        def guarded(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.Error as exc:
+                path = getattr(args[0], "path", None) or (args[1] if len(args) > 1 else "")
+                raise opening.storage_error(exc, Path(path)) from None
+            except OverflowError:
+                raise BriefingError("a number is too large for the book "
+                                    "(at most 9223372036854775807)") from None
+        return guarded
+
+    for name, member in list(vars(cls).items()):
+        if name.startswith("_") or name == "write":
+            continue
+        if isinstance(member, classmethod):
+            setattr(cls, name, classmethod(guard(member.__func__)))
+        elif callable(member):
+            setattr(cls, name, guard(member))
+    return cls
+
+
+@_storage_errors_for_people
 class BriefingStore:
     """One open briefing book. Use as a context manager, or call close()."""
 
-    def __init__(self, db: Database, path: Path):
+    def __init__(self, db: Database, path: Path, *, read_only: bool = False,
+                 read_only_reason: str = ""):
         self.db = db
         self.path = path
+        #: True when the book cannot be written (read-only mount, immutable
+        #: file); every write is refused with BookReadOnlyError.
+        self.read_only = read_only
+        self.read_only_reason = read_only_reason
+        #: how long a write waits for another program's write to finish
+        self.wait_seconds = opening.BUSY_TIMEOUT_SECONDS
+        #: called with a message when a write has to wait (the CLI prints it)
+        self.on_wait = None
+        paths.register_open_book(path)
+        self._open = True
 
     # --- opening ----------------------------------------------------------
 
     @classmethod
-    def open(cls, path, *, create: bool = False) -> BriefingStore:
+    def open(cls, path, *, create: bool = False, allow_unknown_objects: bool = False,
+             wait_seconds: float | None = None, on_wait=None) -> BriefingStore:
         """Open the book at ``path``; with ``create``, make a new one there.
 
-        Raises BookError for a missing, foreign, newer or unreadable file.
+        Raises BookError for a missing, foreign, newer or unreadable file,
+        and UnknownSchemaError for a book with objects we did not create
+        (unless ``allow_unknown_objects``, for check and repair).
+        ``wait_seconds``/``on_wait``: how long writes wait for another
+        writer, and what to call when they start waiting.
         """
         path = Path(path)
-        if not create and not path.exists():
-            raise BookError(f"no briefing book at {path} (create one with 'briefing init')")
-        store = cls(opening.create_book(path) if create else opening.open_existing(path), path)
+        wait = opening.BUSY_TIMEOUT_SECONDS if wait_seconds is None else wait_seconds
+        if create:
+            store = cls(opening.create_book(path), path)
+        else:
+            try:
+                exists = path.exists()
+            except OSError as exc:
+                raise BookError(f"cannot open {path}: {paths.describe_os_error(exc)}") from None
+            if not exists:
+                raise BookError(f"no briefing book at {path} (create one with 'briefing init')")
+            opened = opening.open_existing(path, allow_unknown_objects=allow_unknown_objects,
+                                           wait_seconds=wait, on_wait=on_wait)
+            store = cls(opened.db, path, read_only=opened.read_only,
+                        read_only_reason=opened.read_only_reason)
+        store.wait_seconds, store.on_wait = wait, on_wait
         try:
             store._finish_upgrade()
         except BaseException:
@@ -177,6 +281,9 @@ class BriefingStore:
             self.rebuild_search_index()
 
     def close(self):
+        if self._open:
+            self._open = False
+            paths.unregister_open_book(self.path)
         self.db.close()
 
     def __enter__(self):
@@ -194,31 +301,26 @@ class BriefingStore:
             with self.db.atomic():
                 yield
             return
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise self._known_error(exc) from None
+        if self.read_only:
+            raise BookReadOnlyError(f"the book {self.path} is open read-only "
+                                    f"({self.read_only_reason}); nothing was changed")
+        opening.begin_write(self.db, self.path, wait_seconds=self.wait_seconds,
+                            on_wait=self.on_wait)
         try:
             yield
             self.db.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            self.db.rollback()
-            raise self._known_error(exc) from None
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise opening.storage_error(exc, self.path) from None
         except BaseException:
-            self.db.rollback()
+            self._rollback()
             raise
 
-    def _known_error(self, exc: sqlite3.OperationalError) -> Exception:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            return BookLockedError(
-                f"the book {self.path.name} is busy in another program; nothing was changed, "
-                "try again in a moment")
-        if "readonly" in text:
-            return BookError(f"the book {self.path} is read-only; nothing was changed")
-        if "disk is full" in text or "full" in text:
-            return BookError("the disk is full; nothing was changed")
-        return exc
+    def _rollback(self):
+        try:
+            self.db.rollback()
+        except sqlite3.Error:
+            pass  # SQLite already rolled back (e.g. after a full disk)
 
     # --- uid <-> id --------------------------------------------------------
 
@@ -236,6 +338,41 @@ class BriefingStore:
             if uid not in found:
                 problems.append((field_name, f"no {kind} with uid {uid} in this book"))
         return [found[uid] for uid in uids if uid in found]
+
+    def _uid_owners(self, uids, except_kind: str) -> dict[str, tuple[str, str]]:
+        """uid -> (kind, name) for records of other kinds that use one of ``uids``."""
+        owners = {}
+        for kind, table in TABLES.items():
+            if kind == except_kind:
+                continue
+            for chunk in _chunks(set(uids)):
+                for uid, name in self.db.execute(
+                        f"SELECT uid, {NAME_COLUMN[kind]} FROM {table} "
+                        f"WHERE uid IN ({_marks(chunk)})", chunk):
+                    owners[uid] = (kind, name)
+        return owners
+
+    def _refuse_uid_clashes(self, kind: str, records, section: str = "") -> None:
+        """A uid names one record in the whole book, whatever its kind."""
+        owners = self._uid_owners([r.uid for r in records], kind)
+        for record in records:
+            if record.uid in owners:
+                other_kind, other_name = owners[record.uid]
+                where = f"{section}: " if section else ""
+                raise ValidationError(
+                    [("uid", f"{record.uid} is already used by {other_kind} {other_name!r} in "
+                             "this book (a uid names one record, whatever its kind)")],
+                    f"{where}{record.label()}")
+
+    def uid_clashes(self) -> list[str]:
+        """uids used by more than one record (of different kinds), for check."""
+        union = " UNION ALL ".join(
+            f"SELECT uid, '{kind}' AS kind, id, {NAME_COLUMN[kind]} AS name FROM {table}"
+            for kind, table in TABLES.items())
+        rows = self.db.execute(
+            f"SELECT uid, group_concat(kind || ' ' || id || ' ' || quote(name), ', ') "
+            f"FROM ({union}) GROUP BY uid HAVING count(*) > 1 ORDER BY uid").fetchall()
+        return [f"uid {uid} is used by several records: {who}" for uid, who in rows]
 
     def id_for_uid(self, kind: str, uid: str) -> int | None:
         return self._ids_by_uid(kind, [uid]).get(uid)
@@ -307,7 +444,24 @@ class BriefingStore:
         build = {"actor": self._build_actors, "meeting": self._build_meetings,
                  "recommendation": self._build_recommendations, "memo": self._build_memos,
                  "source": self._build_sources}[kind]
-        return build(by_id, ids)
+        try:
+            return build(by_id, ids)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            # a row edited outside the program: name it instead of crashing
+            for record_id in ids:
+                try:
+                    build(by_id, [record_id])
+                except (ValueError, TypeError, KeyError, AttributeError) as row_exc:
+                    raise self._bad_row_error(kind, by_id[record_id], row_exc) from None
+            raise self._bad_row_error(kind, by_id[ids[0]], exc) from None
+
+    def _bad_row_error(self, kind: str, row: dict, exc: Exception) -> StoredRecordError:
+        field_name, problem = _diagnose_row(kind, row) or ("a linked row", " ".join(
+            str(exc).split())[:120])
+        return StoredRecordError(
+            f"{TABLES[kind]} row {row['id']} (uid {row.get('uid')}) is not a valid {kind}: "
+            f"{field_name}: {problem}. The book was changed outside Briefing Desk; fix or "
+            "delete this record (or restore a backup)")
 
     @staticmethod
     def _common(row) -> dict:
@@ -499,6 +653,7 @@ class BriefingStore:
                 if self.id_for_uid(kind, record.uid) is not None:
                     raise ValidationError([("uid", "is already used by another record")],
                                           record.label())
+                self._refuse_uid_clashes(kind, [record])
                 record_id = self._insert_row(kind, record, now_iso())
             else:
                 self._update_row(kind, record)
@@ -912,6 +1067,7 @@ class BriefingStore:
                 kind = section[:-1]
                 records = sections.get(section, [])
                 existing = self._ids_by_uid(kind, [r.uid for r in records])
+                self._refuse_uid_clashes(kind, records, section)
                 for record in records:
                     record.check()
                     if record.uid in existing:
@@ -950,33 +1106,88 @@ class BriefingStore:
     # --- export settings --------------------------------------------------
 
     def settings(self) -> ExportSettings:
+        """The export settings, with the version they have in the book."""
         rows = dict(self.db.execute(
             "SELECT substr(key, ?), value FROM book_meta WHERE key LIKE ?",
             [len(SETTINGS_PREFIX) + 1, SETTINGS_PREFIX + "%"]).fetchall())
         settings = ExportSettings(
             organisation=rows.get("organisation", ""),
             classification=rows.get("classification", ""),
-            author=rows.get("author", ""))
+            author=rows.get("author", ""), version=self._settings_version())
         try:
             settings.page_size = PageSize(rows.get("page_size", "a4"))
         except ValueError:
             pass  # an unknown size from a hand-edited book: keep the default
         return settings
 
+    def _settings_version(self) -> int:
+        row = self.db.execute("SELECT value FROM book_meta WHERE key = ?",
+                              [SETTINGS_VERSION_KEY]).fetchone()
+        try:
+            return int(row[0]) if row else 0
+        except ValueError:
+            return 0
+
     def has_settings(self) -> bool:
         return self.db.execute("SELECT count(*) FROM book_meta WHERE key LIKE ?",
                                [SETTINGS_PREFIX + "%"]).fetchone()[0] > 0
 
     def save_settings(self, settings: ExportSettings) -> ExportSettings:
-        settings.check()
-        values = {"organisation": settings.organisation,
-                  "classification": settings.classification,
-                  "page_size": settings.page_size.value, "author": settings.author}
+        """Save all four settings.
+
+        When ``settings.version`` is set (they were read from this book) and
+        the book's settings changed since, nothing is saved: ConflictError.
+        """
+        return self.update_settings({name: getattr(settings, name) for name in SETTINGS_FIELDS},
+                                    expected_version=settings.version)
+
+    def update_settings(self, changes: dict, *,
+                        expected_version: int | None = None) -> ExportSettings:
+        """Change only the settings named in ``changes``, in one write.
+
+        Two programs changing different settings at once both keep their
+        change; with ``expected_version``, a change made since is a conflict.
+        """
+        unknown = set(changes) - set(SETTINGS_FIELDS)
+        if unknown:
+            raise ValidationError([(sorted(unknown)[0], "is not an export setting")],
+                                  "export settings")
         with self.write():
-            for key, value in values.items():
-                self.db.execute("INSERT OR REPLACE INTO book_meta (key, value) VALUES (?, ?)",
-                                [SETTINGS_PREFIX + key, value])
-        return settings
+            current = self.settings()
+            if expected_version is not None and current.version != expected_version:
+                differ = [f"{name} is now {self._setting_text(current, name)!r}"
+                          for name in SETTINGS_FIELDS
+                          if name in changes and changes[name] != getattr(current, name)]
+                raise ConflictError(
+                    "the export settings were changed elsewhere since they were opened"
+                    + (f" ({'; '.join(differ)})" if differ else "")
+                    + "; nothing was saved. Open the settings again to see the current values.")
+            values = {name: getattr(current, name) for name in SETTINGS_FIELDS}
+            values.update(changes)
+            if not isinstance(values["page_size"], PageSize):
+                try:
+                    values["page_size"] = PageSize(values["page_size"])
+                except ValueError:
+                    pass  # check() names the field and the allowed sizes
+            updated = ExportSettings(**values).check()
+            for name in SETTINGS_FIELDS:
+                if name in changes or not self._has_setting(name):
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO book_meta (key, value) VALUES (?, ?)",
+                        [SETTINGS_PREFIX + name, self._setting_text(updated, name)])
+            updated.version = current.version + 1
+            self.db.execute("INSERT OR REPLACE INTO book_meta (key, value) VALUES (?, ?)",
+                            [SETTINGS_VERSION_KEY, str(updated.version)])
+        return updated
+
+    def _has_setting(self, name: str) -> bool:
+        return self.db.execute("SELECT 1 FROM book_meta WHERE key = ?",
+                               [SETTINGS_PREFIX + name]).fetchone() is not None
+
+    @staticmethod
+    def _setting_text(settings: ExportSettings, name: str) -> str:
+        value = getattr(settings, name)
+        return value.value if isinstance(value, PageSize) else value
 
     def is_empty(self) -> bool:
         return all(self.count(kind) == 0 for kind in TABLES)
@@ -992,3 +1203,12 @@ class BriefingStore:
         """Problems found in the file; an empty list means the book is sound."""
         from .maintenance import check_book
         return check_book(self)
+
+    def check_notes(self) -> list[str]:
+        """What the last check() could not look at (e.g. the book was busy)."""
+        return list(getattr(self, "_check_notes", []))
+
+    def repair(self, backup_to_path=None) -> tuple[Path | None, list[str]]:
+        """Remove objects we did not create (after a backup); return the backup and actions."""
+        from .maintenance import repair_book
+        return repair_book(self, backup_to_path)

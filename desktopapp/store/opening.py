@@ -1,39 +1,82 @@
-"""Opening a book file: recognise it, refuse what is not ours, upgrade it.
+"""Opening a SQLite book file: recognise it, refuse what is not ours, upgrade it.
 
-A file is inspected by reading its first 100 bytes before SQLite touches
-it, so a foreign file is refused byte-for-byte untouched. A book with a
-newer schema is read but never written.
+Everything here is specific to SQLite (file header, WAL frames, PRAGMAs,
+``sqlite_master``, error codes); the rest of the store speaks through it.
+
+The order of opening keeps refused files byte-for-byte untouched:
+1. the path must be a regular file (a FIFO would block ``open`` forever);
+2. the first 100 bytes must be a SQLite header with our application id;
+3. the schema version is read from the header and from committed frames
+   of a ``-wal`` file beside it, without SQLite, so a book from a newer
+   program is refused before anything could checkpoint its WAL;
+4. the schema objects (``sqlite_master``) are compared with those our
+   migrations create, on a connection that cannot write; a book with
+   unknown or altered tables, indexes, triggers or views is refused
+   (``briefing check`` lists them, ``briefing repair`` removes them);
+5. only then is the book opened for work, read-only when the file or its
+   folder cannot be written, and upgraded if its schema is older — after
+   a backup, and only when the upgrade can run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import stat
+import struct
+import time
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from ..errors import BookError, BookLockedError
+from ..errors import (
+    BookDamagedError,
+    BookError,
+    BookLockedError,
+    BookReadOnlyError,
+    BriefingError,
+    UnknownSchemaError,
+)
+from ..paths import describe_os_error, disk_full_message, free_megabytes
 from . import migrations as schema
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 10.0
+# A writer that finds the book busy waits this long: longer than the
+# largest import we measured (200,000 actors in ~17 s) by a wide margin.
+WRITE_WAIT_SECONDS = 600.0
+FIRST_WAIT_SECONDS = 0.5
+WAL_MAGIC = (0x377F0682, 0x377F0683)
 
+
+# --- looking at the file without SQLite -------------------------------------
 
 def _read_header(path: Path) -> bytes:
     try:
+        info = path.stat()
+    except OSError as exc:
+        raise BookError(f"{path} cannot be read: {describe_os_error(exc, path.parent)}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise BookError(f"{path} is a folder, not a briefing book")
+    if not stat.S_ISREG(info.st_mode):
+        # checked before open(): opening a FIFO blocks until someone writes to it
+        raise BookError(f"{path} is not a regular file (it is a FIFO, device or socket), "
+                        "not a briefing book")
+    try:
         with open(path, "rb") as fh:
             return fh.read(100)
-    except IsADirectoryError:
-        raise BookError(f"{path} is a folder, not a briefing book") from None
     except PermissionError:
         raise BookError(f"{path} cannot be read: permission denied") from None
     except OSError as exc:
-        raise BookError(f"{path} cannot be read: {exc.strerror or exc}") from None
+        raise BookError(f"{path} cannot be read: {describe_os_error(exc, path.parent)}") from None
 
 
-def inspect_file(path: Path) -> None:
-    """Raise BookError unless ``path`` looks like a Briefing Desk book."""
+def inspect_file(path: Path) -> bytes:
+    """Raise BookError unless ``path`` looks like a Briefing Desk book; return its header."""
     header = _read_header(path)
     if not header:
         raise BookError(f"{path} is an empty file, not a briefing book")
@@ -43,16 +86,318 @@ def inspect_file(path: Path) -> None:
     if app_id != schema.APPLICATION_ID:
         raise BookError(
             f"{path} is a SQLite database but not a Briefing Desk book; it was left untouched")
+    return header
 
 
-def connect(path: Path) -> Database:
-    # check_same_thread=False: a store instance is used by one thread at a
-    # time, but the GUI may hand it from the thread that opened it to a worker.
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+def _wal_user_version(path: Path) -> int | None:
+    """user_version from the newest committed copy of page 1 in the ``-wal`` file.
+
+    Frames count only when their salts match the WAL header (older frames
+    from before the last checkpoint reset carry other salts) and only up to
+    the last commit frame. None when there is no such frame.
+    """
+    wal = Path(f"{path}-wal")
+    try:
+        with open(wal, "rb") as fh:
+            header = fh.read(32)
+            if len(header) < 32:
+                return None
+            magic, _, page_size, _, salt1, salt2 = struct.unpack(">6I", header[:24])
+            if magic not in WAL_MAGIC or page_size < 512 or page_size & (page_size - 1):
+                return None
+            found = pending = None
+            while True:
+                frame = fh.read(24)
+                if len(frame) < 24:
+                    return found
+                page_no, commit, f_salt1, f_salt2 = struct.unpack(">4I", frame[:16])
+                if (f_salt1, f_salt2) != (salt1, salt2):
+                    return found
+                if page_no == 1:
+                    page = fh.read(page_size)
+                    if len(page) < 100:
+                        return found
+                    pending = int.from_bytes(page[60:64], "big", signed=True)
+                else:
+                    fh.seek(page_size, os.SEEK_CUR)
+                if commit and pending is not None:
+                    found = pending
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise BookError(f"{wal} cannot be read: {describe_os_error(exc, path.parent)}") from None
+
+
+def stored_version(path: Path, header: bytes) -> int:
+    """The book's schema version, read without SQLite (main file, then its WAL)."""
+    version = int.from_bytes(header[60:64], "big", signed=True)
+    in_wal = _wal_user_version(path)
+    return version if in_wal is None else in_wal
+
+
+def _refuse_newer(path: Path, version: int) -> None:
+    known = schema.known_version()
+    if version > known:
+        raise BookError(
+            f"{path} was written by a newer Briefing Desk (schema {version}; this "
+            f"program knows up to {known}); update the program to open "
+            "it. The book was left untouched.")
+
+
+def writable_problem(path: Path) -> str | None:
+    """Why the book cannot be written (read-only mount, immutable file...), or None."""
+    for target, what in ((path, "the file"), (path.parent, "its folder")):
+        if not os.access(target, os.W_OK):
+            try:
+                if os.statvfs(target).f_flag & os.ST_RDONLY:
+                    return "it is on a read-only file system"
+            except OSError:
+                pass
+            return f"{what} cannot be written (read-only or immutable)"
+    return None
+
+
+# --- connecting -------------------------------------------------------------
+
+def _uri(path: Path, **params) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"file:{quote(str(path.absolute()))}?{query}"
+
+
+def _configure(conn: sqlite3.Connection) -> Database:
+    # trusted_schema=OFF: functions with side effects and virtual tables
+    # cannot be used from triggers and views someone put into the file.
+    conn.execute("PRAGMA trusted_schema = OFF")
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
     return db
 
+
+def connect(path: Path, *, read_only: bool = False) -> Database:
+    # check_same_thread=False: a store instance is used by one thread at a
+    # time, but the GUI may hand it from the thread that opened it to a worker.
+    if not read_only:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+        return _configure(conn)
+    wal = Path(f"{path}-wal")
+    # On a read-only mount without a -wal nobody can be writing, and SQLite
+    # could not create the -wal and -shm a WAL reader needs: read the file
+    # as immutable. Otherwise read through the WAL without writing.
+    if not wal.exists() and writable_problem(path) is not None:
+        uri = _uri(path, mode="ro", immutable=1)
+    else:
+        uri = _uri(path, mode="ro")
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+    return _configure(conn)
+
+
+def _inspection_connection(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the file or create -wal/-shm beside it."""
+    wal = Path(f"{path}-wal")
+    try:
+        empty_wal = wal.stat().st_size == 0
+    except FileNotFoundError:
+        empty_wal = True
+    # Without a WAL the main file is the whole book: read it as immutable so
+    # SQLite creates no -wal/-shm. With one, a read-only connection reads
+    # through it and never checkpoints.
+    params = {"mode": "ro", "immutable": 1} if empty_wal else {"mode": "ro"}
+    conn = sqlite3.connect(_uri(path, **params), uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    return conn
+
+
+# --- the schema the migrations create ----------------------------------------
+
+@dataclass(frozen=True)
+class SchemaObject:
+    type: str
+    name: str
+    table: str
+    sql: str | None
+
+    def describe(self) -> str:
+        on = f" on {self.table}" if self.type in ("trigger", "index") else ""
+        return f"{self.type} {self.name!r}{on}"
+
+
+def _objects(conn) -> dict[str, SchemaObject]:
+    rows = conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master "
+        "WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'").fetchall()
+    return {row[1]: SchemaObject(*row) for row in rows}
+
+
+@cache
+def expected_objects(version: int) -> dict[str, SchemaObject]:
+    """The objects a book of schema ``version`` holds: built in memory by the migrations."""
+    db = Database(memory=True)
+    names = [m.name for m in schema.MIGRATIONS._migrations]
+    schema.MIGRATIONS.apply(db, stop_before=names[version] if version < len(names) else None)
+    objects = _objects(db.conn)
+    db.close()
+    return objects
+
+
+@dataclass
+class SchemaDifference:
+    unknown: list[SchemaObject]  # objects the migrations never create
+    altered: list[SchemaObject]  # ours by name, with other SQL or type
+    missing: list[SchemaObject]  # ours, but absent
+
+    def __bool__(self):
+        return bool(self.unknown or self.altered or self.missing)
+
+    def lines(self) -> list[str]:
+        out = [f"unknown {o.describe()} (not created by Briefing Desk)" for o in self.unknown]
+        out += [f"altered {o.describe()} (its definition differs from Briefing Desk's)"
+                for o in self.altered]
+        out += [f"missing {o.describe()}" for o in self.missing]
+        return out
+
+
+def compare_schema(conn, version: int) -> SchemaDifference:
+    found = _objects(conn)
+    expected = expected_objects(max(0, min(version, schema.known_version())))
+    unknown = [o for name, o in found.items() if name not in expected]
+    altered = [o for name, o in found.items()
+               if name in expected and (o.type, o.table, o.sql) != (
+                   expected[name].type, expected[name].table, expected[name].sql)]
+    missing = [o for name, o in expected.items() if name not in found]
+    return SchemaDifference(unknown, altered, missing)
+
+
+def inspect_schema(path: Path, version: int) -> SchemaDifference:
+    """Compare the book's schema objects with ours, without changing any file."""
+    conn = _inspection_connection(path)
+    try:
+        return compare_schema(conn, version)
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) from None
+    finally:
+        conn.close()
+
+
+def refuse_unknown_schema(path: Path, difference: SchemaDifference) -> None:
+    names = "; ".join(difference.lines()[:8])
+    more = len(difference.lines()) - 8
+    if more > 0:
+        names += f"; and {more} more"
+    raise UnknownSchemaError(
+        f"{path} contains database objects that Briefing Desk did not create or that were "
+        f"changed ({names}). They could change or copy your data, so the book was not opened "
+        "and was left untouched. 'briefing check' lists them; 'briefing repair' removes them "
+        "after a backup.", difference)
+
+
+# --- errors -------------------------------------------------------------------
+
+def storage_error(exc: sqlite3.Error, path: Path) -> BriefingError:
+    """A person's error for a SQLite error, chosen by its code, not its text."""
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    detail = " ".join(str(exc).split())
+    name = Path(path).name
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return BookLockedError(f"busy: another program is writing the book {name}; "
+                               "nothing was changed, try again in a moment")
+    if code.startswith("SQLITE_READONLY"):
+        return BookReadOnlyError(f"the book {path} is read-only; nothing was changed")
+    if code == "SQLITE_FULL":
+        return BookError(f"{disk_full_message(Path(path).parent)}; nothing was changed")
+    if code.startswith("SQLITE_IOERR") or code == "SQLITE_CANTOPEN":
+        free = free_megabytes(Path(path).parent)
+        if free is not None and free < 1:
+            return BookError(f"{disk_full_message(Path(path).parent)}; {name} cannot be used")
+        what = "cannot be opened" if code == "SQLITE_CANTOPEN" else "cannot be read or written"
+        return BookError(f"the book {path} {what} ({detail}; {code})")
+    if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return BookDamagedError(damaged_message(path, detail))
+    if code.startswith("SQLITE_CONSTRAINT"):
+        return BookError(f"the book {name} refused the change ({detail}); nothing was changed")
+    return BookError(f"the book {path} cannot be used ({detail}; {code or 'unknown error'})")
+
+
+def damaged_message(path: Path, detail: str) -> str:
+    backups = sorted(Path(path).parent.glob(f"{Path(path).name}.*.bak"))
+    hint = (f"the newest backup beside it is {backups[-1].name}" if backups
+            else "use a copy made with 'briefing backup'")
+    return (f"the book {path} is damaged ({detail}). This happens when a -wal file from "
+            "another book or an old copy was put beside it, or the file was changed by another "
+            f"program. Restore it from a backup ({hint}); do not keep writing to it.")
+
+
+# --- writing ------------------------------------------------------------------
+
+def _lock_holder(path: Path) -> str:
+    """Which program holds the book's write lock, when Linux tells us (/proc/locks)."""
+    try:
+        shm_inode = os.stat(f"{path}-shm").st_ino
+        with open("/proc/locks", encoding="ascii", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return ""
+    for line in lines:
+        parts = line.split()
+        # "1: POSIX  ADVISORY  WRITE 1234 08:01:5678 120 120": WAL write lock = shm byte 120
+        if len(parts) >= 8 and parts[1] == "POSIX" and parts[3] == "WRITE":
+            try:
+                inode = int(parts[5].rsplit(":", 1)[1])
+                start, end = int(parts[6]), parts[7]
+                pid = int(parts[4])
+            except (ValueError, IndexError):
+                continue
+            if inode == shm_inode and start <= 120 and (end == "EOF" or int(end) >= 120):
+                if pid == os.getpid():
+                    continue
+                try:
+                    with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                        command = fh.read().replace(b"\0", b" ").decode("utf-8", "replace")
+                except OSError:
+                    command = ""
+                command = " ".join(command.split())[:120]
+                return f"process {pid}" + (f": {command}" if command else "")
+    return ""
+
+
+def begin_write(db: Database, path: Path, *, wait_seconds: float = BUSY_TIMEOUT_SECONDS,
+                on_wait=None) -> None:
+    """BEGIN IMMEDIATE; when another program writes, say so and wait up to ``wait_seconds``."""
+    conn = db.conn
+    first = min(FIRST_WAIT_SECONDS, wait_seconds)
+    conn.execute(f"PRAGMA busy_timeout = {int(first * 1000)}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    except sqlite3.OperationalError as exc:
+        if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+            raise storage_error(exc, path) from None
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    holder = _lock_holder(path)
+    if on_wait is not None:
+        on_wait("waiting for another program that is writing the book"
+                + (f" ({holder})" if holder else "") + "…")
+    deadline = time.monotonic() + wait_seconds - first
+    while True:
+        remaining = deadline - time.monotonic()
+        conn.execute(f"PRAGMA busy_timeout = {max(1, int(min(remaining, 5.0) * 1000))}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+                raise storage_error(exc, path) from None
+            if time.monotonic() >= deadline:
+                holder = _lock_holder(path) or holder
+                raise BookLockedError(
+                    f"busy: another program has been writing the book {path.name} for more "
+                    f"than {wait_seconds:.0f} s" + (f" ({holder})" if holder else "")
+                    + "; nothing was changed, try again later") from None
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+
+
+# --- creating and opening ------------------------------------------------------
 
 def create_book(path: Path) -> Database:
     """Create a new, empty book file at ``path`` (which must not exist)."""
@@ -63,7 +408,8 @@ def create_book(path: Path) -> Database:
     except FileExistsError:
         raise BookError(f"{path} already exists; choose a new file name") from None
     except OSError as exc:
-        raise BookError(f"cannot create {path}: {exc.strerror or exc}") from None
+        raise BookError(f"cannot create {path}: {describe_os_error(exc, path.parent)}") from None
+    db = None
     try:
         db = connect(path)
         # application_id is written while the file is in rollback-journal
@@ -72,37 +418,69 @@ def create_book(path: Path) -> Database:
         db.execute("PRAGMA journal_mode = WAL")
         migrate(db, path, is_new=True)
         return db
-    except BaseException:
-        try:
-            db.close()
-        except Exception:
-            pass
+    except BaseException as exc:
+        if db is not None:
+            try:
+                db.close()
+            except Exception:
+                pass
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.Error):
+            raise storage_error(exc, path) from None
         raise
 
 
-def open_existing(path: Path) -> Database:
-    inspect_file(path)
-    db = connect(path)
+@dataclass
+class OpenedBook:
+    db: Database
+    read_only: bool
+    read_only_reason: str = ""
+
+
+def open_existing(path: Path, *, allow_unknown_objects: bool = False,
+                  wait_seconds: float = BUSY_TIMEOUT_SECONDS, on_wait=None) -> OpenedBook:
+    """Open an existing book; see the module docstring for the order of checks.
+
+    A book that cannot be written (read-only mount, immutable file) opens
+    read-only. ``allow_unknown_objects``: for check and repair, which must
+    see such books.
+    """
+    header = inspect_file(path)
+    version = stored_version(path, header)
+    _refuse_newer(path, version)
+    difference = inspect_schema(path, version)
+    if difference and not allow_unknown_objects:
+        refuse_unknown_schema(path, difference)
+    problem = writable_problem(path)
+    known = schema.known_version()
+    if version < known and problem:
+        raise BookReadOnlyError(
+            f"{path} has an older schema ({version}; this program uses {known}) and needs an "
+            f"upgrade, but {problem}; copy it to a writable folder and open the copy. "
+            "The book was left untouched.")
+    if version < known and difference:
+        raise UnknownSchemaError(
+            f"{path} needs an upgrade but contains objects Briefing Desk did not create; "
+            "run 'briefing repair' first", difference)
     try:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        known = schema.known_version()
-        if version > known:
-            raise BookError(
-                f"{path} was written by a newer Briefing Desk (schema {version}; this "
-                f"program knows up to {known}); update the program to open "
-                "it. The book was left untouched.")
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.execute("PRAGMA journal_mode = WAL")
-        if version < known:
-            migrate(db, path, is_new=False)
-        return db
-    except sqlite3.DatabaseError as exc:
+        db = connect(path, read_only=bool(problem))
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) from None
+    try:
+        if not problem:
+            mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            if version < known:
+                migrate(db, path, is_new=False, wait_seconds=wait_seconds, on_wait=on_wait)
+        # the header could have changed between our look and SQLite's
+        if db.execute("PRAGMA user_version").fetchone()[0] > known:
+            _refuse_newer(path, db.execute("PRAGMA user_version").fetchone()[0])
+        return OpenedBook(db, bool(problem), problem or "")
+    except sqlite3.Error as exc:
         db.close()
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise BookLockedError(f"{path} is locked by another program; try again") from None
-        raise BookError(f"{path} cannot be opened: {exc}") from None
+        raise storage_error(exc, path) from None
     except BaseException:
         db.close()
         raise
@@ -113,29 +491,51 @@ def backup_path_for(path: Path, version: int) -> Path:
     return path.with_name(f"{path.name}.schema{version}-{stamp}.bak")
 
 
-def _backup_before_upgrade(path: Path, version: int) -> None:
-    # A second connection reads the last committed state while this one
-    # holds the write lock; backing up through the locked connection itself
-    # would wait forever (SQLITE_LOCKED).
-    source = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
-    target = sqlite3.connect(str(backup_path_for(path, version)))
+def copy_book(source_path: Path, destination: Path) -> Path:
+    """A consistent copy of the book by SQLite's online backup, written atomically.
+
+    The copy goes to a temporary name beside the destination and is renamed
+    only when complete, so a killed copy never sits under the backup's name.
+    """
+    from ..atomicfile import replacing
+    source = sqlite3.connect(_uri(source_path, mode="ro"), uri=True,
+                             timeout=BUSY_TIMEOUT_SECONDS)
     try:
-        source.backup(target)
+        with replacing(destination, books=[source_path], backup_of_book=True) as temp:
+            target = sqlite3.connect(str(temp))
+            try:
+                source.backup(target)
+                # a backup should be one self-contained file
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+    except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_FULL", "SQLITE_IOERR_WRITE") or (
+                (free := free_megabytes(destination.parent)) is not None and free < 1):
+            raise BookError(f"cannot write the backup {destination}: "
+                            f"{disk_full_message(destination.parent)}") from None
+        raise storage_error(exc, source_path) from None
     finally:
-        target.close()
         source.close()
+    return destination
 
 
-def migrate(db: Database, path: Path, *, is_new: bool) -> None:
+def migrate(db: Database, path: Path, *, is_new: bool,
+            wait_seconds: float = BUSY_TIMEOUT_SECONDS, on_wait=None) -> None:
     """Apply pending migrations in one write transaction.
 
     An existing book is copied beside itself first (SQLite online backup),
-    so an upgrade can always be undone by hand.
+    so an upgrade can always be undone by hand. The copy is made only once
+    the write lock is held, so the upgrade will run.
     """
     # Foreign keys off while tables are rebuilt (a DROP would otherwise
     # cascade into the rows that point at the table); checked before COMMIT.
     db.execute("PRAGMA foreign_keys = OFF")
-    db.execute("BEGIN IMMEDIATE")
+    try:
+        begin_write(db, path, wait_seconds=wait_seconds, on_wait=on_wait)
+    except BaseException:
+        db.execute("PRAGMA foreign_keys = ON")
+        raise
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         known = schema.known_version()
@@ -143,7 +543,9 @@ def migrate(db: Database, path: Path, *, is_new: bool) -> None:
             db.execute("COMMIT")  # another instance upgraded it meanwhile
             return
         if not is_new:
-            _backup_before_upgrade(path, version)
+            # A second connection reads the last committed state while this
+            # one holds the write lock.
+            copy_book(path, backup_path_for(path, version))
         schema.MIGRATIONS.apply(db)
         db.execute(f"PRAGMA user_version = {known}")
         if is_new:

@@ -1,0 +1,152 @@
+"""What a path may be used for: files we read, files we (over)write.
+
+Every output of the program (PDF, JSON export, backup) goes through
+``check_output``, so no command and no window can write over an open book,
+its ``-wal``/``-shm``/``-journal`` companions or its backups, nor replace a
+device, FIFO or socket with a regular file. Inputs are checked with
+``require_regular_file`` before they are opened, because opening a FIFO
+blocks until someone writes to it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import stat
+import threading
+from pathlib import Path
+
+from .errors import BriefingError
+
+BOOK_COMPANIONS = ("-wal", "-shm", "-journal")
+
+_open_books: dict[Path, int] = {}
+_lock = threading.Lock()
+
+
+def describe_os_error(exc: OSError, path=None) -> str:
+    """A person's words for an OSError, with the free space when the disk is full."""
+    if exc.errno == errno.ENOSPC:
+        return disk_full_message(path)
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the file name is too long (at most 255 bytes per name)"
+    return exc.strerror or str(exc)
+
+
+def disk_full_message(path=None) -> str:
+    free = free_megabytes(path) if path is not None else None
+    return "the disk is full" + (f" ({free:,.1f} MB free)" if free is not None else "")
+
+
+def free_megabytes(path) -> float | None:
+    folder = Path(path)
+    for candidate in (folder, *folder.parents):
+        try:
+            return shutil.disk_usage(candidate).free / 1024 / 1024
+        except OSError:
+            continue
+    return None
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _stat(path: Path, what: str):
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise BriefingError(f"cannot use {path} as {what}: {describe_os_error(exc, path)}") \
+            from None
+
+
+def require_regular_file(path, what: str = "input") -> Path:
+    """Refuse a missing path or anything but a regular file (without opening it)."""
+    path = Path(path)
+    info = _stat(path, what)
+    if info is None:
+        raise BriefingError(f"{path} does not exist")
+    if not stat.S_ISREG(info.st_mode):
+        raise BriefingError(f"{path} is {_kind_of(info.st_mode)}, not a regular file; "
+                            f"it cannot be used as {what}")
+    return path
+
+
+# --- open books ------------------------------------------------------------
+
+def _key(path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def register_open_book(path) -> None:
+    """Mark ``path`` as an open book of this process: outputs may not touch it."""
+    with _lock:
+        key = _key(path)
+        _open_books[key] = _open_books.get(key, 0) + 1
+
+
+def unregister_open_book(path) -> None:
+    with _lock:
+        key = _key(path)
+        if _open_books.get(key, 0) <= 1:
+            _open_books.pop(key, None)
+        else:
+            _open_books[key] -= 1
+
+
+def _protected_reason(target: Path, book: Path, backup_of_book: bool) -> str | None:
+    """Why writing ``target`` would destroy ``book`` or one of its files, if it would."""
+    name = target.name
+    if target.parent != book.parent:
+        return None
+    if name == book.name:
+        return "it is the open book"
+    for suffix in BOOK_COMPANIONS:
+        if name == book.name + suffix:
+            return f"it is the open book's {suffix} file"
+    if name.startswith(book.name + ".") and name.endswith(".bak") and not backup_of_book:
+        return "it is a backup of the open book"
+    return None
+
+
+def check_output(target, *, books=(), backup_of_book=False) -> Path:
+    """Refuse an output path that would destroy a book or replace a special file.
+
+    ``books`` adds book paths to the open books of this process. Paths are
+    compared after resolving links and ``..``, and by device and inode, so
+    a symlink or a hard link to the book counts as the book.
+    """
+    target = Path(target)
+    with _lock:
+        candidates = set(_open_books) | {_key(b) for b in books}
+    resolved = _key(target)
+    info = _stat(target, "output")
+    for book in candidates:
+        reason = _protected_reason(resolved, book, backup_of_book)
+        if reason is None and info is not None:
+            for suffix in ("", *BOOK_COMPANIONS):
+                try:
+                    if os.path.samefile(target, f"{book}{suffix}"):
+                        reason = ("it is the open book" if not suffix
+                                  else f"it is the open book's {suffix} file")
+                        break
+                except OSError:
+                    continue
+        if reason:
+            raise BriefingError(f"refusing to write {target}: {reason} ({book.name}); "
+                                "choose another file name")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise BriefingError(f"refusing to write {target}: it is {_kind_of(info.st_mode)}, "
+                            "not a regular file")
+    return resolved
