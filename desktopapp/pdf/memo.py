@@ -21,7 +21,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from ..domain import label
+from ..domain import RecommendationStatus, label
 from ..dossier import MemoDossier
 from . import blocks, meeting_card
 from .blocks import CardContext
@@ -62,6 +62,30 @@ def _masthead(memo, settings, styles, prep) -> list:
     return out
 
 
+def recommendation_note(item, memo) -> str:
+    """To whom, and whose advice it is when not the memo's authors', in a sentence.
+
+    A bulletin prints who a recommendation is for and who makes it, not a
+    record's fields; priority and status are the book's own bookkeeping, so
+    the memo names them only when they say something (a priority given, a
+    recommendation no longer merely proposed).
+    """
+    rec = item.recommendation
+    addressees = [rec.addressee] + [item.actors[u].name for u in rec.addressee_uids
+                                    if u in item.actors and item.actors[u].name != rec.addressee]
+    parts = []
+    if addressees := [a for a in addressees if a]:
+        parts.append("Addressed to " + ", ".join(addressees))
+    if rec.author and rec.author not in (", ".join(memo.authors), *memo.authors):
+        parts.append(f"recommended by {rec.author}")
+    if rec.priority:
+        parts.append(f"priority {label(rec.priority)}")
+    if rec.status and rec.status != RecommendationStatus.PROPOSED:
+        parts.append(label(rec.status))
+    sentence = "; ".join(parts)
+    return sentence[:1].upper() + sentence[1:] + "." if sentence else ""
+
+
 def story(dossier: MemoDossier, settings, page_size: str, prep: TextPreparer) -> list:
     memo = dossier.memo
     styles = card_styles(10.0)
@@ -89,12 +113,11 @@ def story(dossier: MemoDossier, settings, page_size: str, prep: TextPreparer) ->
         out += blocks.heading("Recommendations", styles)
         for number, item in enumerate(dossier.recommendations, 1):
             rec = item.recommendation
-            priority = f"priority {label(rec.priority)}" if rec.priority else ""
-            meta = ", ".join(filter(None, [rec.addressee, priority, label(rec.status)]))
-            out.append(Paragraph(f"<b>{prep.inline(rec.title)}</b> "
-                                 f"<font color='#5A6470'>({prep.inline(meta)})</font>",
-                                 styles.bullet, bulletText=f"{number}."))
+            out.append(Paragraph(f"<b>{prep.inline(rec.title)}</b>", styles.bullet,
+                                 bulletText=f"{number}."))
             out += rich_text(rec.text, prep, styles.bullet, styles.bullet)
+            if note := recommendation_note(item, memo):
+                out.append(Paragraph(f"<i>{prep.inline(note)}</i>", styles.bullet))
     if dossier.meetings:
         out += [PageBreak(), Bookmark("Annex: who's who", "annex")]
         out.append(Paragraph("Annex: who's who at the table", styles.native))
@@ -120,6 +143,7 @@ def render(dossier: MemoDossier, settings, page_size=None, as_of=None) -> Render
     info = page_info("Memo", memo.title, settings, page_size, as_of or memo.date or dt.date.today())
     info.author = ", ".join(memo.authors) or settings.author or settings.organisation
     info.subject = " ".join(filter(None, ["Memo", memo.number, format_date(memo.date)]))
+    info.masthead_on_first_page = True
     pdf, pages = build(story(dossier, settings, page_size, prep), info,
                        doc_hook=lambda doc: setattr(doc, "showOutline", True))
     return RenderResult(pdf=pdf, pages=pages, warnings=prep.warnings(), body_size=10.0)

@@ -1,9 +1,9 @@
 """Page furniture shared by every document: header, footer, page numbers, metadata.
 
-Header: organisation (left), classification marking (centre), document kind
-(right). Footer: "As of" date (left), marking (centre), "Page X of Y"
-(right). "Y" is known only at the end, so the canvas defers each page's
-drawing until the document is complete.
+Header: organisation (left; not on a memo's first page, under its masthead),
+classification marking (centre), document kind (right). Footer: "As of" date
+(left), marking (centre), "Page X of Y" (right). "Y" is known only at the
+end, so the canvas defers each page's drawing until the document is complete.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ class PageInfo:
     title: str = ""
     author: str = ""
     subject: str = ""
+    # a memo's first page names the organisation in its masthead: not twice
+    masthead_on_first_page: bool = False
 
 
 def _fit(text: str, font: str, size: float, width: float, canvas) -> str:
@@ -87,7 +89,9 @@ def draw_furniture(canvas, info: PageInfo, number: int, total: int):
     canvas.saveState()
     canvas.setFillColor(NAVY)
     canvas.setFont(fonts.BOLD, size)
-    canvas.drawString(margin, top, _fit(_safe(info.organisation), fonts.BOLD, size, third, canvas))
+    if not (info.masthead_on_first_page and number == 1):
+        canvas.drawString(margin, top,
+                          _fit(_safe(info.organisation), fonts.BOLD, size, third, canvas))
     canvas.setFillColor(MUTED)
     canvas.setFont(fonts.REGULAR, size)
     canvas.drawRightString(width - margin, top, info.kind_label.upper())
