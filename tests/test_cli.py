@@ -75,10 +75,10 @@ def test_search_json_lists_type_id_title_snippet(sample_path, capsys):
 def test_export_import_round_trip(sample_path, tmp_path, capsys):
     exported = tmp_path / "book.json"
     code, out, _ = run(capsys, "export", "--db", sample_path, "-o", exported)
-    assert code == 0 and "34 actors" in out
+    assert code == 0 and "38 actors" in out
     run(capsys, "init", "--db", tmp_path / "new.sqlite")
     code, out, _ = run(capsys, "import", exported, "--db", tmp_path / "new.sqlite")
-    assert code == 0 and "34 actors added" in out
+    assert code == 0 and "38 actors added" in out
     again = tmp_path / "again.json"
     run(capsys, "export", "--db", tmp_path / "new.sqlite", "-o", again)
     assert again.read_bytes() == exported.read_bytes()
@@ -274,7 +274,7 @@ def test_card_command_writes_one_page(sample_path, tmp_path, capsys, kind, recor
 def test_handout_and_memo_commands(sample_path, tmp_path, capsys):
     code, stdout, _ = run(capsys, "handout", "meeting", 5, "--db", sample_path,
                           "-o", tmp_path / "h.pdf")
-    assert code == 0 and pdf_pages(tmp_path / "h.pdf") == 9
+    assert code == 0 and pdf_pages(tmp_path / "h.pdf") == 10
     code, stdout, _ = run(capsys, "handout", "meeting", 5, "--db", sample_path,
                           "-o", tmp_path / "h2.pdf", "--two-up")
     assert code == 0 and pdf_pages(tmp_path / "h2.pdf") == 5
@@ -284,9 +284,10 @@ def test_handout_and_memo_commands(sample_path, tmp_path, capsys):
                           "-o", tmp_path / "m2.pdf")
     assert code == 0 and pdf_pages(tmp_path / "m2.pdf") >= 1
     code, out, _ = run(capsys, "list", "memos", "--db", sample_path, "--json")
-    assert json.loads(out)[0]["title"] == "Russian-Ukrainian Delegations Meet in Istanbul"
+    assert json.loads(out)[0]["title"] == (
+        "After Istanbul: no breakthrough, and Russia keeps its demands")
     code, out, _ = run(capsys, "show", "memo", 1, "--db", sample_path)
-    assert "The Meeting in Istanbul" in out
+    assert "The Talks on 16 May" in out
 
 
 def test_card_warns_about_unprintable_characters(sample_path, tmp_path, capsys, monkeypatch):
@@ -331,7 +332,7 @@ def test_settings_show_change_and_refuse(sample_path, capsys, tmp_path):
     assert code == 0
     assert json.loads(out) == {"organisation": "Briefing Desk — sample book",
                                "classification": "RESTRICTED", "page_size": "letter",
-                               "author": "", "version": 2}  # 1: the sample's import
+                               "author": "Sample Analyst", "version": 2}  # 1: the sample's import
     run(capsys, "card", "actor", 14, "--db", sample_path, "-o", tmp_path / "c.pdf")
     from pypdf import PdfReader
     page = PdfReader(tmp_path / "c.pdf").pages[0]

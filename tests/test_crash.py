@@ -20,7 +20,7 @@ from desktopapp.store import BriefingStore
 
 pytestmark = pytest.mark.slow
 
-SAMPLE = {"actor": 34, "meeting": 7, "recommendation": 3}
+SAMPLE = {"actor": 38, "meeting": 7, "recommendation": 3}
 BIG = {"actor": 6000, "meeting": 1200, "recommendation": 600}
 KILLS_WANTED = 24
 

@@ -38,4 +38,4 @@ def test_filter_uses_full_text_search(sample_store):
     model.set_filter('"-* NEAR(')
     assert model.rowCount() == 0
     model.set_filter("")
-    assert model.rowCount() == 34
+    assert model.rowCount() == 38

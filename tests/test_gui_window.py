@@ -73,7 +73,7 @@ def select(page, name):
 
 def test_window_opens_on_actors_with_a_preview(window):
     page = window.current_page()
-    assert page.kind == "actor" and page.model.rowCount() == 34
+    assert page.kind == "actor" and page.model.rowCount() == 38
     assert page.editor.record_loaded() is not None
     assert window.preview.page_count() == 1
     assert "Briefing Desk" in window.windowTitle()
@@ -111,7 +111,7 @@ def test_filter_uses_search(window, qtbot):
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
     assert page.model.index(0, 0).data() == "Vladimir Medinsky"
     page.filter.clear()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 34, timeout=3000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 38, timeout=3000)
 
 
 def test_undo_restores_a_field(window, qtbot):
@@ -194,10 +194,10 @@ def test_delete_names_linked_meetings_and_respects_the_answer(window, answers):
     kind, text = answers["asked"][-1]
     assert kind == "delete_linked_anyway"
     assert "Russian–Ukrainian talks in Istanbul (2025-05-16)" in text
-    assert window.store.count("actor") == 34
+    assert window.store.count("actor") == 38
     answers["script"]["delete_linked_anyway"] = True
     window.delete_record()
-    assert window.store.count("actor") == 33
+    assert window.store.count("actor") == 37
 
 
 def test_invalid_record_cannot_be_saved_and_says_why(window, qtbot):
@@ -256,12 +256,12 @@ def test_handout_exports_in_the_background(window, qtbot, tmp_path, monkeypatch)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), ""))
     window.export_handout()
     qtbot.waitUntil(target.exists, timeout=20000)
-    assert len(PdfReader(target).pages) == 9
+    assert len(PdfReader(target).pages) == 10
 
 
 def test_print_to_pdf_printer_writes_the_pages(window, tmp_path):
     page = go_to(window, "memo")
-    select(page, "Russian-Ukrainian Delegations Meet in Istanbul")
+    select(page, "After Istanbul: no breakthrough, and Russia keeps its demands")
     printer = QPrinter(QPrinter.HighResolution)
     printer.setOutputFormat(QPrinter.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
@@ -280,7 +280,7 @@ def test_foreign_file_from_open_shows_error_and_window_stays(window, tmp_path, m
     kind, text = answers["asked"][-1]
     assert kind == "error" and "not a briefing book" in text
     assert window.isVisible()
-    assert window.current_page().model.rowCount() == 34  # still usable
+    assert window.current_page().model.rowCount() == 38  # still usable
     assert foreign.read_text() == "not a book"
     from desktopapp import books
     assert "not a briefing book" in (books.log_dir() / "briefing-desk.log").read_text()
@@ -335,7 +335,7 @@ def test_actor_deleted_elsewhere_is_reported(window, sample_path, answers):
 
 def test_memo_section_text_keeps_paragraph_breaks(window, qtbot):
     page = go_to(window, "memo")
-    select(page, "Russian-Ukrainian Delegations Meet in Istanbul")
+    select(page, "After Istanbul: no breakthrough, and Russia keeps its demands")
     sections = page.editor.field("sections")
     sections.table.setCurrentCell(0, 0)
     assert "\n\n" in sections.body.toPlainText()  # the first section has two paragraphs
@@ -343,7 +343,7 @@ def test_memo_section_text_keeps_paragraph_breaks(window, qtbot):
     qtbot.keyClicks(sections.body, " Added.")
     assert window.save()
     stored = window.store.get_memo(page.editor.record_loaded().id).sections[0].body
-    assert stored.endswith("representation. Added.") and "\n\n" in stored
+    assert stored.endswith("Russian team. Added.") and "\n\n" in stored
 
 
 def test_positions_keep_and_change_their_source(window, qtbot):

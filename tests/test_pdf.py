@@ -78,7 +78,7 @@ def test_every_sample_card_is_exactly_one_page(sample_store, page_size):
         assert result.body_size >= MIN_BODY
         assert result.warnings == []
         count += 1
-    assert count == 34 + 7 + 3
+    assert count == 38 + 7 + 3
 
 
 def test_names_print_exactly_in_their_own_scripts(sample_store):
@@ -303,9 +303,9 @@ def test_any_recommendation_text_gives_one_page(title, text, rationale, page_siz
 def test_handout_is_meeting_card_then_one_card_per_participant(sample_store):
     result = handout.render(dossier.handout(sample_store, 5), SETTINGS, "a4")
     pdf = reader(result.pdf)
-    assert len(pdf.pages) == 9 == result.pages
+    assert len(pdf.pages) == 10 == result.pages
     first = pdf.pages[0].extract_text()
-    assert "Russian–Ukrainian talks in Istanbul" in first and "Page 1 of 9" in first
+    assert "Russian–Ukrainian talks in Istanbul" in first and "Page 1 of 10" in first
     order = [pdf.pages[i].extract_text().split("\n") for i in range(1, 9)]
     names = ["Vladimir Medinsky", "Mikhail Galuzin", "Igor Kostyukov", "Alexander Fomin",
              "Rustem Umerov", "Serhiy Kyslytsya", "Oleksandr Poklad", "Vadym Skibitsky"]
@@ -331,15 +331,15 @@ def test_memo_pages_outline_and_metadata(sample_store):
     assert f"Page 1 of {total}" in pdf.pages[0].extract_text()
     assert f"Page {total} of {total}" in pdf.pages[-1].extract_text()
     titles = [o.title for o in pdf.outline if not isinstance(o, list)]
-    assert titles[:2] == ["Russian-Ukrainian Delegations Meet in Istanbul",
-                          "The Meeting in Istanbul"]
+    assert titles[:2] == ["After Istanbul: no breakthrough, and Russia keeps its demands",
+                          "The Talks on 16 May"]
     assert {"Recommendations", "Annex: who's who", "Sources"} <= set(titles)
     nested = [o for o in pdf.outline if isinstance(o, list)][0]
     assert "Russian–Ukrainian talks in Istanbul" in [o.title for o in nested]
     meta = pdf.metadata
-    assert meta.title == "Russian-Ukrainian Delegations Meet in Istanbul"
-    assert meta.author == "Anna Maria Dyner, Maria Piechowska"
-    assert "No. 58 (2559)" in meta.subject
+    assert meta.title == "After Istanbul: no breakthrough, and Russia keeps its demands"
+    assert meta.author == "Sample Analyst"
+    assert "Sample memo No. 1" in meta.subject
     assert meta.creator.startswith("Briefing Desk")
     text = text_of(result.pdf)
     assert "Increase the pressure on Russia" in text and "Владимир Мединский" in text
