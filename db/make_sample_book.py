@@ -39,7 +39,6 @@ from desktopapp.domain import (  # noqa: E402
     Participant,
     ParticipantRole,
     Position,
-    Priority,
     Recommendation,
     RecommendationStatus,
     Source,
@@ -300,7 +299,8 @@ MEETINGS = [
                           seat("umerov", "Ukraine", HEAD), seat("kyslytsya", "Ukraine"),
                           seat("poklad", "Ukraine"), seat("skibitsky", "Ukraine"),
                           # at the table for the who's-who, as well as listed as mediator
-                          seat("fidan", "Türkiye", ParticipantRole.MEDIATOR)],
+                          Participant(uid("actor:fidan"), "Türkiye", ParticipantRole.MEDIATOR,
+                                      "present at the talks")],
             agenda="The first official, direct Ukrainian-Russian talks since 2022, originally "
                    "scheduled for 15 May; held a day later in the presence of Turkish Foreign "
                    "Minister Hakan Fidan. They lasted almost two hours.",
@@ -336,6 +336,10 @@ MEETINGS = [
 ]
 
 AUTHORS = "Anna Maria Dyner, Maria Piechowska"
+# The bulletin's recommendations carry no priority (none is set: the program shows "no
+# priority given"); "proposed" is the book's own tracking of advice nobody is known to
+# have acted on, and the memo does not print it.
+PROPOSED = RecommendationStatus.PROPOSED
 RATIONALE = ("Russia lacks real readiness to make concessions and will seek to prolong the "
              "talks, which, with the ongoing hostilities, weakens Ukraine and gives Russia the "
              "opportunity to seize more territory. It is trying to take advantage of Trump's "
@@ -346,8 +350,7 @@ RECOMMENDATIONS = [
         title="Increase the pressure on Russia",
         text="European states should step up the pressure on Russia, for instance by making "
              "clear that they are ready to impose further sanctions if it drags the war out.",
-        addressee="European states", rationale=RATIONALE, priority=Priority.HIGH,
-        status=RecommendationStatus.PROPOSED,
+        addressee="European states", rationale=RATIONALE, status=PROPOSED,
         meeting_uids=[uid("meeting:istanbul-talks"), uid("meeting:trump-putin")],
         actor_uids=people("russia"), author=AUTHORS, date=D("2025-05-20"),
         tags=["sanctions"], source_uids=SRC),
@@ -360,7 +363,7 @@ RECOMMENDATIONS = [
         rationale="The outcome of the Trump–Putin call points to pressure on Ukraine to "
                   "abandon some of its demands, which increases the importance of maintaining "
                   "broad Western support for Ukraine.",
-        priority=Priority.HIGH, status=RecommendationStatus.PROPOSED,
+        status=PROPOSED,
         meeting_uids=[uid("meeting:istanbul-talks"), uid("meeting:trump-europe-call")],
         actor_uids=people("ukraine"), author=AUTHORS, date=D("2025-05-20"),
         tags=["support-for-ukraine"], source_uids=SRC),
@@ -372,7 +375,7 @@ RECOMMENDATIONS = [
         addressee="European states",
         rationale="Trump suggests that it is mainly the Ukrainian authorities who should be "
                   "ready to compromise with Russia.",
-        priority=Priority.MEDIUM, status=RecommendationStatus.PROPOSED,
+        status=PROPOSED,
         meeting_uids=[uid("meeting:trump-putin"), uid("meeting:trump-europe-call")],
         actor_uids=people("usa", "ukraine"), author=AUTHORS, date=D("2025-05-20"),
         tags=["transatlantic"], source_uids=SRC),

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from desktopapp import dossier
 from desktopapp.domain import ParticipantRole
+from desktopapp.pdf import meeting_card
 from desktopapp.pdf import memo as memo_pdf
 from desktopapp.resources import SAMPLE_BOOK, resource_path
 
@@ -108,6 +109,7 @@ def test_every_meeting_matches_the_facts(book):
         assert meeting.date == fact["date"], title
         assert meeting.place == fact.get("place", ""), title
         assert meeting.duration_minutes == fact.get("duration_minutes"), title
+        assert meeting.duration_approx.value == fact.get("duration_is", "exact"), title
         assert [names[u] for u in meeting.host_uids] == fact.get("hosts", []), title
         assert [names[u] for u in meeting.mediator_uids] == fact.get("mediators", []), title
         sides = {side: [names[p.actor_uid] for p in members]
@@ -122,10 +124,10 @@ def test_every_meeting_matches_the_facts(book):
 
 def test_the_istanbul_talks_lasted_almost_two_hours(book):
     talks = book["meetings"]["Russian–Ukrainian talks in Istanbul"]
-    fact = {f["title"]: f for f in FACTS["meeting"]}[talks.title]
-    assert fact["duration_is"] == "almost"
-    assert talks.duration_minutes == 120
-    assert "almost two hours" in talks.agenda
+    assert talks.duration_text() == "almost 2 h"
+    card = meeting_card.render(dossier.meeting_dossier(book["store"], talks.id),
+                               book["store"].settings())
+    assert "16 May 2025 · almost 2 h" in PdfReader(io.BytesIO(card.pdf)).pages[0].extract_text()
 
 
 def test_recommendations_are_the_bulletins_without_invented_values_printed(book):
@@ -136,6 +138,7 @@ def test_recommendations_are_the_bulletins_without_invented_values_printed(book)
         assert rec.addressee == fact["addressee"], title
         assert rec.author == fact["author"], title
         assert rec.date == fact["date"], title
+        assert rec.priority is None, f"{title}: the bulletin gives no priority"
         says_all(f"{rec.title} {rec.text}", fact["says"], title)
 
 
@@ -197,8 +200,11 @@ def test_the_memo_covers_every_section_of_the_bulletin(sample_memo):
     assert text.count(f"recommended by {authors}") == len(FACTS["recommendation"])
 
 
-def test_the_memo_prints_no_recommendation_status_as_the_sources(sample_memo):
+def test_the_memo_prints_no_invented_priority_or_status(sample_memo):
     _, text, _ = sample_memo
     recommendations = text.split("RECOMMENDATIONS", 1)[1].split("who's who", 1)[0]
-    assert "proposed" not in recommendations
-    assert "European states, priority" not in recommendations
+    assert "priority" not in recommendations and "proposed" not in recommendations
+    assert recommendations.count("Addressed to European states") == 3
+    # the annex gives the talks' duration as the bulletin does
+    assert "16 May 2025 · almost 2 h · Istanbul" in text
+    assert "mediator (present at the talks)" in text
