@@ -296,11 +296,11 @@ def test_card_warns_about_unprintable_characters(sample_path, tmp_path, capsys, 
     from desktopapp.store import BriefingStore
     monkeypatch.setattr(fonts, "_fallbacks", lambda: ())
     with BriefingStore.open(sample_path) as store:
-        actor = store.save(Actor(name="Xi Jinping", native_name="习近平"))
+        actor = store.save(Actor(name="Xi Jinping", native_name="习近平 \ue123"))
     code, _, err = run(capsys, "card", "actor", actor.id, "--db", sample_path,
                        "-o", tmp_path / "x.pdf")
     assert code == 0
-    assert err.startswith("warning: ") and "习" in err
+    assert err.startswith("warning: ") and "U+E123" in err and "习" not in err
 
 
 @pytest.mark.parametrize("argv, words, status", [

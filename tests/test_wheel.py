@@ -33,10 +33,13 @@ def test_wheel_carries_resources_and_the_right_dependencies(wheel):
     assert "desktopapp/resources/sample-book.json" in names
     assert "desktopapp/resources/briefing-book.schema.json" in names
     assert "desktopapp/store/migrations.py" in names
+    for font in ("NotoSansArabic-Regular.ttf", "DroidSansFallbackFull.ttf",
+                 "BriefingHangul-Regular.ttf", "LICENSE-OFL-Noto.txt", "README.md"):
+        assert f"desktopapp/resources/fonts/{font}" in names
     requires = {r.split(";")[0].split(">")[0].split("=")[0].strip().lower().replace("_", "-")
                 for r in metadata.get_all("Requires-Dist")}
     assert {"pyside6-essentials", "pyside6-pdf", "sqlite-utils", "reportlab",
-            "platformdirs"} <= requires
+            "platformdirs", "uharfbuzz", "python-bidi"} <= requires
     assert "pyside6" not in requires  # the meta-package drags in WebEngine
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import Table
 
 from ..domain import ActorKind, label, priority_label
 from ..dossier import ActorDossier
@@ -10,6 +10,7 @@ from . import blocks
 from .blocks import CardContext
 from .card import CardPlan, render_card
 from .pages import format_date
+from .scripts import Paragraph
 from .text import line
 
 ALIASES_MAX = 300  # characters of aliases printed under the name

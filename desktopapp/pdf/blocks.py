@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from PIL import Image as PILImage
 from PIL import ImageOps
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from ..domain import Source
 from . import fonts
 from .fitting import Section
 from .fonts import TextPreparer
+from .scripts import Paragraph
 from .styles import RULE, TINT, Styles
 from .text import rich_text
 

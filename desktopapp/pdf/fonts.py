@@ -1,14 +1,23 @@
 """Fonts for every name in every script, and text made safe for ReportLab.
 
 The card family is Roboto (Apache 2.0, from the ``font-roboto`` package):
-TrueType outlines covering Latin with every European diacritic, Cyrillic
-and Greek, in all four styles, registered as one family so ``<b>`` and
-``<i>`` really switch fonts. ReportLab's built-in Helvetica and Times are
-never used for user text: they print a black box for ğ, Ł and Cyrillic.
+TrueType outlines covering Latin with every European and Vietnamese
+diacritic, Cyrillic and Greek, in all four styles, registered as one family
+so ``<b>`` and ``<i>`` really switch fonts. ReportLab's built-in Helvetica
+and Times are never used for user text: they print a black box for ğ, Ł and
+Cyrillic.
 
-A character Roboto lacks (CJK, Arabic, emoji ...) is printed in a fallback
-font found on the system when one has it; otherwise it is replaced by a
-visible U+FFFD and reported, so the export can warn about it.
+Every other script prints in a font that ships with the program
+(resources/fonts, see its README): Noto Sans Arabic (with the Persian and
+Urdu letters), Hebrew, Devanagari, Thai, Georgian and Armenian, Droid Sans
+Fallback for Chinese and Japanese, Nanum Gothic for Korean. A character
+Roboto lacks goes, run by run, to the first bundled font that has it, in the
+fixed order of ``BUNDLED`` (so the choice never depends on the machine). Only
+a character no bundled font has (private use, unassigned, rare symbols) is
+looked up in the system's fonts, and failing that replaced by a visible
+U+FFFD and reported, so the export can warn about it. Setting
+``BRIEFING_SYSTEM_FONTS=0`` turns the system lookup off (the tests use it
+to print as on a machine with no fonts at all).
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -39,6 +48,37 @@ FONT_NAMES = {
 }
 REGULAR, BOLD, ITALIC = FONT_NAMES[(0, 0)], FONT_NAMES[(1, 0)], FONT_NAMES[(0, 1)]
 FALLBACK = "CardFallback"
+
+# Bundled fonts for the scripts Roboto lacks: (name, regular file, bold file),
+# in the order a character is looked up. Loaded the first time a character
+# needs one (a TTF costs milliseconds to load; CJK ones more).
+BUNDLED = [
+    ("ScriptArabic", "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"),
+    ("ScriptHebrew", "NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf"),
+    ("ScriptDevanagari", "NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf"),
+    ("ScriptThai", "NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf"),
+    ("ScriptGeorgian", "NotoSansGeorgian-Regular.ttf", "NotoSansGeorgian-Bold.ttf"),
+    ("ScriptArmenian", "NotoSansArmenian-Regular.ttf", "NotoSansArmenian-Bold.ttf"),
+    ("ScriptHangul", "BriefingHangul-Regular.ttf", None),
+    ("ScriptCJK", "DroidSansFallbackFull.ttf", None),
+]
+# Which bundled font to try first for a code point, by Unicode block, so a
+# lookup loads only the font that is likely to have it.
+_BLOCKS = [
+    ((0x0600, 0x08FF), "ScriptArabic"), ((0xFB50, 0xFDFF), "ScriptArabic"),
+    ((0xFE70, 0xFEFF), "ScriptArabic"),
+    ((0x0590, 0x05FF), "ScriptHebrew"), ((0xFB1D, 0xFB4F), "ScriptHebrew"),
+    ((0x0900, 0x097F), "ScriptDevanagari"), ((0xA8E0, 0xA8FF), "ScriptDevanagari"),
+    ((0x0E00, 0x0E7F), "ScriptThai"),
+    ((0x10A0, 0x10FF), "ScriptGeorgian"), ((0x1C90, 0x1CBF), "ScriptGeorgian"),
+    ((0x2D00, 0x2D2F), "ScriptGeorgian"),
+    ((0x0530, 0x058F), "ScriptArmenian"), ((0xFB13, 0xFB17), "ScriptArmenian"),
+    ((0x1100, 0x11FF), "ScriptHangul"), ((0x3130, 0x318F), "ScriptHangul"),
+    ((0xA960, 0xA97F), "ScriptHangul"), ((0xAC00, 0xD7FF), "ScriptHangul"),
+    ((0x2E80, 0x2FDF), "ScriptCJK"), ((0x3000, 0x312F), "ScriptCJK"),
+    ((0x3190, 0x9FFF), "ScriptCJK"), ((0xF900, 0xFAFF), "ScriptCJK"),
+    ((0xFF00, 0xFFEF), "ScriptCJK"), ((0x20000, 0x2FFFF), "ScriptCJK"),
+]
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # category Cc but tab and newline
 REPLACEMENT = "\ufffd"
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"),
@@ -49,6 +89,59 @@ FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"),
 PREFERRED = ["DejaVuSans.ttf", "NotoSans-Regular.ttf", "FreeSans.ttf", "wqy-zenhei.ttc",
              "wqy-microhei.ttc", "NotoSansArabic-Regular.ttf", "NotoNaskhArabic-Regular.ttf",
              "Symbola.ttf", "unifont.ttf", "ArialUnicodeMS.ttf", "arialuni.ttf"]
+
+
+def system_fonts_allowed() -> bool:
+    return os.environ.get("BRIEFING_SYSTEM_FONTS", "1") != "0"
+
+
+@dataclass
+class _Bundled:
+    name: str
+    chars: set[int]
+
+
+@cache
+def _bundled(name: str) -> _Bundled:
+    """Load and register one bundled script font (and its bold, as a family)."""
+    from ..resources import resource_path
+
+    _, regular, bold = next(entry for entry in BUNDLED if entry[0] == name)
+    font = TTFont(name, str(resource_path(f"fonts/{regular}")), asciiReadable=False)
+    pdfmetrics.registerFont(font)
+    bold_name = name
+    if bold:
+        bold_name = f"{name}-Bold"
+        pdfmetrics.registerFont(TTFont(bold_name, str(resource_path(f"fonts/{bold}")),
+                                       asciiReadable=False))
+    # <b> around a run in this font switches to its bold; italic stays upright
+    # (these scripts have no italics)
+    # (registered last so that each font name maps back to upright: ReportLab
+    # reads bold and italic off the font name of every fragment)
+    for family in (bold_name, name):
+        for (b, i), member in [((0, 1), name), ((1, 1), bold_name), ((0, 0), name),
+                               ((1, 0), bold_name)]:
+            addMapping(family, b, i, member)
+    return _Bundled(name, set(font.face.charToGlyph))
+
+
+def _first_guess(code: int) -> str | None:
+    for (low, high), name in _BLOCKS:
+        if low <= code <= high:
+            return name
+    return None
+
+
+@lru_cache(maxsize=4096)
+def bundled_font_for(code: int) -> str | None:
+    """The bundled font that prints this code point: its block's font first, then in order."""
+    guess = _first_guess(code)
+    order = [guess] if guess else []
+    order += [name for name, _, _ in BUNDLED if name != guess and name != "ScriptCJK"]
+    for name in order:
+        if code in _bundled(name).chars:
+            return name
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -100,14 +193,70 @@ def _fallbacks() -> tuple[_Fallback, ...]:
 
 
 def _fallback_for(code: int) -> str | None:
+    name = bundled_font_for(code)
+    if name is not None or not system_fonts_allowed():
+        return name
     for fallback in _fallbacks():
         if code in fallback.chars:
             return fallback.name
     return None
 
 
+def font_for(code: int, bold: bool = False) -> str | None:
+    """The font that prints a code point the card family lacks (its bold if asked and there)."""
+    name = _fallback_for(code)
+    if name is not None and bold and name in _BUNDLED_NAMES:
+        bold_name = f"{name}-Bold"
+        if bold_name in pdfmetrics.getRegisteredFontNames():
+            return bold_name
+    return name
+
+
+_BUNDLED_NAMES = {name for name, _, _ in BUNDLED}
+_BOLD_FAMILY = {FONT_NAMES[(1, 0)], FONT_NAMES[(1, 1)]}
+
+
+def split_by_font(frags, covered: set[int]):
+    """Paragraph fragments cut into runs of the font that prints each character.
+
+    Runs on ReportLab's parsed fragments, where bold and italic are known, so
+    a bold Arabic name prints in the bold Arabic font. A space between two
+    characters of one fallback font stays in that font, so a name in Arabic
+    or Chinese is one run (one shaping call, one text object).
+    """
+    out = []
+    for frag in frags:
+        text = getattr(frag, "text", None)
+        if not text or covered.issuperset(map(ord, text)):
+            out.append(frag)
+            continue
+        bold = frag.fontName in _BOLD_FAMILY
+        run_font, run = None, []
+        for ch in text:
+            code = ord(ch)
+            if code in covered and not (ch == " " and run_font is not None):
+                font = frag.fontName
+            else:
+                font = font_for(code, bold) or frag.fontName
+                if ch == " " and run_font is not None:
+                    font = run_font
+            if font != run_font and run:
+                out.append(frag.clone(text="".join(run), fontName=run_font))
+                run = []
+            run_font = font
+            run.append(ch)
+        if run:
+            out.append(frag.clone(text="".join(run), fontName=run_font))
+    return out
+
+
 class TextPreparer:
-    """Turns user text into safe Paragraph markup and records what cannot print."""
+    """Turns user text into safe Paragraph markup and records what cannot print.
+
+    Which font prints each character is decided later, on the parsed
+    paragraph (``split_by_font``); here a character no font has becomes a
+    visible U+FFFD, and is remembered for the export's warning.
+    """
 
     def __init__(self):
         self.covered = register()
@@ -118,35 +267,21 @@ class TextPreparer:
         return _CONTROL.sub("", unicodedata.normalize("NFC", text or ""))
 
     def inline(self, text: str) -> str:
-        """Escape ``text`` for a Paragraph; wrap runs the card font lacks in a fallback font."""
+        """Escape ``text`` for a Paragraph; a character no font has becomes U+FFFD."""
         text = self.clean(text).replace("\t", " ")
         if self.covered.issuperset(map(ord, text.replace("\n", ""))):  # the common case
             return escape(text).replace("\n", "<br/>")
-        out, run_font, run = [], None, []
-
-        def flush():
-            if run:
-                chunk = escape("".join(run))
-                out.append(f'<font name="{run_font}">{chunk}</font>' if run_font else chunk)
-                run.clear()
-
+        out = []
         for ch in text:
             code = ord(ch)
-            if code in self.covered or ch == "\n":
-                font = None
+            if code in self.covered or ch == "\n" or _fallback_for(code) is not None:
+                out.append(ch)
             elif unicodedata.category(ch) == "Cf":
-                continue  # invisible format characters (ZWSP, BOM, joiners) need no glyph
+                continue  # invisible format characters no font has need no glyph
             else:
-                font = _fallback_for(code)
-                if font is None:
-                    self.missing.add(ch)
-                    ch, font = REPLACEMENT, None
-            if font != run_font:
-                flush()
-                run_font = font
-            run.append(ch)
-        flush()
-        return "".join(out).replace("\n", "<br/>")
+                self.missing.add(ch)
+                out.append(REPLACEMENT)
+        return escape("".join(out)).replace("\n", "<br/>")
 
     def warnings(self) -> list[str]:
         if not self.missing:
@@ -154,5 +289,5 @@ class TextPreparer:
         shown = " ".join(sorted(self.missing)[:20])
         more = f" and {len(self.missing) - 20} more" if len(self.missing) > 20 else ""
         codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(self.missing)[:10])
-        return [f"{len(self.missing)} character(s) have no font on this system and print as "
+        return [f"{len(self.missing)} character(s) have no font and print as "
                 f"{REPLACEMENT}: {shown}{more} ({codes})"]

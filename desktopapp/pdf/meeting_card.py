@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import Table
 
 from ..domain import ParticipantRole, label, priority_label
 from ..dossier import MeetingDossier
@@ -10,6 +10,7 @@ from . import blocks
 from .blocks import CardContext
 from .card import CardPlan, render_card
 from .fitting import Section
+from .scripts import Paragraph
 from .styles import NAVY, RULE, TINT
 from .text import line
 

@@ -16,7 +16,6 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
 )
 from reportlab.platypus.flowables import HRFlowable
@@ -28,6 +27,7 @@ from .blocks import CardContext
 from .card import RenderResult, page_info
 from .fonts import TextPreparer
 from .pages import build, content_size, format_date
+from .scripts import Paragraph
 from .styles import NAVY, RULE, card_styles
 from .text import rich_text
 

@@ -42,19 +42,21 @@ class PageInfo:
     masthead_on_first_page: bool = False
 
 
-def _fit(text: str, font: str, size: float, width: float, canvas) -> str:
-    """Shorten ``text`` with an ellipsis so that it fits ``width``."""
-    if canvas.stringWidth(text, font, size) <= width:
-        return text
-    while text and canvas.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
+def _draw_line(canvas, text: str, x: float, baseline: float, width: float, font: str,
+               size: float, color, align: str = "left"):
+    """User text in the page furniture: any script, shortened between words to fit."""
+    from reportlab.lib.styles import ParagraphStyle
 
+    from .scripts import one_line
 
-def _safe(text: str) -> str:
-    """Header text drawn straight on the canvas: keep only what the card font has."""
-    covered = fonts.register()
-    return "".join(ch if ord(ch) in covered else fonts.REPLACEMENT for ch in text)
+    prep = fonts.TextPreparer()
+    style = ParagraphStyle("furniture", fontName=font, fontSize=size, leading=size * 1.2,
+                           textColor=color)
+    words = [prep.inline(word) for word in text.split()]
+    para, used, _shortened = one_line(words, style, width)
+    para.wrap(used, 10_000)
+    left = {"left": x, "centre": x - used / 2, "right": x - used}[align]
+    para.drawOn(canvas, left, baseline - (style.leading - size))
 
 
 class NumberedCanvas(pdfcanvas.Canvas):
@@ -87,20 +89,15 @@ def draw_furniture(canvas, info: PageInfo, number: int, total: int):
     size = 7.5 if info.page_size == "a5" else 8
     third = (width - 2 * margin) / 3
     canvas.saveState()
-    canvas.setFillColor(NAVY)
-    canvas.setFont(fonts.BOLD, size)
-    if not (info.masthead_on_first_page and number == 1):
-        canvas.drawString(margin, top,
-                          _fit(_safe(info.organisation), fonts.BOLD, size, third, canvas))
+    if info.organisation and not (info.masthead_on_first_page and number == 1):
+        _draw_line(canvas, info.organisation, margin, top, third, fonts.BOLD, size, NAVY)
     canvas.setFillColor(MUTED)
     canvas.setFont(fonts.REGULAR, size)
     canvas.drawRightString(width - margin, top, info.kind_label.upper())
     if info.classification:
-        marking = _fit(_safe(info.classification.upper()), fonts.BOLD, size + 1, third, canvas)
-        canvas.setFillColor(MARKING)
-        canvas.setFont(fonts.BOLD, size + 1)
-        canvas.drawCentredString(width / 2, top, marking)
-        canvas.drawCentredString(width / 2, bottom, marking)
+        for baseline in (top, bottom):
+            _draw_line(canvas, info.classification.upper(), width / 2, baseline, third,
+                       fonts.BOLD, size + 1, MARKING, align="centre")
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
     canvas.line(margin, top - 2.2 * mm, width - margin, top - 2.2 * mm)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph
-
 from ..domain import label, priority_label
 from ..dossier import RecommendationDossier
 from . import blocks
 from .blocks import CardContext
 from .card import CardPlan, render_card
 from .pages import format_date
+from .scripts import Paragraph
 from .text import line
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from reportlab.platypus import Paragraph
 
 from .fonts import TextPreparer
+from .scripts import Paragraph
 
 
 @lru_cache(maxsize=1)

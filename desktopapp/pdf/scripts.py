@@ -1,0 +1,410 @@
+"""Right-to-left and shaped scripts in print: Arabic, Persian, Urdu, Hebrew, Devanagari, Thai.
+
+ReportLab lays text out left to right, one code point after another: Arabic
+would print unjoined and backwards. Its own right-to-left mode needs a bidi
+package that is not on the registries, so paragraphs that hold such text
+are laid out here instead:
+
+1. the Unicode bidi algorithm (python-bidi) gives every character its
+   embedding level, once per paragraph;
+2. lines are broken between words, in logical order, measuring each word as
+   shaped by HarfBuzz (uharfbuzz);
+3. each line is reordered for display (rules L1 and L2: trailing spaces to
+   the paragraph's direction, then runs of each level reversed), cut into
+   runs of one font and one direction, and each run shaped by HarfBuzz in
+   its direction: letters join, lam-alef becomes one glyph, marks sit on
+   their letters, Devanagari conjuncts form.
+
+Glyphs are drawn through ReportLab's own shaped-text path (``ShapedStr``),
+so fonts embed and subset as usual. Our bundled Arabic font maps its joining
+forms to the Unicode presentation forms, so text copied out of the PDF gives
+the letters (the same after NFKC), in logical order.
+
+Paragraphs without such characters (Latin, Cyrillic, Greek, CJK ...) are
+ReportLab's Paragraph unchanged, at its speed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import uharfbuzz as hb
+from bidi import algorithm as _bidi
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
+from reportlab.platypus import Paragraph as _ReportLabParagraph
+from reportlab.platypus.paragraph import _drawBullet
+
+from .fonts import register, split_by_font
+
+# Characters whose display needs bidi reordering or shaping: Hebrew, Arabic
+# (with Syriac, Thaana, NKo), the Indic scripts, Thai, Lao, Tibetan, Myanmar,
+# Khmer, the presentation forms, and explicit direction marks.
+COMPLEX = re.compile(
+    "[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff"
+    "\ufb1d-\ufdff\ufe70-\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Explicit embeddings and isolates are dropped before layout: python-bidi's
+# reference implementation removes them from its character list (rule X9),
+# which would misalign levels and characters. Marks (LRM, RLM) stay.
+_EXPLICIT = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def is_complex(text: str) -> bool:
+    return COMPLEX.search(text) is not None
+
+
+# --- bidi -------------------------------------------------------------------
+
+def bidi_levels(text: str) -> tuple[list[int], list[str], int]:
+    """Embedding level and original bidi class of each character, and the base level."""
+    # Boundary neutrals (ZWNJ, ZWJ, soft hyphen ...) are removed by rule X9
+    # before levels are resolved; they take the level of the character
+    # before them, so the list keeps one level per character.
+    kept = [i for i, ch in enumerate(text) if unicodedata.bidirectional(ch) != "BN"]
+    storage = _bidi.get_empty_storage()
+    visible = "".join(text[i] for i in kept)
+    base = _bidi.get_base_level(visible)
+    storage["base_level"] = base
+    storage["base_dir"] = ("L", "R")[base]
+    _bidi.get_embedding_levels(visible, storage)
+    _bidi.explicit_embed_and_overrides(storage)
+    _bidi.resolve_weak_types(storage)
+    _bidi.resolve_neutral_types(storage, False)
+    _bidi.resolve_implicit_levels(storage, False)
+    chars = storage["chars"]
+    levels, classes = [base] * len(text), ["BN"] * len(text)
+    for i, char in zip(kept, chars, strict=True):
+        levels[i], classes[i] = char["level"], char["orig"]
+    for i in range(1, len(text)):
+        if classes[i] == "BN":
+            levels[i] = levels[i - 1]
+    return levels, classes, base
+
+
+def visual_order(levels, classes, start, end, base) -> tuple[list[int], list[int]]:
+    """Logical indices of ``start:end`` in display order, with their levels (L1, L2)."""
+    lv = levels[start:end]
+    i = len(lv) - 1
+    while i >= 0 and classes[start + i] in ("WS", "BN", "S", "B"):
+        lv[i] = base  # L1: spaces at the end of a line take the paragraph's direction
+        i -= 1
+    order = list(range(start, end))
+    if not lv:
+        return order, lv
+    highest = max(lv)
+    odd = [level for level in lv if level % 2]
+    lowest_odd = min(odd) if odd else highest + 1
+    for level in range(highest, lowest_odd - 1, -1):  # L2
+        i = 0
+        while i < len(lv):
+            if lv[i] >= level:
+                j = i
+                while j < len(lv) and lv[j] >= level:
+                    j += 1
+                order[i:j] = order[i:j][::-1]
+                lv[i:j] = lv[i:j][::-1]
+                i = j
+            else:
+                i += 1
+    return order, lv
+
+
+# --- shaping ----------------------------------------------------------------
+
+@lru_cache(maxsize=8192)
+def shape(text: str, font_name: str, size: float, rtl: bool) -> tuple[str, float]:
+    """``text`` (logical order) shaped in one direction: glyphs in display order, and width.
+
+    Returns a plain str when the font cannot be shaped (a ReportLab base font).
+    """
+    font = pdfmetrics.getFont(font_name)
+    if not getattr(font, "_dynamicFont", False):
+        return text, pdfmetrics.stringWidth(text, font_name, size)
+    font.shapable = True
+    hb_font = font.hbFont(size)  # also arms font.hbAddPrivate for glyphs without a code point
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.direction = "rtl" if rtl else "ltr"
+    buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+    hb.shape(hb_font, buf, {"kern": True, "liga": True})
+    face = font.face
+    chars, data = [], []
+    advance = 0.0
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+        gid = info.codepoint
+        codes = face.glyphToChar.get(gid)
+        if codes:
+            code = _best_code(codes)
+        else:
+            code = font.hbAddPrivate(hb_font.glyph_to_string(gid), gid, pos.x_advance)
+        x_advance = font.pdfScale(pos.x_advance)
+        chars.append(chr(code))
+        data.append(ShapeData(info.cluster, x_advance, font.pdfScale(pos.y_advance),
+                              font.pdfScale(pos.x_offset), font.pdfScale(pos.y_offset),
+                              face.charWidths[code]))
+        advance += x_advance
+    return ShapedStr("".join(chars), shapeData=data), advance * size / 1000
+
+
+def _best_code(codes: list[int]) -> int:
+    # A glyph reached by several code points (a letter and its presentation
+    # form): prefer the ordinary letter, so copied text needs no normalising.
+    return min(codes, key=lambda c: (0xFB00 <= c <= 0xFEFF, c))
+
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _strong_rtl(text: str) -> bool:
+    """Direction to shape a one-font piece in while measuring it (widths barely differ)."""
+    return _RTL.search(text) is not None
+
+
+# --- the paragraph ------------------------------------------------------------
+
+class _Line:
+    __slots__ = ("start", "end", "width")
+
+    def __init__(self, start, end, width):
+        self.start, self.end, self.width = start, end, width
+
+
+class Paragraph(_ReportLabParagraph):
+    """ReportLab's Paragraph, laid out here when its text needs bidi or shaping."""
+
+    def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1,
+                 encoding="utf8"):
+        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+        covered = register()
+        if isinstance(text, str) and not covered.issuperset(map(ord, text)):
+            self.frags = split_by_font(self.frags, covered)
+            self._complex = is_complex(text)
+        else:
+            self._complex = False
+        if self._complex:
+            self._prepare()
+
+    # logical text, one frag per character, levels once per paragraph
+    def _prepare(self):
+        chars, owners, breaks = [], [], set()
+        for frag in self.frags:
+            if getattr(frag, "lineBreak", False):
+                breaks.add(len(chars))
+                chars.append("\n")
+                owners.append(frag)
+                continue
+            text = _EXPLICIT.sub("", getattr(frag, "text", "") or "")
+            chars.extend(text)
+            owners.extend([frag] * len(text))
+        self._text = "".join(chars)
+        self._owners = owners
+        self._breaks = breaks
+        levels, classes, base = bidi_levels(self._text.replace("\n", " "))
+        self._levels, self._classes, self._base = levels, classes, base
+
+    def _run_width(self, start, end) -> float:
+        """Width of logical characters start:end, shaped run by run (one font each)."""
+        width, i = 0.0, start
+        while i < end:
+            frag = self._owners[i]
+            j = i
+            while j < end and self._owners[j] is frag:
+                j += 1
+            piece = self._text[i:j]
+            if piece.strip():
+                width += shape(piece, frag.fontName, frag.fontSize, _strong_rtl(piece))[1]
+            else:
+                width += pdfmetrics.stringWidth(piece, frag.fontName, frag.fontSize)
+            i = j
+        return width
+
+    def _break(self, widths) -> list[_Line]:
+        text, lines = self._text, []
+        n = len(text)
+        words = [(m.start(), m.end()) for m in re.finditer(r"[^ \n]+|\n", text)]
+        line_start, line_width, line_end = None, 0.0, 0
+        space_before = 0.0
+
+        def limit():
+            return widths[0] if not lines else widths[-1]
+
+        def close(end):
+            nonlocal line_start, line_width
+            lines.append(_Line(line_start if line_start is not None else end, end, line_width))
+            line_start, line_width = None, 0.0
+
+        for start, end in words:
+            if text[start] == "\n":
+                close(line_end if line_start is not None else start)
+                line_end = end
+                continue
+            word_width = self._run_width(start, end)
+            if line_start is not None:
+                space_before = self._run_width(line_end, start)
+                if line_width + space_before + word_width <= limit() + 1e-6:
+                    line_width += space_before + word_width
+                    line_end = end
+                    continue
+                close(line_end)
+            # a word longer than a whole line is cut between characters
+            while word_width > limit() and end - start > 1:
+                cut = start + 1
+                while cut < end and self._run_width(start, cut + 1) <= limit():
+                    cut += 1
+                while cut < end and _is_mark(text[cut]) and cut > start + 1:
+                    cut -= 1  # never separate a letter from its marks
+                line_start, line_width = start, self._run_width(start, cut)
+                close(cut)
+                start = cut
+                word_width = self._run_width(start, end)
+            line_start, line_width, line_end = start, word_width, end
+        if line_start is not None or not lines:
+            close(line_end if line_start is not None else n)
+        return lines
+
+    def wrap(self, availWidth, availHeight):
+        if not self._complex:
+            return super().wrap(availWidth, availHeight)
+        style = self.style
+        self.width = availWidth
+        first = availWidth - style.leftIndent - style.firstLineIndent - style.rightIndent
+        later = availWidth - style.leftIndent - style.rightIndent
+        if getattr(self, "_lines_for", None) != availWidth:
+            self._lines = self._break([first, later])
+            self._lines_for = availWidth
+        self.height = len(self._lines) * style.leading
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        if not self._complex:
+            return super().split(availWidth, availHeight)
+        self.wrap(availWidth, availHeight)
+        fit = int((availHeight + 1e-6) // self.style.leading)
+        if fit >= len(self._lines):
+            return [self]
+        if fit <= 0:
+            return []
+        head, tail = self._clone(self._lines[:fit]), self._clone(self._lines[fit:])
+        tail.bulletText = None
+        return [head, tail]
+
+    def _clone(self, lines):
+        twin = _ReportLabParagraph.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        twin._lines, twin._lines_for = lines, self.width
+        return twin
+
+    def minWidth(self):
+        if not self._complex:
+            return super().minWidth()
+        words = re.findall(r"[^ \n]+", self._text)
+        return max((self._run_width(self._text.index(w), self._text.index(w) + len(w))
+                    for w in words), default=0)
+
+    def draw(self):
+        if not self._complex:
+            return super().draw()
+        canvas, style = self.canv, self.style
+        rtl = bool(self._base)
+        y = self.height - style.fontSize
+        if self.bulletText:
+            _drawBullet(canvas, 0, y, self.bulletText, style, (self.width,) if rtl else False)
+        for number, line in enumerate(self._lines):
+            # a right-to-left paragraph mirrors its indents (and so sits
+            # beside its bullet, which _drawBullet puts on the right)
+            start_indent = style.leftIndent + (style.firstLineIndent if number == 0 else 0)
+            left, right = (style.rightIndent, start_indent) if rtl else (start_indent,
+                                                                       style.rightIndent)
+            indent = left
+            room = self.width - left - right
+            alignment = style.alignment
+            if alignment in (TA_LEFT, TA_JUSTIFY):
+                alignment = TA_RIGHT if rtl else TA_LEFT
+            elif rtl and alignment == TA_RIGHT:
+                alignment = TA_RIGHT
+            x = indent
+            if alignment == TA_RIGHT:
+                x += room - line.width
+            elif alignment == TA_CENTER:
+                x += (room - line.width) / 2
+            self._draw_line(canvas, line, x, y)
+            y -= style.leading
+
+    def _draw_line(self, canvas, line, x, y):
+        end = line.end
+        while end > line.start and self._text[end - 1] in " \n":
+            end -= 1  # trailing spaces take no room
+        start = line.start
+        while start < end and self._text[start] == "\n":
+            start += 1
+        order, levels = visual_order(self._levels, self._classes, start, end, self._base)
+        runs = []
+        for position, index in enumerate(order):
+            level = levels[position]
+            frag = self._owners[index]
+            if runs:
+                run = runs[-1]
+                step = -1 if level % 2 else 1
+                if run[2] is frag and run[3] == level and index == run[1] + step:
+                    run[1] = index
+                    continue
+            runs.append([index, index, frag, level])
+        for first, last, frag, level in runs:
+            low, high = min(first, last), max(first, last)
+            piece = self._text[low:high + 1]
+            if not piece.strip():
+                x += pdfmetrics.stringWidth(piece, frag.fontName, frag.fontSize)
+                continue
+            glyphs, width = shape(piece, frag.fontName, frag.fontSize, bool(level % 2))
+            text_object = canvas.beginText(x, y + getattr(frag, "rise", 0))
+            text_object.setFont(frag.fontName, frag.fontSize)
+            text_object.setFillColor(frag.textColor)
+            text_object.textOut(glyphs)
+            actual = not level % 2 and _REORDERED.search(piece)
+            if actual:
+                # Indic and Thai glyphs are reordered and merged (conjuncts,
+                # vowel signs before their consonant): the run carries its
+                # text in logical order, for search, copy and paste.
+                canvas._code.append(f"/Span <</ActualText <FEFF{_utf16_hex(piece)}>>> BDC")
+            canvas.drawText(text_object)
+            if actual:
+                canvas._code.append("EMC")
+            x += width
+
+
+def one_line(markup_words: list[str], style, width: float):
+    """A one-line Paragraph of as many whole words as fit ``width``, then "…".
+
+    Returns (paragraph, its width, whether words were left out). Shortening
+    between words, never inside one: a name cut mid-word reads as another name.
+    """
+    words = list(markup_words)
+    shortened = False
+    while True:
+        text = " ".join(words) + (" …" if shortened else "")
+        para = Paragraph(text, style)
+        _w, height = para.wrap(width, 10_000)
+        if height <= style.leading + 1e-6 or len(words) <= 1:
+            break
+        words.pop()
+        shortened = True
+    if para._complex:
+        used = max((line.width for line in para._lines), default=0)
+    else:
+        used = max(para.getActualLineWidths0() or [0])
+    return para, min(width, used + 0.5), shortened
+
+
+_REORDERED = re.compile("[\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff]")
+
+
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")

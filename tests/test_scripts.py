@@ -1,0 +1,172 @@
+"""Every name in its own script: bundled fonts, shaping and direction, text that copies out.
+
+The multi-script book (tests/data/multi-script-book.json) has names in Arabic,
+Persian, Urdu, Hebrew, Chinese (simplified and traditional), Japanese, Korean,
+Devanagari, Thai, Georgian, Armenian, Vietnamese, Cyrillic and Greek, titles
+that mix directions, and long right-to-left paragraphs. Every document is
+printed with the machine's fonts out of reach (``BRIEFING_SYSTEM_FONTS=0``;
+CI runs this file once more with fontconfig pointed at an empty folder).
+"""
+
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from desktopapp import bookformat, dossier
+from desktopapp.documents import render_record
+from desktopapp.pdf import fonts, handout, memo
+from desktopapp.pdf.scripts import bidi_levels, shape, visual_order
+from desktopapp.store import BriefingStore
+
+BOOK = Path(__file__).parent / "data" / "multi-script-book.json"
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="pdftotext (poppler-utils) is needed to read PDFs back")
+
+
+@pytest.fixture(autouse=True)
+def no_system_fonts(monkeypatch):
+    monkeypatch.setenv("BRIEFING_SYSTEM_FONTS", "0")
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    path = tmp_path_factory.mktemp("multi") / "multi.sqlite"
+    store = BriefingStore.open(path, create=True)
+    data = bookformat.parse_book(json.loads(BOOK.read_text(encoding="utf-8")))
+    store.save_settings(data.pop("settings"))
+    store.import_sections(data)
+    yield store
+    store.close()
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    """Text as pdftotext reads it (logical order), NFKC, bidi controls dropped, spaces collapsed."""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                         capture_output=True, timeout=60).stdout.decode()
+    text = unicodedata.normalize("NFKC", raw)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())
+
+
+def same(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def arabic_words(text: str) -> list[str]:
+    text = re.sub(r"\s+(?=[\u064b-\u065f])", "", same(text))  # a mark read apart from its letter
+    text = re.sub("[\u060c\u061b\u061f\u06d4]", " ", text)  # Arabic punctuation
+    return re.findall(r"[\u0600-\u06ff]+", text)
+
+
+def embedded_fonts(pdf: bytes) -> list[tuple[str, bool]]:
+    out = []
+    for page in PdfReader(__import__("io").BytesIO(pdf)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            out.append((str(font["/BaseFont"]), any(k in descriptor for k in
+                                                     ("/FontFile", "/FontFile2", "/FontFile3"))))
+    return out
+
+
+def check_document(pdf: bytes, names: list[str], tmp_path):
+    text = pdf_text(pdf, tmp_path)
+    assert "\ufffd" not in text
+    missing = [name for name in names if same(name) not in text]
+    assert not missing, f"not extracted in logical order: {missing}"
+    fonts_used = embedded_fonts(pdf)
+    assert fonts_used and all(embedded for _, embedded in fonts_used), fonts_used
+
+
+def test_every_actor_card_prints_both_names_in_logical_order(book, tmp_path):
+    settings = book.settings()
+    for actor in book.all_records("actor"):
+        result = render_record(book, actor, settings)
+        assert result.warnings == [], (actor.name, result.warnings)
+        check_document(result.pdf, [actor.name, actor.native_name], tmp_path)
+
+
+def test_meeting_recommendation_cards_and_handout(book, tmp_path):
+    settings = book.settings()
+    meeting = book.all_records("meeting")[0]
+    result = render_record(book, meeting, settings)
+    heads = [book.get_by_uid("actor", p.actor_uid) for p in meeting.participants
+             if p.role.value in ("head", "mediator")]
+    check_document(result.pdf, ["محادثات بكين بين السعودية وإيران", "Beijing talks",
+                                "6–10 March 2023", "رئيس الوفد"]
+                   + [a.name for a in heads] + [a.native_name for a in heads], tmp_path)
+    rec = book.all_records("recommendation")[0]
+    check_document(render_record(book, rec, settings).pdf,
+                   ["دعم قناة الحوار", "Support the channel", "no priority given"], tmp_path)
+    everyone = [book.get_by_uid("actor", p.actor_uid) for p in meeting.participants]
+    result = handout.render(dossier.handout(book, meeting.id), settings)
+    check_document(result.pdf, [a.name for a in everyone] + [a.native_name for a in everyone],
+                   tmp_path)
+
+
+def test_memo_prints_titles_lead_and_who_is_who(book, tmp_path):
+    saved = book.all_records("memo")[0]
+    result = memo.render(dossier.memo_dossier(book, saved), book.settings())
+    actors = [book.get_by_uid("actor", uid) for uid in saved.actor_uids]
+    check_document(result.pdf, ["الرياض وطهران", "Riyadh and Tehran",
+                                "اتفاق بكين يفتح صفحة جديدة في العلاقات السعودية الإيرانية."]
+                   + [a.native_name for a in actors], tmp_path)
+
+
+def test_long_right_to_left_paragraph_wraps_in_reading_order(book, tmp_path):
+    actor = next(a for a in book.all_records("actor") if a.name.startswith("Faisal"))
+    text = pdf_text(render_record(book, actor, book.settings()).pdf, tmp_path)
+    # The biography wraps over three lines; read back, its Arabic words come in
+    # the stored order. (pdftotext places the full stop beside a number by its
+    # own rules, so punctuation and digits are not compared.)
+    stored = " ".join(arabic_words(actor.biography))
+    assert stored in " ".join(arabic_words(text))
+
+
+def test_arabic_is_really_joined():
+    fonts.TextPreparer()
+    fonts.font_for(ord("ف"))  # loads the bundled Arabic font
+    word = "فيصل"
+    glyphs, width = shape(word, "ScriptArabic", 10, True)
+    isolated = sum(shape(letter, "ScriptArabic", 10, True)[1] for letter in word)
+    assert width < isolated  # joined letters are narrower than the letters alone
+    # the glyphs drawn are the joining forms (initial, medial, final), in display order
+    forms = [unicodedata.name(ch) for ch in glyphs]
+    assert forms[0].endswith("FINAL FORM") and forms[-1].endswith("INITIAL FORM"), forms
+    lam_alef, _ = shape("لا", "ScriptArabic", 10, True)
+    assert len(lam_alef) == 1  # lam-alef is one ligature glyph
+
+
+def test_devanagari_and_thai_are_shaped():
+    fonts.font_for(ord("न"))
+    glyphs, _ = shape("नरेन्द्र", "ScriptDevanagari", 10, False)
+    assert len(glyphs) < len("नरेन्द्र")  # the conjunct न्द्र is fewer glyphs than letters
+
+
+def test_bidi_places_digits_and_latin_runs():
+    text = "قال في عام 2023 إن Beijing مهم"
+    levels, classes, base = bidi_levels(text)
+    order, _ = visual_order(levels, classes, 0, len(text), base)
+    visual = "".join(text[i] for i in order)
+    # read left to right on the page: the last Arabic word first, the number and the
+    # Latin word keep their own left-to-right order
+    assert visual.startswith("مهم"[::-1])
+    assert "2023" in visual and "Beijing" in visual
+    assert base == 1
+
+
+def test_no_replacement_character_for_any_bundled_script():
+    prep = fonts.TextPreparer()
+    sample = ("Tiếng Việt Ελληνικά Русский עברית العربية فارسی ی ک گ پ چ ژ اردو ٹ ڈ ڑ ں ے "
+              "中文 繁體中文 日本語 ひらがな 한국어 ქართული Հայերեն हिन्दी ไทย")
+    assert fonts.REPLACEMENT not in prep.inline(sample)
+    assert prep.warnings() == []
