@@ -12,7 +12,6 @@ from pathlib import Path
 
 import platformdirs
 
-from . import bookformat
 from .errors import BookError
 from .resources import SAMPLE_BOOK, resource_path
 from .store import BriefingStore
@@ -30,7 +29,7 @@ def log_dir() -> Path:
 
 def load_sample(store: BriefingStore):
     """Merge the shipped sample book (PISM Bulletin No. 58) into ``store``."""
-    return store.import_sections(bookformat.load_file(resource_path(SAMPLE_BOOK)))
+    return store.import_file(resource_path(SAMPLE_BOOK))
 
 
 def create_book(path, *, sample: bool = False) -> Path:

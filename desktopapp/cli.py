@@ -362,8 +362,7 @@ def cmd_export(args, store):
 
 
 def cmd_import(args, store):
-    sections = bookformat.load_file(args.file)
-    summary = store.import_sections(sections)
+    summary = store.import_file(args.file)
     print(f"Imported {args.file}: {summary}")
 
 

@@ -50,12 +50,44 @@ def test_import_merges_by_uid(sample_store, sample_json):
     book = copy.deepcopy(sample_json)
     book["actors"][0]["title"] = "Changed title"
     summary = sample_store.import_sections(bookformat.parse_book(book))
-    assert summary.updated["actors"] == len(book["actors"])
+    assert summary.updated == {"actors": 1}
+    assert summary.unchanged["actors"] == len(book["actors"]) - 1
+    assert summary.unchanged["meetings"] == len(book["meetings"])
     assert summary.added == {}
     russia = sample_store.get_by_uid("actor", book["actors"][0]["uid"])
     assert russia.title == "Changed title"
     assert russia.version == 2
     assert sample_store.count("actor") == len(book["actors"])
+    assert [h.title for h in sample_store.search("changed title")] == [russia.name]
+
+
+def test_reimport_of_unchanged_records_keeps_version_and_stamps(sample_store, tmp_path):
+    before = {r["uid"]: r for r in _stamps(sample_store)}
+    path = tmp_path / "same.json"
+    path.write_text(export_json(sample_store), encoding="utf-8")
+    summary = sample_store.import_file(path)
+    assert summary.added == {} and summary.updated == {}
+    assert summary.unchanged["actors"] == sample_store.count("actor")
+    assert "0 actors added, 0 updated, 34 unchanged" in str(summary)
+    assert {r["uid"]: r for r in _stamps(sample_store)} == before
+
+
+def _stamps(store):
+    return list(store.db.query("SELECT uid, version, updated_at FROM actors UNION ALL "
+                               "SELECT uid, version, updated_at FROM meetings"))
+
+
+def test_reimport_updates_links_and_index_of_changed_records(sample_store, sample_json):
+    book = copy.deepcopy(sample_json)
+    meeting = book["meetings"][0]
+    meeting["participants"] = meeting["participants"][:1]
+    meeting["title"] = "Renamed meeting"
+    summary = sample_store.import_sections(bookformat.parse_book(book))
+    assert summary.updated == {"meetings": 1}
+    stored = sample_store.get_by_uid("meeting", meeting["uid"])
+    assert [p.actor_uid for p in stored.participants] == [meeting["participants"][0]["actor_uid"]]
+    assert [h.title for h in sample_store.search("renamed meeting")] == ["Renamed meeting"]
+    assert sample_store.check() == []
 
 
 @pytest.mark.parametrize("mutate, words", [
@@ -112,7 +144,17 @@ def test_failure_late_in_import_leaves_existing_book_unchanged(sample_store, sam
     (b"{not json", "is not valid JSON"),
     (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
     (b"[1, 2, 3]", "top level must be an object"),
-    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    (b"[" * 100_000 + b"]" * 100_000, "top level must be an object"),
+    (b'{"actors": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}", "nested too deeply"),
+    (b'{"format": "briefing-book", "version": 1, "actors": []} x',
+     "Extra data at line 1, column 57"),
+    (b'{"format": "briefing-book",\n "version": 1,\n "actors": [ }',
+     "Expecting value at line 3, column 14"),
+    (b'{"format": "briefing-book", "format": "briefing-book"}', "appears twice"),
+    (b'{"format": "briefing-book", "version": 1e999999}', "'version' must be a whole number"),
+    (b'{"format": "briefing-book", "version": ' + b"9" * 5000 + b"}", "not valid JSON"),
+    (b"", "not valid JSON"),
+    (b"   \n", "not valid JSON"),
 ])
 def test_unreadable_files_are_rejected(tmp_path, content, words):
     path = tmp_path / "bad.json"
@@ -124,3 +166,25 @@ def test_unreadable_files_are_rejected(tmp_path, content, words):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ImportFormatError, match="cannot read"):
         bookformat.load_file(tmp_path / "nope.json")
+
+
+def test_import_refuses_a_uid_used_by_a_record_of_another_kind(sample_store, sample_json):
+    book = copy.deepcopy(sample_json)
+    before = export_json(sample_store)
+    source = book["sources"][0]
+    source["uid"] = book["actors"][2]["uid"]
+    with pytest.raises(ValidationError, match="already used by actor"):
+        sample_store.import_sections(bookformat.parse_book(
+            {"format": "briefing-book", "version": 1, "sources": [
+                {**source, "uid": sample_json["actors"][2]["uid"]}]}))
+    assert export_json(sample_store) == before
+
+
+def test_streamed_file_with_a_uid_twice_is_refused(store, tmp_path, sample_json):
+    book = copy.deepcopy(sample_json)
+    book["actors"][5]["uid"] = book["actors"][1]["uid"]
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(book), encoding="utf-8")
+    with pytest.raises(ImportFormatError, match=r"actors\[6\] .*is used twice"):
+        store.import_file(path)
+    assert store.is_empty()

@@ -81,7 +81,7 @@ class BookFiles:
         if path is None:
             return
         try:
-            summary = self.store.import_sections(bookformat.load_file(path))
+            summary = self.store.import_file(path)
         except BriefingError as exc:
             self.show_error(f"Nothing was imported.\n\n{exc}")
             return

@@ -63,7 +63,8 @@ from ..errors import (
     StoredRecordError,
     ValidationError,
 )
-from . import opening, search
+from . import importing, opening, search
+from .importing import ImportSummary
 
 TABLES = {"actor": "actors", "meeting": "meetings",
           "recommendation": "recommendations", "memo": "memos", "source": "sources"}
@@ -115,19 +116,6 @@ class SearchHit:
     title: str
     snippet: str
     uid: str = ""
-
-
-@dataclass
-class ImportSummary:
-    added: dict[str, int]
-    updated: dict[str, int]
-
-    def __str__(self):
-        parts = []
-        for kind in ("actors", "meetings", "recommendations", "memos", "sources"):
-            parts.append(f"{self.added.get(kind, 0)} {kind} added, "
-                         f"{self.updated.get(kind, 0)} updated")
-        return "; ".join(parts)
 
 
 def _chunks(values):
@@ -1049,59 +1037,31 @@ class BriefingStore:
             return bookformat.book_to_dict(self.export_sections(),
                                            self.settings() if self.has_settings() else None)
 
-    def import_sections(self, sections: dict) -> ImportSummary:
+    def import_file(self, path) -> ImportSummary:
+        """Merge a briefing-book JSON file, streamed in bounded memory (see import_records)."""
+        return self.import_records(bookformat.read_file(path))
+
+    def import_records(self, items) -> ImportSummary:
         """Merge records by uid, all or nothing.
 
-        A record whose uid is in the book replaces it (new version); others
-        are added. Timestamps come from the file. References may point to
-        records in the file or already in the book; any other reference
-        fails the whole import, naming the record and the field.
+        ``items`` yields ``(section, record)`` and ``("settings", settings)``
+        pairs, as bookformat.read_file does. A record whose uid is in the
+        book replaces it (new version) unless its content is the same
+        ("unchanged": version and timestamps kept); others are added.
+        Timestamps come from the file. References may point to records in
+        the file or already in the book; any other reference fails the whole
+        import, naming the record and the field. See store/importing.py.
         """
-        order = ["sources", "actors", "meetings", "recommendations", "memos"]
-        added, updated = defaultdict(int), defaultdict(int)
-        now = now_iso()
         with self.write():
-            written: list[tuple[str, Record, int]] = []
-            updated_actor_ids = []
-            for section in order:
-                kind = section[:-1]
-                records = sections.get(section, [])
-                existing = self._ids_by_uid(kind, [r.uid for r in records])
-                self._refuse_uid_clashes(kind, records, section)
-                for record in records:
-                    record.check()
-                    if record.uid in existing:
-                        record.id = existing[record.uid]
-                        self._update_row(kind, record, expected_version=False,
-                                         stamps=(record.created_at or now,
-                                                 record.updated_at or now))
-                        updated[section] += 1
-                        if kind == "actor":
-                            updated_actor_ids.append(record.id)
-                    else:
-                        record.id = self._insert_row(kind, record, now, keep_stamps=True)
-                        added[section] += 1
-                    written.append((kind, record, record.id))
-            # links second: a record may point to one later in the file
-            for kind, record, record_id in written:
-                try:
-                    self._write_links(kind, record, record_id)
-                except ValidationError as exc:
-                    field_name, message = exc.problems[0]
-                    raise ValidationError(
-                        [(field_name, message)],
-                        f"{kind}s: {record.label()} (uid {record.uid})") from None
-            for kind, record, record_id in written:
-                self._index(kind, record, record_id)
-            settings = sections.get("settings")
-            if settings is not None and not self.has_settings():
-                self.save_settings(settings)  # a book keeps its own settings once it has them
-            # records outside the file that show a renamed actor's name
-            done = {(kind, record_id) for kind, _, record_id in written}
-            for chunk in _chunks(updated_actor_ids):
-                for kind, ids in self._dependents_of_actors(chunk).items():
-                    self._reindex(kind, [i for i in ids if (kind, i) not in done])
-        return ImportSummary(dict(added), dict(updated))
+            return importing.run(self, items, now_iso())
+
+    def import_sections(self, sections: dict) -> ImportSummary:
+        """Merge records given by JSON section (as bookformat.parse_book returns them)."""
+        items = [(section, record.check()) for section in importing.SECTION_ORDER
+                 for record in sections.get(section, [])]
+        if sections.get("settings") is not None:
+            items.append(("settings", sections["settings"]))
+        return self.import_records(items)
 
     # --- export settings --------------------------------------------------
 

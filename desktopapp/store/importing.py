@@ -1,0 +1,447 @@
+"""Merging a stream of records into a book in bulk, all or nothing.
+
+The records come one at a time (bookformat.read_file streams them), so
+memory holds one batch, never the file. Each batch is written with a few
+``executemany`` calls:
+
+- a record whose uid is new gets an id assigned here (no lookup after the
+  insert) and its row; a record whose uid is in the book and whose content
+  is the stored one is left as it is and counted "unchanged"; any other
+  is updated (new version);
+- links (participants, affiliations, sources ...) name their targets by
+  uid, and a target may come later in the file, so they wait in temporary
+  tables and are resolved by one join per link table at the end; a uid
+  that resolves to nothing fails the import, naming the record and field;
+- search-index rows are written with the batch; meetings and
+  recommendations, whose index text holds the names of linked actors, get
+  theirs at the end.
+
+The caller runs all this inside one write transaction: any error, at any
+record, leaves the book as it was.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .. import bookformat, folding
+from ..domain import Record
+from ..errors import ImportFormatError, ValidationError
+from . import search
+
+BATCH = 2000  # records per executemany round
+IMPORT_CACHE_KIB = 128 * 1024
+SECTION_ORDER = ["sources", "actors", "meetings", "recommendations", "memos"]
+
+
+@dataclass
+class ImportSummary:
+    """What an import did, per JSON section."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self):
+        parts = []
+        for kind in ("actors", "meetings", "recommendations", "memos", "sources"):
+            counts = [self.added.get(kind, 0), self.updated.get(kind, 0),
+                      self.unchanged.get(kind, 0)]
+            if any(counts) or kind in ("actors", "meetings", "recommendations"):
+                parts.append(f"{counts[0]} {kind} added, {counts[1]} updated, "
+                             f"{counts[2]} unchanged")
+        return "; ".join(parts)
+
+
+# Link tables filled from temporary tables: name -> (owner kind, target kind,
+# SQL to resolve, the JSON field named in errors). Temporary rows are
+# (owner, uid, ord, a, b, c, d); the SQL joins the target table as ``t``.
+LINKS = {
+    "actor_affiliations": ("actor", "actor", "affiliations",
+                           "INSERT INTO actor_affiliations (actor_id, affiliated_id, ord) "
+                           "SELECT l.owner, t.id, l.ord"),
+    "positions": ("actor", "source", "positions",
+                  "INSERT INTO positions "
+                  "(actor_id, ord, topic, stance, as_of, as_of_precision, source_id) "
+                  "SELECT l.owner, l.ord, l.a, l.b, l.c, l.d, t.id"),
+    "meeting_hosts": ("meeting", "actor", "hosts",
+                      "INSERT INTO meeting_hosts (meeting_id, actor_id, capacity, ord) "
+                      "SELECT l.owner, t.id, l.a, l.ord"),
+    "participants": ("meeting", "actor", "participants",
+                     "INSERT INTO participants (meeting_id, actor_id, ord, side, role, role_label) "
+                     "SELECT l.owner, t.id, l.ord, l.a, l.b, l.c"),
+    "recommendation_actors": ("recommendation", "actor", "actors",
+                              "INSERT INTO recommendation_actors "
+                              "(recommendation_id, actor_id, relation, ord) "
+                              "SELECT l.owner, t.id, l.a, l.ord"),
+    "recommendation_meetings": ("recommendation", "meeting", "meetings",
+                                "INSERT INTO recommendation_meetings "
+                                "(recommendation_id, meeting_id, ord) SELECT l.owner, t.id, l.ord"),
+    "memo_meetings": ("memo", "meeting", "meetings",
+                      "INSERT INTO memo_links (memo_id, meeting_id, ord) "
+                      "SELECT l.owner, t.id, l.ord"),
+    "memo_actors": ("memo", "actor", "actors",
+                    "INSERT INTO memo_links (memo_id, actor_id, ord) SELECT l.owner, t.id, l.ord"),
+    "memo_recommendations": ("memo", "recommendation", "recommendations",
+                             "INSERT INTO memo_links (memo_id, recommendation_id, ord) "
+                             "SELECT l.owner, t.id, l.ord"),
+    **{f"{kind}_sources": (kind, "source", "sources",
+                           f"INSERT INTO {kind}_sources (record_id, source_id, ord) "
+                           "SELECT l.owner, t.id, l.ord")
+       for kind in ("actor", "meeting", "recommendation", "memo")},
+}
+# Where an updated record's old links live: table -> owner column, per kind.
+OLD_LINKS = {
+    "actor": [("actor_affiliations", "actor_id"), ("positions", "actor_id"),
+              ("actor_sources", "record_id")],
+    "meeting": [("meeting_hosts", "meeting_id"), ("participants", "meeting_id"),
+                ("meeting_sources", "record_id")],
+    "recommendation": [("recommendation_actors", "recommendation_id"),
+                       ("recommendation_meetings", "recommendation_id"),
+                       ("recommendation_sources", "record_id")],
+    "memo": [("memo_links", "memo_id"), ("memo_sources", "record_id")],
+    "source": [],
+}
+# Kinds whose index text holds the names of linked actors (see search.document).
+NAMED_KINDS = ("meeting", "recommendation")
+
+
+def _links_of(kind: str, record) -> dict[str, list[tuple]]:
+    """The record's links as temporary rows (uid, ord, a, b, c, d) per link table."""
+    out: dict[str, list[tuple]] = {}
+    if kind == "source":
+        return out
+    out[f"{kind}_sources"] = [(u, i, None, None, None, None)
+                              for i, u in enumerate(record.source_uids)]
+    if kind == "actor":
+        out["actor_affiliations"] = [(u, i, None, None, None, None)
+                                     for i, u in enumerate(record.affiliation_uids)]
+        out["positions"] = [(p.source_uid, i, p.topic, p.stance,
+                             p.as_of.isoformat() if p.as_of else None, p.as_of_precision.value)
+                            for i, p in enumerate(record.positions)]
+    elif kind == "meeting":
+        out["meeting_hosts"] = ([(u, i, "host", None, None, None)
+                                 for i, u in enumerate(record.host_uids)]
+                                + [(u, i, "mediator", None, None, None)
+                                   for i, u in enumerate(record.mediator_uids)])
+        out["participants"] = [(p.actor_uid, i, p.side, p.role.value, p.role_label, None)
+                               for i, p in enumerate(record.participants)]
+    elif kind == "recommendation":
+        out["recommendation_actors"] = (
+            [(u, i, "addressee", None, None, None) for i, u in enumerate(record.addressee_uids)]
+            + [(u, i, "concerns", None, None, None) for i, u in enumerate(record.actor_uids)])
+        out["recommendation_meetings"] = [(u, i, None, None, None, None)
+                                          for i, u in enumerate(record.meeting_uids)]
+    elif kind == "memo":
+        # memo_links orders all three kinds in one sequence, as the store writes them
+        uids = ([("memo_meetings", u) for u in record.meeting_uids]
+                + [("memo_actors", u) for u in record.actor_uids]
+                + [("memo_recommendations", u) for u in record.recommendation_uids])
+        for i, (table, uid) in enumerate(uids):
+            out.setdefault(table, []).append((uid, i, None, None, None, None))
+    return out
+
+
+def _content(record: Record) -> dict:
+    """What an import compares to tell an unchanged record (stamps aside)."""
+    data = bookformat.record_to_dict(record)
+    data.pop("created_at")
+    data.pop("updated_at")
+    return data
+
+
+class BulkImport:
+    """One import into ``store``; call add() per record, then finish()."""
+
+    def __init__(self, store, now: str):
+        from .book import TABLES
+
+        self.store = store
+        self.db = store.db
+        self.conn = store.db.conn
+        self.now = now
+        self.tables = TABLES
+        self.summary = ImportSummary(defaultdict(int), defaultdict(int), defaultdict(int))
+        self.batch: list[tuple[str, Record, int]] = []  # (kind, record, position in file)
+        self.settings = None
+        self.count = defaultdict(int)  # records per section so far, for messages
+        self.link_rows = defaultdict(int)  # rows waiting per link table
+        self.next_id = {}
+        for kind, table in TABLES.items():
+            top = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+            self.next_id[kind] = (top or 0) + 1
+        self.first_new_id = dict(self.next_id)
+        self.has_rows = {kind: self.next_id[kind] > 1 for kind in TABLES}
+        self.replaced = defaultdict(list)  # kind -> ids of updated records
+        self.renamed_actor_ids = []
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_docs "
+                          "(rowid INTEGER PRIMARY KEY, title, body, title_extra, body_extra)")
+        for table in LINKS:
+            self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS import_{table} "
+                              "(owner INTEGER, uid TEXT, ord INTEGER, a, b, c, d)")
+
+    # --- one record at a time -------------------------------------------------
+
+    def add(self, section: str, item) -> None:
+        if section == "settings":
+            self.settings = item
+            return
+        self.count[section] += 1
+        self.batch.append((section[:-1], item, self.count[section]))
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        by_kind = defaultdict(list)
+        for kind, record, position in self.batch:
+            by_kind[kind].append((record, position))
+        self.batch = []
+        for kind, entries in by_kind.items():
+            self._write(kind, entries)
+
+    def _write(self, kind, entries):
+        table = self.tables[kind]
+        section = f"{kind}s"
+        existing = {}
+        if self.has_rows[kind]:
+            existing = self.store._ids_by_uid(kind, [r.uid for r, _ in entries])
+        seen = {}
+        new, changed = [], []
+        for record, position in entries:
+            if record.uid in seen or existing.get(record.uid, 0) >= self.first_new_id[kind]:
+                raise ImportFormatError(
+                    f"{section}[{position}] ({record.display_name()[:80]!r}): uid {record.uid} "
+                    "is used twice in the file")
+            seen[record.uid] = True
+            if record.uid in existing:
+                record.id = existing[record.uid]
+                changed.append(record)
+            else:
+                record.id = self.next_id[kind]
+                self.next_id[kind] += 1
+                new.append(record)
+        if changed:
+            stored = {r.uid: r for r in self.store._load(kind, [r.id for r in changed])}
+            really = []
+            for record in changed:
+                if _content(stored[record.uid]) == _content(record):
+                    self.summary.unchanged[section] += 1
+                else:
+                    really.append(record)
+                    if kind == "actor" and stored[record.uid].name != record.name:
+                        self.renamed_actor_ids.append(record.id)
+            changed = really
+        if new:
+            rows = [self.store._row_values(kind, r) for r in new]
+            columns = [*rows[0], "uid", "created_at", "updated_at", "version", "id"]
+            self.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                f"({', '.join('?' * len(columns))})",
+                [(*row.values(), r.uid, r.created_at or self.now, r.updated_at or self.now, 1,
+                  r.id) for row, r in zip(rows, new, strict=True)])
+            self.summary.added[section] += len(new)
+        if changed:
+            rows = [self.store._row_values(kind, r) for r in changed]
+            assignments = ", ".join(f"{column} = ?" for column in rows[0])
+            self.conn.executemany(
+                f"UPDATE {table} SET {assignments}, created_at = ?, updated_at = ?, "
+                "version = version + 1 WHERE id = ?",
+                [(*row.values(), r.created_at or self.now, r.updated_at or self.now, r.id)
+                 for row, r in zip(rows, changed, strict=True)])
+            self.conn.executemany("DELETE FROM search_index WHERE rowid = ?",
+                                  [(search.rowid_for(kind, r.id),) for r in changed])
+            self.replaced[kind].extend(r.id for r in changed)
+            self.summary.updated[section] += len(changed)
+        written = new + changed
+        if not written:
+            return
+        links = defaultdict(list)
+        for record in written:
+            for link_table, rows in _links_of(kind, record).items():
+                links[link_table].extend((record.id, *row) for row in rows)
+        for link_table, rows in links.items():
+            if rows:
+                self.conn.executemany(f"INSERT INTO temp.import_{link_table} "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                self.link_rows[link_table] += len(rows)
+        docs = [(search.rowid_for(kind, r.id), *search.document(r, _no_names)) for r in written]
+        target = "temp.import_docs" if kind in NAMED_KINDS else "search_index"
+        self.conn.executemany(f"INSERT INTO {target} (rowid, title, body, title_extra, "
+                              "body_extra) VALUES (?, ?, ?, ?, ?)", docs)
+
+    # --- the end: links, names, settings ---------------------------------------
+
+    def finish(self) -> ImportSummary:
+        self.flush()
+        self._refuse_uid_clashes()
+        for kind, ids in self.replaced.items():
+            self._drop_old_links(kind, ids)
+        for link_table in LINKS:
+            self._resolve(link_table)
+        self._index_named()
+        if self.settings is not None and not self.store.has_settings():
+            self.store.save_settings(self.settings)  # a book keeps its own settings
+        # records outside the file that show a renamed actor's name
+        done = {(kind, i) for kind, ids in self.replaced.items() for i in ids}
+        for chunk in _chunks(self.renamed_actor_ids):
+            for kind, ids in self.store._dependents_of_actors(chunk).items():
+                self.store._reindex(kind, [i for i in ids if (kind, i) not in done
+                                           and i < self.first_new_id[kind]])
+        for table in ["docs", *LINKS]:
+            self.conn.execute(f"DROP TABLE temp.import_{table}")
+        return ImportSummary(dict(self.summary.added), dict(self.summary.updated),
+                             dict(self.summary.unchanged))
+
+    def _refuse_uid_clashes(self):
+        """A uid names one record in the whole book, whatever its kind.
+
+        One join per pair of kinds, walking the smaller table and looking
+        each uid up in the other's index; only pairs with a new record count.
+        """
+        from .book import NAME_COLUMN
+
+        kinds = list(self.tables)
+        for i, first in enumerate(kinds):
+            for second in kinds[i + 1:]:
+                if all(self.next_id[k] == self.first_new_id[k] for k in (first, second)):
+                    continue
+                small, big = sorted((first, second), key=lambda k: self.next_id[k])
+                row = self.conn.execute(
+                    f"SELECT x.id, y.id FROM {self.tables[small]} x JOIN {self.tables[big]} y "
+                    "ON y.uid = x.uid WHERE x.id >= ? OR y.id >= ? LIMIT 1",
+                    [self.first_new_id[small], self.first_new_id[big]]).fetchone()
+                if row is None:
+                    continue
+                ids = dict(zip((small, big), row, strict=True))
+                new, old = ((small, big) if ids[small] >= self.first_new_id[small]
+                            else (big, small))
+                uid, name = self.conn.execute(
+                    f"SELECT uid, {NAME_COLUMN[old]} FROM {self.tables[old]} WHERE id = ?",
+                    [ids[old]]).fetchone()
+                record = self.store.get(new, ids[new])
+                raise ValidationError(
+                    [("uid", f"{uid} is already used by {old} {name!r} "
+                             "(a uid names one record, whatever its kind)")],
+                    f"{new}s: {record.label()}")
+
+    def _drop_old_links(self, kind, ids):
+        for chunk in _chunks(ids):
+            marks = ", ".join("?" * len(chunk))
+            for table, column in OLD_LINKS[kind]:
+                self.conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+
+    def _resolve(self, link_table):
+        waiting = self.link_rows.get(link_table, 0)
+        if not waiting:
+            return
+        owner_kind, target_kind, field_name, insert = LINKS[link_table]
+        target = self.tables[target_kind]
+        if link_table == "positions":  # a position's source is optional
+            self.conn.execute(f"{insert} FROM temp.import_positions l "
+                              f"LEFT JOIN {target} t ON t.uid = l.uid")
+            missing = self.conn.execute(
+                f"SELECT l.owner, l.uid, l.ord FROM temp.import_positions l "
+                f"LEFT JOIN {target} t ON t.uid = l.uid "
+                "WHERE l.uid IS NOT NULL AND t.id IS NULL LIMIT 1").fetchone()
+        else:
+            inserted = self.conn.execute(
+                f"{insert} FROM temp.import_{link_table} l JOIN {target} t ON t.uid = l.uid"
+            ).rowcount
+            missing = None
+            if inserted != waiting:
+                missing = self.conn.execute(
+                    f"SELECT l.owner, l.uid, l.ord FROM temp.import_{link_table} l "
+                    f"LEFT JOIN {target} t ON t.uid = l.uid WHERE t.id IS NULL LIMIT 1"
+                ).fetchone()
+        if missing is not None:
+            owner, uid, ord_ = missing
+            record = self.store.get(owner_kind, owner)
+            if link_table == "positions":
+                field_name = f"positions[{ord_ + 1}].source"
+            raise ValidationError([(field_name, f"no {target_kind} with uid {uid} in this book")],
+                                  f"{owner_kind}s: {record.label()} (uid {record.uid})")
+
+    def _index_named(self):
+        """Index rows of meetings and recommendations, with their actors' names."""
+        rows = self.conn.execute("SELECT rowid, title, body, title_extra, body_extra "
+                                 "FROM temp.import_docs ORDER BY rowid").fetchmany
+        while chunk := rows(500):
+            by_kind = defaultdict(list)
+            for row in chunk:
+                by_kind[row[0] % search.KIND_SLOTS].append(row)
+            out = []
+            for code, docs in by_kind.items():
+                kind = search.KIND_BY_CODE[code]
+                names = self._names(kind, [row[0] // search.KIND_SLOTS for row in docs])
+                for rowid, title, body, title_extra, body_extra in docs:
+                    text = names.get(rowid // search.KIND_SLOTS, "")
+                    if text:
+                        body = f"{body}\n{text}" if body else text
+                        body_extra = " ".join(filter(None, [body_extra,
+                                                            *folding.variants(text)]))
+                    out.append((rowid, title, body, title_extra, body_extra))
+            self.conn.executemany("INSERT INTO search_index (rowid, title, body, title_extra, "
+                                  "body_extra) VALUES (?, ?, ?, ?, ?)", out)
+
+    def _names(self, kind, ids) -> dict[int, str]:
+        """Names of the linked actors, in the order search.document lists them."""
+        owners = json.dumps(ids)
+        if kind == "meeting":
+            queries = [
+                "SELECT l.meeting_id, a.name FROM participants l JOIN actors a "
+                "ON a.id = l.actor_id WHERE l.meeting_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY l.meeting_id, l.ord",
+                "SELECT l.meeting_id, a.name FROM meeting_hosts l JOIN actors a "
+                "ON a.id = l.actor_id WHERE l.meeting_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY l.meeting_id, l.capacity = 'mediator', l.ord"]
+        else:
+            queries = [
+                "SELECT l.recommendation_id, a.name FROM recommendation_actors l "
+                "JOIN actors a ON a.id = l.actor_id WHERE l.relation = 'addressee' "
+                "AND l.recommendation_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY l.recommendation_id, l.ord"]
+        names = defaultdict(list)
+        for sql in queries:
+            for owner, name in self.conn.execute(sql, [owners]):
+                if name not in names[owner]:
+                    names[owner].append(name)
+        return {owner: " ".join(values) for owner, values in names.items()}
+
+
+def _no_names(uids) -> str:
+    return ""  # added at the end, once every actor is in the book
+
+
+def _chunks(values, size=500):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def run(store, items, now: str) -> ImportSummary:
+    """Import ``items`` ((section, record) and ("settings", settings) pairs).
+
+    Must run inside the store's write transaction. The garbage collector is
+    paused: the records of a large import are short-lived and acyclic, and
+    collections triggered by a million allocations cost seconds.
+    """
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()
+    cache = store.db.conn.execute("PRAGMA cache_size").fetchone()[0]
+    # uids are random, so each insert touches a random page of the uid
+    # index: a page cache of IMPORT_CACHE_KIB keeps them in memory.
+    store.db.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        importer = BulkImport(store, now)
+        for section, item in items:
+            importer.add(section, item)
+        return importer.finish()
+    finally:
+        store.db.conn.execute(f"PRAGMA cache_size = {cache}")
+        gc.unfreeze()
+        if gc_was_enabled:
+            gc.enable()
