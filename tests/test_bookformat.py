@@ -68,7 +68,8 @@ def test_reimport_of_unchanged_records_keeps_version_and_stamps(sample_store, tm
     summary = sample_store.import_file(path)
     assert summary.added == {} and summary.updated == {}
     assert summary.unchanged["actors"] == sample_store.count("actor")
-    assert "0 actors added, 0 updated, 34 unchanged" in str(summary)
+    actors = sample_store.count("actor")
+    assert f"0 actors added, 0 updated, {actors} unchanged" in str(summary)
     assert {r["uid"]: r for r in _stamps(sample_store)} == before
 
 
