@@ -17,6 +17,7 @@ import io
 import json
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 from . import __version__, atomicfile, bookformat, books, buglog, dossier
@@ -208,18 +209,42 @@ def _print_json(value):
     print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
+def display_width(text: str) -> int:
+    """Terminal cells ``text`` takes: East Asian wide and fullwidth characters two,
+    combining marks and other zero-width characters none."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _cut(text: str, cells: int) -> str:
+    """``text`` cut to at most ``cells`` terminal cells, with "…" when cut."""
+    if display_width(text) <= cells:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > cells - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _pad(text: str, cells: int) -> str:
+    return text + " " * max(0, cells - display_width(text))
+
+
 def _table(rows, columns):
-    widths = {c: max([len(c)] + [len(str(r.get(c) or "")) for r in rows]) for c in columns}
-    widths = {c: min(w, 60) for c, w in widths.items()}
-    print("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip())
-    for row in rows:
-        cells = []
-        for c in columns:
-            text = str(row.get(c) if row.get(c) is not None else "")
-            if len(text) > 60:
-                text = text[:59] + "…"
-            cells.append(text.ljust(widths[c]))
-        print("  ".join(cells).rstrip())
+    texts = [{c: _cut(str(r.get(c) if r.get(c) is not None else ""), 60) for c in columns}
+             for r in rows]
+    widths = {c: max([len(c)] + [display_width(t[c]) for t in texts]) for c in columns}
+    print("  ".join(_pad(c.upper(), widths[c]) for c in columns).rstrip())
+    for row in texts:
+        print("  ".join(_pad(row[c], widths[c]) for c in columns).rstrip())
 
 
 LIST_COLUMNS = {

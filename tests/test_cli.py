@@ -355,3 +355,26 @@ def test_init_works_where_hard_links_are_not_supported(tmp_path, capsys, monkeyp
     assert code == 0, err
     code, out, _ = run(capsys, "check", "--db", tmp_path / "fat.sqlite")
     assert code == 0 and not list(tmp_path.glob(".*creating*"))
+
+
+def test_list_columns_align_by_display_width(sample_path, capsys):
+    """Chinese characters take two cells, combining marks none: the columns still line up."""
+    from desktopapp.cli import display_width
+    from desktopapp.domain import Actor
+    from desktopapp.store import BriefingStore
+    with BriefingStore.open(sample_path) as store:
+        store.save(Actor(name="Wang Yi", native_name="中央外事工作委员会办公室", title="Director"))
+        store.save(Actor(name="Nguyễn", native_name="Nguye\u0302\u0303n", title="Minister"))
+        store.save(Actor(name="Ali Shamkhani", native_name="علی شمخانی", title="Secretary"))
+    code, out, _ = run(capsys, "list", "actors", "--db", sample_path)
+    assert code == 0
+    assert display_width("中文") == 4 and display_width("e\u0302") == 1
+    lines = out.splitlines()
+    header = lines[0]
+    kind_column = display_width(header[:header.index("KIND")])
+    for line in lines[1:]:
+        for kind in ("person", "state", "organisation", "group"):
+            if f"  {kind}  " in line or line.rstrip().endswith(f"  {kind}"):
+                start = line.index(f"  {kind}") + 2
+                assert display_width(line[:start]) == kind_column, line
+                break

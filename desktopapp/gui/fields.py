@@ -46,6 +46,7 @@ from ..domain import (
     image_type,
     label,
 )
+from .textdirection import alignment_for
 
 NO_DATE = QDate(1900, 1, 1)
 
@@ -87,6 +88,9 @@ class LineField(Field):
         self.widget = QLineEdit()
         self.widget.setPlaceholderText(placeholder)
         self.widget.textEdited.connect(lambda _: self.notify())
+        # a name in Arabic or Hebrew sits on the right, as it reads
+        self.widget.textChanged.connect(
+            lambda text: self.widget.setAlignment(alignment_for(text)))
 
     def get(self):
         return self.widget.text()
@@ -94,6 +98,7 @@ class LineField(Field):
     def set(self, value):
         with QSignalBlocker(self.widget):
             self.widget.setText(value or "")
+        self.widget.setAlignment(alignment_for(value or ""))
 
 
 class TextField(Field):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__, buglog, dossier
-from ..documents import render_record
+from ..documents import PreviewCache, render_record
 from ..errors import BriefingError, NotFoundError
 from ..pdf import handout, memo, write_pdf
 from ..store import BriefingStore
@@ -58,6 +58,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, QMainWindow):
     def __init__(self, store: BriefingStore, parent=None):
         super().__init__(parent)
         self.store = store
+        self.previews = PreviewCache()  # documents of saved records, by version and book state
         self.settings = QSettings()
         self.undo_group = QUndoGroup(self)
         self.pages: dict[str, RecordPage] = {}
@@ -192,7 +193,9 @@ class MainWindow(Navigation, RecordSaving, BookFiles, QMainWindow):
         if record_id is None:
             return None, None
         record = self.store.get(page.kind, record_id)
-        return render_record(self.store, record, self.store.settings(), page_size), record
+        # saved records only: a preview shown again for an unchanged book is a lookup
+        return self.previews.render(self.store, record, self.store.settings(),
+                                    page_size), record
 
     def preview_changes(self):
         """Show the document of the record as the editor has it now, before saving."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
+from .textdirection import alignment_for
+
 PAGE = 200
 SEARCH_LIMIT = 5000  # filter hits kept; more means the user should type more
 
@@ -122,6 +124,8 @@ class RecordTableModel(QAbstractTableModel):
         if role in (Qt.DisplayRole, Qt.ToolTipRole):
             text = "" if value is None else str(value)
             return text.replace("_", " ") if column.enum else text
+        if role == Qt.TextAlignmentRole and isinstance(value, str):
+            return alignment_for(value)  # a name in Arabic or Hebrew sits on the right
         if role == ID_ROLE:
             return row["id"]
         if role == SORT_ROLE:

@@ -127,13 +127,24 @@ def table_section(name: str, priority: int, title: str, header: list[str],
     return Section(name, priority, len(entries), build)
 
 
+# Characters of one text that the largest page (A4 at the 7.5 pt floor) could
+# hold, with room to spare.
+PAGE_TEXT_MAX = 12_000
+
+
 def text_section(name: str, priority: int, title: str, text: str, ctx: CardContext,
                  keep: int, style: str = "body") -> Section:
     """A long user text under a heading; shortened (never below ``keep`` characters)
     with a note that the full text is in the book."""
+    # More text than a whole page can print is never laid out: cutting it
+    # first keeps the card's cost bounded by the page, not by the text (a
+    # 50,000-character biography would otherwise be measured again and again).
+    printable = min(len(text), PAGE_TEXT_MAX)
+
     def build(styles, limit):
         if not text:
             return []
+        limit = min(limit, printable)
         out = heading(title, styles) + rich_text(text, ctx.prep, getattr(styles, style),
                                                  styles.bullet, limit)
         if limit < len(text):
@@ -141,7 +152,7 @@ def text_section(name: str, priority: int, title: str, text: str, ctx: CardConte
                                  "the book.", styles.note))
         return out
 
-    return Section(name, priority, len(text), build, minimum=min(len(text), keep))
+    return Section(name, priority, printable, build, minimum=min(printable, keep))
 
 
 def sources_section(ctx: CardContext, count: int) -> Section:

@@ -60,6 +60,13 @@ def is_complex(text: str) -> bool:
 
 def bidi_levels(text: str) -> tuple[list[int], list[str], int]:
     """Embedding level and original bidi class of each character, and the base level."""
+    levels, classes, base = _bidi_levels(text)
+    return list(levels), list(classes), base
+
+
+@lru_cache(maxsize=2048)
+def _bidi_levels(text: str) -> tuple[tuple[int, ...], tuple[str, ...], int]:
+    # cached: fitting a card lays the same paragraph out at several sizes
     # Boundary neutrals (ZWNJ, ZWJ, soft hyphen ...) are removed by rule X9
     # before levels are resolved; they take the level of the character
     # before them, so the list keeps one level per character.
@@ -81,7 +88,7 @@ def bidi_levels(text: str) -> tuple[list[int], list[str], int]:
     for i in range(1, len(text)):
         if classes[i] == "BN":
             levels[i] = levels[i - 1]
-    return levels, classes, base
+    return tuple(levels), tuple(classes), base
 
 
 def visual_order(levels, classes, start, end, base) -> tuple[list[int], list[int]]:

@@ -1065,6 +1065,16 @@ class BriefingStore:
 
     # --- export settings --------------------------------------------------
 
+    def change_stamp(self) -> tuple[int, int]:
+        """Changes to the book since it was opened, by anyone: equal stamps, same contents.
+
+        ``data_version`` moves when another connection commits; ``total_changes``
+        counts this connection's own writes. Lets callers cache what they derive
+        from the book (the window's card previews).
+        """
+        other = self.db.execute("PRAGMA data_version").fetchone()[0]
+        return other, self.db.conn.total_changes
+
     def settings(self) -> ExportSettings:
         """The export settings, with the version they have in the book."""
         rows = dict(self.db.execute(

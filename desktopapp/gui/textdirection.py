@@ -1,0 +1,26 @@
+"""Each text in its own direction: Arabic, Persian and Hebrew right-aligned in lists and fields.
+
+Qt already draws the letters of a right-to-left text in order; what it cannot
+guess is where a line of such text should sit in a left-to-right window.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from PySide6.QtCore import Qt
+
+
+def is_rtl(text: str) -> bool:
+    """True when the first letter with a direction (rule P2 of the bidi algorithm) is RTL."""
+    for ch in text or "":
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False
+
+
+def alignment_for(text: str) -> Qt.AlignmentFlag:
+    return (Qt.AlignRight if is_rtl(text) else Qt.AlignLeft) | Qt.AlignVCenter
