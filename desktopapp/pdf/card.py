@@ -13,6 +13,8 @@ from .blocks import CardContext
 from .fitting import FitResult, Section, fit_one_page, measure
 from .fonts import TextPreparer
 from .pages import PageInfo, build, content_size
+from .scripts import Paragraph
+from .styles import card_styles
 
 
 @dataclass
@@ -37,6 +39,12 @@ class CardPlan:
     sources: list[Source]
 
 
+# Characters each field keeps, tried in turn, when a header is too tall for
+# the page even at the smallest type (hundreds of long aliases, names, titles).
+HEADER_LIMITS = (400, 160, 80, 40, 16)
+HEADER_NOTE = "Long fields are shortened (…) to fit the card — the full text is in the book."
+
+
 def fit_card(plan_for: Callable[[CardContext], CardPlan], page_size: str,
              prep: TextPreparer) -> tuple[CardPlan, FitResult]:
     width, height = content_size(page_size)
@@ -44,9 +52,25 @@ def fit_card(plan_for: Callable[[CardContext], CardPlan], page_size: str,
     plan = plan_for(ctx)
     ctx.sources = plan.sources
     result = fit_one_page(plan.header, plan.sections, width, height)
+    if measure(result.flowables, width) <= height:
+        return plan, result
+    # Never shrink below the 7.5 pt floor: cut every field shorter, with a
+    # note on the card, until the card fits at the smallest type.
+    for limit in HEADER_LIMITS:
+        prep.limit, prep.cut = limit, False
+        ctx = CardContext(prep=prep, width=width)
+        plan = plan_for(ctx)
+        ctx.sources = plan.sources
+        result = fit_one_page(plan.header, plan.sections, width, height)
+        note = Paragraph(HEADER_NOTE, card_styles(result.body_size).note)
+        flowables = [*result.flowables, note]
+        if measure(flowables, width) <= height or limit == HEADER_LIMITS[-1]:
+            result.flowables = flowables
+            result.shortened["fields"] = limit
+            break
     if measure(result.flowables, width) > height:
-        # Only a pathological header (hundreds of long aliases and names) gets
-        # here: shrink it as a whole rather than let it spill to a second page.
+        # Nothing a user can type gets here (the domain bounds every list
+        # and field); a last guard so that a card is never two pages.
         result.flowables = [KeepInFrame(width, height, result.flowables, mode="shrink")]
     return plan, result
 
@@ -59,7 +83,9 @@ def page_info(kind_label: str, title: str, settings: ExportSettings, page_size: 
 
 
 def shortened_warnings(result: FitResult, kind_label: str) -> list[str]:
-    return [f"{kind_label}: '{name}' shortened to fit one page" for name in result.shortened]
+    return [f"{kind_label}: " + (f"long fields cut to {limit} characters" if name == "fields"
+                                 else f"'{name}'") + " shortened to fit one page"
+            for name, limit in result.shortened.items()]
 
 
 def render_card(plan_for, settings: ExportSettings, page_size: str | None = None,
@@ -69,5 +95,8 @@ def render_card(plan_for, settings: ExportSettings, page_size: str | None = None
     plan, result = fit_card(plan_for, page_size, prep)
     info = page_info(plan.kind_label, plan.title, settings, page_size, as_of)
     pdf, pages = build(result.flowables, info)
-    return RenderResult(pdf=pdf, pages=pages, warnings=prep.warnings(),
+    # the command line and the window say what the card left out
+    title = plan.title if len(plan.title) <= 60 else plan.title[:59] + "…"
+    warnings = prep.warnings() + shortened_warnings(result, f"{plan.kind_label} {title!r}")
+    return RenderResult(pdf=pdf, pages=pages, warnings=warnings,
                         body_size=result.body_size, shortened=result.shortened)

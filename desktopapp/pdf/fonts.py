@@ -258,9 +258,13 @@ class TextPreparer:
     visible U+FFFD, and is remembered for the export's warning.
     """
 
-    def __init__(self):
+    def __init__(self, limit: int | None = None):
         self.covered = register()
         self.missing: set[str] = set()
+        # Set when a card's header alone cannot fit one page at the smallest
+        # type: every field is cut to this many characters, visibly ("…").
+        self.limit = limit
+        self.cut = False
 
     def clean(self, text: str) -> str:
         # control characters other than newline and tab would corrupt the layout
@@ -269,6 +273,9 @@ class TextPreparer:
     def inline(self, text: str) -> str:
         """Escape ``text`` for a Paragraph; a character no font has becomes U+FFFD."""
         text = self.clean(text).replace("\t", " ")
+        if self.limit is not None and len(text) > self.limit:
+            text = text[:self.limit - 1].rstrip() + "…"
+            self.cut = True
         if self.covered.issuperset(map(ord, text.replace("\n", ""))):  # the common case
             return escape(text).replace("\n", "<br/>")
         out = []
