@@ -9,7 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .domain import Actor, Meeting, Memo, MemoSection, Recommendation, Source
+from .domain import (
+    TEXT_MAX,
+    Actor,
+    DatePrecision,
+    Meeting,
+    Memo,
+    MemoSection,
+    Recommendation,
+    Source,
+    format_date_span,
+    label,
+)
 
 
 @dataclass
@@ -155,9 +166,45 @@ def handout(store, meeting_id: int) -> Handout:
 
 
 
+def _as_list(text: str) -> str:
+    """Several lines of outcomes or follow-ups become a Markdown list (printed with bullets);
+    items already marked "-", "*" or "•" keep their place in it."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < 2 and not (lines and lines[0][:2] in ("- ", "* ", "• ")):
+        return text.strip()
+    items = [line[2:].strip() if line[:2] in ("- ", "* ", "• ") else line for line in lines]
+    return "\n".join(f"- {item}" for item in items)
+
+
+def _meeting_body(meeting: Meeting) -> str:
+    """A meeting's part of a composed memo: labelled agenda, outcomes and follow-ups."""
+    parts = []
+    for heading, text in (("Agenda", meeting.agenda), ("Outcomes", meeting.outcomes),
+                          ("Follow-ups", meeting.follow_ups)):
+        if not text.strip():
+            continue
+        listed = _as_list(text) if heading != "Agenda" else text.strip()
+        if listed.startswith("- "):
+            parts.append(f"**{heading}:**\n\n{listed}")
+        else:
+            parts.append(f"**{heading}.** {listed}")
+    return "\n\n".join(parts) or "No agenda, outcomes or follow-ups recorded yet."
+
+
+def _span_of(meetings: list[Meeting]) -> str:
+    first = min(meetings, key=lambda m: m.date)
+    last = max(meetings, key=lambda m: m.end_date or m.date)
+    return format_date_span(first.date, last.end_date or last.date,
+                            DatePrecision.DAY if all(m.date_precision == DatePrecision.DAY
+                                                     for m in meetings) else
+                            DatePrecision.MONTH)
+
+
 def compose_memo(store, meeting_ids: list[int], author: str = "") -> Memo:
-    """A memo on the fly: one section per meeting, with its recommendations and who's-who."""
-    meetings = [store.get_meeting(i) for i in meeting_ids]
+    """A memo on the fly, in the bulletin's shape: a title and a lead, then one section per
+    meeting with its agenda, outcomes and follow-ups labelled, then the recommendations
+    and the who's-who."""
+    meetings = sorted((store.get_meeting(i) for i in meeting_ids), key=lambda m: m.date)
     recommendation_ids = []
     for meeting in meetings:
         for row in store.recommendations_linked_to("meeting", meeting.id):
@@ -165,13 +212,28 @@ def compose_memo(store, meeting_ids: list[int], author: str = "") -> Memo:
                 recommendation_ids.append(row["id"])
     recommendations = store.get_many("recommendation", recommendation_ids)
     sections = []
-    for meeting in sorted(meetings, key=lambda m: m.date):
-        parts = [meeting.agenda, meeting.outcomes,
-                 f"Follow-ups: {meeting.follow_ups}" if meeting.follow_ups else ""]
-        body = "\n\n".join(p for p in parts if p) or "No agenda or outcomes recorded yet."
-        sections.append(MemoSection(f"{meeting.title} ({meeting.date.isoformat()})", body))
-    titles = "; ".join(m.title for m in meetings)
-    return Memo(title=f"Briefing: {titles}"[:500], date=dt.date.today(),
+    for meeting in meetings:
+        where = f", {meeting.place}" if meeting.place else ""
+        sections.append(MemoSection(f"{meeting.title} ({meeting.when()}{where})",
+                                    _meeting_body(meeting)))
+    span = _span_of(meetings)
+    places = list(dict.fromkeys(m.place for m in meetings if m.place))
+    if len(meetings) == 1:
+        title = meetings[0].title
+        lead = (f"{label(meetings[0].kind).capitalize()} held {meetings[0].when()}"
+                f"{' in ' + places[0] if places else ''}: what was on the table, what came "
+                "of it and what follows.")
+    else:
+        title = f"{meetings[0].title} and {len(meetings) - 1} related " \
+                f"meeting{'s' if len(meetings) > 2 else ''}, {span}"
+        where = f" in {', '.join(places[:-1])} and {places[-1]}" if len(places) > 1 else (
+            f" in {places[0]}" if places else "")
+        lead = (f"{len(meetings)} meetings held {span}{where}: for each, what was on the "
+                "table, what came of it and what follows.")
+    if recommendations:
+        lead += f" {len(recommendations)} recommendation" \
+                f"{'s' if len(recommendations) != 1 else ''} close the memo."
+    return Memo(title=title[:500], date=dt.date.today(), lead=lead[:TEXT_MAX // 5],
                 authors=[author] if author else [], sections=sections,
                 meeting_uids=[m.uid for m in meetings],
                 recommendation_uids=[r.uid for r in recommendations],

@@ -228,3 +228,23 @@ def test_editors_set_period_role_label_and_no_priority(window, qtbot):  # noqa: 
     combo.setCurrentIndex(0)
     assert window.save()
     assert window.store.get("recommendation", page.editor.record_loaded().id).priority is None
+
+
+def test_memo_composed_from_meetings_reads_like_the_bulletin(sample_store):
+    from desktopapp import dossier
+    from desktopapp.pdf import memo as memo_pdf
+    ids = [m.id for m in sample_store.all_records("meeting")
+           if m.title in ("E4 leaders' meeting in Kyiv", "Russian–Ukrainian talks in Istanbul",
+                          "Trump–Putin phone call")]
+    composed = dossier.compose_memo(sample_store, ids)
+    assert composed.title == "E4 leaders' meeting in Kyiv and 2 related meetings, 10–19 May 2025"
+    assert composed.lead.startswith("3 meetings held 10–19 May 2025 in Kyiv and Istanbul")
+    talks = composed.sections[1]
+    assert talks.heading == "Russian–Ukrainian talks in Istanbul (16 May 2025, Istanbul)"
+    assert "**Agenda.**" in talks.body and "**Outcomes:**\n\n- Russia and Ukraine" in talks.body
+    text = PdfReader(io.BytesIO(memo_pdf.render(dossier.memo_dossier(sample_store, composed),
+                                                sample_store.settings()).pdf)).pages[0]
+    text = text.extract_text()
+    assert "• Russia and Ukraine agreed only" in text  # a bullet, not a literal "-"
+    assert "- Russia" not in text
+    assert "Follow-ups." in text and "2025-05" not in text

@@ -388,8 +388,8 @@ def test_composed_memo_covers_the_chosen_meetings(sample_store):
     record = dossier.compose_memo(sample_store, [5, 6], author="Analyst")
     result = memo.render(dossier.memo_dossier(sample_store, record), SETTINGS)
     text = text_of(result.pdf)
-    assert "Russian–Ukrainian talks in Istanbul (2025-05-16)" in text
-    assert "Trump–Putin phone call (2025-05-19)" in text
+    assert "Russian–Ukrainian talks in Istanbul (16 May 2025, Istanbul)" in text
+    assert "Trump–Putin phone call (19 May 2025)" in text
     assert "Support Ukraine during the negotiations" in text  # linked recommendation
 
 
