@@ -1,20 +1,33 @@
-"""Benchmark: ``python -m desktopapp.bench [--suite book|cards|all] [--actors N] [--keep DIR]``.
+"""Benchmark what users wait for: ``python -m desktopapp.bench [options]``.
 
-``book``: builds a synthetic briefing book (by default 100,000 actors,
-20,000 meetings with 10 participants each, 10,000 recommendations),
-imports it into a new book and prints JSON figures: import time, open
-time, first page (50 rows) of each list, search p50/p95 over 100 queries,
-export time and file size.
+Suites (``--suite``, repeatable; default all but ``peers``):
 
-``cards``: milliseconds per single card in a warm process (fitting
-included) for the sample book's cards, and per page for a 500-card
-handout.
+``book``   a synthetic book (``--scale``: 10k, 100k or 1M actors; meetings
+           a fifth of that with ten participants each, recommendations a
+           tenth) imported with ``briefing import`` (time and peak memory);
+           then, each in a fresh process: open and the first 200 rows of
+           the actor list (as the window loads them); the search query mix
+           (one- and two-letter prefixes, whole names, native-script names,
+           multi-word phrases, no-hit queries); the first query of a fresh
+           process; ``briefing list`` (first row, total, peak memory) and
+           ``briefing export`` (time, peak memory).
+``cli``    cold commands, timed from process start to exit: ``briefing
+           card``, ``list --limit 200``, ``search``, ``show``.
+``cards``  milliseconds per card in a warm process: the sample's cards, a
+           card needing shortening, meetings with 50/200/499 participants,
+           a handout (per page); and the first card of a fresh process
+           (fonts loaded once). Cases are in CARD_CASES.
+``gui``    the window on the synthetic book in a fresh process: process
+           start to the first painted window, then each filter keystroke on
+           the GUI thread.
+``peers``  (``pip install ".[bench]"``) the sample's actor and meeting card
+           made with plain ReportLab, fpdf2 and WeasyPrint, as ratios to ours.
 
-``gui``: on the synthetic book, how long the main window takes to open
-and show its first page, and how long each keystroke in the filter box
-holds the GUI thread (offscreen Qt).
-
-Figures, not assertions: targets live in the README and the closing notes.
+``--keep DIR`` builds in DIR and reuses the JSON and the book there on the
+next run with the same scale; nothing else is written outside a temporary
+folder (the GUI suite runs with its own HOME and XDG folders). Results:
+a table (n, p50, p95, max) and, with ``--json FILE``, JSON with the
+machine's description. Figures, not assertions: targets live in the issues.
 """
 
 from __future__ import annotations
@@ -22,15 +35,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import platform
 import random
+import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from . import bookformat
-from .store import BriefingStore
+SCALES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+SUITES = ["book", "cli", "cards", "gui", "peers"]
 
 GIVEN = ["Anna", "Maria", "Vladimir", "Olena", "Hakan", "Marco", "Keith", "Ursula", "Friedrich",
          "Łukasz", "Zofia", "Ahmet", "Ayşe", "Mikhail", "Serhiy", "Andriy", "Émilie", "Jürgen",
@@ -41,47 +59,56 @@ FAMILY = ["Dyner", "Piechowska", "Medinsky", "Fidan", "Rubio", "Kellogg", "Leyen
           "Shevchenko", "Umerov", "Wiśniewski", "Żak", "Brâncuși", "Kovačević", "Horváth"]
 CYRILLIC = {"Medinsky": "Мединский", "Galuzin": "Галузин", "Kyslytsya": "Кислиця",
             "Sybiha": "Сибіга", "Shevchenko": "Шевченко", "Umerov": "Умєров"}
+# Names in their own scripts (every 7th actor carries one)
+NATIVE = [("Wang Yi", "王毅"), ("Liu Jianchao", "刘建超"), ("Abbas Araghchi", "عباس عراقچی"),
+          ("Ali Shamkhani", "علی شمخانی"), ("Faisal bin Farhan", "فيصل بن فرحان"),
+          ("Badr Albusaidi", "بدر البوسعيدي"), ("Musāʿid al-ʿAybān", "مساعد العيبان"),
+          ("Gideon Sa'ar", "גדעון סער"), ("Cho Tae-yul", "조태열"),
+          ("Office of the Central Foreign Affairs Commission", "中央外事工作委员会办公室")]
 PLACES = ["Istanbul", "Kyiv", "Geneva", "Vienna", "Brussels", "Warsaw", "Helsinki", "Riyadh",
-          "Doha", "Rome", "Ankara", "Oslo", "Minsk", "Budapest", "Paris", "Berlin"]
+          "Doha", "Rome", "Ankara", "Oslo", "Minsk", "Budapest", "Paris", "Berlin", "Muscat"]
 TOPICS = ["ceasefire", "sanctions", "prisoners of war", "energy", "grain corridor",
           "peacekeepers", "reconstruction", "NATO", "territory", "humanitarian aid"]
 STAMP = "2025-05-20T12:00:00Z"
 
 
+# --- the synthetic book -----------------------------------------------------------
+
 def _uid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def synthetic_book(actors=100_000, meetings=20_000, recommendations=10_000,
-                   participants=10, seed=58) -> dict:
-    """A briefing-book JSON document of the given size, the same for the same seed."""
+def synthetic_records(actors=100_000, meetings=20_000, recommendations=10_000,
+                      participants=10, seed=58):
+    """(section, record dict) of a synthetic book, the same for the same seed."""
     rng = random.Random(seed)
     source_uid = _uid(rng)
-    book = {"format": "briefing-book", "version": 1,
-            "sources": [{"uid": source_uid, "citation": "Synthetic benchmark source",
-                         "created_at": STAMP, "updated_at": STAMP}],
-            "actors": [], "meetings": [], "recommendations": []}
+    yield "sources", {"uid": source_uid, "citation": "Synthetic benchmark source",
+                      "created_at": STAMP, "updated_at": STAMP}
     actor_uids = []
     for i in range(actors):
         given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        name, native = f"{given} {family} {i}", CYRILLIC.get(family, "")
+        if i % 7 == 3:
+            name, native = NATIVE[(i // 7) % len(NATIVE)]
+            name = f"{name} {i}"
         uid = _uid(rng)
         actor_uids.append(uid)
-        book["actors"].append({
+        yield "actors", {
             "uid": uid, "created_at": STAMP, "updated_at": STAMP, "kind": "person",
-            "name": f"{given} {family} {i}",
-            "native_name": CYRILLIC.get(family, ""),
+            "name": name, "native_name": native,
             "title": rng.choice(["Deputy foreign minister", "Ambassador", "Special envoy",
                                  "Head of delegation", "Adviser"]),
             "biography": f"Works on {rng.choice(TOPICS)} and {rng.choice(TOPICS)}.",
             "positions": [{"topic": rng.choice(TOPICS), "stance": "Supports talks.",
                            "as_of": "2025-05-16", "source_uid": source_uid}],
-            "tags": [rng.choice(TOPICS).replace(" ", "-")], "sources": [source_uid]})
+            "tags": [rng.choice(TOPICS).replace(" ", "-")], "sources": [source_uid]}
     meeting_uids = []
     for i in range(meetings):
         uid = _uid(rng)
         meeting_uids.append(uid)
         seats = rng.sample(actor_uids, min(participants, len(actor_uids)))
-        book["meetings"].append({
+        yield "meetings", {
             "uid": uid, "created_at": STAMP, "updated_at": STAMP,
             "title": f"Talks on {rng.choice(TOPICS)} {i}", "kind": "talks",
             "date": f"20{rng.randint(10, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
@@ -90,216 +117,564 @@ def synthetic_book(actors=100_000, meetings=20_000, recommendations=10_000,
                               "role": "head" if n < 2 else "member"}
                              for n, a in enumerate(seats)],
             "outcomes": f"Agreed to continue on {rng.choice(TOPICS)}.",
-            "sources": [source_uid]})
+            "sources": [source_uid]}
     for i in range(recommendations):
-        book["recommendations"].append({
+        yield "recommendations", {
             "uid": _uid(rng), "created_at": STAMP, "updated_at": STAMP,
             "title": f"Recommendation {i} on {rng.choice(TOPICS)}",
             "text": f"European states should act on {rng.choice(TOPICS)}.",
             "addressee": "European states", "priority": rng.choice(["high", "medium", "low"]),
             "status": "proposed", "meetings": [rng.choice(meeting_uids)] if meeting_uids else [],
-            "actors": [rng.choice(actor_uids)], "sources": [source_uid]})
+            "actors": [rng.choice(actor_uids)], "sources": [source_uid]}
+
+
+def synthetic_book(actors=100_000, meetings=20_000, recommendations=10_000,
+                   participants=10, seed=58) -> dict:
+    """The synthetic book as one JSON document (for small sizes; see write_synthetic_book)."""
+    book: dict = {"format": "briefing-book", "version": 1}
+    for section, record in synthetic_records(actors, meetings, recommendations,
+                                             participants, seed):
+        book.setdefault(section, []).append(record)
     return book
 
 
-def _queries(rng: random.Random, count=100) -> list[str]:
-    kinds = [
-        lambda: rng.choice(FAMILY),
-        lambda: rng.choice(FAMILY)[:3],
-        lambda: f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
-        lambda: rng.choice(list(CYRILLIC.values())).upper(),
-        lambda: rng.choice(TOPICS),
-        lambda: rng.choice(PLACES).lower(),
-        lambda: "erdogan",
-        lambda: "zzqx nothing",
-    ]
-    return [rng.choice(kinds)() for _ in range(count)]
+def write_synthetic_book(path: Path, actors: int, meetings: int, recommendations: int) -> None:
+    """Write the synthetic book record by record, as `briefing export` lays a file out."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{"format": "briefing-book", "version": 1')
+        section = None
+        for name, record in synthetic_records(actors, meetings, recommendations):
+            if name != section:
+                out.write(("\n]" if section else "") + f',\n"{name}": [\n')
+                section = name
+            else:
+                out.write(",\n")
+            out.write(json.dumps(record, ensure_ascii=False))
+        out.write("\n]}\n")
+
+
+# --- measuring --------------------------------------------------------------------
+
+class Figures:
+    """Named samples in milliseconds (or other units), printed as a table."""
+
+    def __init__(self):
+        self.rows: dict[str, tuple[str, list[float]]] = {}
+        self.facts: dict[str, object] = {}
+
+    def add(self, name: str, value: float, unit: str = "ms"):
+        self.rows.setdefault(name, (unit, []))[1].append(value)
+
+    def extend(self, name: str, values, unit: str = "ms"):
+        for value in values:
+            self.add(name, value, unit)
+
+    @staticmethod
+    def stats(values: list[float]) -> dict:
+        ordered = sorted(values)
+        p95 = ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
+        return {"n": len(ordered), "p50": round(statistics.median(ordered), 2),
+                "p95": round(p95, 2), "max": round(ordered[-1], 2)}
+
+    def table(self) -> str:
+        width = max([len(name) for name in self.rows] + [10])
+        lines = [f"{'measure':<{width}}  {'unit':>4}  {'n':>5}  {'p50':>9}  {'p95':>9}  "
+                 f"{'max':>9}"]
+        for name, (unit, values) in self.rows.items():
+            s = self.stats(values)
+            lines.append(f"{name:<{width}}  {unit:>4}  {s['n']:>5}  {s['p50']:>9}  "
+                         f"{s['p95']:>9}  {s['max']:>9}")
+        lines += [f"{key}: {value}" for key, value in self.facts.items()]
+        return "\n".join(lines)
+
+    def as_json(self) -> dict:
+        return {"results": {name: {"unit": unit, **self.stats(values)}
+                            for name, (unit, values) in self.rows.items()},
+                "facts": self.facts, "machine": machine()}
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        total = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+        memory = f"{int(total) // 1024} MiB"
+    except (OSError, IndexError, ValueError):
+        pass
+    return {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(),
+            "memory": memory, "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version,
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
 
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-def run(actors, meetings, recommendations, folder: Path) -> dict:
-    figures = {"actors": actors, "meetings": meetings, "recommendations": recommendations}
-    book = synthetic_book(actors, meetings, recommendations)
-    json_path = folder / "synthetic.json"
-    json_path.write_text(bookformat.dumps(book), encoding="utf-8")
-    figures["json_bytes"] = json_path.stat().st_size
-    del book
+def _env(home: Path | None = None) -> dict:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if home is not None:  # nothing written to the user's own folders
+        env["HOME"] = str(home)
+        for var in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+                    "XDG_RUNTIME_DIR"):
+            env[var] = str(home / var.lower())
+            (home / var.lower()).mkdir(parents=True, exist_ok=True, mode=0o700)
+    return env
 
-    path = folder / "synthetic.sqlite"
+
+def run_process(args, home: Path, stdout=subprocess.PIPE) -> tuple[float, float, str]:
+    """Run a command; (wall seconds, peak memory MiB, stdout). Raises if it fails."""
     started = time.perf_counter()
-    sections = bookformat.load_file(json_path)
-    parsed = time.perf_counter()
-    with BriefingStore.open(path, create=True) as store:
-        store.import_sections(sections)
-    done = time.perf_counter()
-    figures["import_parse_s"] = round(parsed - started, 2)
-    figures["import_write_s"] = round(done - parsed, 2)
-    figures["import_total_s"] = round(done - started, 2)
-    del sections
-
-    started = time.perf_counter()
-    store = BriefingStore.open(path)
-    figures["open_ms"] = _ms(time.perf_counter() - started)
-    for kind, sort in (("actor", "name"), ("meeting", "date"), ("recommendation", "title")):
-        started = time.perf_counter()
-        rows = store.list_summaries(kind, sort=sort, limit=50)
-        figures[f"first_page_{kind}s_ms"] = _ms(time.perf_counter() - started)
-        assert len(rows) == min(50, store.count(kind))
-    store.close()
-    started = time.perf_counter()
-    with BriefingStore.open(path) as store:
-        store.list_summaries("actor", sort="name", limit=50)
-        figures["open_plus_first_actor_page_ms"] = _ms(time.perf_counter() - started)
-
-        timings, hit_counts = [], []
-        for query in _queries(random.Random(7)):
-            started = time.perf_counter()
-            hits = store.search(query, limit=50)
-            timings.append(time.perf_counter() - started)
-            hit_counts.append(len(hits))
-        timings.sort()
-        figures["search_queries"] = len(timings)
-        figures["search_p50_ms"] = _ms(statistics.median(timings))
-        figures["search_p95_ms"] = _ms(timings[int(len(timings) * 0.95) - 1])
-        figures["search_max_ms"] = _ms(timings[-1])
-        figures["search_mean_hits"] = round(statistics.mean(hit_counts), 1)
-
-        started = time.perf_counter()
-        exported = bookformat.dumps(store.export_book())
-        (folder / "export.json").write_text(exported, encoding="utf-8")
-        figures["export_s"] = round(time.perf_counter() - started, 2)
-    figures["file_bytes"] = path.stat().st_size
-    return figures
+    child = subprocess.Popen(args, stdout=stdout, stderr=subprocess.PIPE, env=_env(home),
+                             text=True)
+    out, err = child.communicate()
+    elapsed = time.perf_counter() - started
+    # the child has been reaped: its own peak is in RUSAGE_CHILDREN only as a
+    # maximum over all children, so the peak is read by the child itself
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, args))} failed: {err.strip()[-500:]}")
+    peak = 0.0
+    for line in err.splitlines():
+        if line.startswith("bench-peak-mib "):
+            peak = float(line.split()[1])
+    return elapsed, peak, out or ""
 
 
-def card_figures(folder: Path, repeats: int = 30) -> dict:
-    """Card rendering speed on the sample book and on a 500-card handout."""
-    from . import books, dossier
+def _cli(*args) -> list[str]:
+    """A fresh `briefing` process that reports its peak memory on stderr."""
+    code = ("import resource, sys\n"
+            "from desktopapp.cli import main\n"
+            "try:\n    code = main(sys.argv[1:])\n"
+            "finally:\n    print('bench-peak-mib', resource.getrusage(resource.RUSAGE_SELF)"
+            ".ru_maxrss / 1024, file=sys.stderr)\n"
+            "sys.exit(code)\n")
+    return [sys.executable, "-c", code, *map(str, args)]
+
+
+def _briefing(*args) -> list[str]:
+    """The installed `briefing` command, as a user starts it."""
+    script = Path(sys.executable).with_name("briefing")
+    if script.exists():
+        return [str(script), *map(str, args)]
+    return [sys.executable, "-m", "desktopapp.cli", *map(str, args)]
+
+
+def _child(task: str, *args) -> list[str]:
+    return [sys.executable, "-m", "desktopapp.bench", "--child", task, *map(str, args)]
+
+
+# --- the book suite -----------------------------------------------------------------
+
+def query_mix(rng: random.Random, count=120) -> list[str]:
+    """What people type: short prefixes, names, native scripts, phrases, typos."""
+    kinds = [
+        lambda: rng.choice("abcdefghiklmnoprstuvwz"),  # one letter
+        lambda: rng.choice(FAMILY)[:2].lower(),  # two letters
+        lambda: rng.choice(FAMILY)[:3],
+        lambda: rng.choice(FAMILY),
+        lambda: f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",  # whole name
+        lambda: rng.choice(list(CYRILLIC.values())).upper(),
+        lambda: rng.choice(NATIVE)[1],  # native script
+        lambda: rng.choice(NATIVE)[1][:2],  # two CJK/Arabic characters
+        lambda: rng.choice(NATIVE)[0].split()[0],
+        lambda: rng.choice(TOPICS),  # phrases
+        lambda: f"talks on {rng.choice(TOPICS)}",
+        lambda: f"agreed to continue on {rng.choice(TOPICS)}",
+        lambda: rng.choice(PLACES).lower(),
+        lambda: "erdogan",
+        lambda: "zzqx nothing",  # no hit
+        lambda: f"{rng.choice(FAMILY)} qqq",
+    ]
+    return [rng.choice(kinds)() for _ in range(count)]
+
+
+def build_book(folder: Path, actors: int, figures: Figures, home: Path) -> Path:
+    """The synthetic book in ``folder``, imported now unless kept from an earlier run."""
+    meetings, recommendations = actors // 5, actors // 10
+    stamp = folder / "synthetic.params"
+    params = f"{actors} {meetings} {recommendations} v2"
+    json_path, book = folder / "synthetic.json", folder / "synthetic.sqlite"
+    if stamp.exists() and stamp.read_text() == params and book.exists():
+        figures.facts["book"] = f"reused {book}"
+        return book
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{book}{suffix}").unlink(missing_ok=True)
+    stamp.unlink(missing_ok=True)
+    if not (json_path.exists() and (folder / "synthetic.json.params").exists()
+            and (folder / "synthetic.json.params").read_text() == params):
+        write_synthetic_book(json_path, actors, meetings, recommendations)
+        (folder / "synthetic.json.params").write_text(params)
+    figures.facts["json_bytes"] = json_path.stat().st_size
+    run_process(_cli("init", "--db", book), home)
+    seconds, peak, _ = run_process(_cli("import", json_path, "--db", book), home)
+    figures.add("import (briefing import)", seconds, "s")
+    figures.add("import peak memory", peak, "MiB")
+    stamp.write_text(params)
+    figures.facts["book_bytes"] = book.stat().st_size
+    return book
+
+
+def book_suite(folder: Path, actors: int, figures: Figures, home: Path) -> Path:
+    book = build_book(folder, actors, figures, home)
+    for _ in range(5):
+        wall, _, out = run_process(_child("open", book), home)
+        inside = json.loads(out)
+        figures.add("open + first 200 actors (fresh process)", inside["open_first_page_ms"])
+        figures.add("  same, process start to exit", _ms(wall))
+    queries = query_mix(random.Random(7))
+    per_process = 20
+    for start in range(0, len(queries), per_process):
+        _, _, out = run_process(_child("search", book, *queries[start:start + per_process]),
+                                home)
+        result = json.loads(out)
+        figures.extend("search, query mix (limit 50)", result["search_ms"])
+        figures.add("search, first query of a fresh process", result["search_ms"][0])
+        figures.extend("list filter (search_ids, unranked, limit 5000)", result["filter_ms"])
+    figures.facts["search_queries"] = len(queries)
+    wall, peak, out = run_process(_child("list", book), home)
+    result = json.loads(out)
+    figures.add("briefing list actors: first row", result["first_row_ms"])
+    figures.add("briefing list actors: all rows", _ms(wall))
+    figures.add("briefing list actors peak memory", peak, "MiB")
+    export = folder / "export.json"
+    seconds, peak, _ = run_process(_cli("export", "--db", book, "-o", export), home)
+    figures.add("export (briefing export)", seconds, "s")
+    figures.add("export peak memory", peak, "MiB")
+    figures.facts["export_bytes"] = export.stat().st_size
+    export.unlink()
+    return book
+
+
+def cli_suite(book: Path, folder: Path, figures: Figures, home: Path):
+    sample = folder / "sample.sqlite"
+    if not sample.exists():
+        run_process(_briefing("init", "--sample", "--db", sample), home)
+    out = folder / "card.pdf"
+    commands = {
+        "cold: briefing card meeting (sample)": ("card", "meeting", "5", "--db", sample,
+                                                 "-o", out),
+        "cold: briefing card actor (sample)": ("card", "actor", "1", "--db", sample, "-o", out),
+        "cold: briefing search (big book)": ("search", "erdogan", "--db", book),
+        "cold: briefing list --limit 200 (big book)": ("list", "actors", "--limit", "200",
+                                                       "--db", book),
+        "cold: briefing show actor (big book)": ("show", "actor", "7", "--db", book),
+    }
+    for name, args in commands.items():
+        for _ in range(5):
+            wall, _, _ = run_process(_briefing(*args), home, stdout=subprocess.DEVNULL)
+            figures.add(name, _ms(wall))
+    out.unlink(missing_ok=True)
+
+
+# --- cards ------------------------------------------------------------------------
+
+def _sample_record(store, kind, index=0):
+    return store.get(kind, store.list_summaries(kind)[index]["id"])
+
+
+def _big_meeting(store, size):
+    """A meeting with ``size`` participants (made once per book)."""
     from .domain import Actor, Meeting, Participant, ParticipantRole, Position
-    from .pdf import actor_card, handout, meeting_card, recommendation_card
 
-    path = folder / "cards.sqlite"
-    books.create_book(path, sample=True)
-    figures = {}
+    title = f"Plenary with {size} delegates"
+    found = [r for r in store.list_summaries("meeting") if r["title"] == title]
+    if found:
+        return store.get("meeting", found[0]["id"])
+    rng = random.Random(size)
+    people = []
+    with store.write():
+        for i in range(size):
+            people.append(store.save(Actor(
+                name=f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {size}-{i}",
+                native_name=CYRILLIC.get(rng.choice(FAMILY), ""),
+                title=rng.choice(["Deputy foreign minister", "Ambassador", "Adviser"]),
+                biography=f"Works on {rng.choice(TOPICS)}. " * 8,
+                positions=[Position(t, f"Supports progress on {t}.") for t in TOPICS[:3]])))
+        return store.save(Meeting(
+            title=title, date=dt.date(2025, 5, 16),
+            participants=[Participant(p.uid, f"Side {i % 4}",
+                                      ParticipantRole.HEAD if i < 4 else ParticipantRole.MEMBER)
+                          for i, p in enumerate(people)]))
+
+
+def _crowded_actor(store):
+    """An actor whose card must be shortened to stay on one page."""
+    from .domain import Actor, Position
+
+    found = [r for r in store.list_summaries("actor") if r["name"] == "Crowded Card"]
+    if found:
+        return store.get("actor", found[0]["id"])
+    return store.save(Actor(
+        name="Crowded Card", title="Envoy with a long record",
+        biography="A long biography paragraph about many negotiations. " * 120,
+        positions=[Position(f"Topic {i}", "A stance held for years and restated often. " * 6)
+                   for i in range(60)]))
+
+
+# name -> function(store) returning the record whose card is timed. Add cases here.
+CARD_CASES = {
+    "card: sample actor": lambda store: _sample_record(store, "actor"),
+    "card: sample meeting (Istanbul talks)": lambda store: store.get("meeting", 5),
+    "card: sample recommendation": lambda store: _sample_record(store, "recommendation"),
+    "card: actor shortened to fit": _crowded_actor,
+    "card: meeting, 50 participants": lambda store: _big_meeting(store, 50),
+    "card: meeting, 200 participants": lambda store: _big_meeting(store, 200),
+    "card: meeting, 499 participants": lambda store: _big_meeting(store, 499),
+}
+
+
+def cards_suite(folder: Path, figures: Figures, home: Path, repeats=20):
+    sample = folder / "cards.sqlite"
+    if not sample.exists():
+        run_process(_briefing("init", "--sample", "--db", sample), home)
+    for _ in range(3):
+        _, _, out = run_process(_child("first-card", sample), home)
+        figures.add("card: first of a fresh process (fonts loaded)", json.loads(out)["ms"])
+    _, _, out = run_process(_child("cards", sample, repeats), home)
+    for name, values in json.loads(out).items():
+        figures.extend(name, values)
+
+
+def _time_cards(path: Path, repeats: int) -> dict:
+    from .documents import render_record
+    from .store import BriefingStore
+
+    out = {}
     with BriefingStore.open(path) as store:
         settings = store.settings()
-        jobs = [(actor_card, dossier.actor_dossier(store, r["id"]))
-                for r in store.list_summaries("actor")]
-        jobs += [(meeting_card, dossier.meeting_dossier(store, r["id"]))
-                 for r in store.list_summaries("meeting")]
-        jobs += [(recommendation_card, dossier.recommendation_dossier(store, r["id"]))
-                 for r in store.list_summaries("recommendation")]
-        for module, gathered in jobs:  # warm: fonts loaded, caches filled
-            module.render(gathered, settings)
-        timings = []
-        for _ in range(repeats):
-            for module, gathered in jobs:
+        for name, make in CARD_CASES.items():
+            record = make(store)
+            render_record(store, record, settings)  # warm
+            timings = []
+            for _ in range(repeats):
                 started = time.perf_counter()
-                module.render(gathered, settings)
-                timings.append(time.perf_counter() - started)
-        timings.sort()
-        figures["cards_rendered"] = len(timings)
-        figures["card_mean_ms"] = _ms(statistics.mean(timings))
-        figures["card_p50_ms"] = _ms(statistics.median(timings))
-        figures["card_p95_ms"] = _ms(timings[int(len(timings) * 0.95) - 1])
+                render_record(store, record, settings)
+                timings.append(_ms(time.perf_counter() - started))
+            out[name] = timings
+        from . import dossier
+        from .pdf import handout
 
-        rng = random.Random(500)
-        people = []
-        with store.write():
-            for i in range(499):
-                people.append(store.save(Actor(
-                    name=f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {i}",
-                    native_name=CYRILLIC.get(rng.choice(FAMILY), ""),
-                    title=rng.choice(["Deputy foreign minister", "Ambassador", "Adviser"]),
-                    biography=f"Works on {rng.choice(TOPICS)}. " * 8,
-                    positions=[Position(t, f"Supports progress on {t}.") for t in TOPICS[:3]])))
-            meeting = store.save(Meeting(
-                title="Plenary with 499 delegates", date=dt.date(2025, 5, 16),
-                participants=[Participant(p.uid, f"Side {i % 4}",
-                                          ParticipantRole.HEAD if i < 4 else
-                                          ParticipantRole.MEMBER)
-                              for i, p in enumerate(people)]))
-        gathered = dossier.handout(store, meeting.id)
+        meeting = _big_meeting(store, 499)
         started = time.perf_counter()
-        result = handout.render(gathered, settings)
-        elapsed = time.perf_counter() - started
-        figures["handout_pages"] = result.pages
-        figures["handout_total_s"] = round(elapsed, 2)
-        figures["handout_ms_per_page"] = _ms(elapsed / result.pages)
-        figures["handout_bytes"] = len(result.pdf)
-    return figures
+        result = handout.render(dossier.handout(store, meeting.id), settings)
+        out["handout, 500 cards: per page"] = [
+            _ms((time.perf_counter() - started) / result.pages)]
+    return out
 
 
-def gui_figures(path: Path) -> dict:
-    """Window opening and filter keystrokes on a big book, measured on the GUI thread."""
-    import os
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# --- peers: the same cards made with other libraries -------------------------------
+
+def peers_suite(folder: Path, figures: Figures, home: Path, repeats=10):
+    sample = folder / "cards.sqlite"
+    if not sample.exists():
+        run_process(_briefing("init", "--sample", "--db", sample), home)
+    _, _, out = run_process(_child("peers", sample, repeats), home)
+    result = json.loads(out)
+    for name, values in result["timings"].items():
+        figures.extend(name, values)
+    for name, ratio in result["ratios"].items():
+        figures.facts[f"ratio {name}"] = ratio
+
+
+def _time_peers(path: Path, repeats: int) -> dict:
+    from . import peers
+    from .documents import render_record
+    from .store import BriefingStore
+
+    timings, ratios = {}, {}
+    with BriefingStore.open(path) as store:
+        settings = store.settings()
+        cases = {"actor": _sample_record(store, "actor"), "meeting": store.get("meeting", 5)}
+        for kind, record in cases.items():
+            makers = {"ours": lambda r=record: render_record(store, r, settings)}
+            makers.update(peers.makers(store, record))
+            for maker_name, make in makers.items():
+                try:
+                    make()  # warm: fonts, imports
+                except ImportError as exc:
+                    timings[f"peer {kind} card: {maker_name} (not installed: {exc.name})"] = [0.0]
+                    continue
+                values = []
+                for _ in range(repeats):
+                    started = time.perf_counter()
+                    make()
+                    values.append(_ms(time.perf_counter() - started))
+                timings[f"peer {kind} card: {maker_name}"] = values
+            ours = statistics.median(timings[f"peer {kind} card: ours"])
+            for maker_name in makers:
+                values = timings.get(f"peer {kind} card: {maker_name}")
+                if values and maker_name != "ours":
+                    ratios[f"{kind} {maker_name}/ours"] = round(statistics.median(values) / ours,
+                                                                 2)
+    return {"timings": timings, "ratios": ratios}
+
+
+# --- the window ---------------------------------------------------------------------
+
+def gui_suite(book: Path, figures: Figures, home: Path):
+    for _ in range(3):
+        started = time.perf_counter()
+        child = subprocess.Popen(_child("gui", book), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, env=_env(home), text=True)
+        first = child.stdout.readline()
+        painted = time.perf_counter() - started
+        rest, err = child.communicate()
+        if child.returncode != 0 or not first.startswith("painted"):
+            raise RuntimeError(f"window benchmark failed: {err.strip()[-500:]}")
+        figures.add("window: process start to first painted window", _ms(painted))
+        result = json.loads(rest)
+        figures.extend("window: filter keystroke on the GUI thread", result["keystrokes_ms"])
+        figures.facts["window: slowest filter text"] = result["slowest"]
+
+
+def _gui_child(path: Path):
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from .gui.main_window import MainWindow
+    from .store import BriefingStore
 
-    app = QApplication.instance() or QApplication([])
-    figures = {}
-    started = time.perf_counter()
-    store = BriefingStore.open(path)
-    window = MainWindow(store)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = MainWindow(BriefingStore.open(path))
     window.show()
-    app.processEvents()
-    figures["window_open_ms"] = _ms(time.perf_counter() - started)
+    app.processEvents(QEventLoop.AllEvents)
+    window.repaint()
+    print("painted", flush=True)
     page = window.current_page()
     timings = {}
-    for word in ["medinsky", "erdogan", "Мединский", "ceasefire", "a", "zz"]:
+    for word in ["medinsky", "erdogan", "Мединский", "王毅", "ceasefire", "a", "zz"]:
+        page.filter.clear()
         for end in range(1, len(word) + 1):
             started = time.perf_counter()
             page.filter.setText(word[:end])
-            window._apply_filter(page)  # what the debounce timer calls after typing stops
+            # what the debounce timer runs once typing pauses
+            window._apply_filter(page)
             app.processEvents()
-            timings[word[:end]] = time.perf_counter() - started
-    ordered = sorted(timings.values())
-    figures["filter_keystrokes"] = len(ordered)
-    figures["filter_p50_ms"] = _ms(statistics.median(ordered))
-    figures["filter_p95_ms"] = _ms(ordered[int(len(ordered) * 0.95) - 1])
-    figures["filter_max_ms"] = _ms(ordered[-1])
-    figures["filter_slowest_text"] = max(timings, key=timings.get)
+            timings[word[:end]] = _ms(time.perf_counter() - started)
+    print(json.dumps({"keystrokes_ms": list(timings.values()),
+                      "slowest": max(timings, key=timings.get)}))
     window.close()
-    return figures
+
+
+# --- what the fresh child processes run ---------------------------------------------
+
+def child_main(task: str, args: list[str]) -> None:
+    started = time.perf_counter()
+    if task == "open":
+        from .store import BriefingStore
+
+        started = time.perf_counter()
+        with BriefingStore.open(args[0]) as store:
+            rows = store.list_summaries("actor", sort="name", limit=200)
+            elapsed = time.perf_counter() - started
+            assert len(rows) == min(200, store.count("actor"))
+        print(json.dumps({"open_first_page_ms": _ms(elapsed)}))
+    elif task == "search":
+        from .store import BriefingStore
+
+        with BriefingStore.open(args[0]) as store:
+            search_ms, filter_ms = [], []
+            for query in args[1:]:
+                started = time.perf_counter()
+                hits = store.search(query, limit=50)
+                search_ms.append(_ms(time.perf_counter() - started))
+                assert len(hits) <= 50
+                started = time.perf_counter()
+                store.search_ids(query, "actor", limit=5000, ranked=False)
+                filter_ms.append(_ms(time.perf_counter() - started))
+        print(json.dumps({"search_ms": search_ms, "filter_ms": filter_ms}))
+    elif task == "list":
+        # `briefing list actors` as a user runs it, its output read as it comes
+        child = subprocess.Popen(_briefing("list", "actors", "--db", args[0]),
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        child.stdout.readline()  # the header
+        child.stdout.readline()
+        first = time.perf_counter() - started
+        for _ in child.stdout:
+            pass
+        child.wait()
+        import resource
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"bench-peak-mib {peak}", file=sys.stderr)
+        print(json.dumps({"first_row_ms": _ms(first)}))
+    elif task == "first-card":
+        from .documents import render_record
+        from .store import BriefingStore
+
+        with BriefingStore.open(args[0]) as store:
+            record = store.get("meeting", 5)
+            started = time.perf_counter()
+            render_record(store, record, store.settings())
+            print(json.dumps({"ms": _ms(time.perf_counter() - started)}))
+    elif task == "cards":
+        print(json.dumps(_time_cards(Path(args[0]), int(args[1]))))
+    elif task == "peers":
+        print(json.dumps(_time_peers(Path(args[0]), int(args[1]))))
+    elif task == "gui":
+        _gui_child(Path(args[0]))
+    else:
+        raise SystemExit(f"unknown bench task {task!r}")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m desktopapp.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--suite", choices=["book", "cards", "gui", "all"], default="all")
-    parser.add_argument("--actors", type=int, default=100_000)
-    parser.add_argument("--meetings", type=int, default=20_000)
-    parser.add_argument("--recommendations", type=int, default=10_000)
+    parser.add_argument("--suite", choices=SUITES, action="append",
+                        help="run this suite (repeat for several; default: all but peers)")
+    parser.add_argument("--scale", choices=list(SCALES), default="100k",
+                        help="synthetic book size in actors (default 100k)")
     parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="build in DIR and keep the files (default: a temporary folder)")
+                        help="build in DIR and keep the files; a later run with the same "
+                             "scale reuses the book")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write JSON figures here")
+    parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    def measure(folder: Path) -> dict:
-        figures = {}
-        if args.suite in ("book", "all"):
-            figures.update(run(args.actors, args.meetings, args.recommendations, folder))
-        if args.suite in ("cards", "all"):
-            figures.update(card_figures(folder))
-        if args.suite in ("gui", "all"):
-            book = folder / "synthetic.sqlite"
-            if not book.exists():
-                run(args.actors, args.meetings, args.recommendations, folder)
-            figures.update(gui_figures(book))
-        return figures
+    if args.child:
+        child_main(args.child[0], args.child[1:])
+        return 0
+    suites = args.suite or [s for s in SUITES if s != "peers"]
+    figures = Figures()
+    figures.facts["scale"] = f"{args.scale} actors"
+
+    def measure(folder: Path):
+        with tempfile.TemporaryDirectory() as home:
+            home = Path(home)
+            book = None
+            if {"book", "cli", "gui"} & set(suites):
+                if "book" in suites:
+                    book = book_suite(folder, SCALES[args.scale], figures, home)
+                else:
+                    book = build_book(folder, SCALES[args.scale], figures, home)
+            if "cli" in suites:
+                cli_suite(book, folder, figures, home)
+            if "cards" in suites:
+                cards_suite(folder, figures, home)
+            if "peers" in suites:
+                peers_suite(folder, figures, home)
+            if "gui" in suites:
+                gui_suite(book, figures, home)
 
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        figures = measure(args.keep)
+        measure(args.keep)
     else:
         with tempfile.TemporaryDirectory() as folder:
-            figures = measure(Path(folder))
-    print(json.dumps(figures, indent=2))
+            measure(Path(folder))
+    print(figures.table())
+    if args.json:
+        args.json.write_text(json.dumps(figures.as_json(), indent=2, ensure_ascii=False) + "\n",
+                             encoding="utf-8")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))
