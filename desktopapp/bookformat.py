@@ -146,16 +146,44 @@ def record_to_dict(record: Record) -> dict:
     return out
 
 
+def settings_to_dict(settings: ExportSettings) -> dict:
+    return {"organisation": settings.organisation, "classification": settings.classification,
+            "page_size": settings.page_size.value, "author": settings.author}
+
+
 def book_to_dict(sections: dict[str, list[Record]],
                  settings: ExportSettings | None = None) -> dict:
     out = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
     for name in EXPORT_ORDER:
         out[name] = [record_to_dict(r) for r in sections.get(name, [])]
     if settings is not None:
-        out["settings"] = {"organisation": settings.organisation,
-                           "classification": settings.classification,
-                           "page_size": settings.page_size.value, "author": settings.author}
+        out["settings"] = settings_to_dict(settings)
     return out
+
+
+def write_book(out, sections, settings: ExportSettings | None = None) -> dict[str, int]:
+    """Write a book to the text file ``out`` record by record, in bounded memory.
+
+    ``sections(name)`` returns an iterable of that section's records. The
+    text is exactly :func:`dumps` of :func:`book_to_dict`; returns the
+    number of records per section.
+    """
+    counts = {}
+    out.write(f'{{\n  "format": {json.dumps(FORMAT_NAME)},\n  "version": {FORMAT_VERSION}')
+    for name in EXPORT_ORDER:
+        out.write(f',\n  "{name}": [')
+        n = 0
+        for record in sections(name):
+            text = json.dumps(record_to_dict(record), ensure_ascii=False, indent=2)
+            out.write(("\n    " if n == 0 else ",\n    ") + text.replace("\n", "\n    "))
+            n += 1
+        out.write("\n  ]" if n else "]")
+        counts[name] = n
+    if settings is not None:
+        text = json.dumps(settings_to_dict(settings), ensure_ascii=False, indent=2)
+        out.write(',\n  "settings": ' + text.replace("\n", "\n  "))
+    out.write("\n}\n")
+    return counts
 
 
 def dumps(book: dict) -> str:

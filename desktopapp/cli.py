@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
 import re
 import sys
@@ -93,6 +94,18 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+def count(text):
+    """A number of rows: 0 or more (for --limit and --offset)."""
+    shown = one_line(text)[:40]
+    if len(text) > 30 or not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{shown!r} is not a number of rows (0 or more, "
+                                         f"at most {MAX_ID})")
+    value = int(text)
+    if value > MAX_ID:
+        raise argparse.ArgumentTypeError(f"{shown!r} is too large (at most {MAX_ID})")
+    return value
+
+
 def positive_int(text):
     shown = one_line(text)[:40]
     if len(text) > 30:  # also keeps int() away from Python's 4,300-digit limit
@@ -134,6 +147,9 @@ def build_parser() -> Parser:
     sub = command("list", "List the actors, meetings or recommendations of a book.")
     sub.add_argument("kind", choices=sorted(LIST_KINDS), help="what to list")
     sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    sub.add_argument("--limit", type=count, metavar="N", help="print at most N rows")
+    sub.add_argument("--offset", type=count, metavar="N", default=0,
+                     help="skip the first N rows (with --limit: pages of a long list)")
 
     sub = command("show", "Show one record in full.")
     sub.add_argument("kind", choices=RECORD_KINDS, help="the record type")
@@ -238,13 +254,23 @@ def _pad(text: str, cells: int) -> str:
     return text + " " * max(0, cells - display_width(text))
 
 
-def _table(rows, columns):
-    texts = [{c: _cut(str(r.get(c) if r.get(c) is not None else ""), 60) for c in columns}
-             for r in rows]
+def _table(rows, columns, rest=()):
+    """Rows as aligned columns; widths come from ``rows``.
+
+    Rows of ``rest`` (an iterator, streamed after them) are cut to those
+    widths, so a list of any length prints at once and in flat memory.
+    """
+    def cells(row):
+        return {c: _cut(str(row.get(c) if row.get(c) is not None else ""), 60) for c in columns}
+
+    texts = [cells(r) for r in rows]
     widths = {c: max([len(c)] + [display_width(t[c]) for t in texts]) for c in columns}
     print("  ".join(_pad(c.upper(), widths[c]) for c in columns).rstrip())
     for row in texts:
         print("  ".join(_pad(row[c], widths[c]) for c in columns).rstrip())
+    for row in rest:
+        text = cells(row)
+        print("  ".join(_pad(_cut(text[c], widths[c]), widths[c]) for c in columns).rstrip())
 
 
 LIST_COLUMNS = {
@@ -255,15 +281,34 @@ LIST_COLUMNS = {
 }
 
 
+TABLE_SAMPLE = 200  # rows that set a streamed table's column widths
+
+
 def cmd_list(args, store):
+    # rows are streamed: the first is printed at once, memory stays flat
     kind = LIST_KINDS[args.kind]
-    rows = store.list_summaries(kind)
+    rows = store.iter_summaries(kind, limit=args.limit, offset=args.offset)
     if args.json:
-        _print_json(rows)
-    elif rows:
-        _table(rows, LIST_COLUMNS[kind])
-    else:
-        print(f"No {args.kind} in this book.")
+        _stream_json(rows)
+        return
+    first = list(itertools.islice(rows, TABLE_SAMPLE))
+    if not first:
+        print(f"No {args.kind} in this book." if not args.offset
+              else f"No {args.kind} after the first {args.offset}.")
+        return
+    _table(first, LIST_COLUMNS[kind], rest=rows)
+
+
+def _stream_json(rows):
+    """A JSON array printed row by row, laid out as _print_json lays it out."""
+    out = sys.stdout
+    out.write("[")
+    empty = True
+    for row in rows:
+        text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("\n  " if empty else ",\n  ") + text)
+        empty = False
+    out.write("]\n" if empty else "\n]\n")
 
 
 def _show_dict(record):
@@ -380,9 +425,11 @@ def cmd_search(args, store):
 
 
 def cmd_export(args, store):
-    book = store.export_book()
-    atomicfile.write_text(args.output, bookformat.dumps(book))
-    counts = ", ".join(f"{len(book[k])} {k}" for k in bookformat.EXPORT_ORDER)
+    # streamed into the temporary file: memory stays flat for any book
+    with atomicfile.replacing(args.output) as temp:
+        with open(temp, "w", encoding="utf-8") as out:
+            counts = store.export_to(out)
+    counts = ", ".join(f"{counts[k]} {k}" for k in bookformat.EXPORT_ORDER)
     print(f"Exported {counts} to {args.output}")
 
 

@@ -189,3 +189,18 @@ def test_streamed_file_with_a_uid_twice_is_refused(store, tmp_path, sample_json)
     with pytest.raises(ImportFormatError, match=r"actors\[6\] .*is used twice"):
         store.import_file(path)
     assert store.is_empty()
+
+
+def test_streamed_export_is_the_document_export(sample_store, tmp_path):
+    import io
+
+    out = io.StringIO()
+    counts = sample_store.export_to(out)
+    assert out.getvalue() == export_json(sample_store)
+    assert counts["actors"] == sample_store.count("actor")
+    empty = tmp_path / "empty.sqlite"
+    from desktopapp.store import BriefingStore
+    with BriefingStore.open(empty, create=True) as store:
+        out = io.StringIO()
+        store.export_to(out)
+        assert out.getvalue() == export_json(store)

@@ -173,10 +173,17 @@ def test_existing_output_is_kept_when_export_fails(sample_path, tmp_path, capsys
     target = tmp_path / "book.json"
     target.write_text("previous good export")
 
-    def explode(*_):
-        raise OSError(28, "No space left on device")
+    written = []
 
-    monkeypatch.setattr("desktopapp.bookformat.dumps", lambda book: explode())
+    def explode(record):  # the disk fills up half-way through the records
+        written.append(record)
+        if len(written) > 5:
+            raise OSError(28, "No space left on device")
+        return encode(record)
+
+    from desktopapp import bookformat
+    encode = bookformat.record_to_dict
+    monkeypatch.setattr(bookformat, "record_to_dict", explode)
     code, _, err = run(capsys, "export", "--db", sample_path, "-o", target)
     assert code == 1
     assert target.read_text() == "previous good export"

@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog
 
-from .. import bookformat, books
-from ..atomicfile import write_text
+from .. import books
+from ..atomicfile import replacing
 from ..errors import BriefingError
 from ..store import BriefingStore
 from .exporting import safe_filename
@@ -95,7 +95,8 @@ class BookFiles:
         if path is None:
             return
         try:
-            write_text(path, bookformat.dumps(self.store.export_book()))
+            with replacing(path) as temp, open(temp, "w", encoding="utf-8") as out:
+                self.store.export_to(out)  # streamed: flat memory for any book
         except BriefingError as exc:
             self.show_error(str(exc))
             return

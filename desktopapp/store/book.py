@@ -593,11 +593,32 @@ class BriefingStore:
             sql += " WHERE id IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(ids)))
         sql += f" ORDER BY {sorts[sort]} {direction}, id {direction}"
-        if limit is not None:
+        if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
+            params += [-1 if limit is None else limit, offset]
         cursor = self.db.execute(sql, params)
         return _dicts(cursor)
+
+    def iter_summaries(self, kind: str, *, sort: str | None = None, descending=False,
+                       limit: int | None = None, offset: int = 0):
+        """The rows of list_summaries one at a time, read as they are used.
+
+        Memory stays flat for a list of a million records, and the first row
+        comes at once: nothing waits for the last.
+        """
+        sorts = SORTS[kind]
+        sort = sort or next(iter(sorts))
+        if sort not in sorts:
+            raise ValueError(f"cannot sort {kind} lists by {sort!r}")
+        direction = "DESC" if descending else "ASC"
+        cursor = self.db.execute(
+            f"SELECT {SUMMARY_COLUMNS[kind]} FROM {TABLES[kind]} "
+            f"ORDER BY {sorts[sort]} {direction}, id {direction} LIMIT ? OFFSET ?",
+            [-1 if limit is None else limit, offset])
+        columns = [d[0] for d in cursor.description]
+        while rows := cursor.fetchmany(500):
+            for row in rows:
+                yield dict(zip(columns, row, strict=True))
 
     def meetings_of_actor(self, actor_id: int) -> list[dict]:
         """Meetings an actor takes part in (as participant, host or mediator), newest first."""
@@ -1030,6 +1051,28 @@ class BriefingStore:
         """Every record, by JSON section, in the order they were added."""
         with self.db.atomic():  # one consistent snapshot
             return {f"{kind}s": self.all_records(kind) for kind in TABLES}
+
+    def iter_records(self, kind: str):
+        """Every record of a kind in the order they were added, loaded 500 at a time."""
+        last = 0
+        while True:
+            ids = [r[0] for r in self.db.execute(
+                f"SELECT id FROM {TABLES[kind]} WHERE id > ? ORDER BY id LIMIT ?", [last, CHUNK])]
+            if not ids:
+                return
+            yield from self._load(kind, ids)
+            last = ids[-1]
+
+    def export_to(self, out) -> dict[str, int]:
+        """Write the whole book as briefing-book JSON to the text file ``out``.
+
+        Streamed from one consistent snapshot of the book, in bounded memory;
+        returns the number of records per JSON section.
+        """
+        with self.db.atomic():
+            settings = self.settings() if self.has_settings() else None
+            return bookformat.write_book(
+                out, lambda section: self.iter_records(section[:-1]), settings)
 
     def export_book(self) -> dict:
         """The whole book as a briefing-book JSON document (a dict)."""

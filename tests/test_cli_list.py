@@ -1,0 +1,99 @@
+"""`briefing list`: streamed rows, pages with --limit/--offset, JSON and tables."""
+
+import json
+import sys
+
+import pytest
+
+from desktopapp import cli
+from desktopapp.domain import Actor
+from desktopapp.store import BriefingStore
+
+
+def run(capsys, *argv):
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_pages_with_limit_and_offset_cover_the_list_once(sample_path, capsys):
+    code, out, _ = run(capsys, "list", "actors", "--json", "--db", sample_path)
+    everything = json.loads(out)
+    pages, offset = [], 0
+    while True:
+        code, out, _ = run(capsys, "list", "actors", "--json", "--limit", 5, "--offset", offset,
+                           "--db", sample_path)
+        assert code == 0
+        page = json.loads(out)
+        if not page:
+            break
+        assert len(page) <= 5
+        pages += page
+        offset += 5
+    assert pages == everything
+    with BriefingStore.open(sample_path) as store:
+        assert everything == store.list_summaries("actor")
+
+
+def test_json_output_is_the_usual_layout(sample_path, capsys):
+    _, out, _ = run(capsys, "list", "meetings", "--json", "--limit", 2, "--db", sample_path)
+    assert out == json.dumps(json.loads(out), ensure_ascii=False, indent=2) + "\n"
+    _, out, _ = run(capsys, "list", "meetings", "--json", "--limit", 0, "--db", sample_path)
+    assert out == "[]\n"
+
+
+def test_table_pages_and_rows_after_the_sample_keep_the_columns(store, book_path, capsys,
+                                                                monkeypatch):
+    monkeypatch.setattr(cli, "TABLE_SAMPLE", 2)  # the widths come from the first two rows
+    with store.write():
+        for name in ["Ann Short", "Bo Brief", "Cecilia Wilhelmina Longname-Extraordinaire"]:
+            store.save(Actor(name=name, title="Envoy"))
+    code, out, _ = run(capsys, "list", "actors", "--db", book_path)
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 4
+    assert len({line.index("person") for line in lines[1:]}) == 1  # aligned
+    assert "Cecilia …" in lines[3] and "Longname" not in out
+    code, out, _ = run(capsys, "list", "actors", "--offset", 1, "--limit", 1, "--db", book_path)
+    assert out.splitlines()[1].split()[1:3] == ["Bo", "Brief"]
+    code, out, _ = run(capsys, "list", "actors", "--offset", 9, "--db", book_path)
+    assert code == 0 and "No actors after the first 9." in out
+
+
+@pytest.mark.parametrize("value", ["-1", "x", "1.5", "9" * 40])
+def test_bad_limits_are_usage_errors(sample_path, capsys, value):
+    code, _, err = run(capsys, "list", "actors", "--limit", value, "--db", sample_path)
+    assert code == 2 and err.startswith("error: argument --limit") and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("mode", [["--json"], []])
+def test_rows_are_printed_as_they_are_read(sample_path, capsys, monkeypatch, mode):
+    pulled = []
+    original = BriefingStore.iter_summaries
+
+    def counting(self, *args, **kwargs):
+        for row in original(self, *args, **kwargs):
+            pulled.append(row["id"])
+            yield row
+
+    monkeypatch.setattr(BriefingStore, "iter_summaries", counting)
+    monkeypatch.setattr(cli, "TABLE_SAMPLE", 3)
+    seen_when_printed = {}
+
+    class Watch:
+        def write(self, text):
+            for row_id in pulled:
+                if f"{row_id}" in text and row_id not in seen_when_printed:
+                    seen_when_printed[row_id] = len(pulled)
+            return len(text)
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr(sys, "stdout", Watch())
+    assert cli.main(["list", "actors", *mode, "--db", str(sample_path)]) == 0
+    assert len(pulled) > 20
+    last = pulled[-1]
+    # the last row was printed as soon as it was read, not after a full read
+    assert seen_when_printed[last] == len(pulled)
+    middle = pulled[10]
+    assert seen_when_printed[middle] <= 12
