@@ -30,6 +30,15 @@ class CardContext:
     prep: TextPreparer
     width: float
     sources: list[Source] = field(default_factory=list)
+    # flowables of one item at one type size, reused by every trial layout
+    # of the fitting (a delegate's entry is built once, not once per trial)
+    made: dict = field(default_factory=dict)
+
+    def once(self, key, build):
+        found = self.made.get(key)
+        if found is None:
+            found = self.made[key] = build()
+        return found
 
     def cite(self, source_uid: str | None) -> str:
         """"[2]" for the second source, "" when the uid is not among the card's sources."""
@@ -124,8 +133,11 @@ def table_section(name: str, priority: int, title: str, header: list[str],
             out.append(more_note(len(entries) - limit, noun, where, styles))
         return out
 
-    return Section(name, priority, len(entries), build)
+    return Section(name, priority, len(entries), build, item_height=ROW_MIN_HEIGHT)
 
+
+# The least height a table row or a citation takes at the 7.5 pt floor (one line).
+ROW_MIN_HEIGHT = 8.0
 
 # Characters of one text that the largest page (A4 at the 7.5 pt floor) could
 # hold, with room to spare.
@@ -156,7 +168,8 @@ def text_section(name: str, priority: int, title: str, text: str, ctx: CardConte
 
 
 def sources_section(ctx: CardContext, count: int) -> Section:
-    return Section("sources", 80, count, lambda styles, limit: citations(ctx, styles, limit))
+    return Section("sources", 80, count, lambda styles, limit: citations(ctx, styles, limit),
+                   item_height=ROW_MIN_HEIGHT)
 
 
 def citations(ctx: CardContext, styles: Styles, limit: int) -> list[Flowable]:

@@ -29,6 +29,14 @@ class Section:
     size: int  # number of items (or characters) the section holds in full
     build: Callable[[Styles, int], list]  # (styles, limit) -> flowables
     minimum: int = 0  # never shorten below this
+    # Least height one item can take at the smallest type: no more items than
+    # fit the page are ever built (a card shows ~50 of 499 delegates).
+    item_height: float = 0.0
+
+    def page_cap(self, height: float) -> int:
+        if not self.item_height:
+            return self.size
+        return min(self.size, int(height // self.item_height) + 1)
 
 
 @dataclass
@@ -38,11 +46,16 @@ class FitResult:
     shortened: dict[str, int]  # section name -> limit it was cut to
 
 
-def measure(flowables, width: float) -> float:
+def measure(flowables, width: float, heights: dict | None = None) -> float:
+    """Height of a story in a frame ``width`` wide; ``heights`` remembers each flowable's."""
     total = 0.0
     previous_after = 0.0
     for flowable in flowables:
-        _, height = flowable.wrap(width, 1e6)
+        height = heights.get(id(flowable)) if heights is not None else None
+        if height is None:
+            _, height = flowable.wrap(width, 1e6)
+            if heights is not None:
+                heights[id(flowable)] = height
         before = flowable.getSpaceBefore()
         # a frame collapses adjacent spacing to the larger of the two
         total += height + max(before, previous_after) if total else height
@@ -50,11 +63,33 @@ def measure(flowables, width: float) -> float:
     return total
 
 
-def _story(header: Callable[[Styles], list], sections, styles, limits):
-    story = list(header(styles))
-    for section in sections:
-        story.extend(section.build(styles, limits[section.name]))
-    return story
+class _Builder:
+    """Builds stories for one fitting, each section at each (size, limit) only once.
+
+    The fitting tries many combinations; a section's flowables for a given
+    type size and limit never change, so they are built and measured once
+    (the flowables stay alive here, so their ids stay unique).
+    """
+
+    def __init__(self, header, sections):
+        self.header, self.sections = header, sections
+        self.parts: dict[tuple, list] = {}
+        self.heights: dict[int, float] = {}
+
+    def story(self, styles, limits) -> list:
+        key = ("header", styles.size)
+        if key not in self.parts:
+            self.parts[key] = list(self.header(styles))
+        story = list(self.parts[key])
+        for section in self.sections:
+            key = (section.name, styles.size, limits[section.name])
+            if key not in self.parts:
+                self.parts[key] = list(section.build(styles, limits[section.name]))
+            story.extend(self.parts[key])
+        return story
+
+    def height(self, story, width) -> float:
+        return measure(story, width, self.heights)
 
 
 def _largest_fitting(fits: Callable[[int], bool], low: int, high: int) -> int | None:
@@ -84,22 +119,25 @@ def _largest_fitting(fits: Callable[[int], bool], low: int, high: int) -> int | 
 
 def fit_one_page(header: Callable[[Styles], list], sections: list[Section],
                  width: float, height: float) -> FitResult:
-    full = {s.name: s.size for s in sections}
+    builder = _Builder(header, sections)
+    full = {s.name: s.page_cap(height) for s in sections}
+    # sections that hold more than a page could ever show are shortened already
+    capped = {s.name: full[s.name] for s in sections if full[s.name] < s.size}
     first = BODY_SIZES[0]
-    story = _story(header, sections, card_styles(first), full)
-    needed = measure(story, width)
-    if needed <= height:
+    story = builder.story(card_styles(first), full)
+    needed = builder.height(story, width)
+    if needed <= height and not capped:
         return FitResult(story, first, {})
     # Text height grows about with the square of the type size: skip the sizes
     # that cannot fit instead of laying the card out at each of them.
     largest = first * (height / needed) ** 0.5
-    for size in BODY_SIZES[1:]:
+    for size in BODY_SIZES[1:] if needed > height else []:
         if size > largest + 0.25 and size != BODY_SIZES[-1]:
             continue
         styles = card_styles(size)
-        story = _story(header, sections, styles, full)
-        if measure(story, width) <= height:
-            return FitResult(story, size, {})
+        story = builder.story(styles, full)
+        if builder.height(story, width) <= height:
+            return FitResult(story, size, dict(capped))
 
     styles = card_styles(MIN_BODY)
     limits = dict(full)
@@ -107,14 +145,14 @@ def fit_one_page(header: Callable[[Styles], list], sections: list[Section],
     for section in sorted(sections, key=lambda s: s.priority):
         def fits(limit, section=section):
             trial = dict(limits, **{section.name: limit})
-            return measure(_story(header, sections, styles, trial), width) <= height
+            return builder.height(builder.story(styles, trial), width) <= height
 
-        best = _largest_fitting(fits, section.minimum, section.size)
+        best = _largest_fitting(fits, section.minimum, full[section.name])
         limits[section.name] = best if best is not None else section.minimum
         if limits[section.name] < section.size:
             shortened[section.name] = limits[section.name]
         if best is not None:
-            return FitResult(_story(header, sections, styles, limits), MIN_BODY, shortened)
+            return FitResult(builder.story(styles, limits), MIN_BODY, shortened)
     # Even with every section at its minimum the header alone is too tall (a
-    # pathological name): the caller shrinks the whole card as a last resort.
-    return FitResult(_story(header, sections, styles, limits), MIN_BODY, shortened)
+    # pathological name): the caller shortens every field.
+    return FitResult(builder.story(styles, limits), MIN_BODY, shortened)

@@ -32,6 +32,19 @@ def delegation_table(dossier: MeetingDossier, ctx: CardContext, styles, limit: i
     sides = dossier.meeting.sides()
     if not sides:
         return []
+    def person(participant):
+        actor = dossier.actors.get(participant.actor_uid)
+        name = actor.name if actor else participant.actor_uid
+        text = f"<b>{prep.inline(name)}</b>"
+        if actor and actor.native_name:
+            text += f"<br/>{prep.inline(actor.native_name)}"
+        lines = [prep.inline(actor.title)] if actor and actor.title else []
+        if participant.role != ParticipantRole.MEMBER or participant.role_label:
+            lines.append(f"<i>{prep.inline(participant.role_text())}</i>")
+        if lines:
+            text += f'<br/><font size="{styles.size * 0.84}">{"<br/>".join(lines)}</font>'
+        return Paragraph(text, styles.person)
+
     out = []
     for start in range(0, len(sides), MAX_COLUMNS):
         group = sides[start:start + MAX_COLUMNS]
@@ -42,18 +55,8 @@ def delegation_table(dossier: MeetingDossier, ctx: CardContext, styles, limit: i
         for _side, members in group:
             entries = []
             for participant in members[:limit]:
-                actor = dossier.actors.get(participant.actor_uid)
-                name = actor.name if actor else participant.actor_uid
-                role = participant.role_text()
-                text = f"<b>{prep.inline(name)}</b>"
-                if actor and actor.native_name:
-                    text += f"<br/>{prep.inline(actor.native_name)}"
-                lines = [prep.inline(actor.title)] if actor and actor.title else []
-                if participant.role != ParticipantRole.MEMBER or participant.role_label:
-                    lines.append(f"<i>{prep.inline(role)}</i>")
-                if lines:
-                    text += f'<br/><font size="{styles.size * 0.84}">{"<br/>".join(lines)}</font>'
-                entries.append(Paragraph(text, styles.person))
+                entries.append(ctx.once(("person", participant.actor_uid, styles.size),
+                                        lambda p=participant: person(p)))
             if len(members) > limit:
                 entries.append(blocks.more_note(len(members) - limit, "member",
                                                 "see the handout", styles))
@@ -99,7 +102,9 @@ def plan(dossier: MeetingDossier):
 
         longest_side = max((len(m) for _, m in meeting.sides()), default=0)
         sections = [
-            Section("delegations", 90, longest_side, delegations, minimum=min(longest_side, 1)),
+            # a delegate is at least a name line and a gap at the 7.5 pt floor
+            Section("delegations", 90, longest_side, delegations, minimum=min(longest_side, 1),
+                    item_height=12.0),
             blocks.text_section("agenda", 40, "Agenda", meeting.agenda, ctx, keep=300),
             blocks.text_section("outcomes", 60, "Outcomes", meeting.outcomes, ctx, keep=400),
             blocks.text_section("follow_ups", 35, "Follow-ups", meeting.follow_ups, ctx,

@@ -275,6 +275,11 @@ class Paragraph(_ReportLabParagraph):
 
     def wrap(self, availWidth, availHeight):
         if not self._complex:
+            # Line breaks depend on the width alone: a paragraph measured again
+            # at the same width (tables re-measure their cells) keeps its lines.
+            if getattr(self, "_wrapped_at", None) == availWidth and hasattr(self, "blPara"):
+                return self.width, self.height
+            self._wrapped_at = availWidth
             return super().wrap(availWidth, availHeight)
         style = self.style
         self.width = availWidth
