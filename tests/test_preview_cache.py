@@ -1,7 +1,5 @@
 """The preview cache: the same document for an unchanged book, a fresh one after any change."""
 
-import time
-
 from desktopapp.documents import PreviewCache
 
 
@@ -10,10 +8,8 @@ def test_unchanged_record_is_shown_again_without_a_layout(sample_store):
     settings = sample_store.settings()
     meeting = sample_store.all_records("meeting")[0]
     first = cache.render(sample_store, meeting, settings)
-    started = time.perf_counter()
     again = cache.render(sample_store, sample_store.get("meeting", meeting.id), settings)
-    assert again is first and cache.hits == 1
-    assert time.perf_counter() - started < 0.005  # a lookup, not a layout
+    assert again is first and cache.hits == 1  # the same document: a lookup, not a layout
     assert cache.render(sample_store, meeting, settings, "a5") is not first
 
 
