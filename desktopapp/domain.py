@@ -234,12 +234,18 @@ def is_uid(value) -> bool:
     return isinstance(value, str) and _UID.fullmatch(value) is not None
 
 
+_DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH_FORM = re.compile(r"[0-9]{4}-[0-9]{2}")
+_TIME_FORM = re.compile(r"[0-9]{2}:[0-9]{2}")
+
+
 def parse_date(text: str | None) -> dt.date | None:
     """Parse ``YYYY-MM-DD``; raise ValueError with a readable message."""
     if text in (None, ""):
         return None
     try:
-        if len(text) != 10:
+        # only the documented form: Python also reads ISO week dates (2025-W21-1)
+        if not isinstance(text, str) or not _DATE_FORM.fullmatch(text):
             raise ValueError
         return dt.date.fromisoformat(text)
     except (TypeError, ValueError):
@@ -257,7 +263,7 @@ def parse_approx_date(text: str | None) -> tuple[dt.date | None, DatePrecision]:
     if isinstance(text, str) and len(text) == 4 and text.isascii() and text.isdigit():
         if int(text) >= 1:
             return dt.date(int(text), 1, 1), DatePrecision.YEAR
-    elif isinstance(text, str) and len(text) == 7 and text[4:5] == "-":
+    elif isinstance(text, str) and _MONTH_FORM.fullmatch(text):
         try:
             return dt.date.fromisoformat(text + "-01"), DatePrecision.MONTH
         except ValueError:
@@ -333,7 +339,8 @@ def parse_time(text: str | None) -> dt.time | None:
     if text in (None, ""):
         return None
     try:
-        if len(text) != 5:
+        # only HH:MM: Python also reads "12.30" as 12:00:00.3
+        if not isinstance(text, str) or not _TIME_FORM.fullmatch(text):
             raise ValueError
         return dt.time.fromisoformat(text)
     except (TypeError, ValueError):
@@ -510,6 +517,10 @@ class Actor(Record):
                 c.add("photo", f"is too large ({size_mb} MB; at most 20 MB)")
             elif image_type(self.photo) is None:
                 c.add("photo", "is not a JPEG, PNG, GIF or WebP image")
+            else:
+                from .photos import problem as photo_problem  # Pillow only when needed
+                if message := photo_problem(self.photo):
+                    c.add("photo", message)
         c.lines("tags", self.tags, max_len=TAG_MAX)
         c.uids("sources", self.source_uids)
 

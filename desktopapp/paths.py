@@ -71,16 +71,24 @@ def _stat(path: Path, what: str):
             from None
 
 
+def regular_file_problem(path) -> str | None:
+    """Why ``path`` is not an existing regular file ("is a FIFO ..."), without opening it."""
+    try:
+        info = Path(path).stat()
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:
+        return f"cannot be examined ({describe_os_error(exc, Path(path).parent)})"
+    if not stat.S_ISREG(info.st_mode):
+        return f"is {_kind_of(info.st_mode)}, not a regular file"
+    return None
+
+
 def require_regular_file(path, what: str = "input") -> Path:
     """Refuse a missing path or anything but a regular file (without opening it)."""
-    path = Path(path)
-    info = _stat(path, what)
-    if info is None:
-        raise BriefingError(f"{path} does not exist")
-    if not stat.S_ISREG(info.st_mode):
-        raise BriefingError(f"{path} is {_kind_of(info.st_mode)}, not a regular file; "
-                            f"it cannot be used as {what}")
-    return path
+    if problem := regular_file_problem(path):
+        raise BriefingError(f"cannot use {path} as {what}: it {problem}")
+    return Path(path)
 
 
 # --- open books ------------------------------------------------------------

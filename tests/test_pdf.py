@@ -20,6 +20,7 @@ from desktopapp.domain import (
     Recommendation,
     Source,
 )
+from desktopapp.errors import ValidationError
 from desktopapp.pdf import (
     actor_card,
     fonts,
@@ -175,8 +176,16 @@ def test_photo_is_upright_and_downscaled(store):
 
 
 def test_damaged_photo_does_not_stop_the_card(store):
-    actor = store.save(Actor(name="Broken photo", photo=b"\x89PNG\r\n\x1a\n" + b"junk" * 10))
-    assert actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS).pages == 1
+    junk = b"\x89PNG\r\n\x1a\n" + b"junk" * 10
+    with pytest.raises(ValidationError, match="photo: is damaged"):
+        store.save(Actor(name="Broken photo", photo=junk))
+    actor = store.save(Actor(name="Broken photo"))
+    # a book changed by another program: the card prints and says so
+    store.db.execute("UPDATE actors SET photo = ? WHERE id = ?", [junk, actor.id])
+    store.db.conn.commit()
+    result = actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS)
+    assert result.pages == 1
+    assert "Photo not printed" in PdfReader(io.BytesIO(result.pdf)).pages[0].extract_text()
 
 
 def crowded_meeting(store, participants=60, text_length=6000):

@@ -31,7 +31,10 @@ from desktopapp.store import BriefingStore
 from desktopapp.store import migrations as schema
 
 D = dt.date.fromisoformat
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+# a real 2 × 2 PNG: photos are checked for damage and size when saved
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00"
+       b"\x00\xfd\xd4\x9as\x00\x00\x00\x16IDATx\x9cc<!'\xc7\xc0\xc0\xc0\xc4\xc0\xc0\xc0\xc0"
+       b"\xc0\x00\x00\r\x04\x01\x08}q\xcaf\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
 def make_world(store):

@@ -6,18 +6,17 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 
-from PIL import Image as PILImage
-from PIL import ImageOps
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from ..domain import Source
+from ..photos import PhotoError, print_ready_jpeg
 from . import fonts
 from .fitting import Section
 from .fonts import TextPreparer
 from .scripts import Paragraph
-from .styles import RULE, TINT, Styles
+from .styles import RULE, TINT, Styles, card_styles
 from .text import rich_text
 
 PHOTO_DPI = 300
@@ -207,13 +206,7 @@ def _print_ready(data: bytes, width_px: int, height_px: int) -> bytes:
 
 
 def _convert(data: bytes, width_px: int, height_px: int) -> bytes:
-    with PILImage.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image)
-        image = image.convert("RGB")
-        image = ImageOps.fit(image, (width_px, height_px), method=PILImage.Resampling.LANCZOS)
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=85, optimize=True)
-        return out.getvalue()
+    return print_ready_jpeg(data, width_px, height_px)
 
 
 def photo(data: bytes | None, width: float, height: float) -> Flowable | None:
@@ -224,8 +217,9 @@ def photo(data: bytes | None, width: float, height: float) -> Flowable | None:
     height_px = max(1, round(height / 72 * PHOTO_DPI))
     try:
         jpeg = _print_ready(data, width_px, height_px)
-    except (OSError, ValueError, PILImage.DecompressionBombError, SyntaxError):
-        return None  # a damaged image must not stop the card; the card prints without it
+    except PhotoError as exc:
+        # a damaged photo must not stop the card, nor vanish without a word
+        return Paragraph(f"<i>Photo not printed: it {exc}</i>", card_styles(8).small)
     return Image(io.BytesIO(jpeg), width=width, height=height)
 
 

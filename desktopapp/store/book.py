@@ -73,6 +73,7 @@ KIND_OF_CLASS = {Actor: "actor", Meeting: "meeting", Recommendation: "recommenda
 SETTINGS_PREFIX = "settings."
 SETTINGS_FIELDS = ("organisation", "classification", "page_size", "author")
 SETTINGS_VERSION_KEY = "settings_version"  # outside the prefix: not a setting itself
+MAX_ROWID = 2**63 - 1  # SQLite's largest integer
 CHUNK = 500  # ids per "IN (...)" query, well under SQLite's variable limit
 POOL = 400  # matches ranked per search step: bounds the cost of very broad queries
 
@@ -426,6 +427,7 @@ class BriefingStore:
             "WHERE l.record_id IN ({marks}) ORDER BY l.record_id, l.ord", ids)
 
     def _load(self, kind: str, ids: list[int]) -> list[Record]:
+        ids = [i for i in ids if isinstance(i, int) and 0 < i <= MAX_ROWID]  # others cannot exist
         rows = self._rows(f"SELECT * FROM {TABLES[kind]} WHERE id IN ({{marks}})", ids)
         by_id = {row["id"]: row for row in rows}
         ids = [i for i in ids if i in by_id]
