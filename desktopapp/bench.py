@@ -432,6 +432,53 @@ CARD_CASES = {
 }
 
 
+# --- cards in other scripts: the cost of bidi and shaping against Latin cards -------
+
+ARABIC_BIOGRAPHY = (
+    "وزير الخارجية منذ عام 2019. قاد وفد المملكة في محادثات بكين في مارس 2023، التي أدت إلى "
+    "استئناف العلاقات الدبلوماسية بعد قطيعة دامت سبع سنوات. يرى أن الاستقرار الإقليمي شرط أساسي "
+    "للتنمية ويؤيد الحل السياسي في اليمن. ")
+SCRIPT_NAMES = [("Faisal bin Farhan", "فيصل بن فرحان"), ("Ali Shamkhani", "علی شمخانی"),
+                ("Wang Yi", "王毅"), ("Tsai Ing-wen", "蔡英文"), ("Kishida Fumio", "岸田文雄"),
+                ("Park Jin", "박진"), ("Yair Lapid", "יאיר לפיד"), ("Ishaq Dar", "اسحاق ڈار"),
+                ("S. Jaishankar", "सुब्रह्मण्यम जयशंकर"), ("Prayut Chan-o-cha", "ประยุทธ์ จันทร์โอชา"),
+                ("Irakli Kobakhidze", "ირაკლი კობახიძე"), ("Nikol Pashinyan", "Նիկոլ Փաշինյան")]
+
+
+def _arabic_actor(store):
+    """An actor card whose names, biography and positions are all in Arabic."""
+    from .domain import Actor, Position
+
+    found = [r for r in store.list_summaries("actor") if r["name"] == "فيصل بن فرحان آل سعود"]
+    if found:
+        return store.get("actor", found[0]["id"])
+    return store.save(Actor(
+        name="فيصل بن فرحان آل سعود", native_name="فيصل بن فرحان", title="وزير الخارجية",
+        biography=ARABIC_BIOGRAPHY * 2,
+        positions=[Position("العلاقات مع إيران",
+                            "الحوار أفضل من المواجهة؛ السفارات تفتح خلال شهرين.")
+                   for _ in range(4)]))
+
+
+def _script_meeting(store):
+    """A meeting of twelve delegates, each named in their own script."""
+    from .domain import Actor, Meeting, Participant
+
+    title = "Beijing talks — محادثات بكين"
+    found = [r for r in store.list_summaries("meeting") if r["title"] == title]
+    if found:
+        return store.get("meeting", found[0]["id"])
+    people = [store.save(Actor(name=name, native_name=native)) for name, native in SCRIPT_NAMES]
+    return store.save(Meeting(title=title, date=dt.date(2023, 3, 6), end_date=dt.date(2023, 3, 10),
+                              agenda=ARABIC_BIOGRAPHY,
+                              participants=[Participant(p.uid, f"Side {i % 3}")
+                                            for i, p in enumerate(people)]))
+
+
+CARD_CASES["card: actor, all in Arabic"] = _arabic_actor
+CARD_CASES["card: meeting, twelve scripts"] = _script_meeting
+
+
 def cards_suite(folder: Path, figures: Figures, home: Path, repeats=20):
     sample = folder / "cards.sqlite"
     if not sample.exists():

@@ -335,7 +335,8 @@ class Paragraph(_ReportLabParagraph):
             room = self.width - left - right
             alignment = style.alignment
             if alignment in (TA_LEFT, TA_JUSTIFY):
-                alignment = TA_RIGHT if rtl else TA_LEFT
+                flip = rtl and not getattr(style, "keep_start", False)
+                alignment = TA_RIGHT if flip else TA_LEFT
             elif rtl and alignment == TA_RIGHT:
                 alignment = TA_RIGHT
             x = indent

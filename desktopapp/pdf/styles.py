@@ -49,10 +49,18 @@ class Styles:
     citation: ParagraphStyle
 
 
+# Header lines stay at the card's left edge whatever their script: a native
+# name in Arabic or Hebrew under the English name reads as its label there.
+# Paragraphs of right-to-left text elsewhere align right (see scripts.py).
+KEEP_START = {"name", "native", "subtitle", "small", "label", "heading"}
+
+
 def _style(name, size, font=fonts.REGULAR, color=INK, leading=1.28, **extra):
     extra.setdefault("bulletFontName", fonts.REGULAR)  # the default would be Helvetica
-    return ParagraphStyle(name, fontName=font, fontSize=size, leading=round(size * leading, 2),
-                          textColor=color, alignment=TA_LEFT, splitLongWords=1, **extra)
+    style = ParagraphStyle(name, fontName=font, fontSize=size, leading=round(size * leading, 2),
+                           textColor=color, alignment=TA_LEFT, splitLongWords=1, **extra)
+    style.keep_start = name in KEEP_START
+    return style
 
 
 @lru_cache(maxsize=32)
