@@ -3,7 +3,7 @@
 One table of fields per record type drives both directions, so the
 encoder and the strict decoder cannot drift apart. The format is
 documented in docs/json-format.md and described by the JSON Schema in
-resources/schema/briefing-book.schema.json.
+resources/briefing-book.schema.json.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 import json
 import os
+import re
+import resource
+import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -7,8 +11,9 @@ import sys
 import pytest
 from conftest import REPO, file_bytes
 
-from desktopapp import books, cli
-from desktopapp.store import opening
+from desktopapp import bookformat, books, cli
+from desktopapp.domain import Actor
+from desktopapp.store import BriefingStore, opening
 
 
 def run(capsys, *argv):
@@ -161,11 +166,6 @@ def test_unwritable_outputs_leave_nothing_behind(sample_path, tmp_path, capsys):
     one_line_error(err)
     code, _, err = run(capsys, "export", "--db", sample_path, "-o", tmp_path)
     assert code == 1 and "is a folder" in err
-    if os.geteuid() != 0:  # root may write anywhere
-        locked = tmp_path / "ro"
-        locked.mkdir(mode=0o500)
-        code, _, err = run(capsys, "backup", "--db", sample_path, "-o", locked / "b.sqlite")
-        assert code == 1
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
@@ -181,12 +181,76 @@ def test_existing_output_is_kept_when_export_fails(sample_path, tmp_path, capsys
             raise OSError(28, "No space left on device")
         return encode(record)
 
-    from desktopapp import bookformat
     encode = bookformat.record_to_dict
     monkeypatch.setattr(bookformat, "record_to_dict", explode)
     code, _, err = run(capsys, "export", "--db", sample_path, "-o", target)
     assert code == 1
     assert target.read_text() == "previous good export"
+
+
+def run_in_read_only_folder(folder, argv) -> subprocess.CompletedProcess:
+    """The briefing command while ``folder`` cannot be written, even by root.
+
+    Permissions do not stop root (CI runs as root), so as root the folder is
+    bind-mounted read-only in a private mount namespace; otherwise mode 0500.
+    """
+    command = [sys.executable, "-m", "desktopapp.cli", *map(str, argv)]
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        try:
+            return subprocess.run(command, capture_output=True, text=True, timeout=120)
+        finally:
+            folder.chmod(0o700)
+    if not shutil.which("unshare"):
+        pytest.skip("running as root without unshare(1): cannot make a folder read-only")
+    script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" "$0" || exit 99; exec "$@"'
+    done = subprocess.run(["unshare", "-m", "sh", "-c", script, str(folder), *command],
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode == 99:
+        pytest.skip(f"root, but no private read-only mount here: {done.stderr.strip()}")
+    return done
+
+
+@pytest.mark.parametrize("argv", [["backup"], ["export"], ["card", "meeting", "5"]])
+def test_read_only_folder_is_a_clear_error_and_stays_empty(sample_path, tmp_path, argv):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    target = folder / "out"
+    done = run_in_read_only_folder(folder, [*argv, "--db", sample_path, "-o", target])
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: cannot write {target}: ")
+    one_line_error(done.stderr)
+    assert list(folder.iterdir()) == []
+
+
+def run_with_a_full_disk(argv, free_bytes: int) -> subprocess.CompletedProcess:
+    """The briefing command in a process that cannot write any file past ``free_bytes``:
+    the disk fills up in the middle of a write (RLIMIT_FSIZE: the write fails, EFBIG)."""
+    def limit_file_size():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (free_bytes, free_bytes))
+
+    return subprocess.run([sys.executable, "-m", "desktopapp.cli", *map(str, argv)],
+                          preexec_fn=limit_file_size, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_existing_export_is_kept_when_the_disk_fills_during_the_write(sample_path, tmp_path):
+    with BriefingStore.open(sample_path) as store:  # an export of about 1 MB
+        for i in range(20):
+            store.save(Actor(name=f"Verbose {i}", biography=("Word " * 9000).strip()))
+    target = tmp_path / "out" / "previous"
+    target.parent.mkdir()
+    target.write_text("previous good output")
+    done = run_with_a_full_disk(["export", "--db", sample_path, "-o", target], 300_000)
+    assert done.returncode == 1
+    assert target.read_text() == "previous good output"
+    assert [p.name for p in target.parent.iterdir()] == ["previous"]  # no partial file
+    assert done.stderr.startswith(f"error: cannot write {target}") and "large" in done.stderr
+    # with room on the disk the same command succeeds: the full disk is what failed it
+    assert run_with_a_full_disk(["export", "--db", sample_path, "-o", target],
+                                50_000_000).returncode == 0
+    assert target.stat().st_size > 300_000
 
 
 def test_locked_book_is_a_clear_error(sample_path, tmp_path, capsys, monkeypatch):
@@ -231,20 +295,57 @@ def test_unexpected_bug_is_logged_not_shown(sample_path, capsys, monkeypatch):
     assert "Traceback" in log.read_text()
 
 
-def test_every_command_has_help_and_is_in_the_readme(capsys):
+def readme_command_rows() -> dict[str, str]:
+    """Command name -> the first cell of its row in the README's command table."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in readme.splitlines():
+        if match := re.match(r"\| (`briefing ([a-z]+).*?) \| ", line):
+            assert match[2] not in rows, f"two README rows for 'briefing {match[2]}'"
+            rows[match[2]] = match[1].replace("\\|", "|")
+    return rows
+
+
+def test_every_command_has_help_and_its_row_in_the_readme(capsys):
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if a.dest == "command")
-    assert set(subparsers.choices) == {"init", "list", "show", "search", "export", "import",
-                                       "backup", "check", "repair", "card", "handout",
-                                       "memo", "settings"}
+    rows = readme_command_rows()
+    assert set(rows) == set(subparsers.choices)
     for name, sub in subparsers.choices.items():
         assert sub.description, name
-        assert f"briefing {name}" in readme, f"'briefing {name}' is not documented"
+        usage = rows[name]
+        # every option --help lists is in the row, and the row lists no other
+        # (--db and --help are common to all commands, said once above the table)
+        actions = [a for a in sub._actions
+                   if a.option_strings and a.dest not in ("help", "db")]
+        shown = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", usage)) - {"--db"}
+        for action in actions:
+            assert shown & set(action.option_strings), f"{name}: {action.option_strings[-1]}"
+        known = {o for a in actions for o in a.option_strings}
+        assert shown <= known, f"{name}: the README shows {sorted(shown - known)}"
+        for action in sub._actions:  # positional choices, e.g. {actor,meeting,recommendation}
+            if not action.option_strings and action.choices:
+                groups = [set(g.split(",")) for g in re.findall(r"\{([^}]*)\}", usage)]
+                groups += [{word} for word in usage.split()]
+                assert set(action.choices) in groups, (name, sorted(action.choices))
         with pytest.raises(SystemExit) as done:
             cli.main([name, "--help"])
         assert done.value.code == 0
         assert "usage: briefing" in capsys.readouterr().out
+
+
+def test_ci_runs_the_readme_test_command_as_written():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("Install and run the tests", 1)[1].split("```sh\n", 1)[1]
+    command = block.split("\n```", 1)[0].strip()
+    assert ".[test]" in command and "pytest" in command
+    assert command in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_readme_shows_the_json_format_version_the_program_writes():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r'\{"format": "briefing-book", "version": (\d+),', readme)
+    assert shown and int(shown[1]) == bookformat.FORMAT_VERSION
 
 
 def test_console_script_runs_end_to_end(sample_path):

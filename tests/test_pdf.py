@@ -1,5 +1,7 @@
+import dataclasses
 import datetime as dt
 import io
+import math
 import re
 import string
 
@@ -30,7 +32,7 @@ from desktopapp.pdf import (
     recommendation_card,
     write_pdf,
 )
-from desktopapp.pdf.styles import MIN_BODY
+from desktopapp.pdf.styles import MIN_BODY, card_styles
 
 PAGE_SIZES = ["a4", "letter", "a5"]
 STANDARD_14 = {"Helvetica", "Times-Roman", "Courier", "Symbol", "ZapfDingbats"}
@@ -77,6 +79,7 @@ def test_every_sample_card_is_exactly_one_page(sample_store, page_size):
         assert result.pages == 1
         assert len(reader(result.pdf).pages) == 1
         assert result.body_size >= MIN_BODY
+        assert_no_type_below_the_floor(result.pdf)
         # what a card leaves out is said, and nothing else is wrong
         assert all("shortened to fit one page" in w for w in result.warnings)
         assert bool(result.warnings) == bool(result.shortened)
@@ -213,6 +216,7 @@ def test_sixty_participants_still_one_readable_page(store, page_size):
                                  page_size)
     assert result.pages == 1
     assert result.body_size == MIN_BODY
+    assert_no_type_below_the_floor(result.pdf)
     text = text_of(result.pdf)
     assert "more member" in text or "more recommendation" in text
     assert "Delegate 0" in text  # heads of delegation first
@@ -223,6 +227,7 @@ def test_twenty_thousand_character_biography(store, page_size):
     actor = store.save(Actor(name="Verbose", biography=("Word " * 4000).strip()))
     result = actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS, page_size)
     assert result.pages == 1 and result.body_size == MIN_BODY
+    assert_no_type_below_the_floor(result.pdf)
     text = text_of(result.pdf)
     assert "Biography shortened to fit the card" in text
     # what does not fit is not hidden in the PDF either
@@ -279,70 +284,155 @@ def _line(text):
     return text.replace("\n", " ")[:200]
 
 
+def marked(marker: str, text: str) -> str:
+    """A fuzzed field with a plain word in front, to find it on the page; empty stays empty."""
+    return f"{marker} {text}" if text else ""
+
+
+# the smallest type in the scale (the labels) at the 7.5 pt body floor
+TYPE_FLOOR = min(getattr(card_styles(MIN_BODY), f.name).fontSize
+                 for f in dataclasses.fields(card_styles(MIN_BODY)) if f.name != "size")
+
+
+def printed_sizes(pdf: bytes) -> list[float]:
+    """The size, in points as printed, of every run of text on every page."""
+    sizes = []
+
+    def visit(text, cm, tm, _font, size):
+        if text.strip():
+            # vertical scale of the text matrix times the current transformation matrix
+            c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+            sizes.append(size * math.hypot(c, d))
+
+    for page in reader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def assert_no_type_below_the_floor(pdf: bytes):
+    smallest = min(printed_sizes(pdf))
+    assert smallest >= TYPE_FLOOR - 0.01, f"{smallest:.2f} pt printed; floor {TYPE_FLOOR} pt"
+
+
+def assert_one_complete_page(result, expected: list[tuple[str, str | None]]):
+    """One page with no type below the floor; every (marker, note): the field's marker is
+    printed, or else the note saying that its section was shortened."""
+    pdf = reader(result.pdf)
+    assert len(pdf.pages) == 1
+    assert_no_type_below_the_floor(result.pdf)
+    text = " ".join(pdf.pages[0].extract_text().split())
+    for marker, note in expected:
+        assert marker in text or (note is not None and note in text), (marker, note)
+
+
+def fields_of(*pairs):
+    """Expected markers of the fields that are not empty."""
+    return [(marker, note) for marker, value, note in pairs if value]
+
+
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(name=field_text, bio=st.one_of(field_text, st.just("Biography. " * 2000)),
        topic=field_text, stance=field_text, page_size=st.sampled_from(PAGE_SIZES))
-def test_any_actor_text_gives_one_page(name, bio, topic, stance, page_size):
-    source = Source(citation=_line(stance) or "c", url="https://example.org/" + _line(topic))
-    actor = Actor(name=_line(name) or "x", native_name=_line(name[::-1]), title=_line(stance),
-                  aliases=[_line(topic)] if topic.strip() else [], biography=bio,
-                  positions=[Position(_line(topic) or "t", stance or "s", None, source.uid)] * 3,
-                  tags=[_line(topic)[:60]] if topic.strip() else [], photo=None)
-    meeting = Meeting(title=_line(topic) or "m", date=dt.date(2025, 5, 16), place=_line(name))
-    other = Actor(name=_line(topic) or "o")
-    rec = Recommendation(title=_line(name) or "r", text="t", addressee="a")
+def test_any_actor_text_gives_one_complete_page(name, bio, topic, stance, page_size):
+    citation = marked("Kqcite", _line(stance)) or "Kqcite"
+    source = Source(citation=citation, url="https://example.org/" + _line(topic))
+    alias, tag = marked("Kqalias", _line(topic)), marked("Kqtag", _line(topic)[:50])
+    actor = Actor(name=marked("Kqname", _line(name)[:190]) or "Kqname",
+                  native_name=marked("Kqnative", _line(name[::-1])[:190]),
+                  title=marked("Kqtitle", _line(stance)), aliases=[alias] if alias else [],
+                  biography=marked("Kqbio", bio),
+                  positions=[Position(marked("Kqtopic", _line(topic)) or "Kqtopic",
+                                      marked("Kqstance", stance) or "Kqstance", None,
+                                      source.uid)] * 3,
+                  tags=[tag] if tag.strip() else [], photo=None)
+    meeting = Meeting(title=marked("Kqmeeting", _line(topic)) or "Kqmeeting",
+                      date=dt.date(2025, 5, 16), place=_line(name))
+    other = Actor(name=marked("Kqother", _line(topic)) or "Kqother")
+    rec = Recommendation(title=marked("Kqrec", _line(name)) or "Kqrec", text="t", addressee="a")
     gathered = dossier.ActorDossier(
         actor=actor, affiliations=[other] * 3, members=[other] * 12,
         meetings=[dossier.MeetingRole(meeting, "head", _line(stance))] * 8,
         recommendations=[rec] * 8, sources=[source])
-    settings_text = ExportSettings(organisation=_line(name), classification=_line(topic)[:40])
+    settings_text = ExportSettings(organisation=marked("Kqorg", _line(name)[:100]),
+                                   classification=marked("Kqclass", _line(topic))[:40])
     result = actor_card.render(gathered, settings_text, page_size)
     assert_type_floor(result)
+    assert_one_complete_page(result, fields_of(
+        ("Kqname", True, None), ("Kqnative", actor.native_name, None),
+        ("Kqtitle", actor.title, None), ("Kqalias", alias, None), ("Kqtag", actor.tags, None),
+        ("Kqbio", actor.biography, None), ("Kqtopic", True, "more position"),
+        ("Kqstance", True, "more position"), ("Kqmeeting", True, "more meeting"),
+        ("Kqrec", True, "more recommendation"), ("Kqother", True, None),
+        ("Kqcite", True, "more source"), ("Kqorg", settings_text.organisation, None),
+        ("KQCLASS", settings_text.classification, None)))
 
 
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(title=field_text, outcomes=field_text, side=field_text,
        participants=st.integers(0, 60), page_size=st.sampled_from(PAGE_SIZES))
-def test_any_meeting_text_gives_one_page(title, outcomes, side, participants, page_size):
+def test_any_meeting_text_gives_one_complete_page(title, outcomes, side, participants,
+                                                  page_size):
     actors = {}
     seats = []
     for i in range(participants):
-        actor = Actor(name=f"{_line(title)[:40]} {i}", title=_line(outcomes)[:120])
+        actor = Actor(name=f"P{i:02d}q {_line(title)[:40]}", title=_line(outcomes)[:120])
         actors[actor.uid] = actor
-        seats.append(Participant(actor.uid, _line(side)[:30] + str(i % 4)))
-    host = Actor(name=_line(side) or "h")
+        seats.append(Participant(actor.uid, f"Kqside{i % 4} {_line(side)[:30]}"))
+    host = Actor(name=marked("Kqhost", _line(side)) or "Kqhost")
     actors[host.uid] = host
-    meeting = Meeting(title=_line(title) or "t", date=dt.date(2025, 5, 16),
-                      participants=seats, outcomes=outcomes, agenda=outcomes,
-                      follow_ups=outcomes, place=_line(side), host_uids=[host.uid],
-                      mediator_uids=[host.uid], tags=[_line(side)[:60]] if side.strip() else [])
-    recs = [Recommendation(title=_line(title) or "r", text="t", addressee=_line(side) or "a")] * 6
-    sources = [Source(citation=_line(outcomes) or "c")] * 4
+    tag = marked("Kqtag", _line(side)[:50])
+    meeting = Meeting(title=marked("Kqtitle", _line(title)) or "Kqtitle",
+                      date=dt.date(2025, 5, 16), participants=seats,
+                      outcomes=marked("Kqoutcome", outcomes), agenda=marked("Kqagenda", outcomes),
+                      follow_ups=marked("Kqfollow", outcomes),
+                      place=marked("Kqplace", _line(side)), host_uids=[host.uid],
+                      mediator_uids=[host.uid], tags=[tag] if tag.strip() else [])
+    recs = [Recommendation(title=marked("Kqrec", _line(title)) or "Kqrec", text="t",
+                           addressee=_line(side) or "a")] * 6
+    sources = [Source(citation=marked("Kqcite", _line(outcomes)) or "Kqcite")] * 4
     result = meeting_card.render(dossier.MeetingDossier(meeting=meeting, actors=actors,
                                                         recommendations=recs, sources=sources),
                                  SETTINGS, page_size)
     assert_type_floor(result)
+    assert_one_complete_page(result, fields_of(
+        ("Kqtitle", True, None), ("Kqplace", meeting.place, None), ("Kqhost", True, None),
+        ("Kqtag", meeting.tags, None), ("Kqagenda", meeting.agenda, None),
+        ("Kqoutcome", meeting.outcomes, None), ("Kqfollow", meeting.follow_ups, None),
+        ("Kqrec", True, "more recommendation"), ("Kqcite", True, "more source"),
+        *((f"Kqside{i}", True, None) for i in range(min(participants, 4))),
+        *((f"P{i:02d}q", True, "more member") for i in range(participants))))
 
 
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(title=field_text, text=field_text, rationale=field_text,
        page_size=st.sampled_from(PAGE_SIZES))
-def test_any_recommendation_text_gives_one_page(title, text, rationale, page_size):
-    concerned = Actor(name=_line(text) or "a", native_name=_line(title))
-    rec = Recommendation(title=_line(title) or "t", text=text or "x", addressee=_line(title),
-                         rationale=rationale, author=_line(text), actor_uids=[concerned.uid],
-                         tags=[_line(title)[:60]] if title.strip() else [])
-    meeting = Meeting(title=_line(rationale) or "m", date=dt.date(2025, 5, 16),
-                      place=_line(text))
+def test_any_recommendation_text_gives_one_complete_page(title, text, rationale, page_size):
+    concerned = Actor(name=marked("Kqactor", _line(text)) or "Kqactor",
+                      native_name=marked("Kqnative", _line(title)))
+    tag = marked("Kqtag", _line(title)[:50])
+    rec = Recommendation(title=marked("Kqtitle", _line(title)) or "Kqtitle",
+                         text=marked("Kqtext", text) or "Kqtext",
+                         addressee=marked("Kqaddressee", _line(title)),
+                         rationale=marked("Kqrationale", rationale),
+                         author=marked("Kqauthor", _line(text)[:150]),
+                         actor_uids=[concerned.uid], tags=[tag] if tag.strip() else [])
+    meeting = Meeting(title=marked("Kqmeeting", _line(rationale)) or "Kqmeeting",
+                      date=dt.date(2025, 5, 16), place=_line(text))
     result = recommendation_card.render(
-        dossier.RecommendationDossier(recommendation=rec, meetings=[meeting] * 10,
-                                      actors={concerned.uid: concerned},
-                                      sources=[Source(citation=_line(text) or "c")]),
+        dossier.RecommendationDossier(
+            recommendation=rec, meetings=[meeting] * 10, actors={concerned.uid: concerned},
+            sources=[Source(citation=marked("Kqcite", _line(text)) or "Kqcite")]),
         SETTINGS, page_size)
     assert_type_floor(result)
+    assert_one_complete_page(result, fields_of(
+        ("Kqtitle", True, None), ("Kqtext", True, None),
+        ("Kqaddressee", rec.addressee, None), ("Kqrationale", rec.rationale, None),
+        ("Kqauthor", rec.author, None), ("Kqtag", rec.tags, None),
+        ("Kqmeeting", True, "more meeting"), ("Kqactor", True, "more actor"),
+        ("Kqnative", concerned.native_name, "more actor"), ("Kqcite", True, "more source")))
 
 
 # --- handouts and memos ---------------------------------------------------------------

@@ -5,7 +5,7 @@ Every write runs in one ``BEGIN IMMEDIATE`` transaction: taking the write
 lock up front means two programs on one book wait for each other (busy
 timeout) instead of failing with "database is locked" half-way.
 
-Deletion rules (also in docs/store.md):
+Deletion rules (also in db/README.md):
 - an actor who takes part in a meeting (participant, host or mediator)
   cannot be deleted; the refusal names the meetings. ``force=True``
   removes them from those meetings first;

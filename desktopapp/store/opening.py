@@ -174,10 +174,11 @@ def _configure(conn: sqlite3.Connection) -> Database:
 
 
 def connect(path: Path, *, read_only: bool = False) -> Database:
-    # check_same_thread=False: a store instance is used by one thread at a
-    # time, but the GUI may hand it from the thread that opened it to a worker.
+    # SQLite's same-thread check stays on: a store is used only by the thread
+    # that opened it (the window gathers what an export needs on the GUI
+    # thread; the background render never touches the store).
     if not read_only:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
         return _configure(conn)
     wal = Path(f"{path}-wal")
     # On a read-only mount without a -wal nobody can be writing, and SQLite
@@ -187,7 +188,7 @@ def connect(path: Path, *, read_only: bool = False) -> Database:
         uri = _uri(path, mode="ro", immutable=1)
     else:
         uri = _uri(path, mode="ro")
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
     return _configure(conn)
 
 
