@@ -6,8 +6,8 @@ when ``check`` found nothing wrong but could not check everything because
 another program was writing. An unexpected failure is a bug: its traceback
 goes to the log file, the user gets one line that says where.
 
-Storage errors never reach this module as ``sqlite3`` exceptions: the store
-turns them into BriefingErrors with a message for people.
+Storage errors never reach this module as database-driver exceptions: the
+store turns them into BriefingErrors with a message for people.
 """
 
 from __future__ import annotations
