@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoGroup
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QFileDialog,
+    QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
@@ -96,6 +97,9 @@ class MainWindow(Navigation, RecordSaving, BookFiles, QMainWindow):
         self._restore_state()
         self._set_title()
         self.statusBar().showMessage(f"Opened {store.path}", 5000)
+        if store.read_only:  # a read-only mount or an immutable file: say so, all the time
+            self.read_only_banner = QLabel(f"Read-only: {store.read_only_reason}")
+            self.statusBar().addPermanentWidget(self.read_only_banner)
         OPEN_WINDOWS.add(self)
 
     # --- actions and menus ---------------------------------------------------------

@@ -23,6 +23,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: ExportSettings, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Export settings")
+        self._version = settings.version
         form = QFormLayout(self)
         self.organisation = QLineEdit(settings.organisation)
         self.classification = QLineEdit(settings.classification)
@@ -48,8 +49,10 @@ class SettingsDialog(QDialog):
         self._result: ExportSettings | None = None
 
     def accept(self):
+        # the version read: saving over a change made meanwhile is a conflict, not a loss
         settings = ExportSettings(self.organisation.text(), self.classification.text(),
-                                  PageSize(self.page_size.currentData()), self.author.text())
+                                  PageSize(self.page_size.currentData()), self.author.text(),
+                                  version=self._version)
         try:
             self._result = settings.check()
         except ValidationError as exc:
