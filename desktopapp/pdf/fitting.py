@@ -124,15 +124,24 @@ def fit_one_page(header: Callable[[Styles], list], sections: list[Section],
     # sections that hold more than a page could ever show are shortened already
     capped = {s.name: full[s.name] for s in sections if full[s.name] < s.size}
     first = BODY_SIZES[0]
-    story = builder.story(card_styles(first), full)
-    needed = builder.height(story, width)
-    if needed <= height and not capped:
-        return FitResult(story, first, {})
+
+    def least(size):
+        """Height the counted items need at least at this size, before laying any out."""
+        return sum(full[s.name] * s.item_height * size / MIN_BODY
+                   for s in sections if s.item_height)
+
+    if least(first) <= height:
+        story = builder.story(card_styles(first), full)
+        needed = builder.height(story, width)
+        if needed <= height and not capped:
+            return FitResult(story, first, {})
+    else:
+        needed = least(first)  # 499 delegates: no need to lay them out at 10 pt to know
     # Text height grows about with the square of the type size: skip the sizes
     # that cannot fit instead of laying the card out at each of them.
     largest = first * (height / needed) ** 0.5
     for size in BODY_SIZES[1:] if needed > height else []:
-        if size > largest + 0.25 and size != BODY_SIZES[-1]:
+        if (size > largest + 0.25 and size != BODY_SIZES[-1]) or least(size) > height:
             continue
         styles = card_styles(size)
         story = builder.story(styles, full)
