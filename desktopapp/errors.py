@@ -25,7 +25,15 @@ class NotFoundError(BriefingError):
 
 
 class ConflictError(BriefingError):
-    """The record was changed by someone else since it was loaded."""
+    """The record was changed by someone else since it was loaded.
+
+    ``current`` is the record as it is now in the book, when the store could
+    read it (an editor shows it beside the user's unsaved copy).
+    """
+
+    def __init__(self, message, current=None):
+        super().__init__(message)
+        self.current = current
 
 
 class LinkedRecordError(BriefingError):
@@ -66,3 +74,11 @@ class UnknownSchemaError(BookError):
 
 class StoredRecordError(BookError):
     """A record stored in the book breaks the rules (e.g. a hand-edited row)."""
+
+
+class ServerUnreachableError(BookError):
+    """A team book's database server cannot be reached (down, wrong host or port)."""
+
+
+class AuthenticationFailedError(BookError):
+    """The database server refused the user name or password of a team book."""

@@ -6,6 +6,7 @@ import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from pg_server import server_or_skip  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
 from desktopapp import books  # noqa: E402
@@ -62,3 +63,38 @@ def sample_store(sample_path):
 
 def file_bytes(path: Path) -> bytes:
     return Path(path).read_bytes()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """A real PostgreSQL server for the session (tests/pg_server.py); fails under CI=true."""
+    yield from server_or_skip(tmp_path_factory)
+
+
+@pytest.fixture
+def team_book_url(postgres_server):
+    """The URL of a fresh, empty database for one test, owned by the editor role."""
+    return postgres_server.url(postgres_server.new_database())
+
+
+@pytest.fixture
+def team_store(team_book_url):
+    from desktopapp.store.postgres import TeamStore
+    with TeamStore.open(team_book_url, create=True) as s:
+        yield s
+
+
+@pytest.fixture
+def team_sample(team_store):
+    """A team book holding the sample book."""
+    books.load_sample(team_store)
+    return team_store
+
+
+def both_backends(sqlite_fixture: str, team_fixture: str):
+    """A fixture that runs each test once on a SQLite book and once on a team book."""
+    @pytest.fixture(params=["sqlite", "postgresql"])
+    def either(request):
+        fixture = sqlite_fixture if request.param == "sqlite" else team_fixture
+        return request.getfixturevalue(fixture)
+    return either

@@ -1,11 +1,17 @@
 import string
 
 import pytest
+from conftest import both_backends
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktopapp.domain import Actor
 from desktopapp.store.search import match_expression
+
+# One search suite for both backends: every test below that uses a book runs
+# on a SQLite book and on a team book (PostgreSQL).
+book = both_backends("store", "team_store")
+sample_book = both_backends("sample_store", "team_sample")
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -19,23 +25,24 @@ from desktopapp.store.search import match_expression
     ("Alexandr Stubb", "Alexander Stubb"),
     ("kyslyt", "Serhiy Kyslytsya"),  # prefix
 ])
-def test_sample_names_are_found_whatever_the_case_or_accents(sample_store, query, expected):
-    titles = [hit.title for hit in sample_store.search(query)]
+def test_sample_names_are_found_whatever_the_case_or_accents(sample_book, query, expected):
+    titles = [hit.title for hit in sample_book.search(query)]
     assert expected in titles
 
 
-def test_search_covers_every_record_kind_and_field(sample_store):
-    kinds = {hit.kind for hit in sample_store.search("Istanbul")}
+def test_search_covers_every_record_kind_and_field(sample_book):
+    kinds = {hit.kind for hit in sample_book.search("Istanbul")}
     assert {"meeting", "actor"} <= kinds
-    assert any(h.kind == "recommendation" for h in sample_store.search("sanctions"))
-    assert any(h.kind == "actor" for h in sample_store.search("Zaporizhzhia"))  # a position
-    assert any(h.kind == "source" for h in sample_store.search("Piechowska"))
+    assert any(h.kind == "recommendation" for h in sample_book.search("sanctions"))
+    assert any(h.kind == "actor" for h in sample_book.search("Zaporizhzhia"))  # a position
+    assert any(h.kind == "source" for h in sample_book.search("Piechowska"))
     # a meeting is found by the names of the people at the table
     assert "Russian–Ukrainian talks in Istanbul" in [
-        h.title for h in sample_store.search("Kostyukov")]
+        h.title for h in sample_book.search("Kostyukov")]
 
 
-def test_letters_without_decomposition_are_folded(store):
+def test_letters_without_decomposition_are_folded(book):
+    store = book
     store.save(Actor(name="Łukasz Wójcik"))
     store.save(Actor(name="Søren Østergaard"))
     assert [h.title for h in store.search("lukasz")] == ["Łukasz Wójcik"]
@@ -43,11 +50,11 @@ def test_letters_without_decomposition_are_folded(store):
     assert [h.title for h in store.search("soren")] == ["Søren Østergaard"]
 
 
-def test_search_ids_filters_one_kind(sample_store):
-    ids = sample_store.search_ids("Istanbul", "meeting")
-    titles = {r["title"] for r in sample_store.list_summaries("meeting", ids=ids)}
+def test_search_ids_filters_one_kind(sample_book):
+    ids = sample_book.search_ids("Istanbul", "meeting")
+    titles = {r["title"] for r in sample_book.list_summaries("meeting", ids=ids)}
     assert "Russian–Ukrainian talks in Istanbul" in titles
-    assert all(h.kind == "meeting" for h in sample_store.search("Istanbul", kinds=["meeting"]))
+    assert all(h.kind == "meeting" for h in sample_book.search("Istanbul", kinds=["meeting"]))
 
 
 @pytest.mark.parametrize("query", [
@@ -55,18 +62,18 @@ def test_search_ids_filters_one_kind(sample_store):
     "^", "col:", "title:erdogan", "(", ")", "{a b}", "\x00", "\u200b", "💣", "a" * 10_000,
     " ".join(["x"] * 5000), "'; DROP TABLE actors; --",
 ])
-def test_hostile_queries_never_raise(sample_store, query):
-    hits = sample_store.search(query)
+def test_hostile_queries_never_raise(sample_book, query):
+    hits = sample_book.search(query)
     assert isinstance(hits, list)
-    sample_store.search_ids(query, "actor")
-    assert sample_store.count("actor") == 38
+    sample_book.search_ids(query, "actor")
+    assert sample_book.count("actor") == 38
 
 
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=200) | st.text(alphabet=string.punctuation + " ", max_size=50))
-def test_any_text_is_a_valid_query(sample_store, text):
-    assert isinstance(sample_store.search(text), list)
+def test_any_text_is_a_valid_query(sample_book, text):
+    assert isinstance(sample_book.search(text), list)
     expression = match_expression(text)
     assert expression is None or expression.count('"') % 2 == 0
 
@@ -79,7 +86,8 @@ def test_query_length_is_bounded():
 # --- across spellings and scripts (folding rules: tests/test_folding.py) ------
 
 @pytest.fixture
-def world_store(store):
+def world_store(book):
+    store = book
     from desktopapp.domain import ActorKind
     people = [
         Actor(name="Wang Yi", native_name="王毅"),

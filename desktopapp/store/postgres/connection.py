@@ -1,0 +1,115 @@
+"""Reaching a team book's PostgreSQL server, and saying why it failed.
+
+A team book is named by a URL, ``postgresql://user@host:port/dbname``
+(libpq's own syntax, so ``?service=…``, ``?sslmode=…`` and friends work).
+Passwords come only from where libpq looks for them — ``~/.pgpass`` (or
+``PGPASSFILE``), the connection service file, ``PGPASSWORD`` — never from
+our settings: a URL that carries a password is refused before it is used,
+so one cannot end up in the list of recent books.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.conninfo import conninfo_to_dict
+
+from ...errors import (
+    AuthenticationFailedError,
+    BookError,
+    BookReadOnlyError,
+    BriefingError,
+    ServerUnreachableError,
+)
+
+SCHEMES = ("postgresql://", "postgres://")
+CONNECT_TIMEOUT_SECONDS = 5
+APPLICATION_NAME = "Briefing Desk"
+
+
+def is_team_book(target) -> bool:
+    """True when ``target`` names a team book (a PostgreSQL URL), not a file."""
+    return isinstance(target, str) and target.lower().startswith(SCHEMES)
+
+
+def describe(url: str) -> str:
+    """The URL as people should see it: without any password."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "the team book"
+    user, _, host = parts.netloc.rpartition("@")
+    user = user.split(":", 1)[0]  # never show a password
+    return f"postgresql://{user + '@' if user else ''}{host}{parts.path}"
+
+
+def conninfo(url: str) -> str:
+    """Check a team-book URL and return it for libpq; BookError says what is wrong."""
+    if not is_team_book(url):
+        raise BookError(f"{url!r} is not a team-book URL "
+                        "(expected postgresql://user@host:port/dbname)")
+    try:
+        params = conninfo_to_dict(url)
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a port that is not a number
+    except (psycopg.ProgrammingError, ValueError) as exc:
+        raise BookError(f"the team-book URL {describe(url)} cannot be read: "
+                        f"{_first_line(exc)}") from None
+    if params.get("password") or parts.password:
+        raise BookError("the team-book URL contains a password; remove it and put the "
+                        "password in ~/.pgpass (or a connection service file, or "
+                        "PGPASSWORD) so it is never written to settings")
+    if not params.get("dbname") and not params.get("service"):
+        raise BookError(f"the team-book URL {describe(url)} names no database "
+                        "(postgresql://user@host:port/dbname)")
+    return url
+
+
+def connect_kwargs() -> dict:
+    return {"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": APPLICATION_NAME}
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+_AUTH = re.compile(r"password authentication failed|authentication failed|no password supplied|"
+                   r"fe_sendauth|no pg_hba\.conf entry|role \".*\" does not exist", re.I)
+_NO_DB = re.compile(r"database \".*\" does not exist", re.I)
+
+
+def connection_error(exc: BaseException, url: str) -> BriefingError:
+    """An error for people from a failure to connect (server, password, database)."""
+    where = describe(url)
+    text = _first_line(exc)
+    if isinstance(exc, pg_errors.InvalidPassword) or _AUTH.search(str(exc)):
+        return AuthenticationFailedError(
+            f"the server of {where} refused the login: {text}. Check the user name, and the "
+            "password in ~/.pgpass, the connection service file or PGPASSWORD")
+    if isinstance(exc, pg_errors.InvalidCatalogName) or _NO_DB.search(str(exc)):
+        return BookError(f"there is no database at {where} ({text}); create it first "
+                         "(see db/postgresql/README.md)")
+    return ServerUnreachableError(
+        f"cannot reach the database server of {where}: {text}. Is the server running, "
+        "and are host and port right?")
+
+
+def storage_error(exc: psycopg.Error, url: str) -> BriefingError:
+    """An error for people from a failure during work on an open team book."""
+    where = describe(url)
+    if isinstance(exc, pg_errors.InsufficientPrivilege):
+        return BookReadOnlyError(f"your database role may not change {where} "
+                                 f"({_first_line(exc)}); nothing was changed")
+    if isinstance(exc, psycopg.OperationalError | pg_errors.AdminShutdown):
+        return ServerUnreachableError(f"the connection to {where} was lost "
+                                      f"({_first_line(exc)}); nothing was changed")
+    if isinstance(exc, pg_errors.QueryCanceled):
+        return BookError(f"the team book {where} took too long to answer; try again")
+    if isinstance(exc, pg_errors.SerializationFailure | pg_errors.DeadlockDetected):
+        return BookError(f"another user's change got in the way at {where}; "
+                         "nothing was changed, try again")
+    raise exc  # anything else is a bug: the caller logs it with its traceback

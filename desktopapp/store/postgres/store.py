@@ -1,0 +1,1115 @@
+"""TeamStore: a briefing book in a PostgreSQL database, shared by a team.
+
+The same public methods, records, links, deletion rules and search
+behaviour as the SQLite :class:`~desktopapp.store.book.BriefingStore`
+(read its docstring and db/README.md for the rules); what a shared book
+adds:
+
+- every write says who made it (``changed_by``: the analyst name given at
+  opening, else the database role) and when (``updated_at``);
+- every write sends one ``NOTIFY briefing_desk`` on commit, naming the
+  records it changed, so other windows refresh (:mod:`.listening`);
+- optimistic versions as in SQLite: an update names the version it was
+  read at and changes nothing when the row moved on (ConflictError with
+  the current record). Under PostgreSQL's row locks a concurrent update
+  waits for the other to commit, then finds the new version: no update is
+  ever lost;
+- a database role without UPDATE rights opens the book read-only.
+
+Connections come from a small pool; each public call runs in one
+transaction on one connection (a thread's nested calls share it).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
+
+import psycopg
+import psycopg.sql
+import psycopg_pool
+from psycopg.rows import dict_row
+
+from ...domain import (
+    Actor,
+    ExportSettings,
+    PageSize,
+    Record,
+    now_iso,
+)
+from ...errors import (
+    BookError,
+    BookReadOnlyError,
+    BriefingError,
+    ConflictError,
+    LinkedRecordError,
+    NotFoundError,
+    ServerUnreachableError,
+    StoredRecordError,
+    ValidationError,
+)
+from .. import record_rows, search
+from ..book import ImportSummary, SearchHit
+from ..record_rows import KIND_OF_CLASS, NAME_COLUMN, TABLES, WRITE_ORDER
+from . import connection, schema, text_search
+
+CHANNEL = "briefing_desk"
+SETTINGS_PREFIX = "settings."
+SETTINGS_FIELDS = ("organisation", "classification", "page_size", "author")
+SETTINGS_VERSION_KEY = "settings_version"
+POOL = 400  # matches ranked per search step, as in the SQLite book
+NOTIFY_MAX_RECORDS = 200  # more changes than this are announced as "everything"
+POOL_TIMEOUT_SECONDS = 10
+
+SORTS = {kind: {name: re.sub(r"NOCASE\((\w+)\)", r'lower(\1 COLLATE "C")', expression)
+                for name, expression in sorts.items()}
+         for kind, sorts in record_rows.SORTS.items()}
+SUMMARY_COLUMNS = {
+    "actor": "id, uid, name, native_name, kind, title, "
+             "(SELECT string_agg(t.name, '; ' ORDER BY a.ord) FROM actor_affiliations a "
+             " JOIN actors t ON t.id = a.affiliated_id WHERE a.actor_id = actors.id) "
+             "AS affiliation",
+    "meeting": "id, uid, date, title, place, status, kind, "
+               "(SELECT count(*) FROM participants p WHERE p.meeting_id = meetings.id) "
+               "AS participant_count",
+    "recommendation": "id, uid, title, priority, status, addressee, date",
+    "memo": "id, uid, date, number, title, authors",
+    "source": "id, uid, citation, url, accessed",
+}
+
+
+def _guard(fn):
+    """Errors from the server become errors for people (see connection.storage_error)."""
+    @functools.wraps(fn)
+    def guarded(self, *args, **kwargs):
+        try:
+            return fn(self, *args, **kwargs)
+        except psycopg.Error as exc:
+            raise connection.storage_error(exc, self.url) from None
+        except psycopg_pool.PoolTimeout:
+            raise ServerUnreachableError(
+                f"no connection to {connection.describe(self.url)} within "
+                f"{POOL_TIMEOUT_SECONDS} s: is the server running?") from None
+    return guarded
+
+
+def _public_methods_guarded(cls):
+    for name, member in list(vars(cls).items()):
+        if not name.startswith("_") and callable(member) and name not in ("write", "open"):
+            setattr(cls, name, _guard(member))
+    return cls
+
+
+@_public_methods_guarded
+class TeamStore:
+    """One open team book. Use as a context manager, or call close()."""
+
+    backend = "postgresql"
+
+    def __init__(self, url: str, pool: psycopg_pool.ConnectionPool, *, changed_by: str,
+                 read_only: bool, read_only_reason: str = ""):
+        self.url = url
+        self.path = connection.describe(url)  # what messages and titles show
+        self.pool = pool
+        self.changed_by = changed_by
+        self.read_only = read_only
+        self.read_only_reason = read_only_reason
+        self._local = threading.local()
+
+    # --- opening ----------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str, *, create: bool = False, analyst: str = "",
+             pool_size: int = 4) -> TeamStore:
+        """Open the team book at ``url``; with ``create``, make one in an empty database.
+
+        Raises ServerUnreachableError, AuthenticationFailedError, or
+        BookError for a database that is not a briefing book or was made
+        by a newer program (left untouched).
+        """
+        url = connection.conninfo(url)
+        try:
+            first = psycopg.connect(url, **connection.connect_kwargs())
+        except psycopg.Error as exc:
+            raise connection.connection_error(exc, url) from None
+        try:
+            with first:
+                role = first.execute("SELECT current_user").fetchone()[0]
+                _prepare(first, url, create=create)
+                may_write = first.execute(
+                    "SELECT has_table_privilege('actors', 'UPDATE')").fetchone()[0]
+        except psycopg.Error as exc:
+            raise connection.storage_error(exc, url) from None
+        pool = psycopg_pool.ConnectionPool(
+            url, min_size=1, max_size=pool_size, kwargs=connection.connect_kwargs(),
+            timeout=POOL_TIMEOUT_SECONDS, open=True, name="briefing-team-book")
+        reason = "" if may_write else f"the database role {role!r} may only read this book"
+        return cls(url, pool, changed_by=analyst.strip() or role, read_only=not may_write,
+                   read_only_reason=reason)
+
+    def close(self):
+        self.pool.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- transactions -----------------------------------------------------
+
+    @contextmanager
+    def _session(self):
+        """The thread's connection for one transaction (shared by nested calls)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        with self.pool.connection() as conn:  # commits on success, rolls back otherwise
+            self._local.conn = conn
+            try:
+                yield conn
+            finally:
+                self._local.conn = None
+
+    @contextmanager
+    def write(self):
+        """One all-or-nothing write; nested calls become savepoints.
+
+        On commit one notification names what changed (kind and id).
+        """
+        if getattr(self._local, "changes", None) is not None:
+            with self._local.conn.transaction():
+                yield
+            return
+        if self.read_only:
+            raise BookReadOnlyError(f"the team book {self.path} is open read-only "
+                                    f"({self.read_only_reason}); nothing was changed")
+        try:
+            with self._session() as conn:
+                self._local.changes = []
+                try:
+                    yield
+                    self._notify(conn, self._local.changes)
+                finally:
+                    self._local.changes = None
+        except psycopg.Error as exc:
+            raise connection.storage_error(exc, self.url) from None
+        except psycopg_pool.PoolTimeout:
+            raise ServerUnreachableError(
+                f"no connection to {self.path} within {POOL_TIMEOUT_SECONDS} s") from None
+
+    def _notify(self, conn, changes):
+        unique = list(dict.fromkeys(changes))
+        payload = {"by": self.changed_by}
+        if len(unique) > NOTIFY_MAX_RECORDS:
+            payload["all"] = True
+        else:
+            payload["changes"] = [list(change) for change in unique]
+        conn.execute("SELECT pg_notify(%s, %s)", [CHANNEL, json.dumps(payload)])
+
+    def _changed(self, kind, ids):
+        changes = getattr(self._local, "changes", None)
+        if changes is not None:
+            changes.extend((kind, i) for i in ids)
+
+    def _x(self, sql, params=None):
+        return self._local.conn.execute(sql, params)
+
+    def _d(self, sql, params=None) -> list[dict]:
+        with self._local.conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+
+    def _many(self, sql, rows):
+        if rows:
+            with self._local.conn.cursor() as cur:
+                cur.executemany(sql, rows)
+
+    # --- uid <-> id --------------------------------------------------------
+
+    def _ids_by_uid(self, kind: str, uids) -> dict[str, int]:
+        uids = list(set(uids))
+        if not uids:
+            return {}
+        return dict(self._x(f"SELECT uid, id FROM {TABLES[kind]} WHERE uid = ANY(%s)",
+                            [uids]).fetchall())
+
+    def _require_ids(self, kind: str, uids, field_name: str, problems) -> list[int]:
+        found = self._ids_by_uid(kind, uids)
+        for uid in uids:
+            if uid not in found:
+                problems.append((field_name, f"no {kind} with uid {uid} in this book"))
+        return [found[uid] for uid in uids if uid in found]
+
+    def _refuse_uid_clashes(self, kind: str, records, section: str = "") -> None:
+        """A uid names one record in the whole book, whatever its kind."""
+        uids = list({r.uid for r in records})
+        owners = {}
+        for other, table in TABLES.items():
+            if other != kind and uids:
+                for uid, name in self._x(f"SELECT uid, {NAME_COLUMN[other]} FROM {table} "
+                                         "WHERE uid = ANY(%s)", [uids]):
+                    owners[uid] = (other, name)
+        for record in records:
+            if record.uid in owners:
+                other_kind, other_name = owners[record.uid]
+                where = f"{section}: " if section else ""
+                raise ValidationError(
+                    [("uid", f"{record.uid} is already used by {other_kind} {other_name!r} in "
+                             "this book (a uid names one record, whatever its kind)")],
+                    f"{where}{record.label()}")
+
+    def uid_clashes(self) -> list[str]:
+        """uids used by more than one record (of different kinds), for check."""
+        union = " UNION ALL ".join(
+            f"SELECT uid, '{kind}' AS kind, id, {NAME_COLUMN[kind]} AS name FROM {table}"
+            for kind, table in TABLES.items())
+        with self._session():
+            rows = self._x(
+                f"SELECT uid, string_agg(kind || ' ' || id || ' ' || quote_literal(name), ', ') "
+                f"FROM ({union}) u GROUP BY uid HAVING count(*) > 1 ORDER BY uid").fetchall()
+        return [f"uid {uid} is used by several records: {who}" for uid, who in rows]
+
+    def id_for_uid(self, kind: str, uid: str) -> int | None:
+        with self._session():
+            return self._ids_by_uid(kind, [uid]).get(uid)
+
+    def names_for_uids(self, uids) -> dict[str, str]:
+        """Display names of actors by uid (for indexes and renderers)."""
+        uids = list(set(uids))
+        if not uids:
+            return {}
+        with self._session():
+            return dict(self._x("SELECT uid, name FROM actors WHERE uid = ANY(%s)",
+                                [uids]).fetchall())
+
+    # --- reading ----------------------------------------------------------
+
+    def get(self, kind: str, record_id: int) -> Record:
+        records = self.get_many(kind, [record_id])
+        if not records:
+            raise NotFoundError(f"there is no {kind} with id {record_id}")
+        return records[0]
+
+    def get_by_uid(self, kind: str, uid: str) -> Record:
+        with self._session():
+            record_id = self._ids_by_uid(kind, [uid]).get(uid)
+            if record_id is None:
+                raise NotFoundError(f"there is no {kind} with uid {uid}")
+            return self.get(kind, record_id)
+
+    def get_actor(self, record_id: int) -> Actor:
+        return self.get("actor", record_id)
+
+    def get_meeting(self, record_id: int):
+        return self.get("meeting", record_id)
+
+    def get_recommendation(self, record_id: int):
+        return self.get("recommendation", record_id)
+
+    def get_source(self, record_id: int):
+        return self.get("source", record_id)
+
+    def get_memo(self, record_id: int):
+        return self.get("memo", record_id)
+
+    def get_many(self, kind: str, ids) -> list[Record]:
+        """Records in the order of ``ids``; missing ids are skipped."""
+        with self._session():
+            return self._load(kind, [int(i) for i in ids])
+
+    def changed_by_of(self, kind: str, record_id: int) -> tuple[str, str]:
+        """(who, when) of the last change to a record."""
+        with self._session():
+            row = self._x(f"SELECT changed_by, updated_at FROM {TABLES[kind]} WHERE id = %s",
+                          [record_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no {kind} with id {record_id}")
+        return row[0], row[1]
+
+    def _grouped(self, sql, ids, key) -> dict[int, list]:
+        grouped = defaultdict(list)
+        for row in self._d(sql, [ids]):
+            grouped[row[key]].append(row)
+        return grouped
+
+    def _uids(self, sql, ids) -> dict[int, list[str]]:
+        grouped = defaultdict(list)
+        for owner, uid in self._x(sql, [ids]):
+            grouped[owner].append(uid)
+        return grouped
+
+    def _links(self, kind: str, ids: list[int]) -> dict[int, dict]:
+        links: dict[int, dict] = defaultdict(dict)
+        if kind != "source":
+            for owner, uids in self._uids(
+                    f"SELECT l.record_id, s.uid FROM {kind}_sources l JOIN sources s "
+                    "ON s.id = l.source_id WHERE l.record_id = ANY(%s) "
+                    "ORDER BY l.record_id, l.ord", ids).items():
+                links[owner]["sources"] = uids
+        if kind == "actor":
+            for owner, uids in self._uids(
+                    "SELECT a.actor_id, t.uid FROM actor_affiliations a JOIN actors t "
+                    "ON t.id = a.affiliated_id WHERE a.actor_id = ANY(%s) "
+                    "ORDER BY a.actor_id, a.ord", ids).items():
+                links[owner]["affiliations"] = uids
+            for owner, rows in self._grouped(
+                    "SELECT p.actor_id, p.topic, p.stance, p.as_of, p.as_of_precision, "
+                    "s.uid AS source_uid FROM positions p LEFT JOIN sources s "
+                    "ON s.id = p.source_id WHERE p.actor_id = ANY(%s) "
+                    "ORDER BY p.actor_id, p.ord", ids, "actor_id").items():
+                links[owner]["positions"] = rows
+        elif kind == "meeting":
+            for row in self._d(
+                    "SELECT h.meeting_id, h.capacity, a.uid FROM meeting_hosts h JOIN actors a "
+                    "ON a.id = h.actor_id WHERE h.meeting_id = ANY(%s) "
+                    "ORDER BY h.meeting_id, h.ord", [ids]):
+                field = "hosts" if row["capacity"] == "host" else "mediators"
+                links[row["meeting_id"]].setdefault(field, []).append(row["uid"])
+            for owner, rows in self._grouped(
+                    "SELECT p.meeting_id, a.uid, p.side, p.role, p.role_label "
+                    "FROM participants p JOIN actors a ON a.id = p.actor_id "
+                    "WHERE p.meeting_id = ANY(%s) ORDER BY p.meeting_id, p.ord",
+                    ids, "meeting_id").items():
+                links[owner]["participants"] = rows
+        elif kind == "recommendation":
+            for row in self._d(
+                    "SELECT l.recommendation_id, l.relation, a.uid FROM recommendation_actors l "
+                    "JOIN actors a ON a.id = l.actor_id WHERE l.recommendation_id = ANY(%s) "
+                    "ORDER BY l.recommendation_id, l.ord", [ids]):
+                field = "addressees" if row["relation"] == "addressee" else "concerns"
+                links[row["recommendation_id"]].setdefault(field, []).append(row["uid"])
+            for owner, uids in self._uids(
+                    "SELECT l.recommendation_id, m.uid FROM recommendation_meetings l "
+                    "JOIN meetings m ON m.id = l.meeting_id WHERE l.recommendation_id = ANY(%s) "
+                    "ORDER BY l.recommendation_id, l.ord", ids).items():
+                links[owner]["meetings"] = uids
+        elif kind == "memo":
+            for row in self._d(
+                    "SELECT l.memo_id, m.uid AS meetings, a.uid AS actors, "
+                    "r.uid AS recommendations FROM memo_links l "
+                    "LEFT JOIN meetings m ON m.id = l.meeting_id "
+                    "LEFT JOIN actors a ON a.id = l.actor_id "
+                    "LEFT JOIN recommendations r ON r.id = l.recommendation_id "
+                    "WHERE l.memo_id = ANY(%s) ORDER BY l.memo_id, l.ord", [ids]):
+                for field in ("meetings", "actors", "recommendations"):
+                    if row[field]:
+                        links[row["memo_id"]].setdefault(field, []).append(row[field])
+        return links
+
+    def _load(self, kind: str, ids: list[int]) -> list[Record]:
+        if not ids:
+            return []
+        by_id = {row["id"]: row for row in self._d(
+            f"SELECT * FROM {TABLES[kind]} WHERE id = ANY(%s)", [ids])}
+        ids = [i for i in ids if i in by_id]
+        links = self._links(kind, ids)
+        out = []
+        for i in ids:
+            try:
+                out.append(record_rows.build(kind, by_id[i], links.get(i, {})))
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                row = by_id[i]
+                raise StoredRecordError(
+                    f"{TABLES[kind]} row {row['id']} (uid {row.get('uid')}) is not a valid "
+                    f"{kind}: {' '.join(str(exc).split())[:120]}. The book was changed "
+                    "outside Briefing Desk; fix or delete this record") from None
+        return out
+
+    # --- lists ------------------------------------------------------------
+
+    def count(self, kind: str) -> int:
+        with self._session():
+            return self._x(f"SELECT count(*) FROM {TABLES[kind]}").fetchone()[0]
+
+    def list_summaries(self, kind: str, *, sort: str | None = None, descending=False,
+                       limit: int | None = None, offset: int = 0,
+                       ids: list[int] | None = None, changed_by: bool = False) -> list[dict]:
+        """Rows for lists and tables: a few columns per record, one page at a time.
+
+        ``changed_by`` adds who changed each record last and when.
+        """
+        sorts = SORTS[kind]
+        sort = sort or next(iter(sorts))
+        if sort not in sorts:
+            raise ValueError(f"cannot sort {kind} lists by {sort!r}")
+        direction = "DESC" if descending else "ASC"
+        columns = SUMMARY_COLUMNS[kind]
+        if changed_by:
+            columns += ", changed_by, updated_at"
+        sql = f"SELECT {columns} FROM {TABLES[kind]}"
+        params: list = []
+        if ids is not None:
+            if not ids:
+                return []
+            sql += " WHERE id = ANY(%s)"
+            params.append([int(i) for i in ids])
+        sql += f" ORDER BY {sorts[sort]} {direction}, id {direction}"
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        with self._session():
+            return self._d(sql, params)
+
+    def meetings_of_actor(self, actor_id: int) -> list[dict]:
+        """Meetings an actor takes part in (as participant, host or mediator), newest first."""
+        with self._session():
+            return self._d(
+                "SELECT m.id, m.uid, m.title, m.date, m.status, x.role, x.side FROM meetings m "
+                "JOIN (SELECT meeting_id, role, side FROM participants WHERE actor_id = %s"
+                " UNION ALL SELECT meeting_id, capacity, '' FROM meeting_hosts "
+                "WHERE actor_id = %s) x ON x.meeting_id = m.id ORDER BY m.date DESC, m.id DESC",
+                [actor_id, actor_id])
+
+    def recommendations_linked_to(self, kind: str, record_id: int) -> list[dict]:
+        """Recommendations that name an actor (as addressee or subject) or a meeting."""
+        table, column = (("recommendation_actors", "actor_id") if kind == "actor"
+                         else ("recommendation_meetings", "meeting_id"))
+        with self._session():
+            return self._d(
+                f"SELECT DISTINCT r.id, r.uid, r.title, r.priority, r.status FROM "
+                f"recommendations r JOIN {table} l ON l.recommendation_id = r.id "
+                f"WHERE l.{column} = %s ORDER BY r.id", [record_id])
+
+    def members_of(self, actor_id: int) -> list[dict]:
+        """Actors affiliated with this one (the E4's four states; a state's officials)."""
+        with self._session():
+            return self._d(
+                "SELECT a.id, a.uid, a.name, a.kind FROM actor_affiliations l "
+                "JOIN actors a ON a.id = l.actor_id WHERE l.affiliated_id = %s "
+                f"ORDER BY {SORTS['actor']['name']}", [actor_id])
+
+    # --- saving -----------------------------------------------------------
+
+    def save(self, record: Record) -> Record:
+        """Insert a new record (id None) or update one, checking its version.
+
+        Updates ``record`` in place (id, version, timestamps) and returns it.
+        Raises ValidationError, ConflictError (with ``current``) or NotFoundError.
+        """
+        record.check()
+        kind = KIND_OF_CLASS[type(record)]
+        with self.write():
+            if record.id is None:
+                if self._ids_by_uid(kind, [record.uid]):
+                    raise ValidationError([("uid", "is already used by another record")],
+                                          record.label())
+                self._refuse_uid_clashes(kind, [record])
+                record_id = self._insert_row(kind, record, now_iso())
+                self._write_links(kind, record, record_id, fresh=True)
+            else:
+                self._update_row(kind, record)
+                record_id = record.id
+                self._write_links(kind, record, record_id)
+            self._index(kind, record, record_id)
+            if kind == "actor":
+                self._reindex_dependents_of_actors([record_id])
+            self._changed(kind, [record_id])
+            stored = self._load(kind, [record_id])[0]
+        record.id, record.version = stored.id, stored.version
+        record.created_at, record.updated_at = stored.created_at, stored.updated_at
+        return record
+
+    def _insert_row(self, kind, record, now, *, keep_stamps=False) -> int:
+        values = record_rows.row_values(kind, record)
+        values["uid"] = record.uid
+        values["created_at"] = (record.created_at if keep_stamps else "") or now
+        values["updated_at"] = (record.updated_at if keep_stamps else "") or now
+        values["version"] = 1
+        values["changed_by"] = self.changed_by
+        columns = list(values)
+        return self._x(
+            f"INSERT INTO {TABLES[kind]} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id",
+            list(values.values())).fetchone()[0]
+
+    def _update_row(self, kind, record, *, expected_version=True, stamps=None):
+        values = record_rows.row_values(kind, record)
+        if stamps:
+            values["created_at"], values["updated_at"] = stamps
+        else:
+            values["updated_at"] = now_iso()
+        values["changed_by"] = self.changed_by
+        assignments = ", ".join(f"{column} = %s" for column in values)
+        sql = f"UPDATE {TABLES[kind]} SET {assignments}, version = version + 1 WHERE id = %s"
+        params = [*values.values(), record.id]
+        if expected_version:
+            sql += " AND version = %s"
+            params.append(record.version)
+        if self._x(sql, params).rowcount == 1:
+            return
+        row = self._x(f"SELECT version, changed_by FROM {TABLES[kind]} WHERE id = %s",
+                      [record.id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"{record.label()} no longer exists: it was deleted, "
+                                "perhaps by a colleague")
+        current = self._load(kind, [record.id])[0]
+        raise ConflictError(
+            f"{record.label()} was changed by {row[1] or 'someone else'} since it was opened "
+            f"(your copy is version {record.version}, the book has version {row[0]}); "
+            "reload it or overwrite the other change", current=current)
+
+    def _replace_links(self, table, owner_column, owner_id, rows, columns, *, fresh=False):
+        if not fresh:
+            self._x(f"DELETE FROM {table} WHERE {owner_column} = %s", [owner_id])
+        if rows:
+            all_columns = [owner_column, *columns]
+            self._many(f"INSERT INTO {table} ({', '.join(all_columns)}) "
+                       f"VALUES ({', '.join(['%s'] * len(all_columns))})",
+                       [(owner_id, *row) for row in rows])
+
+    def _write_links(self, kind, record, record_id, *, fresh=False):
+        if kind == "source":
+            return  # sources link to nothing
+        problems: list[tuple[str, str]] = []
+        sources = self._require_ids("source", record.source_uids, "sources", problems)
+        if kind == "actor":
+            affiliations = self._require_ids("actor", record.affiliation_uids,
+                                             "affiliations", problems)
+            if record_id in affiliations:
+                problems.append(("affiliations", "an actor cannot be affiliated with itself"))
+            position_sources = self._ids_by_uid(
+                "source", [p.source_uid for p in record.positions if p.source_uid])
+            position_rows = []
+            for i, p in enumerate(record.positions):
+                if p.source_uid and p.source_uid not in position_sources:
+                    problems.append((f"positions[{i + 1}].source",
+                                     f"no source with uid {p.source_uid} in this book"))
+                position_rows.append((i, p.topic, p.stance,
+                                      p.as_of.isoformat() if p.as_of else None,
+                                      position_sources.get(p.source_uid),
+                                      p.as_of_precision.value))
+        elif kind == "meeting":
+            hosts = self._require_ids("actor", record.host_uids, "hosts", problems)
+            mediators = self._require_ids("actor", record.mediator_uids, "mediators", problems)
+            people = self._require_ids(
+                "actor", [p.actor_uid for p in record.participants], "participants", problems)
+        elif kind == "recommendation":
+            addressees = self._require_ids("actor", record.addressee_uids,
+                                           "addressee_actors", problems)
+            concerns = self._require_ids("actor", record.actor_uids, "actors", problems)
+            meetings = self._require_ids("meeting", record.meeting_uids, "meetings", problems)
+        elif kind == "memo":
+            memo_links = (
+                [(m, None, None) for m in self._require_ids(
+                    "meeting", record.meeting_uids, "meetings", problems)]
+                + [(None, a, None) for a in self._require_ids(
+                    "actor", record.actor_uids, "actors", problems)]
+                + [(None, None, r) for r in self._require_ids(
+                    "recommendation", record.recommendation_uids, "recommendations",
+                    problems)])
+        if problems:
+            raise ValidationError(problems, record.label())
+
+        replace = functools.partial(self._replace_links, fresh=fresh)
+        replace(f"{kind}_sources", "record_id", record_id,
+                [(s, i) for i, s in enumerate(sources)], ["source_id", "ord"])
+        if kind == "actor":
+            replace("actor_affiliations", "actor_id", record_id,
+                    [(a, i) for i, a in enumerate(affiliations)], ["affiliated_id", "ord"])
+            replace("positions", "actor_id", record_id, position_rows,
+                    ["ord", "topic", "stance", "as_of", "source_id", "as_of_precision"])
+        elif kind == "meeting":
+            replace("meeting_hosts", "meeting_id", record_id,
+                    [(a, "host", i) for i, a in enumerate(hosts)]
+                    + [(a, "mediator", i) for i, a in enumerate(mediators)],
+                    ["actor_id", "capacity", "ord"])
+            replace("participants", "meeting_id", record_id,
+                    [(a, i, p.side, p.role.value, p.role_label)
+                     for i, (a, p) in enumerate(zip(people, record.participants, strict=True))],
+                    ["actor_id", "ord", "side", "role", "role_label"])
+        elif kind == "recommendation":
+            replace("recommendation_actors", "recommendation_id", record_id,
+                    [(a, "addressee", i) for i, a in enumerate(addressees)]
+                    + [(a, "concerns", i) for i, a in enumerate(concerns)],
+                    ["actor_id", "relation", "ord"])
+            replace("recommendation_meetings", "recommendation_id", record_id,
+                    [(m, i) for i, m in enumerate(meetings)], ["meeting_id", "ord"])
+        elif kind == "memo":
+            replace("memo_links", "memo_id", record_id,
+                    [(*link, i) for i, link in enumerate(memo_links)],
+                    ["meeting_id", "actor_id", "recommendation_id", "ord"])
+
+    # --- the search index -------------------------------------------------
+
+    def _index_row(self, kind, record, record_id):
+        return (search.rowid_for(kind, record_id), search.KIND_CODES[kind],
+                *text_search.document(record, self._names_text))
+
+    _INDEX_INSERT = ("INSERT INTO search_index (rowid, kind, title, body, title_words, "
+                     "all_words, name_keys) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                     "ON CONFLICT (rowid) DO UPDATE SET title = excluded.title, "
+                     "body = excluded.body, title_words = excluded.title_words, "
+                     "all_words = excluded.all_words, name_keys = excluded.name_keys")
+
+    def _index(self, kind, record, record_id):
+        self._x(self._INDEX_INSERT, self._index_row(kind, record, record_id))
+
+    def _names_text(self, uids) -> str:
+        uids = list(set(uids))
+        if not uids:
+            return ""
+        names = dict(self._x("SELECT uid, name FROM actors WHERE uid = ANY(%s)",
+                             [uids]).fetchall())
+        return " ".join(names.values())
+
+    def _reindex(self, kind, ids):
+        self._many(self._INDEX_INSERT, [self._index_row(kind, record, record.id)
+                                        for record in self._load(kind, list(ids))])
+
+    def _dependents_of_actors(self, actor_ids) -> dict[str, set[int]]:
+        """Meetings and recommendations whose index text holds these actors' names."""
+        meetings = {r[0] for r in self._x(
+            "SELECT meeting_id FROM participants WHERE actor_id = ANY(%s) UNION "
+            "SELECT meeting_id FROM meeting_hosts WHERE actor_id = ANY(%s)",
+            [actor_ids, actor_ids])}
+        recommendations = {r[0] for r in self._x(
+            "SELECT recommendation_id FROM recommendation_actors "
+            "WHERE actor_id = ANY(%s) AND relation = 'addressee'", [actor_ids])}
+        return {"meeting": meetings, "recommendation": recommendations}
+
+    def _reindex_dependents_of_actors(self, actor_ids):
+        for kind, ids in self._dependents_of_actors(list(actor_ids)).items():
+            self._reindex(kind, ids)
+
+    def rebuild_search_index(self):
+        """Index every record again (to repair the index)."""
+        with self.write():
+            self._x("DELETE FROM search_index")
+            for kind, table in TABLES.items():
+                ids = [r[0] for r in self._x(f"SELECT id FROM {table} ORDER BY id")]
+                for start in range(0, len(ids), 500):
+                    self._reindex(kind, ids[start:start + 500])
+
+    def search(self, text: str, *, kinds=None, limit: int = 50) -> list[SearchHit]:
+        """Best matches for what a user typed, across record kinds (see text_search)."""
+        codes = [search.KIND_CODES[k] for k in kinds] if kinds else None
+        with self._session():
+            rowids = self._search_rowids(text, codes, limit)
+            if not rowids:
+                return []
+            rows = {r[0]: r[1:] for r in self._x(
+                "SELECT rowid, title, body FROM search_index WHERE rowid = ANY(%s)", [rowids])}
+            patterns = text_search.patterns(text)
+            hits = []
+            for rowid in rowids:
+                kind, record_id = search.split_rowid(rowid)
+                title, body = rows.get(rowid, ("", ""))
+                snippet = (text_search.snippet(body, patterns)
+                           or text_search.snippet(title, patterns) or body or title)
+                hits.append(SearchHit(kind, record_id, "", snippet[:300]))
+            self._fill_titles(hits)
+        return hits
+
+    def _search_rowids(self, text: str, codes, limit: int) -> list[int]:
+        patterns = text_search.patterns(text)
+        if not patterns or limit <= 0:
+            return []
+        where_kind, kind_params = "", []
+        if codes:
+            where_kind, kind_params = " AND kind = ANY(%s)", [list(codes)]
+        found: dict[int, None] = {}
+        key = text_search.name_key(text)
+        if key:
+            for (rowid,) in self._x(
+                    f"SELECT rowid FROM search_index WHERE name_keys @> ARRAY[%s]{where_kind} "
+                    "ORDER BY rowid LIMIT %s", [key, *kind_params, limit]):
+                found[rowid] = None
+        for column in ("title_words", "all_words"):
+            if len(found) >= limit:
+                break
+            conditions = " AND ".join([f"{column} LIKE %s"] * len(patterns))
+            # the shorter the text that matched, the more it is about the words (as bm25)
+            rows = self._x(
+                f"SELECT rowid FROM (SELECT rowid, length({column}) AS size FROM search_index "
+                f"WHERE {conditions}{where_kind} LIMIT %s) pool ORDER BY size, rowid",
+                [*patterns, *kind_params, POOL]).fetchall()
+            for (rowid,) in rows:
+                found.setdefault(rowid, None)
+        return list(found)[:limit]
+
+    def search_ids(self, text: str, kind: str, *, limit: int | None = None,
+                   ranked: bool = True) -> list[int]:
+        """Ids of matching records of one kind, best first unless ``ranked`` is False."""
+        code = search.KIND_CODES[kind]
+        with self._session():
+            if ranked:
+                rowids = self._search_rowids(text, [code], limit if limit is not None else POOL)
+                return [rowid // search.KIND_SLOTS for rowid in rowids]
+            patterns = text_search.patterns(text)
+            if not patterns:
+                return []
+            conditions = " AND ".join(["all_words LIKE %s"] * len(patterns))
+            sql = (f"SELECT rowid / {search.KIND_SLOTS} FROM search_index "
+                   f"WHERE {conditions} AND kind = %s ORDER BY rowid")
+            params: list = [*patterns, code]
+            if limit is not None:
+                sql += " LIMIT %s"
+                params.append(limit)
+            return [row[0] for row in self._x(sql, params)]
+
+    def _fill_titles(self, hits):
+        by_kind = defaultdict(list)
+        for hit in hits:
+            by_kind[hit.kind].append(hit)
+        for kind, kind_hits in by_kind.items():
+            found = {row[0]: row[1:] for row in self._x(
+                f"SELECT id, {NAME_COLUMN[kind]}, uid FROM {TABLES[kind]} WHERE id = ANY(%s)",
+                [[h.id for h in kind_hits]])}
+            for hit in kind_hits:
+                hit.title, hit.uid = found.get(hit.id, ("", ""))
+
+    # --- deleting ---------------------------------------------------------
+
+    def delete(self, kind: str, record_id: int, *, force: bool = False) -> None:
+        """Delete a record under the rules of the SQLite book (db/README.md)."""
+        with self.write():
+            record = self._load(kind, [record_id])
+            if not record:
+                raise NotFoundError(f"there is no {kind} with id {record_id}")
+            record = record[0]
+            memos = []
+            if kind in ("actor", "meeting", "recommendation"):
+                memos = [r[0] for r in self._x(
+                    f"SELECT DISTINCT memo_id FROM memo_links WHERE {kind}_id = %s",
+                    [record_id])]
+            if kind == "actor":
+                self._delete_actor_links(record, force)
+            elif kind == "meeting":
+                touched = [r[0] for r in self._x(
+                    "SELECT DISTINCT recommendation_id FROM recommendation_meetings "
+                    "WHERE meeting_id = %s", [record_id])]
+                self._x("DELETE FROM recommendation_meetings WHERE meeting_id = %s",
+                        [record_id])
+                self._bump("recommendation", touched)
+            elif kind == "source":
+                self._delete_source_links(record_id)
+            self._x(f"DELETE FROM {TABLES[kind]} WHERE id = %s", [record_id])
+            self._x("DELETE FROM search_index WHERE rowid = %s",
+                    [search.rowid_for(kind, record_id)])
+            self._bump("memo", memos, reindex=False)
+            self._changed(kind, [record_id])
+
+    def _delete_actor_links(self, actor: Actor, force: bool):
+        meetings = self.meetings_of_actor(actor.id)
+        if meetings and not force:
+            unique = {m["id"]: m for m in meetings}.values()
+            listed = "; ".join(f"{m['title']} ({m['date']})" for m in list(unique)[:10])
+            more = f" and {len(unique) - 10} more" if len(unique) > 10 else ""
+            raise LinkedRecordError(
+                f"{actor.label()} takes part in {len(unique)} meeting"
+                f"{'s' if len(unique) != 1 else ''}: {listed}{more}. Remove them from these "
+                "meetings first, or delete anyway to remove them from the meetings too.",
+                list(unique))
+        meeting_ids = sorted({m["id"] for m in meetings})
+        recommendation_ids = [r[0] for r in self._x(
+            "SELECT DISTINCT recommendation_id FROM recommendation_actors WHERE actor_id = %s "
+            "ORDER BY recommendation_id", [actor.id])]
+        affiliated_ids = [r[0] for r in self._x(
+            "SELECT actor_id FROM actor_affiliations WHERE affiliated_id = %s", [actor.id])]
+        for table in ("participants", "meeting_hosts", "recommendation_actors"):
+            self._x(f"DELETE FROM {table} WHERE actor_id = %s", [actor.id])
+        self._x("DELETE FROM actor_affiliations WHERE affiliated_id = %s", [actor.id])
+        self._bump("meeting", meeting_ids)
+        self._bump("recommendation", recommendation_ids)
+        self._bump("actor", affiliated_ids)
+
+    def _delete_source_links(self, source_id):
+        for kind in record_rows.CITING_KINDS:
+            ids = [r[0] for r in self._x(
+                f"SELECT record_id FROM {kind}_sources WHERE source_id = %s", [source_id])]
+            if kind == "actor":
+                ids += [r[0] for r in self._x(
+                    "SELECT actor_id FROM positions WHERE source_id = %s", [source_id])]
+            self._x(f"DELETE FROM {kind}_sources WHERE source_id = %s", [source_id])
+            self._bump(kind, sorted(set(ids)), reindex=False)
+        self._x("UPDATE positions SET source_id = NULL WHERE source_id = %s", [source_id])
+
+    def _bump(self, kind, ids, *, reindex=True):
+        """Mark records changed by a cascade: new version, new timestamp, who."""
+        if not ids:
+            return
+        self._x(f"UPDATE {TABLES[kind]} SET version = version + 1, updated_at = %s, "
+                "changed_by = %s WHERE id = ANY(%s)", [now_iso(), self.changed_by, list(ids)])
+        self._changed(kind, ids)
+        if reindex:
+            self._reindex(kind, ids)
+
+    # --- whole book -------------------------------------------------------
+
+    @contextmanager
+    def snapshot(self):
+        """Reads that all see one moment of the book (REPEATABLE READ, read only)."""
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        with self.pool.connection() as conn:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            self._local.conn = conn
+            try:
+                yield
+            finally:
+                self._local.conn = None
+
+    def all_records(self, kind: str) -> list[Record]:
+        with self._session():
+            ids = [r[0] for r in self._x(f"SELECT id FROM {TABLES[kind]} ORDER BY id")]
+            out = []
+            for start in range(0, len(ids), 500):
+                out.extend(self._load(kind, ids[start:start + 500]))
+            return out
+
+    def export_sections(self) -> dict[str, list[Record]]:
+        """Every record, by JSON section, in the order they were added (one snapshot)."""
+        with self.snapshot():
+            return {f"{kind}s": self.all_records(kind) for kind in TABLES}
+
+    def export_book(self) -> dict:
+        """The whole book as a briefing-book JSON document (a dict)."""
+        from ... import bookformat
+        with self.snapshot():
+            return bookformat.book_to_dict(self.export_sections(),
+                                           self.settings() if self.has_settings() else None)
+
+    def import_sections(self, sections: dict):
+        """Merge records by uid, all or nothing (as BriefingStore.import_sections)."""
+        added, updated = defaultdict(int), defaultdict(int)
+        now = now_iso()
+        with self.write():
+            written: list[tuple[str, Record, int, bool]] = []
+            updated_actor_ids = []
+            for kind in WRITE_ORDER:
+                section = f"{kind}s"
+                records = sections.get(section, [])
+                existing = self._ids_by_uid(kind, [r.uid for r in records])
+                self._refuse_uid_clashes(kind, records, section)
+                for record in records:
+                    record.check()
+                    fresh = record.uid not in existing
+                    if not fresh:
+                        record.id = existing[record.uid]
+                        self._update_row(kind, record, expected_version=False,
+                                         stamps=(record.created_at or now,
+                                                 record.updated_at or now))
+                        updated[section] += 1
+                        if kind == "actor":
+                            updated_actor_ids.append(record.id)
+                    else:
+                        record.id = self._insert_row(kind, record, now, keep_stamps=True)
+                        existing[record.uid] = record.id  # a uid twice in the file: update
+                        added[section] += 1
+                    written.append((kind, record, record.id, fresh))
+            for kind, record, record_id, fresh in written:
+                try:
+                    self._write_links(kind, record, record_id, fresh=fresh)
+                except ValidationError as exc:
+                    field_name, message = exc.problems[0]
+                    raise ValidationError(
+                        [(field_name, message)],
+                        f"{kind}s: {record.label()} (uid {record.uid})") from None
+            self._many(self._INDEX_INSERT, [self._index_row(kind, record, record_id)
+                                            for kind, record, record_id, _ in written])
+            settings = sections.get("settings")
+            if settings is not None and not self.has_settings():
+                self.save_settings(settings)
+            done = {(kind, record_id) for kind, _, record_id, _ in written}
+            if updated_actor_ids:
+                for kind, ids in self._dependents_of_actors(updated_actor_ids).items():
+                    self._reindex(kind, [i for i in ids if (kind, i) not in done])
+            self._changed_all(written)
+        return ImportSummary(dict(added), dict(updated))
+
+    def _changed_all(self, written):
+        self._changed_many([(kind, record_id) for kind, _, record_id, _ in written])
+
+    def _changed_many(self, pairs):
+        changes = getattr(self._local, "changes", None)
+        if changes is not None:
+            changes.extend(pairs)
+
+    # --- export settings --------------------------------------------------
+
+    def settings(self) -> ExportSettings:
+        """The export settings, with the version they have in the book."""
+        with self._session():
+            rows = dict(self._x(
+                "SELECT substr(key, %s), value FROM book_meta WHERE key LIKE %s",
+                [len(SETTINGS_PREFIX) + 1, SETTINGS_PREFIX + "%"]).fetchall())
+            version = self._settings_version()
+        settings = ExportSettings(
+            organisation=rows.get("organisation", ""),
+            classification=rows.get("classification", ""),
+            author=rows.get("author", ""), version=version)
+        try:
+            settings.page_size = PageSize(rows.get("page_size", "a4"))
+        except ValueError:
+            pass  # an unknown size written by hand: keep the default
+        return settings
+
+    def _settings_version(self) -> int:
+        row = self._x("SELECT value FROM book_meta WHERE key = %s",
+                      [SETTINGS_VERSION_KEY]).fetchone()
+        try:
+            return int(row[0]) if row else 0
+        except ValueError:
+            return 0
+
+    def has_settings(self) -> bool:
+        with self._session():
+            return self._x("SELECT count(*) FROM book_meta WHERE key LIKE %s",
+                           [SETTINGS_PREFIX + "%"]).fetchone()[0] > 0
+
+    def save_settings(self, settings: ExportSettings) -> ExportSettings:
+        """Save all four settings (ConflictError when they changed since they were read)."""
+        return self.update_settings({name: getattr(settings, name) for name in SETTINGS_FIELDS},
+                                    expected_version=settings.version)
+
+    def update_settings(self, changes: dict, *,
+                        expected_version: int | None = None) -> ExportSettings:
+        """Change only the settings named in ``changes``, in one write."""
+        unknown = set(changes) - set(SETTINGS_FIELDS)
+        if unknown:
+            raise ValidationError([(sorted(unknown)[0], "is not an export setting")],
+                                  "export settings")
+        with self.write():
+            # the settings' version row is the lock two writers of settings queue on
+            self._x("INSERT INTO book_meta (key, value) VALUES (%s, '0') "
+                    "ON CONFLICT (key) DO NOTHING", [SETTINGS_VERSION_KEY])
+            self._x("SELECT value FROM book_meta WHERE key = %s FOR UPDATE",
+                    [SETTINGS_VERSION_KEY])
+            current = self.settings()
+            if expected_version is not None and current.version != expected_version:
+                differ = [f"{name} is now {_setting_text(current, name)!r}"
+                          for name in SETTINGS_FIELDS
+                          if name in changes and changes[name] != getattr(current, name)]
+                raise ConflictError(
+                    "the export settings were changed elsewhere since they were opened"
+                    + (f" ({'; '.join(differ)})" if differ else "")
+                    + "; nothing was saved. Open the settings again to see the current values.",
+                    current=current)
+            values = {name: getattr(current, name) for name in SETTINGS_FIELDS}
+            values.update(changes)
+            if not isinstance(values["page_size"], PageSize):
+                try:
+                    values["page_size"] = PageSize(values["page_size"])
+                except ValueError:
+                    pass  # check() names the field and the allowed sizes
+            updated = ExportSettings(**values).check()
+            stored = {r[0] for r in self._x("SELECT key FROM book_meta WHERE key LIKE %s",
+                                            [SETTINGS_PREFIX + "%"])}
+            for name in SETTINGS_FIELDS:
+                if name in changes or SETTINGS_PREFIX + name not in stored:
+                    self._put_meta(SETTINGS_PREFIX + name, _setting_text(updated, name))
+            updated.version = current.version + 1
+            self._put_meta(SETTINGS_VERSION_KEY, str(updated.version))
+            self._changed("settings", [0])
+        return updated
+
+    def _put_meta(self, key, value):
+        self._x("INSERT INTO book_meta (key, value) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+
+    def is_empty(self) -> bool:
+        with self._session():
+            return all(self.count(kind) == 0 for kind in TABLES)
+
+    def check(self) -> list[str]:
+        """Problems found in the team book; an empty list means it is sound."""
+        problems = self.uid_clashes()
+        with self._session():
+            indexed = self._x("SELECT count(*) FROM search_index").fetchone()[0]
+            records = sum(self.count(kind) for kind in TABLES)
+        if indexed != records:
+            problems.append(f"the search index holds {indexed} rows for {records} records "
+                            "(rebuild it with 'briefing check --reindex')")
+        return problems
+
+
+def _setting_text(settings: ExportSettings, name: str) -> str:
+    value = getattr(settings, name)
+    return value.value if isinstance(value, PageSize) else value
+
+
+# --- recognising and preparing the database ---------------------------------
+
+def _tables(conn) -> set[str]:
+    return {r[0] for r in conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+
+
+def _prepare(conn, url: str, *, create: bool) -> None:
+    """Check that the database is a briefing book of a schema we know; create or upgrade it."""
+    where = connection.describe(url)
+    tables = _tables(conn)
+    if "briefing_schema" not in tables:
+        if tables - {"book_meta"} or not create:
+            if create:
+                raise BookError(f"the database at {where} already holds other tables; "
+                                "a team book needs an empty database. It was left untouched")
+            if tables:
+                raise BookError(f"the database at {where} is not a briefing book; "
+                                "it was left untouched")
+            raise BookError(f"the database at {where} is empty: create a team book in it "
+                            f"with 'briefing init --db {where}' or 'briefing copy'")
+        _upgrade(conn, url, applied=0)
+        return
+    if create:
+        raise BookError(f"there is already a briefing book at {where}; it was left untouched")
+    applied = conn.execute("SELECT count(*) FROM briefing_schema").fetchone()[0]
+    if applied > schema.known_version():
+        raise BookError(
+            f"the team book at {where} has schema {applied}, newer than this program "
+            f"understands (schema {schema.known_version()}); update Briefing Desk. "
+            "The book was left untouched")
+    if applied < schema.known_version():
+        _upgrade(conn, url, applied=applied)
+    conn.commit()
+
+
+def _upgrade(conn, url: str, *, applied: int) -> None:
+    """Run the migrations not yet applied, in one transaction, one program at a time."""
+    where = connection.describe(url)
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", [schema.LOCK_KEY])
+        # Tables belong to the database's owner (the editors' role, see
+        # db/postgresql/README.md), whichever editor creates or upgrades them.
+        owner = conn.execute(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database "
+            "WHERE datname = current_database()").fetchone()[0]
+        if conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')",
+                        [owner]).fetchone()[0]:
+            conn.execute(psycopg.sql.SQL("SET LOCAL ROLE {}").format(
+                psycopg.sql.Identifier(owner)))
+        conn.execute("CREATE TABLE IF NOT EXISTS briefing_schema ("
+                     "number integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)")
+        # another program may have upgraded while we waited for the lock
+        applied = conn.execute("SELECT count(*) FROM briefing_schema").fetchone()[0]
+        if applied == 0:
+            for extension in schema.EXTENSIONS:
+                try:
+                    with conn.transaction():
+                        conn.execute(f"CREATE EXTENSION IF NOT EXISTS {extension}")
+                except psycopg.errors.InsufficientPrivilege:
+                    raise BookError(
+                        f"the database at {where} needs the {extension} extension and your "
+                        f"role may not create it: ask the administrator to run "
+                        f"'CREATE EXTENSION {extension};' in it (db/postgresql/README.md)"
+                    ) from None
+        for number, (name, script) in enumerate(schema.MIGRATIONS, start=1):
+            if number <= applied:
+                continue
+            for statement in schema.statements(script):
+                conn.execute(statement)
+            conn.execute("INSERT INTO briefing_schema (number, name, applied_at) "
+                         "VALUES (%s, %s, %s)", [number, name, now_iso()])
+        conn.execute("INSERT INTO book_meta (key, value) VALUES (%s, %s), (%s, %s) "
+                     "ON CONFLICT (key) DO NOTHING",
+                     [schema.MARKER_KEY, "1", "created_at", now_iso()])
+
+
+__all__ = ["TeamStore", "CHANNEL", "BriefingError"]

@@ -1,0 +1,102 @@
+"""Search on a team book: the same folded words as the SQLite index, as LIKE patterns.
+
+Both backends index what :func:`desktopapp.store.search.document` gives
+for a record and fold with :mod:`desktopapp.folding`, so they find the
+same records: each typed word must begin a word of the record (prefix
+match), a run of CJK characters must occur as typed (substring), every
+word typed must be found (AND), and a record whose whole name is the text
+ranks first, then records matching in their title, then the rest.
+
+A record's words are stored between single spaces (``' recep tayyip
+erdogan '``): a word typed matches when ``' ' || word`` occurs, which a
+``pg_trgm`` GIN index answers without reading every row. Words are
+``\\w+`` runs, so the only LIKE wildcard they can hold, ``_``, is escaped.
+Nothing typed ever becomes SQL: patterns travel as parameters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ... import folding
+from .. import search
+
+MAX_TERMS = search.MAX_TERMS
+MAX_TERM_LENGTH = search.MAX_TERM_LENGTH
+# apostrophes and transliteration marks also separate words (O'Brien is
+# found by "brien", as the SQLite tokenizer splits there)
+_MARKS = re.compile("[ʿʾʼʻ‘’`'ʹʺ]")
+
+
+def _words(text: str) -> list[str]:
+    found = folding.words(text)
+    if _MARKS.search(text):
+        found += folding.words(_MARKS.sub(" ", text))
+    return found
+
+
+def _spaced(words) -> str:
+    unique = dict.fromkeys(w for w in words if w)
+    return " " + " ".join(unique) + " " if unique else " "
+
+
+def document(record, names_of) -> tuple[str, str, str, str, list[str]]:
+    """(title, body, title_words, all_words, name_keys) of a record for the index."""
+    title, body, title_extra, body_extra = search.document(record, names_of)
+    keys = [token for token in title_extra.split() if token.startswith("\ue000")]
+    extra = [token for token in title_extra.split() if not token.startswith("\ue000")]
+    title_words = _words(title) + extra
+    body_words = _words(body) + body_extra.split()
+    return title, body, _spaced(title_words), _spaced(title_words + body_words), keys
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _patterns(word: str) -> list[str]:
+    """LIKE patterns for one folded word: a word start, and CJK runs anywhere."""
+    patterns, start = [], 0
+    for run in folding.CJK_RUN.finditer(word):
+        if run.start() > start:
+            piece = word[start:run.start()]
+            patterns.append(f"% {_like(piece)}%" if start == 0 else f"%{_like(piece)}%")
+        patterns.append(f"%{_like(run.group())}%")
+        start = run.end()
+    if start < len(word):
+        piece = word[start:]
+        patterns.append(f"% {_like(piece)}%" if start == 0 else f"%{_like(piece)}%")
+    return patterns
+
+
+def patterns(text: str) -> list[str]:
+    """The LIKE patterns a record must all match, or [] when the text has no words."""
+    words = folding.words(text or "")[:MAX_TERMS]
+    found = [p for word in words for p in _patterns(word[:MAX_TERM_LENGTH])]
+    return found[:MAX_TERMS]
+
+
+def name_key(text: str) -> str | None:
+    """The whole-name key of what was typed (see folding.name_key), or None."""
+    words = folding.words(text or "")
+    if not words or len(words) > MAX_TERMS or sum(map(len, words)) > 4 * MAX_TERM_LENGTH:
+        return None
+    return folding.name_key(text)
+
+
+def snippet(text: str, text_patterns: list[str], width: int = 10) -> str:
+    """A few words of ``text`` around the first word that matched, marked [like this]."""
+    words = text.split()
+    if not words:
+        return ""
+    starts = [p.strip("%").lstrip(" ").replace("\\_", "_").replace("\\%", "%")
+              .replace("\\\\", "\\") for p in text_patterns]
+    for i, word in enumerate(words):
+        folded = " ".join(_words(word))
+        if any(s and (folded.startswith(s) or f" {s}" in f" {folded}") for s in starts):
+            first = max(0, i - width // 2)
+            chosen = words[first:first + width]
+            chosen[i - first] = f"[{chosen[i - first]}]"
+            return (("…" if first else "") + " ".join(chosen)
+                    + ("…" if first + width < len(words) else ""))
+    return ""
