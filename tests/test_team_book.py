@@ -7,7 +7,7 @@ import time
 
 import psycopg
 import pytest
-from test_store import make_world
+from test_store import D, make_world
 
 from desktopapp.domain import Actor, ActorKind, ExportSettings, Memo, PageSize
 from desktopapp.errors import (
@@ -24,7 +24,8 @@ from desktopapp.store.postgres import CHANNEL, TeamStore, schema
 
 READ_ONLY_GRANTS = """
     GRANT USAGE ON SCHEMA public TO reader;
-    GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader
+    GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader;
+    GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO reader
 """
 
 
@@ -152,7 +153,8 @@ def test_invalid_links_name_the_field(team_store):
 def test_uid_names_one_record_whatever_its_kind(team_store):
     actor = team_store.save(Actor(name="Russia", kind=ActorKind.STATE))
     with pytest.raises(ValidationError, match="already used by actor 'Russia'"):
-        team_store.import_sections({"memos": [Memo(title="M", date=None, uid=actor.uid)]})
+        team_store.import_sections(
+            {"memos": [Memo(title="M", date=D("2025-05-20"), uid=actor.uid)]})
 
 
 # --- concurrency ------------------------------------------------------------------
@@ -272,6 +274,9 @@ def test_read_only_role_browses_searches_but_cannot_edit(postgres_server, team_s
     with TeamStore.open(reader_url) as reader:
         assert reader.read_only and "may only read" in reader.read_only_reason
         assert reader.count("actor") == 38
+        stamp = reader.change_stamp()
+        team_sample.save(team_sample.get_actor(1))
+        assert reader.change_stamp() != stamp  # a colleague's save is seen
         assert reader.search("erdogan")[0].title == "Recep Tayyip Erdoğan"
         actor = reader.get_actor(reader.search_ids("erdogan", "actor")[0])
         with pytest.raises(BookReadOnlyError, match="read-only"):
@@ -313,3 +318,24 @@ def test_administrators_setup_from_the_readme_works(postgres_server, monkeypatch
         assert piotr.search("fidan")[0].title == "Hakan Fidan"
         with pytest.raises(BookReadOnlyError):
             piotr.save(piotr.get_actor(actor.id))
+
+
+def test_streamed_export_and_import_as_sqlite(team_sample, sample_store, tmp_path):
+    import io
+    team_text, lite_text = io.StringIO(), io.StringIO()
+    team_sample.export_to(team_text)
+    sample_store.export_to(lite_text)
+    assert team_text.getvalue() == lite_text.getvalue()
+    path = tmp_path / "book.json"
+    path.write_text(team_text.getvalue())
+    summary = team_sample.import_file(path)
+    assert summary.added == {} and summary.updated == {}
+    assert summary.unchanged["actors"] == 38
+    assert (list(team_sample.iter_summaries("actor", sort="name", limit=5, offset=3))
+            == team_sample.list_summaries("actor", sort="name", limit=5, offset=3))
+    twice = json.loads(path.read_text())
+    twice["sources"].append(twice["sources"][0])
+    path.write_text(json.dumps(twice))
+    from desktopapp.errors import ImportFormatError
+    with pytest.raises(ImportFormatError, match="used twice in the file"):
+        team_sample.import_file(path)

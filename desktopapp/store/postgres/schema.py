@@ -41,6 +41,8 @@ def _nocase(column: str) -> str:
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_create_team_book", f"""
     CREATE TABLE book_meta (key text PRIMARY KEY, value text NOT NULL);
+    -- moved on after every committed write: a cheap "has anything changed?"
+    CREATE SEQUENCE book_changes;
 
     CREATE TABLE sources ({_COMMON},
         citation text NOT NULL,

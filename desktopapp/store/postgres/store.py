@@ -46,6 +46,7 @@ from ...errors import (
     BookReadOnlyError,
     BriefingError,
     ConflictError,
+    ImportFormatError,
     LinkedRecordError,
     NotFoundError,
     ServerUnreachableError,
@@ -53,7 +54,9 @@ from ...errors import (
     ValidationError,
 )
 from .. import record_rows, search
-from ..book import ImportSummary, SearchHit
+from ..book import SearchHit
+from ..importing import ImportSummary
+from ..importing import _content as importing_content
 from ..record_rows import KIND_OF_CLASS, NAME_COLUMN, TABLES, WRITE_ORDER
 from . import connection, schema, text_search
 
@@ -193,10 +196,13 @@ class TeamStore:
             with self._session() as conn:
                 self._local.changes = []
                 try:
-                    yield
-                    self._notify(conn, self._local.changes)
+                    with conn.transaction():
+                        yield
+                        self._notify(conn, self._local.changes)
                 finally:
                     self._local.changes = None
+                # after the commit: a reader that sees the new stamp sees the change
+                conn.execute("SELECT nextval('book_changes')")
         except psycopg.Error as exc:
             raise connection.storage_error(exc, self.url) from None
         except psycopg_pool.PoolTimeout:
@@ -455,6 +461,28 @@ class TeamStore:
             params += [limit, offset]
         with self._session():
             return self._d(sql, params)
+
+    def iter_summaries(self, kind: str, *, sort: str | None = None, descending=False,
+                       limit: int | None = None, offset: int = 0):
+        """The rows of list_summaries one at a time, read from the server as they are used."""
+        sorts = SORTS[kind]
+        sort = sort or next(iter(sorts))
+        if sort not in sorts:
+            raise ValueError(f"cannot sort {kind} lists by {sort!r}")
+        direction = "DESC" if descending else "ASC"
+        sql = (f"SELECT {SUMMARY_COLUMNS[kind]} FROM {TABLES[kind]} "
+               f"ORDER BY {sorts[sort]} {direction}, id {direction} LIMIT %s OFFSET %s")
+        with self.pool.connection() as conn:
+            # a server-side cursor: rows travel 500 at a time
+            with conn.cursor(name="summaries", row_factory=dict_row) as cursor:
+                cursor.itersize = 500
+                cursor.execute(sql, [limit, offset])
+                yield from cursor
+
+    def change_stamp(self) -> tuple[int, int]:
+        """Changes to the book by anyone: equal stamps, same contents (see write())."""
+        with self._session():
+            return self._x("SELECT last_value FROM book_changes").fetchone()[0], 0
 
     def meetings_of_actor(self, actor_id: int) -> list[dict]:
         """Meetings an actor takes part in (as participant, host or mediator), newest first."""
@@ -876,56 +904,110 @@ class TeamStore:
             return bookformat.book_to_dict(self.export_sections(),
                                            self.settings() if self.has_settings() else None)
 
-    def import_sections(self, sections: dict):
-        """Merge records by uid, all or nothing (as BriefingStore.import_sections)."""
-        added, updated = defaultdict(int), defaultdict(int)
+    def iter_records(self, kind: str):
+        """Every record of a kind in the order they were added, loaded 500 at a time."""
+        last = 0
+        while True:
+            with self._session():
+                ids = [r[0] for r in self._x(
+                    f"SELECT id FROM {TABLES[kind]} WHERE id > %s ORDER BY id LIMIT 500",
+                    [last])]
+                if not ids:
+                    return
+                records = self._load(kind, ids)
+            yield from records
+            last = ids[-1]
+
+    def export_to(self, out) -> dict[str, int]:
+        """Write the whole book as briefing-book JSON to ``out``, from one snapshot."""
+        from ... import bookformat
+        with self.snapshot():
+            settings = self.settings() if self.has_settings() else None
+            return bookformat.write_book(
+                out, lambda section: self.iter_records(section[:-1]), settings)
+
+    def import_file(self, path) -> ImportSummary:
+        """Merge a briefing-book JSON file (see import_records)."""
+        from ... import bookformat
+        return self.import_records(bookformat.read_file(path))
+
+    def import_sections(self, sections: dict) -> ImportSummary:
+        """Merge records given by JSON section (as bookformat.parse_book returns them)."""
+        items = [(f"{kind}s", record.check()) for kind in WRITE_ORDER
+                 for record in sections.get(f"{kind}s", [])]
+        if sections.get("settings") is not None:
+            items.append(("settings", sections["settings"]))
+        return self.import_records(items)
+
+    def import_records(self, items) -> ImportSummary:
+        """Merge records by uid, all or nothing, as the SQLite book does.
+
+        ``items`` yields ``(section, record)`` and ``("settings", settings)``
+        pairs. A record whose uid is in the book replaces it (new version)
+        unless its content is the same ("unchanged"); others are added.
+        References may point to records later in the file. The records are
+        held in memory until the end of the file (the SQLite book streams
+        them through temporary tables).
+        """
+        summary = ImportSummary(defaultdict(int), defaultdict(int), defaultdict(int))
         now = now_iso()
+        by_kind: dict[str, list[tuple[Record, int]]] = defaultdict(list)
+        settings = None
+        for section, item in items:
+            if section == "settings":
+                settings = item
+            else:
+                by_kind[section[:-1]].append((item, len(by_kind[section[:-1]]) + 1))
         with self.write():
-            written: list[tuple[str, Record, int, bool]] = []
-            updated_actor_ids = []
+            written: list[tuple[str, Record, bool]] = []
+            renamed_actor_ids = []
             for kind in WRITE_ORDER:
                 section = f"{kind}s"
-                records = sections.get(section, [])
-                existing = self._ids_by_uid(kind, [r.uid for r in records])
-                self._refuse_uid_clashes(kind, records, section)
-                for record in records:
-                    record.check()
-                    fresh = record.uid not in existing
-                    if not fresh:
-                        record.id = existing[record.uid]
+                entries = by_kind.get(kind, [])
+                existing = self._ids_by_uid(kind, [r.uid for r, _ in entries])
+                self._refuse_uid_clashes(kind, [r for r, _ in entries], section)
+                stored = {r.uid: r for r in self._load(kind, list(existing.values()))}
+                seen = set()
+                for record, position in entries:
+                    if record.uid in seen:
+                        raise ImportFormatError(
+                            f"{section}[{position}] ({record.display_name()[:80]!r}): uid "
+                            f"{record.uid} is used twice in the file")
+                    seen.add(record.uid)
+                    old = stored.get(record.uid)
+                    if old is not None and importing_content(old) == importing_content(record):
+                        summary.unchanged[section] += 1
+                        continue
+                    if old is not None:
+                        record.id = old.id
                         self._update_row(kind, record, expected_version=False,
                                          stamps=(record.created_at or now,
                                                  record.updated_at or now))
-                        updated[section] += 1
-                        if kind == "actor":
-                            updated_actor_ids.append(record.id)
+                        summary.updated[section] += 1
+                        if kind == "actor" and old.name != record.name:
+                            renamed_actor_ids.append(record.id)
                     else:
                         record.id = self._insert_row(kind, record, now, keep_stamps=True)
-                        existing[record.uid] = record.id  # a uid twice in the file: update
-                        added[section] += 1
-                    written.append((kind, record, record.id, fresh))
-            for kind, record, record_id, fresh in written:
+                        summary.added[section] += 1
+                    written.append((kind, record, old is None))
+            for kind, record, fresh in written:
                 try:
-                    self._write_links(kind, record, record_id, fresh=fresh)
+                    self._write_links(kind, record, record.id, fresh=fresh)
                 except ValidationError as exc:
                     field_name, message = exc.problems[0]
                     raise ValidationError(
                         [(field_name, message)],
                         f"{kind}s: {record.label()} (uid {record.uid})") from None
-            self._many(self._INDEX_INSERT, [self._index_row(kind, record, record_id)
-                                            for kind, record, record_id, _ in written])
-            settings = sections.get("settings")
+            self._many(self._INDEX_INSERT, [self._index_row(kind, record, record.id)
+                                            for kind, record, _ in written])
             if settings is not None and not self.has_settings():
-                self.save_settings(settings)
-            done = {(kind, record_id) for kind, _, record_id, _ in written}
-            if updated_actor_ids:
-                for kind, ids in self._dependents_of_actors(updated_actor_ids).items():
+                self.save_settings(settings)  # a book keeps its own settings once it has them
+            done = {(kind, record.id) for kind, record, _ in written}
+            if renamed_actor_ids:
+                for kind, ids in self._dependents_of_actors(renamed_actor_ids).items():
                     self._reindex(kind, [i for i in ids if (kind, i) not in done])
-            self._changed_all(written)
-        return ImportSummary(dict(added), dict(updated))
-
-    def _changed_all(self, written):
-        self._changed_many([(kind, record_id) for kind, _, record_id, _ in written])
+            self._changed_many([(kind, record.id) for kind, record, _ in written])
+        return ImportSummary(dict(summary.added), dict(summary.updated), dict(summary.unchanged))
 
     def _changed_many(self, pairs):
         changes = getattr(self._local, "changes", None)
