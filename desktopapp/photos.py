@@ -68,6 +68,12 @@ def print_ready_jpeg(data: bytes, width_px: int, height_px: int) -> bytes:
             _check_size(image)
             # JPEG decodes at 1/2, 1/4 or 1/8 scale when that is still large enough
             image.draft("RGB", (width_px * 2, height_px * 2))
+            image.load()
+            # Other formats decode whole: shrink by an integer factor in the file's
+            # own mode first, so no full-size RGB copy is ever made.
+            factor = min(image.width // (width_px * 2), image.height // (height_px * 2))
+            if factor > 1:
+                image = image.reduce(factor)  # keeps the EXIF orientation in image.info
             image = ImageOps.exif_transpose(image)
             image = image.convert("RGB")
             image = ImageOps.fit(image, (width_px, height_px), method=Image.Resampling.LANCZOS)
