@@ -644,3 +644,45 @@ def test_hashes_helper_sees_changes(tmp_path):
     book.write_bytes(b"2")
     assert fingerprint(book) != before
     assert hashlib.sha256(b"2").hexdigest() == fingerprint(book)[""]
+
+
+def test_kill_9_during_an_upgrade_leaves_no_broken_backup(tmp_path):
+    """A killed upgrade leaves at most a temporary file, never a broken .bak under its name."""
+    template = tmp_path / "template.sqlite"
+    shutil.copy(FIXTURES / "book-schema1.sqlite", template)
+    conn = sqlite3.connect(template)
+    conn.executemany(  # a large old book: its backup takes long enough to be interrupted
+        "INSERT INTO actors (uid, created_at, updated_at, kind, name, biography) "
+        "VALUES (?, '2025-01-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00', 'person', ?, ?)",
+        [(f"00000000-0000-4000-8000-{i:012d}", f"Padding {i}", "text " * 4000)
+         for i in range(2500)])
+    conn.commit()
+    conn.close()
+    folder = tmp_path / "books"
+    folder.mkdir()
+    book = folder / "old.sqlite"
+    killed = 0
+    for _ in range(3):
+        shutil.copy(template, book)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{book}{suffix}").unlink(missing_ok=True)
+        worker = subprocess.Popen([*BRIEFING, "list", "actors", "--db", str(book),
+                                   "--limit", "1"], cwd=REPO, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        time.sleep(random.uniform(0.3, 1.2))
+        if worker.poll() is None:
+            killed += 1
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        for backup in folder.glob("old.sqlite.schema1-*.bak"):
+            with sqlite3.connect(backup) as copy:  # complete: SQLite reads all of it
+                assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                assert copy.execute("SELECT count(*) FROM actors").fetchone()[0] >= 2500
+            backup.unlink()
+        for leftover in folder.iterdir():
+            assert leftover.name.startswith(("old.sqlite", ".briefing-")), leftover.name
+        with BriefingStore.open(book) as store:  # the book itself upgrades afterwards
+            assert store.count("actor") >= 2500
+        for backup in folder.glob("old.sqlite.schema1-*.bak"):
+            backup.unlink()
+    assert killed >= 1  # at least one kill landed while the upgrade ran
