@@ -475,6 +475,17 @@ def _script_meeting(store):
                                             for i, p in enumerate(people)]))
 
 
+def _long_biography_actor(store):
+    """A 50,000-character biography of "*a* **b**": markup all the way (once 20 s a card)."""
+    from .domain import Actor
+
+    found = [r for r in store.list_summaries("actor") if r["name"] == "Long Biography"]
+    if found:
+        return store.get("actor", found[0]["id"])
+    return store.save(Actor(name="Long Biography", biography=("*a* **b** " * 5000)[:50_000]))
+
+
+CARD_CASES["card: actor, 50,000-character biography"] = _long_biography_actor
 CARD_CASES["card: actor, all in Arabic"] = _arabic_actor
 CARD_CASES["card: meeting, twelve scripts"] = _script_meeting
 

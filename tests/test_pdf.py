@@ -508,3 +508,28 @@ def test_failed_write_leaves_no_partial_file_and_keeps_the_old_one(sample_store,
         write_pdf(result, target)
     assert target.read_bytes() == b"%PDF- good old card"
     assert [p.name for p in folder.iterdir()] == ["card.pdf"]
+
+
+def test_a5_header_shortens_the_organisation_between_words(store):
+    organisation = ("Ministry of Foreign Affairs of the Republic of Poland, Department of "
+                    "Eastern Policy and Security Studies")
+    actor = store.save(Actor(name="Radosław Sikorski"))
+    result = actor_card.render(dossier.actor_dossier(store, actor.id),
+                               ExportSettings(organisation=organisation), "a5")
+    header = next(line for line in text_of(result.pdf).splitlines() if line.startswith("Ministry"))
+    shown = header.split("…")[0].split()
+    assert header.rstrip().endswith("…") and len(shown) < len(organisation.split())
+    assert shown == organisation.split()[:len(shown)]  # whole words, none cut in half
+
+
+def test_text_longer_than_a_page_is_cut_before_any_layout():
+    """A 50,000-character biography costs what a page of it costs (issue: 20 s before)."""
+    from desktopapp.pdf import blocks
+    from desktopapp.pdf.fonts import TextPreparer
+    ctx = blocks.CardContext(prep=TextPreparer(), width=400)
+    section = blocks.text_section("biography", 10, "Biography", "*a* **b** " * 5000, ctx,
+                                  keep=600)
+    assert section.size == blocks.PAGE_TEXT_MAX
+    built = section.build(card_styles(MIN_BODY), 10**9)
+    assert sum(len(getattr(f, "text", "") or "") for f in built) < 3 * blocks.PAGE_TEXT_MAX
+    assert "shortened to fit the card" in built[-1].text
