@@ -20,3 +20,4 @@ def resource_path(name: str) -> Path:
 
 SAMPLE_BOOK = "sample-book.json"
 BOOK_SCHEMA = "briefing-book.schema.json"
+USER_GUIDE = "user-guide.md"

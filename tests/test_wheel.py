@@ -40,8 +40,10 @@ def test_wheel_carries_resources_and_the_right_dependencies(wheel):
         assert f"desktopapp/resources/fonts/{font}" in names
     requires = {re.match(r"[A-Za-z0-9_.-]+", r)[0].lower().replace("_", "-")
                 for r in metadata.get_all("Requires-Dist") if "extra ==" not in r}
-    assert {"pyside6-essentials", "pyside6-pdf", "sqlite-utils", "reportlab",
+    assert {"pyside6-essentials", "pypdfium2", "sqlite-utils", "reportlab",
             "platformdirs", "uharfbuzz", "python-bidi"} <= requires
+    assert "pyside6-pdf" not in requires  # pins PySide6-Essentials 6.12.0 exactly
+    assert "desktopapp/resources/user-guide.md" in names
     assert "pyside6" not in requires  # the meta-package drags in WebEngine
 
 

@@ -7,36 +7,29 @@ dialogs hand it records, it saves them, and it handles what saving can say
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoGroup
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
     QStackedWidget,
     QToolBar,
 )
 
-from .. import __version__, buglog, dossier
-from ..documents import PreviewCache, render_record
-from ..errors import BriefingError, NotFoundError
-from ..pdf import handout, memo, write_pdf
+from .. import __version__, buglog
+from ..documents import PreviewCache
 from ..store import BriefingStore
-from . import questions
+from . import help_dialogs, questions
 from .book_files import BookFiles, recent_books, remember_recent
-from .exporting import BackgroundExport, safe_filename
 from .navigation import Navigation
 from .preview import PreviewPane
-from .printing import paint_pdf
+from .record_documents import RecordDocuments
 from .record_page import KIND_TITLES, KINDS, RecordPage
 from .record_saving import RecordSaving
+from .window_size import first_window_geometry, split_sizes
 
 __all__ = ["KINDS", "KIND_TITLES", "MainWindow", "OPEN_WINDOWS", "recent_books",
            "remember_recent"]
@@ -46,14 +39,13 @@ __all__ = ["KINDS", "KIND_TITLES", "MainWindow", "OPEN_WINDOWS", "recent_books",
 OPEN_WINDOWS: set = set()
 
 
-class MainWindow(Navigation, RecordSaving, BookFiles, QMainWindow):
+class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWindow):
     """Navigator, record pages, preview; menus and toolbar.
 
     The window's concerns live in mixins a newcomer finds by name:
     navigation (kinds, filter, selection), record_saving (new, save,
     conflicts, deletes, linked records made from a field), book_files (the
-    File menu and settings). Preview, export and print of the current record
-    stay here, beside exporting/printing/preview which do the work.
+    File menu and settings), record_documents (preview, export, print).
     """
 
     def __init__(self, store: BriefingStore, parent=None):
@@ -135,8 +127,16 @@ class MainWindow(Navigation, RecordSaving, BookFiles, QMainWindow):
         self.act_memo = a("&Memo as PDF…", self.export_memo)
         self.act_preview_changes = a("Preview &unsaved changes", self.preview_changes,
                                      QKeySequence("Ctrl+R"))
-        self.act_print = a("&Print…", self.print_card, QKeySequence.Print)
+        self.act_print = a("&Print…", self.print_current, QKeySequence.Print,
+                           "Print every page of the card or memo in the preview")
+        self.act_print_handout = a("Print &handout…", self.print_handout,
+                                   QKeySequence("Ctrl+Shift+P"),
+                                   "Print the meeting card and a card for each participant")
         self.act_preview = a("Print pre&view…", self.print_preview)
+        self.act_guide = a("&User guide", lambda: help_dialogs.show_user_guide(self),
+                           QKeySequence("F1"))
+        self.act_shortcuts = a("&Keyboard shortcuts",
+                               lambda: help_dialogs.show_shortcuts(self, self.actions_by_menu()))
         self.act_about = a("&About Briefing Desk", self.about)
 
         bar = self.menuBar()
@@ -156,10 +156,12 @@ class MainWindow(Navigation, RecordSaving, BookFiles, QMainWindow):
             edit.addSeparator() if action is None else edit.addAction(action)
         export = bar.addMenu("E&xport")
         for action in (self.act_card, self.act_handout, self.act_memo, None,
-                       self.act_preview_changes, self.act_print, self.act_preview):
+                       self.act_preview_changes, None, self.act_print, self.act_print_handout,
+                       self.act_preview):
             export.addSeparator() if action is None else export.addAction(action)
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.act_about)
+        for action in (self.act_guide, self.act_shortcuts, None, self.act_about):
+            help_menu.addSeparator() if action is None else help_menu.addAction(action)
 
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
@@ -181,163 +183,21 @@ class MainWindow(Navigation, RecordSaving, BookFiles, QMainWindow):
         self.act_card.setEnabled(has_record and page.kind != "memo")
         self.act_handout.setEnabled(has_record and page.kind == "meeting")
         self.act_memo.setEnabled(has_record and page.kind in ("memo", "meeting"))
-        self.act_print.setEnabled(bool(self.preview.pdf))
-        self.act_preview.setEnabled(bool(self.preview.pdf))
+        self.act_print.setEnabled(has_record or bool(self.preview.pdf))
+        self.act_print_handout.setEnabled(has_record and page.kind == "meeting")
+        self.act_preview.setEnabled(has_record or bool(self.preview.pdf))
         self._set_title()
 
     def _set_title(self):
         dirty = any(p.editor.is_dirty() for p in self.pages.values())
         self.setWindowTitle(f"{self.store.path.name}{' *' if dirty else ''} — Briefing Desk")
 
-    # --- preview, export, print ------------------------------------------------------
-
-    def _render_selected(self, page_size=None):
-        page = self.current_page()
-        record_id = page.selected_id()
-        if record_id is None:
-            return None, None
-        record = self.store.get(page.kind, record_id)
-        # saved records only: a preview shown again for an unchanged book is a lookup
-        return self.previews.render(self.store, record, self.store.settings(),
-                                    page_size), record
-
-    def preview_changes(self):
-        """Show the document of the record as the editor has it now, before saving."""
-        editor = self.current_page().editor
-        if editor.record_loaded() is None:
-            return
-        if not editor.is_valid():
-            self.show_error("The record has problems (shown in red next to the fields); "
-                            "fix them to preview it.")
-            return
-        record = editor.current()
-        record.normalise()
-        result = render_record(self.store, record, self.store.settings())
-        self.preview.show_pdf(result.pdf, f"Preview of unsaved changes: {record.label()} — "
-                              f"{result.pages} page{'s' if result.pages != 1 else ''}")
-        self._update_actions()
-
-    def _refresh_preview(self):
-        try:
-            result, record = self._render_selected()
-        except NotFoundError:
-            result = None
-        if result is None:
-            self.preview.clear()
-        else:
-            note = f" — {'; '.join(result.warnings)}" if result.warnings else ""
-            self.preview.show_pdf(result.pdf, f"{record.label()} — {result.pages} page"
-                                  f"{'s' if result.pages != 1 else ''}{note}")
-        self._update_actions()
-
-    def _ask_pdf_path(self, title: str, kind_word: str) -> Path | None:
-        folder = self.settings.value("export/folder", str(Path.home()))
-        default = str(Path(folder) / safe_filename(f"{kind_word} {title}"))
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {kind_word}", default,
-                                              "PDF files (*.pdf)")
-        if not path:
-            return None
-        path = Path(path)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
-        self.settings.setValue("export/folder", str(path.parent))
-        return path
-
-    def export_card(self):
-        result, record = self._render_selected()
-        if result is None or self.current_page().kind == "memo":
-            return
-        path = self._ask_pdf_path(record.display_name(), f"{record.kind_name} card")
-        if path is None:
-            return
-        self._write_export(result, path)
-
-    def _write_export(self, result, path: Path):
-        try:
-            write_pdf(result, path)
-        except BriefingError as exc:
-            self.show_error(str(exc))
-            return
-        warning = f" ({'; '.join(result.warnings)})" if result.warnings else ""
-        self.statusBar().showMessage(f"Wrote {path}{warning}", 6000)
-        pages = f"{result.pages} page{'s' if result.pages != 1 else ''}"
-        if questions.open_exported(self, f"Wrote {path.name} ({pages}).{warning}"):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-    def export_handout(self):
-        page = self.current_page()
-        if page.kind != "meeting" or page.selected_id() is None:
-            return
-        gathered = dossier.handout(self.store, page.selected_id())
-        path = self._ask_pdf_path(gathered.meeting.meeting.title, "handout")
-        if path is None:
-            return
-        settings = self.store.settings()
-        self._run_in_background(
-            "Preparing the handout…",
-            lambda progress: handout.render(gathered, settings, progress=progress), path)
-
-    def export_memo(self):
-        page = self.current_page()
-        record_id = page.selected_id()
-        if record_id is None:
-            return
-        if page.kind == "memo":
-            record = self.store.get_memo(record_id)
-        elif page.kind == "meeting":
-            record = dossier.compose_memo(self.store, [record_id], self.store.settings().author)
-        else:
-            return
-        gathered = dossier.memo_dossier(self.store, record)
-        path = self._ask_pdf_path(record.title, "memo")
-        if path is None:
-            return
-        settings = self.store.settings()
-        self._run_in_background("Preparing the memo…",
-                                lambda progress: memo.render(gathered, settings), path)
-
-    def _run_in_background(self, label: str, job, path: Path):
-        """Render off the GUI thread behind a cancellable progress dialog; then write."""
-        dialog = QProgressDialog(label, "Cancel", 0, 0, self)
-        dialog.setWindowModality(Qt.WindowModal)
-        dialog.setMinimumDuration(300)
-        export = BackgroundExport(job, dialog, self)
-        export.done.connect(lambda result: self._write_export(result, path))
-        export.failed.connect(self._background_failed)
-        self._exports.append(export)
-        export.finished_all.connect(lambda: self._exports.remove(export))
-        export.start()
-
-    def _background_failed(self, message):
-        if message:
-            self.show_error(f"The export failed: {message}")
-        else:
-            self.statusBar().showMessage("Export cancelled; nothing was written", 4000)
-
-    def print_card(self, printer=None):
-        if not self.preview.pdf:
-            return None
-        if printer is None:
-            printer = QPrinter(QPrinter.HighResolution)
-            if QPrintDialog(printer, self).exec() != QPrintDialog.Accepted:
-                return None
-        try:
-            pages = paint_pdf(self.preview.pdf, printer)
-        except OSError as exc:
-            self.show_error(f"Printing failed: {exc}")
-            return None
-        self.statusBar().showMessage(f"Sent {pages} page{'s' if pages != 1 else ''} to the "
-                                     "printer", 4000)
-        return pages
-
-    def print_preview(self):
-        if not self.preview.pdf:
-            return
-        dialog = QPrintPreviewDialog(self)
-        dialog.paintRequested.connect(lambda printer: paint_pdf(self.preview.pdf, printer))
-        dialog.exec()
-
     # --- help, errors, state, closing ---------------------------------------------
+
+    def actions_by_menu(self) -> list[tuple[str, list[QAction]]]:
+        """The menus and their actions, for the keyboard shortcuts list."""
+        return [(menu.title().replace("&", ""), [a for a in menu.actions() if a.text()])
+                for menu in (action.menu() for action in self.menuBar().actions()) if menu]
 
     def about(self):
         QMessageBox.about(self, "About Briefing Desk",
@@ -354,10 +214,12 @@ class MainWindow(Navigation, RecordSaving, BookFiles, QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 860)
+            self.setGeometry(first_window_geometry(self.screen().availableGeometry()))
         sizes = self.settings.value("window/splitter")
         if sizes is not None:
             self.splitter.restoreState(sizes)
+        else:
+            self.splitter.setSizes(split_sizes(self.width()))
 
     def closeEvent(self, event):
         for page in self.pages.values():

@@ -1,7 +1,10 @@
 """Qt table models over the store's record lists.
 
 Rows are fetched a page at a time (``canFetchMore``/``fetchMore``), so a
-book of 100,000 actors opens as fast as one of ten. Sorting and the
+book of a million actors opens as fast as one of ten: each page is one
+query, which asks for one row more than it shows to know whether there is
+more (no ``count(*)``, which reads the whole table). The model starts
+empty; the view's first ``sort()`` loads the first page. Sorting and the
 full-text filter are done by the store (SQL ORDER BY and FTS5), because
 only the store sees every row; the QSortFilterProxyModel in front of each
 model hands header clicks down to it.
@@ -25,19 +28,23 @@ class Column:
     key: str  # key in the store's summary rows
     sort: str | None  # the store's sort name, or None when not sortable
     enum: bool = False  # show as words ("phone call", "head of delegation")
+    stretch: bool = False  # takes the list's spare width (titles, names)
 
 
 COLUMNS = {
-    "actor": [Column("Name", "name", "name"), Column("Native name", "native_name", "native_name"),
-              Column("Kind", "kind", "kind", enum=True), Column("Title", "title", "title"),
+    "actor": [Column("Name", "name", "name", stretch=True),
+              Column("Native name", "native_name", "native_name"),
+              Column("Kind", "kind", "kind", enum=True),
+              Column("Title", "title", "title", stretch=True),
               Column("Affiliation", "affiliation", None)],
-    "meeting": [Column("Date", "date", "date"), Column("Title", "title", "title"),
+    "meeting": [Column("Date", "date", "date"), Column("Title", "title", "title", stretch=True),
                 Column("Place", "place", "place"), Column("Status", "status", "status")],
     "recommendation": [Column("Priority", "priority", "priority"),
-                       Column("Title", "title", "title"), Column("Status", "status", "status"),
+                       Column("Title", "title", "title", stretch=True),
+                       Column("Status", "status", "status"),
                        Column("Addressee", "addressee", "addressee")],
     "memo": [Column("Date", "date", "date"), Column("Number", "number", "number"),
-             Column("Title", "title", "title")],
+             Column("Title", "title", "title", stretch=True)],
 }
 DEFAULT_SORT = {"actor": (0, Qt.AscendingOrder), "meeting": (0, Qt.DescendingOrder),
                 "recommendation": (0, Qt.AscendingOrder), "memo": (0, Qt.DescendingOrder)}
@@ -55,11 +62,11 @@ class RecordTableModel(QAbstractTableModel):
         self.kind = kind
         self.columns = COLUMNS[kind]
         self._rows: list[dict] = []
-        self._total = 0
+        self._more = False  # the store has rows after the loaded ones
         self._ids: list[int] | None = None  # the filter's hits, or None for all
         self._filter = ""
         self._sort_column, self._order = DEFAULT_SORT[kind]
-        self.reload()
+        self.loads = 0  # pages queried, for the benchmark and tests
 
     # --- loading ---------------------------------------------------------------
 
@@ -69,11 +76,16 @@ class RecordTableModel(QAbstractTableModel):
             self.kind, sort=column.sort, descending=self._order == Qt.DescendingOrder,
             limit=limit, offset=offset, ids=self._ids)
 
+    def _page(self, offset):
+        self.loads += 1
+        rows = self._query(PAGE + 1, offset)
+        self._more = len(rows) > PAGE
+        return rows[:PAGE]
+
     def reload(self):
         """Fetch the first page again (after a save, a delete, a new filter or sort)."""
         self.beginResetModel()
-        self._total = len(self._ids) if self._ids is not None else self.store.count(self.kind)
-        self._rows = self._query(PAGE, 0)
+        self._rows = self._page(0)
         self.endResetModel()
 
     def set_filter(self, text: str):
@@ -82,9 +94,21 @@ class RecordTableModel(QAbstractTableModel):
                      if text.strip() else None)
         self.reload()
 
-    def match_count(self) -> int:
-        """Records the filter matched (all records without a filter)."""
-        return self._total
+    def match_count(self) -> int | None:
+        """Records the filter matched; None without a filter (counting them all is slow)."""
+        return len(self._ids) if self._ids is not None else None
+
+    def filter_summary(self) -> str:
+        """How many records the filter matched, in words for the status bar."""
+        plural = f"{self.kind}s"
+        if self._ids is None:
+            return f"All {plural}"
+        count = len(self._ids)
+        if count >= SEARCH_LIMIT:
+            return f"Showing the first {count:,} matching {plural}: type more to narrow"
+        if count == 0:
+            return f"No {plural} match"
+        return f"1 {self.kind} matches" if count == 1 else f"{count:,} {plural} match"
 
     def filter_truncated(self) -> bool:
         """True when more records match than the list keeps (type more to narrow)."""
@@ -94,14 +118,13 @@ class RecordTableModel(QAbstractTableModel):
         return self._filter
 
     def canFetchMore(self, parent=QModelIndex()):
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and self._more
 
     def fetchMore(self, parent=QModelIndex()):
-        if parent.isValid():
+        if parent.isValid() or not self._more:
             return
-        more = self._query(PAGE, len(self._rows))
+        more = self._page(len(self._rows))
         if not more:
-            self._total = len(self._rows)
             return
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
         self._rows.extend(more)
@@ -154,6 +177,9 @@ class RecordTableModel(QAbstractTableModel):
             if item["id"] == record_id:
                 return row
         return None
+
+    def stretch_columns(self) -> set[int]:
+        return {number for number, column in enumerate(self.columns) if column.stretch}
 
     def sort_state(self):
         return self._sort_column, self._order

@@ -7,7 +7,7 @@ preview and the window's ``confirm_leave`` guard (in record_saving).
 from __future__ import annotations
 
 from ..errors import NotFoundError
-from .record_page import KIND_TITLES, KINDS, RecordPage
+from .record_page import KINDS, RecordPage
 
 
 class Navigation:
@@ -37,14 +37,8 @@ class Navigation:
         if not self.confirm_leave(page):
             return
         page.model.set_filter(page.filter.text())
-        count = page.model.rowCount()
-        if page.model.filter_truncated():
-            message = (f"Showing the first {count:,}+ of many matching "
-                       f"{KIND_TITLES[page.kind].lower()}: type more to narrow")
-        else:
-            message = f"{page.model.match_count():,} {KIND_TITLES[page.kind].lower()} match"
-        self.statusBar().showMessage(message, 5000)
-        if count:
+        self.statusBar().showMessage(page.model.filter_summary(), 5000)
+        if page.model.rowCount():
             page.table.selectRow(0)
         else:
             self.preview.clear("No matching records.")

@@ -1,62 +1,258 @@
-"""Live card preview: the PDF the user would print, shown with QtPdf.
+"""Live card preview: the PDF the user would print, rendered off the GUI thread.
 
-The QPdfDocument, its QBuffer and the QPdfView live as long as this widget,
-owned by it on the Qt side. The view is created first, so Qt deletes it
-before the document: a view outliving its document crashes.
+A card with a 50,000-character biography takes seconds to lay out, so the
+pane never renders on the GUI thread: it hands a job to one worker thread
+and shows "Rendering…" until the pages arrive. Only the newest job counts:
+a job still waiting when a newer one comes is dropped, and a result that
+arrives after a newer request is discarded, so the preview never shows a
+record the user has already left.
+
+Pages are PDFium images (``pdfpages``) as wide as the pane, re-rendered
+when the pane is resized.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import logging
+import threading
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from .pdfpages import PdfPages
+
+log = logging.getLogger(__name__)
+
+EMPTY = "Select a record to see its card."
+RESIZE_DELAY_MS = 150
+PAGE_GAP = 8
+
+
+@dataclass
+class Rendered:
+    """What the worker hands back: the document (None when only re-rasterised), its
+    PDF and the page images, for request number ``ticket``."""
+
+    ticket: int
+    result: object | None
+    pdf: bytes
+    images: list
+    width: int
+    error: str = ""
+
+
+class LatestJobWorker(QObject):
+    """One thread that runs the newest job it was given; older waiting jobs are dropped.
+
+    ``job()`` runs on the worker thread; its value (or the error) comes back
+    through ``done`` on the thread that owns this object, i.e. the GUI.
+    """
+
+    done = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._wake = threading.Condition()
+        self._job = None
+        self._stopping = False
+        self.busy = False
+        self._thread = threading.Thread(target=self._run, name="preview-render", daemon=True)
+        self._thread.start()
+
+    def submit(self, job):
+        with self._wake:
+            self._job = job  # replaces a job that has not started: it is stale
+            self._wake.notify()
+
+    def stop(self, wait: float = 2.0):
+        with self._wake:
+            self._stopping = True
+            self._job = None
+            self._wake.notify()
+        # A render cannot be interrupted half-way; the thread is a daemon, so
+        # a long one left running does not hold up quitting.
+        self._thread.join(wait)
+
+    def _run(self):
+        while True:
+            with self._wake:
+                while self._job is None and not self._stopping:
+                    self._wake.wait()
+                if self._stopping:
+                    return
+                job, self._job = self._job, None
+                self.busy = True
+            value = job()
+            with self._wake:
+                self.busy = False
+                if self._stopping:
+                    return
+            try:
+                self.done.emit(value)
+            except RuntimeError:  # the pane was deleted while the job ran
+                return
 
 
 class PreviewPane(QWidget):
+    """The current record's document, page under page, as wide as the pane.
+
+    ``pdf`` and ``page_count()`` describe what is shown; ``rendered`` is
+    emitted when a requested document is shown (or failed: ``error``).
+    """
+
+    rendered = Signal()
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.view = QPdfView(self)
-        self.document = QPdfDocument(self)
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        # A scroll bar that comes and goes changes the width, hence the zoom,
-        # hence the scroll bar: keep it on so the layout settles.
-        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
-        self.view.setAccessibleName("Card preview")
-        self.caption = QLabel("Select a record to see its card.")
+        self.caption = QLabel(EMPTY)
         self.caption.setWordWrap(True)
+        self.caption.setAccessibleName("Preview caption")
+        self.pages_box = QWidget()
+        self.pages_box.setAccessibleName("Card preview")
+        self.pages_layout = QVBoxLayout(self.pages_box)
+        self.pages_layout.setContentsMargins(0, 0, 0, 0)
+        self.pages_layout.setSpacing(PAGE_GAP)
+        self.pages_layout.addStretch()
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.pages_box)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        # A scroll bar that comes and goes changes the width, hence the page
+        # size, hence the scroll bar: keep it on so the layout settles.
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
+        self.scroll.setBackgroundRole(self.backgroundRole())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.caption)
-        layout.addWidget(self.view, 1)
-        layout.addStretch()
-        self._buffer: QBuffer | None = None
+        layout.addWidget(self.scroll, 1)
+        self.worker = LatestJobWorker(self)
+        self.worker.done.connect(self._arrived)
+        self.resize_timer = QTimer(self)
+        self.resize_timer.setSingleShot(True)
+        self.resize_timer.setInterval(RESIZE_DELAY_MS)
+        self.resize_timer.timeout.connect(self._rerender_for_width)
         self.pdf: bytes = b""
+        self.title = ""
+        self.result = None  # the RenderResult shown (pages, warnings)
+        self.error = ""
+        self._ticket = 0
+        self._caption_for = None
+        self._shown_width = 0
+        self._labels: list[QLabel] = []
+        self.scroll.hide()
 
-    def show_pdf(self, pdf: bytes, caption: str):
-        self.document.close()
-        old = self._buffer
-        self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(pdf))
-        self._buffer.open(QIODevice.ReadOnly)
-        self.document.load(self._buffer)
-        if old is not None:
-            old.close()
-            old.deleteLater()
-        self.pdf = pdf
-        self.caption.setText(caption)
-        self.view.show()
+    # --- requests ----------------------------------------------------------------
 
-    def clear(self, caption: str = "Select a record to see its card."):
-        self.document.close()
+    def render(self, job, caption_for, title: str = ""):
+        """Show the document ``job()`` returns (a RenderResult), rendered on the worker.
+
+        ``caption_for(result)`` gives the caption once it is there. Until then
+        the old pages stay, greyed as being replaced. ``title`` names the
+        document (for printing it).
+        """
+        self._ticket += 1
+        self.title = title
+        ticket, width = self._ticket, self._page_width()
+        self._caption_for = caption_for
         self.pdf = b""
+        self.result = None
+        self.error = ""
+        self.caption.setText("Rendering…")
+        self.pages_box.setEnabled(False)  # greyed: what is shown is about to go
+
+        def work():
+            try:
+                result = job()
+                return Rendered(ticket, result, result.pdf, _page_images(result.pdf, width),
+                                width)
+            except Exception as exc:  # shown in the caption and logged by the GUI thread
+                log.exception("preview rendering failed")
+                return Rendered(ticket, None, b"", [], width,
+                                f"{type(exc).__name__}: {exc}")
+
+        self.worker.submit(work)
+
+    def clear(self, caption: str = EMPTY):
+        self._ticket += 1  # whatever is rendering now is stale
+        self.pdf = b""
+        self.result = None
+        self.error = ""
         self.caption.setText(caption)
-        self.view.hide()  # an empty view would look like a blank page
+        self._set_images([])
+        self.scroll.hide()  # an empty pane would look like a blank page
+
+    def is_rendering(self) -> bool:
+        return self.caption.text() == "Rendering…"
 
     def page_count(self) -> int:
-        return self.document.pageCount()
+        return len(self._labels)
 
     def shutdown(self):
-        self.document.close()
+        self._ticket += 1
+        self.worker.stop()
+
+    # --- results -----------------------------------------------------------------
+
+    def _arrived(self, rendered: Rendered):
+        if rendered.ticket != self._ticket:
+            return  # the user has moved on: stale
+        self.pages_box.setEnabled(True)
+        if rendered.error:
+            self.error = rendered.error
+            self.caption.setText(f"The preview failed: {rendered.error}")
+            self._set_images([])
+            self.scroll.hide()
+            self.rendered.emit()
+            return
+        if rendered.result is not None:
+            self.result = rendered.result
+            self.caption.setText(self._caption_for(rendered.result))
+        self.pdf = rendered.pdf
+        self._shown_width = rendered.width
+        self._set_images(rendered.images)
+        self.scroll.show()
+        self.rendered.emit()
+
+    def _set_images(self, images):
+        for label in self._labels:
+            self.pages_layout.removeWidget(label)
+            label.deleteLater()
+        self._labels = []
+        ratio = self.devicePixelRatioF()
+        for number, image in enumerate(images, 1):
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(ratio)
+            label = QLabel()
+            label.setPixmap(pixmap)
+            label.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
+            label.setAccessibleName(f"Page {number} of {len(images)}")
+            self.pages_layout.insertWidget(self.pages_layout.count() - 1, label)
+            self._labels.append(label)
+
+    # --- width ---------------------------------------------------------------------
+
+    def _page_width(self) -> int:
+        """Device pixels a page may take: the scroll area's viewport, less the scroll bar."""
+        width = self.scroll.viewport().width() if self.scroll.isVisible() else (
+            self.width() - self.scroll.verticalScrollBar().sizeHint().width())
+        return max(200, round((width - 2) * self.devicePixelRatioF()))
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self.pdf and abs(self._page_width() - self._shown_width) > 4:
+            self.resize_timer.start()
+
+    def _rerender_for_width(self):
+        if not self.pdf or self.is_rendering():
+            return
+        self._ticket += 1
+        ticket, width, pdf = self._ticket, self._page_width(), self.pdf
+        self.worker.submit(lambda: Rendered(ticket, None, pdf, _page_images(pdf, width), width))
+
+
+def _page_images(pdf: bytes, width: int) -> list:
+    with PdfPages(pdf) as pages:
+        return [pages.image_width(index, width) for index in range(len(pages))]

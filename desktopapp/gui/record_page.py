@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from .editors import EDITORS
 from .models import RecordTableModel, StoreSortProxy
+from .window_size import fit_columns
 
 KINDS = ["actor", "meeting", "recommendation", "memo"]
 KIND_TITLES = {"actor": "Actors", "meeting": "Meetings", "recommendation": "Recommendations",
@@ -42,16 +43,11 @@ class RecordPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         column, order = self.model.sort_state()
         self.table.horizontalHeader().setSortIndicator(column, order)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(column, order)
+        self.table.setSortingEnabled(True)  # sorts by the indicator: the one first-page query
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(
             self.table.fontMetrics().height() + 8)
-        self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            width = self.table.columnWidth(column)
-            self.table.setColumnWidth(column, max(80, min(width + 12, 240)))
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table, self.model.stretch_columns())
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         self.table.setAccessibleName(f"{KIND_TITLES[kind]} list")
