@@ -170,3 +170,14 @@ def test_no_replacement_character_for_any_bundled_script():
               "中文 繁體中文 日本語 ひらがな 한국어 ქართული Հայերեն हिन्दी ไทย")
     assert fonts.REPLACEMENT not in prep.inline(sample)
     assert prep.warnings() == []
+
+
+def test_memo_who_is_who_starts_beside_its_heading_and_breaks_between_people(book):
+    """A long delegation no longer leaves the annex heading alone on a page."""
+    saved = book.all_records("memo")[0]
+    result = memo.render(dossier.memo_dossier(book, saved), book.settings())
+    pages = [page.extract_text() for page in PdfReader(__import__("io").BytesIO(result.pdf)).pages]
+    annex = next(i for i, text in enumerate(pages) if "Annex: who's who" in text)
+    assert "Faisal bin Farhan" in pages[annex] and "Tsai Ing-wen" in pages[annex]
+    # the observers' list goes on over the page, under its repeated side name
+    assert any("Giorgos Gerapetritis" in text for text in pages[annex:])

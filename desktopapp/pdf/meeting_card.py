@@ -26,8 +26,13 @@ def when(meeting) -> str:
     return " · ".join(filter(None, parts))
 
 
-def delegation_table(dossier: MeetingDossier, ctx: CardContext, styles, limit: int):
-    """One column per side, head of delegation first; at most ``limit`` people per side."""
+def delegation_table(dossier: MeetingDossier, ctx: CardContext, styles, limit: int,
+                     splittable: bool = False):
+    """One column per side, head of delegation first; at most ``limit`` people per side.
+
+    ``splittable`` (the memo's who's-who): one table row per rank, so a large
+    delegation breaks across pages between people, with the side names repeated.
+    """
     prep = ctx.prep
     sides = dossier.meeting.sides()
     if not sides:
@@ -61,8 +66,14 @@ def delegation_table(dossier: MeetingDossier, ctx: CardContext, styles, limit: i
                 entries.append(blocks.more_note(len(members) - limit, "member",
                                                 "see the handout", styles))
             cells.append(entries)
-        table = Table([header, cells], colWidths=[ctx.width / columns] * columns,
-                      hAlign="LEFT")
+        if splittable:
+            depth = max(len(entries) for entries in cells)
+            rows = [[entries[i] if i < len(entries) else "" for entries in cells]
+                    for i in range(depth)]
+        else:
+            rows = [cells]
+        table = Table([header, *rows], colWidths=[ctx.width / columns] * columns,
+                      hAlign="LEFT", repeatRows=1)
         table.setStyle(blocks.table_style(5, 3, ("BACKGROUND", (0, 0), (-1, 0), TINT),
                                           ("TEXTCOLOR", (0, 0), (-1, 0), NAVY),
                                           ("LINEBEFORE", (1, 0), (-1, -1), 0.5, RULE)))

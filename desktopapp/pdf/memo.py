@@ -128,9 +128,12 @@ def story(dossier: MemoDossier, settings, page_size: str, prep: TextPreparer) ->
             block = [Bookmark(meeting.title, f"annex{number}", 1),
                      *blocks.heading(meeting.title, styles),
                      Paragraph(prep.inline(details), styles.small), Spacer(1, 2 * mm)]
-            block += meeting_card.delegation_table(item, ctx, styles, limit=10_000)
-            # a meeting's who's-who stays on one page when it fits on one
-            out.append(KeepTogether(block))
+            tables = meeting_card.delegation_table(item, ctx, styles, limit=10_000,
+                                                   splittable=True)
+            # a meeting's heading stays with its first delegates; a who's-who that
+            # fits on one page stays on one page, a longer one breaks between people
+            out.append(KeepTogether(block + tables[:1]) if tables else KeepTogether(block))
+            out += tables[1:]
     if dossier.sources:
         out += [Bookmark("Sources", "sources")] + blocks.citations(ctx, styles, len(ctx.sources))
     return out
