@@ -1,0 +1,151 @@
+"""The one-page fitting, with stand-in flowables of known heights.
+
+Each section here is a column of items whose height is known exactly, so
+each test can say which type size and which limits a card must end up with.
+"""
+
+import itertools
+
+import pytest
+from reportlab.platypus import Flowable
+
+from desktopapp.pdf import fitting
+from desktopapp.pdf.fitting import Section, fit_one_page, measure
+from desktopapp.pdf.styles import BODY_SIZES, MIN_BODY
+
+
+class Block(Flowable):
+    """A flowable of a fixed height, with the spacing a paragraph style would add."""
+
+    def __init__(self, height, before=0.0, after=0.0):
+        super().__init__()
+        self.block_height, self.spaceBefore, self.spaceAfter = height, before, after
+
+    def wrap(self, *_):
+        return 100, self.block_height
+
+
+def items(name, count, item_height, priority, *, minimum=0, scale=False, builds=None,
+          cap_height=0.0):
+    """A section of ``count`` items, each ``item_height`` tall (times the type size if
+    ``scale``); ``builds`` records each (size, limit) it is built at."""
+    def build(styles, limit):
+        if builds is not None:
+            builds.append((styles.size, limit))
+        unit = item_height * (styles.size if scale else 1)
+        return [Block(unit) for _ in range(min(limit, count))]
+
+    return Section(name, priority, count, build, minimum=minimum, item_height=cap_height)
+
+
+def no_header(styles):
+    return []
+
+
+def test_measure_adds_heights_and_collapses_spacing_to_the_larger():
+    assert measure([], 100) == 0
+    assert measure([Block(10)], 100) == 10
+    # the first flowable's space before does not count; between two, the larger space
+    assert measure([Block(10, before=7, after=3), Block(5, before=2)], 100) == 10 + 3 + 5
+    assert measure([Block(10, after=1), Block(5, before=4)], 100) == 10 + 4 + 5
+    heights = {}
+    first = Block(10)
+    assert measure([first], 100, heights) == 10 and heights == {id(first): 10}
+    first.block_height = 99  # a remembered height is not measured again
+    assert measure([first], 100, heights) == 10
+
+
+@pytest.mark.parametrize("low, high", [(0, 0), (0, 1), (0, 7), (2, 9), (0, 64), (3, 100)])
+def test_largest_fitting_finds_the_largest_n_that_fits(low, high):
+    for threshold in range(low - 1, high + 2):
+        calls = []
+
+        def fits(n, threshold=threshold, calls=calls):
+            calls.append(n)
+            return n <= threshold
+
+        found = fitting._largest_fitting(fits, low, high)
+        expected = None if threshold < low else min(threshold, high)
+        assert found == expected, (low, high, threshold)
+        assert all(low <= n <= high for n in calls)
+
+
+def test_everything_fits_at_the_largest_type():
+    result = fit_one_page(no_header, [items("a", 3, 10, 1), items("b", 2, 10, 2)], 100, 50)
+    assert result.body_size == BODY_SIZES[0]
+    assert result.shortened == {}
+    assert measure(result.flowables, 100) == 50
+
+
+@pytest.mark.parametrize("height", [750, 800, 849, 850, 900, 960, 999, 1000])
+def test_the_largest_type_size_that_fits_is_chosen(height):
+    section = items("text", 10, 10, 1, scale=True)  # 10 lines of 10 x size points
+    result = fit_one_page(no_header, [section], 100, height)
+    fitting_sizes = [s for s in BODY_SIZES if 100 * s <= height]
+    assert result.body_size == max(fitting_sizes)
+    assert result.shortened == {}
+
+
+def test_at_the_smallest_type_the_least_important_section_is_shortened_first():
+    sections = [items("important", 5, 10, 50), items("minor", 20, 10, 10)]
+    result = fit_one_page(no_header, sections, 100, 120)
+    assert result.body_size == MIN_BODY
+    assert result.shortened == {"minor": 7}  # 5 + 7 items of 10 points fill 120
+    assert measure(result.flowables, 100) == 120
+
+
+def test_a_section_is_never_shortened_below_its_minimum():
+    sections = [items("important", 8, 10, 50), items("minor", 20, 10, 10, minimum=6)]
+    result = fit_one_page(no_header, sections, 100, 120)
+    # "minor" cannot fit even at its minimum: it stays at 6 and "important" gives way
+    assert result.shortened == {"minor": 6, "important": 6}
+    assert measure(result.flowables, 100) == 120
+
+
+def test_when_nothing_fits_every_section_is_at_its_minimum():
+    sections = [items("a", 10, 10, 50, minimum=4), items("b", 10, 10, 10, minimum=5)]
+    result = fit_one_page(lambda styles: [Block(100)], sections, 100, 120)
+    assert result.body_size == MIN_BODY
+    assert result.shortened == {"a": 4, "b": 5}
+
+
+def test_a_section_longer_than_any_page_is_capped_and_reported():
+    builds = []
+    huge = items("delegates", 500, 10, 10, cap_height=10, builds=builds)
+    result = fit_one_page(no_header, [huge], 100, 1000)
+    assert huge.page_cap(1000) == 101
+    assert result.shortened == {"delegates": 100}  # 100 items of 10 points fill 1000
+    assert max(limit for _, limit in builds) <= 101  # never built with all 500
+
+
+def test_page_cap_without_an_item_height_is_the_whole_section():
+    assert items("x", 40, 1, 1).page_cap(10) == 40
+    assert items("x", 40, 1, 1, cap_height=3).page_cap(10) == 4
+    assert items("x", 2, 1, 1, cap_height=3).page_cap(1000) == 2
+
+
+def test_each_section_is_built_once_per_size_and_limit():
+    builds = []
+    sections = [items("important", 5, 10, 50), items("minor", 40, 10, 10, builds=builds)]
+    fit_one_page(no_header, sections, 100, 200)
+    assert len(builds) == len(set(builds))
+
+
+def test_sizes_too_large_to_fit_are_skipped_without_laying_out():
+    builds = []
+    section = items("text", 100, 1, 1, scale=True, builds=builds)
+    result = fit_one_page(no_header, [section], 100, 100 * 8.0)
+    assert result.body_size == 8.0
+    sizes = [size for size, _ in builds]
+    # 1000 points at 10 pt: type above ~9.2 pt cannot fit 800, so it is not laid out
+    assert 9.5 not in sizes and 9.0 in sizes
+
+
+@pytest.mark.parametrize("count, height", list(itertools.product([3, 17, 60], [55, 130, 400])))
+def test_the_result_always_fits_when_the_minimums_do(count, height):
+    sections = [items("a", count, 7, 30), items("b", count, 11, 20), items("c", count, 5, 40)]
+    result = fit_one_page(no_header, sections, 100, height)
+    assert measure(result.flowables, 100) <= height
+    for section in sections:
+        shown = result.shortened.get(section.name, section.size)
+        assert 0 <= shown <= section.size
