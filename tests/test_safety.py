@@ -552,6 +552,8 @@ with BriefingStore.open(sys.argv[1]) as store:
 
 
 def test_kill_9_during_settings_writes(sample_path):
+    with BriefingStore.open(sample_path) as store:  # a pair, as the writer writes them
+        store.update_settings({"classification": "C0", "author": "A0"})
     for _ in range(6):
         worker = subprocess.Popen([sys.executable, "-c", KILL_SETTINGS, str(sample_path)],
                                   cwd=REPO)
