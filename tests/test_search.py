@@ -187,3 +187,26 @@ def test_upgraded_book_is_reindexed_with_the_new_rules(tmp_path):
         assert store.check() == []
         assert store.db.execute("SELECT count(*) FROM book_meta WHERE key = "
                                 "'search_index_stale'").fetchone()[0] == 0
+
+
+def test_last_word_and_short_words_are_prefixes(world_store):
+    from desktopapp.domain import ActorKind
+    world_store.save(Actor(name="Natalia Oman-Watchers", kind=ActorKind.PERSON))
+    # the last word as typed so far, words of up to three letters anywhere
+    assert "Natalia Oman-Watchers" in [h.title for h in world_store.search("natalia om")]
+    assert "Natalia Oman-Watchers" in [h.title for h in world_store.search("oma natal")]
+    assert "Natalia Oman-Watchers" in [h.title for h in world_store.search("nat watchers")]
+    # a whole word and a longer one sharing it: both found, unranked and unlimited too
+    names = {r["name"] for r in world_store.list_summaries(
+        "actor", ids=world_store.search_ids("iran", "actor", ranked=False))}
+    assert {"Iran", "Iranian Red Crescent", "Iranshahr council"} <= names
+    names = {r["name"] for r in world_store.list_summaries(
+        "actor", ids=world_store.search_ids("iran", "actor", ranked=False, limit=50))}
+    assert {"Iran", "Iranian Red Crescent", "Iranshahr council"} <= names
+
+
+def test_snippets_mark_the_matching_words(sample_store):
+    hit = next(h for h in sample_store.search("Kostyukov") if h.kind == "meeting")
+    assert "[Kostyukov]" in hit.snippet or "[Igor]" in hit.snippet
+    hit = sample_store.search("medinsky")[0]
+    assert "[" in hit.snippet

@@ -267,7 +267,7 @@ class BulkImport:
                 self.conn.executemany(f"INSERT INTO temp.import_{link_table} "
                                       "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
                 self.link_rows[link_table] += len(rows)
-        docs = [(search.rowid_for(kind, r.id), *search.document(r, _no_names)) for r in written]
+        docs = [(search.rowid_for(kind, r.id), *search.document(r, no_names)) for r in written]
         target = "temp.import_docs" if kind in NAMED_KINDS else "search_index"
         self.conn.executemany(f"INSERT INTO {target} (rowid, title, body, title_extra, "
                               "body_extra) VALUES (?, ?, ?, ?, ?)", docs)
@@ -371,47 +371,50 @@ class BulkImport:
         while chunk := rows(500):
             by_kind = defaultdict(list)
             for row in chunk:
-                by_kind[row[0] % search.KIND_SLOTS].append(row)
+                by_kind[row[0] >> search.KIND_SHIFT].append(row)
             out = []
             for code, docs in by_kind.items():
                 kind = search.KIND_BY_CODE[code]
-                names = self._names(kind, [row[0] // search.KIND_SLOTS for row in docs])
-                for rowid, title, body, title_extra, body_extra in docs:
-                    text = names.get(rowid // search.KIND_SLOTS, "")
-                    if text:
-                        body = f"{body}\n{text}" if body else text
-                        body_extra = " ".join(filter(None, [body_extra,
-                                                            *folding.variants(text)]))
-                    out.append((rowid, title, body, title_extra, body_extra))
+                names = linked_names(self.conn, kind, [row[0] & search.ID_MASK for row in docs])
+                out += [with_names(doc, names.get(doc[0] & search.ID_MASK, "")) for doc in docs]
             self.conn.executemany("INSERT INTO search_index (rowid, title, body, title_extra, "
                                   "body_extra) VALUES (?, ?, ?, ?, ?)", out)
 
-    def _names(self, kind, ids) -> dict[int, str]:
-        """Names of the linked actors, in the order search.document lists them."""
-        owners = json.dumps(ids)
-        if kind == "meeting":
-            queries = [
-                "SELECT l.meeting_id, a.name FROM participants l JOIN actors a "
-                "ON a.id = l.actor_id WHERE l.meeting_id IN (SELECT value FROM json_each(?)) "
-                "ORDER BY l.meeting_id, l.ord",
-                "SELECT l.meeting_id, a.name FROM meeting_hosts l JOIN actors a "
-                "ON a.id = l.actor_id WHERE l.meeting_id IN (SELECT value FROM json_each(?)) "
-                "ORDER BY l.meeting_id, l.capacity = 'mediator', l.ord"]
-        else:
-            queries = [
-                "SELECT l.recommendation_id, a.name FROM recommendation_actors l "
-                "JOIN actors a ON a.id = l.actor_id WHERE l.relation = 'addressee' "
-                "AND l.recommendation_id IN (SELECT value FROM json_each(?)) "
-                "ORDER BY l.recommendation_id, l.ord"]
-        names = defaultdict(list)
-        for sql in queries:
-            for owner, name in self.conn.execute(sql, [owners]):
-                if name not in names[owner]:
-                    names[owner].append(name)
-        return {owner: " ".join(values) for owner, values in names.items()}
+def linked_names(conn, kind: str, ids) -> dict[int, str]:
+    """Names of the linked actors, in the order search.document lists them."""
+    owners = json.dumps(ids)
+    if kind == "meeting":
+        queries = [
+            "SELECT l.meeting_id, a.name FROM participants l JOIN actors a "
+            "ON a.id = l.actor_id WHERE l.meeting_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY l.meeting_id, l.ord",
+            "SELECT l.meeting_id, a.name FROM meeting_hosts l JOIN actors a "
+            "ON a.id = l.actor_id WHERE l.meeting_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY l.meeting_id, l.capacity = 'mediator', l.ord"]
+    else:
+        queries = [
+            "SELECT l.recommendation_id, a.name FROM recommendation_actors l "
+            "JOIN actors a ON a.id = l.actor_id WHERE l.relation = 'addressee' "
+            "AND l.recommendation_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY l.recommendation_id, l.ord"]
+    names = defaultdict(list)
+    for sql in queries:
+        for owner, name in conn.execute(sql, [owners]):
+            if name not in names[owner]:
+                names[owner].append(name)
+    return {owner: " ".join(values) for owner, values in names.items()}
 
 
-def _no_names(uids) -> str:
+def with_names(doc, names: str):
+    """An index row (rowid, title, body, title_extra, body_extra) with linked names added."""
+    rowid, title, body, title_extra, body_extra = doc
+    if names:
+        body = f"{body}\n{names}" if body else names
+        body_extra = " ".join(filter(None, [body_extra, *folding.variants(names)]))
+    return rowid, title, body, title_extra, body_extra
+
+
+def no_names(uids) -> str:
     return ""  # added at the end, once every actor is in the book
 
 

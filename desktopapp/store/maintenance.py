@@ -111,8 +111,8 @@ def _check_search_index(store) -> list[str]:
                                   "was skipped")
     for kind, code in search.KIND_CODES.items():
         indexed = db.execute(
-            f"SELECT count(*) FROM search_index WHERE rowid % {search.KIND_SLOTS} = ?",
-            [code]).fetchone()[0]
+            f"SELECT count(*) FROM search_index WHERE 1{search.kind_filter([code])}"
+        ).fetchone()[0]
         if indexed != store.count(kind):
             problems.append(f"search index: {indexed} {kind} entries for "
                             f"{store.count(kind)} {kind}s (rebuild the index)")

@@ -256,6 +256,17 @@ def add_approximate_dates_role_labels_optional_priority(db: Database) -> None:
     """)
 
 
+@MIGRATIONS(name="0005_search_rows_by_kind")
+def search_rows_by_kind(db: Database) -> None:
+    # Index rowids become kind code << 40 | record id (they were id * 8 +
+    # code), so a search limited to one kind reads only that kind's rows.
+    # The store re-indexes every record when it next opens the book.
+    _run(db, """
+    DELETE FROM search_index;
+    INSERT OR REPLACE INTO book_meta (key, value) VALUES ('search_index_stale', '1')
+    """)
+
+
 def known_version(migrations: Migrations | None = None) -> int:
     """How many migrations this program knows: the newest schema it can open."""
     # pending() on an empty database lists every registered migration

@@ -18,8 +18,11 @@ from __future__ import annotations
 from .. import folding
 from ..domain import Actor, Meeting, Memo, Recommendation, Source
 
-# rowid = record id * KIND_SLOTS + kind code
-KIND_SLOTS = 8
+# rowid = kind code << KIND_SHIFT | record id: each kind's rows are one
+# block of rowids, so a search limited to one kind seeks to its block
+# instead of reading past every match of the other kinds (schema 5).
+KIND_SHIFT = 40
+ID_MASK = (1 << KIND_SHIFT) - 1
 KIND_CODES = {"actor": 1, "meeting": 2, "recommendation": 3, "source": 4, "memo": 5}
 KIND_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
 
@@ -29,9 +32,7 @@ STALE_KEY = "search_index_stale"
 
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
-# bm25 weights of title, body, title_extra, body_extra: a word in the
-# title counts ten times one in the text.
-WEIGHTS = "10.0, 1.0, 10.0, 1.0"
+PREFIX_INDEXED = 3  # the index's longest prefix index (prefix = '1 2 3')
 TITLE_COLUMNS = "{title title_extra}"
 
 # kept for callers of the first schema's helpers
@@ -39,11 +40,18 @@ fold = folding.fold
 
 
 def rowid_for(kind: str, record_id: int) -> int:
-    return record_id * KIND_SLOTS + KIND_CODES[kind]
+    return (KIND_CODES[kind] << KIND_SHIFT) | record_id
 
 
 def split_rowid(rowid: int) -> tuple[str, int]:
-    return KIND_BY_CODE[rowid % KIND_SLOTS], rowid // KIND_SLOTS
+    return KIND_BY_CODE[rowid >> KIND_SHIFT], rowid & ID_MASK
+
+
+def kind_filter(codes) -> str:
+    """SQL restricting index rows to record kinds (by code): rowid ranges FTS5 seeks to."""
+    ranges = [f"rowid BETWEEN {code << KIND_SHIFT} AND {(code << KIND_SHIFT) | ID_MASK}"
+              for code in codes]
+    return f" AND ({' OR '.join(ranges)})" if ranges else ""
 
 
 def _names(record) -> list[str]:
@@ -94,28 +102,82 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _terms(word: str) -> list[str]:
-    """FTS5 terms for one folded word: prefixes, and phrases of CJK pieces."""
+def _terms(word: str, prefix: bool) -> list[str]:
+    """FTS5 terms for one folded word: whole words or prefixes, CJK pieces."""
+    def plain(part):
+        # The index keeps prefixes of up to three characters. A longer prefix
+        # makes FTS5 gather every indexed word that starts with it before it
+        # returns a row (half a second for "agreed" in a million records), so
+        # longer words are whole words unless ``prefix`` asks otherwise.
+        return _quote(part) + ("*" if prefix or len(part) <= PREFIX_INDEXED else "")
+
     terms, start = [], 0
     for run in folding.CJK_RUN.finditer(word):
         if run.start() > start:
-            terms.append(_quote(word[start:run.start()]) + "*")
+            terms.append(plain(word[start:run.start()]))
         grams = folding.cjk_grams(run.group())
         # one character: any piece it begins; more: the chain of pieces
         terms.append(_quote(grams[0]) + "*" if len(grams) == 1 else _quote(" ".join(grams[:-1])))
         start = run.end()
     if start < len(word):
-        terms.append(_quote(word[start:]) + "*")
+        terms.append(plain(word[start:]))
     return terms
 
 
-def match_expression(text: str) -> str | None:
-    """An FTS5 MATCH expression for what a user typed, or None for no terms."""
-    words = folding.words(text or "")[:MAX_TERMS]
-    terms = [term for word in words for term in _terms(word[:MAX_TERM_LENGTH])]
+def query_words(text: str) -> list[str]:
+    """The folded words of a query, as many as a query may have."""
+    return [word[:MAX_TERM_LENGTH] for word in folding.words(text or "")[:MAX_TERMS]]
+
+
+def match_expression(text: str, *, whole_words: bool = False) -> str | None:
+    """An FTS5 MATCH expression for what a user typed, or None for no terms.
+
+    Words of up to three letters are prefixes; longer words are whole words,
+    except the last one typed, which may be the start of a word (as you type)
+    unless ``whole_words`` is set: the narrower query a store tries first.
+    """
+    words = query_words(text)
+    terms = [term for n, word in enumerate(words)
+             for term in _terms(word, prefix=not whole_words and n == len(words) - 1)]
     if not terms:
         return None
     return " AND ".join(terms[:MAX_TERMS])
+
+
+def snippet(text: str, words: list[str], size: int = 10) -> str:
+    """A short extract of ``text`` around the first word matching a query word.
+
+    Matching words are marked ``[like this]``; cut ends are marked "…".
+    Matching is done on folded words, as the index does.
+    """
+    tokens = list(folding.WORD.finditer(text))
+    if not tokens:
+        return ""
+    plain = [w for w in words if not folding.has_cjk(w)]
+    runs = [w for w in words if folding.has_cjk(w)]
+
+    def hit(token):
+        folded = folding.fold(token)
+        return (any(folded.startswith(w) for w in plain)
+                or any(r in folded or folded in r for r in runs))
+
+    marks = [hit(t.group()) for t in tokens]
+    first = marks.index(True) if True in marks else 0
+    start = max(0, min(first - size // 3, len(tokens) - size))
+    end = min(len(tokens), start + size)
+    out = "…" if start > 0 else ""
+    position = tokens[start].start()
+    for token, marked in zip(tokens[start:end], marks[start:end], strict=True):
+        out += text[position:token.start()]
+        out += f"[{token.group()}]" if marked else token.group()
+        position = token.end()
+    return " ".join((out + ("…" if end < len(tokens) else "")).split())
+
+
+def title_rank(title: str, words: set[str]) -> tuple[int, int]:
+    """Sort key of a match: more query words whole in the title, then shorter titles."""
+    whole = sum(1 for word in folding.words(title) if word in words)
+    return (-whole, len(title))
 
 
 def title_expression(expression: str) -> str:
