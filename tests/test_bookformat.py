@@ -196,11 +196,15 @@ def test_streamed_export_is_the_document_export(sample_store, tmp_path):
 
     out = io.StringIO()
     counts = sample_store.export_to(out)
-    assert out.getvalue() == export_json(sample_store)
+    text = out.getvalue()
+    assert json.loads(text) == json.loads(export_json(sample_store))
+    assert list(json.loads(text)) == list(json.loads(export_json(sample_store)))  # key order
     assert counts["actors"] == sample_store.count("actor")
+    assert len(text.splitlines()) > sample_store.count("actor")  # a record per line
+    assert "Владимир Мединский" in text  # names in their own script
     empty = tmp_path / "empty.sqlite"
     from desktopapp.store import BriefingStore
     with BriefingStore.open(empty, create=True) as store:
         out = io.StringIO()
         store.export_to(out)
-        assert out.getvalue() == export_json(store)
+        assert json.loads(out.getvalue()) == json.loads(export_json(store))
