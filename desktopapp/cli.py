@@ -13,6 +13,7 @@ store turns them into BriefingErrors with a message for people.
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import itertools
 import json
@@ -223,9 +224,12 @@ def _print_json(value):
     print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
+@functools.lru_cache(maxsize=8192)
 def display_width(text: str) -> int:
     """Terminal cells ``text`` takes: East Asian wide and fullwidth characters two,
     combining marks and other zero-width characters none."""
+    if text.isascii():  # one cell each (lines have no control characters)
+        return len(text)
     width = 0
     for ch in text:
         if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
