@@ -768,12 +768,12 @@ class TeamStore:
         with self._session():
             if ranked:
                 rowids = self._search_rowids(text, [code], limit if limit is not None else POOL)
-                return [rowid // search.KIND_SLOTS for rowid in rowids]
+                return [search.split_rowid(rowid)[1] for rowid in rowids]
             patterns = text_search.patterns(text)
             if not patterns:
                 return []
             conditions = " AND ".join(["all_words LIKE %s"] * len(patterns))
-            sql = (f"SELECT rowid / {search.KIND_SLOTS} FROM search_index "
+            sql = (f"SELECT rowid & {search.ID_MASK} FROM search_index "
                    f"WHERE {conditions} AND kind = %s ORDER BY rowid")
             params: list = [*patterns, code]
             if limit is not None:
