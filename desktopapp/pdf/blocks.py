@@ -163,7 +163,8 @@ def text_section(name: str, priority: int, title: str, text: str, ctx: CardConte
                                  "the book.", styles.note))
         return out
 
-    return Section(name, priority, printable, build, minimum=min(printable, keep))
+    return Section(name, priority, printable, build, minimum=min(printable, keep),
+                   exact=False)
 
 
 def sources_section(ctx: CardContext, count: int) -> Section:
