@@ -32,8 +32,13 @@ def load_sample(store: BriefingStore):
     return store.import_file(resource_path(SAMPLE_BOOK))
 
 
-def create_book(path, *, sample: bool = False) -> Path:
-    """Create a new book at ``path``; refuse if anything is already there."""
+def create_book(path, *, sample: bool = False):
+    """Create a new book at ``path`` (a file or a team-book URL); refuse if one is there."""
+    if is_team_book(path):
+        with open_team_book(path, create=True) as store:
+            if sample:
+                load_sample(store)
+        return path
     path = Path(path)
     if path.exists() or path.is_symlink():
         raise BookError(f"{path} already exists; choose a new file name")
@@ -70,11 +75,38 @@ def _put_in_place(temp: Path, path: Path) -> None:
         raise BookError(f"cannot create {path}: {exc.strerror or exc}") from None
 
 
-def open_book(path=None, **options) -> BriefingStore:
-    """Open ``path``; without one, the user's own book, made from the sample on first use.
+# A book named by the environment, for every command without --db: a file or a team-book URL.
+BOOK_VARIABLE = "BRIEFING_DB"
+# Who a team book records as the author of a change (default: the database role).
+ANALYST_VARIABLE = "BRIEFING_ANALYST"
 
-    ``options`` go to ``BriefingStore.open``.
+
+def is_team_book(target) -> bool:
+    """True when ``target`` names a team book (postgresql://…), not a book file."""
+    return isinstance(target, str) and target.lower().startswith(("postgresql://",
+                                                                   "postgres://"))
+
+
+def book_target(text: str):
+    """A team-book URL as it is, anything else as a file path (for --db and BRIEFING_DB)."""
+    return text if is_team_book(text) else Path(text)
+
+
+def open_team_book(url: str, *, create: bool = False):
+    from .store.postgres import TeamStore  # psycopg loads only for team books
+    return TeamStore.open(url, create=create, analyst=os.environ.get(ANALYST_VARIABLE, ""))
+
+
+def open_book(path=None, **options):
+    """Open ``path`` (a file or a team-book URL); without one, ``$BRIEFING_DB``, else the
+    user's own book, made from the sample on first use.
+
+    ``options`` go to ``BriefingStore.open`` (they concern book files only).
     """
+    if path is None and os.environ.get(BOOK_VARIABLE):
+        path = book_target(os.environ[BOOK_VARIABLE])
+    if is_team_book(path):
+        return open_team_book(path)
     if path is not None:
         return BriefingStore.open(path, **options)
     path = default_book_path()
@@ -89,3 +121,22 @@ def open_book(path=None, **options) -> BriefingStore:
             if not path.exists():  # another instance may have created it meanwhile
                 raise
     return BriefingStore.open(path, **options)
+
+
+def copy_book(source, destination):
+    """Copy the whole book ``source`` into ``destination`` (files or team-book URLs).
+
+    A file destination must not exist yet; a team-book destination must be an
+    empty database or an empty team book. One transaction, verified by record
+    counts and a content hash (store/copying.py). Returns a CopySummary.
+    """
+    from .store import copying
+    if source == destination:
+        raise BookError("the source and the destination are the same book")
+    with open_book(source) as store:
+        if is_team_book(destination):
+            from .store.postgres import TeamStore
+            with TeamStore.open(destination, create=True, exist_ok=True,
+                                analyst=os.environ.get(ANALYST_VARIABLE, "")) as target:
+                return copying.copy_into(store, target)
+        return copying.copy_to_new_file(store, destination)

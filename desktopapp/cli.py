@@ -133,13 +133,16 @@ def build_parser() -> Parser:
     def command(name, help_text, *, db=True):
         sub = commands.add_parser(name, help=help_text, description=help_text)
         if db:
-            sub.add_argument("--db", metavar="PATH", type=Path,
-                             help="the book file (default: your own book)")
+            sub.add_argument("--db", metavar="BOOK", type=books.book_target,
+                             help="the book file, or a team book "
+                                  "(postgresql://user@host:port/dbname); default: "
+                                  f"${books.BOOK_VARIABLE}, else your own book")
         return sub
 
     sub = command("init", "Create a new, empty briefing book.", db=False)
-    sub.add_argument("--db", metavar="PATH", type=Path, required=True,
-                     help="where to create the book; the file must not exist yet")
+    sub.add_argument("--db", metavar="BOOK", type=books.book_target, required=True,
+                     help="where to create the book: a file that does not exist yet, or an "
+                          "empty PostgreSQL database (postgresql://user@host:port/dbname)")
     sub.add_argument("--sample", action="store_true",
                      help="fill it with the sample book (PISM Bulletin No. 58, Istanbul talks)")
 
@@ -167,9 +170,18 @@ def build_parser() -> Parser:
     sub = command("import", "Merge a briefing-book JSON file into a book (all or nothing).")
     sub.add_argument("file", metavar="FILE.json", type=Path, help="the JSON file to import")
 
-    sub = command("backup", "Copy the book safely, even while it is in use.")
+    sub = command("backup", "Copy the book safely, even while it is in use (a team book: "
+                            "one consistent snapshot, as a book file or, for FILE.json, "
+                            "briefing-book JSON).")
     sub.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
                      help="the backup file to write")
+
+    sub = command("copy", "Copy a whole book between book files and team books, in one "
+                          "transaction, verified by record counts and a content hash.", db=False)
+    sub.add_argument("source", metavar="SOURCE", type=books.book_target,
+                     help="the book to copy: a file or postgresql://user@host:port/dbname")
+    sub.add_argument("destination", metavar="DEST", type=books.book_target,
+                     help="a new file, or an empty PostgreSQL database or team book")
 
     command("check", "Check the book file's integrity, links, schema and every record. "
                      "Exit status 0: sound; 1: problems found (listed); 3: no problems found, "
@@ -359,7 +371,9 @@ def _print_record(store, record):
                                                         who(record.addressee_uids)]))),
                   ("Author", record.author),
                   ("Date", record.date.isoformat() if record.date else "")]
-    fields += [("Tags", ", ".join(record.tags)), ("Id", f"{record.id} (uid {record.uid})")]
+    who_changed, when_changed = store.changed_by_of(_kind_of(record), record.id)
+    fields += [("Tags", ", ".join(record.tags)), ("Id", f"{record.id} (uid {record.uid})"),
+               ("Changed", f"{when_changed} by {who_changed}" if who_changed else when_changed)]
     for name, value in fields:
         if value:
             print(f"  {name + ':':14}{value}")
@@ -393,6 +407,11 @@ def _print_record(store, record):
         print("\nSources:")
         for i, citation in enumerate(sources, 1):
             print(f"  [{i}] {citation}")
+
+
+def _kind_of(record) -> str:
+    return {Actor: "actor", Meeting: "meeting", Recommendation: "recommendation",
+            Memo: "memo"}.get(type(record), "source")
 
 
 def _actor_uids(record):
@@ -560,11 +579,27 @@ def _check_text_arguments(args) -> None:
                                         "nothing was changed") from None
 
 
+def cmd_copy(args):
+    summary = books.copy_book(args.source, args.destination)
+    print(f"Copied {_shown(args.source)} to {_shown(args.destination)}: {summary}")
+
+
+def _shown(target) -> str:
+    if books.is_team_book(target):
+        from .store.postgres import describe
+        return describe(target)
+    return str(target)
+
+
 def run(args) -> None:
     _check_text_arguments(args)
+    if args.command == "copy":
+        cmd_copy(args)
+        return
     if args.command == "init":
         books.create_book(args.db, sample=args.sample)
-        print(f"Created {'the sample book' if args.sample else 'an empty book'} at {args.db}")
+        print(f"Created {'the sample book' if args.sample else 'an empty book'} at "
+              f"{_shown(args.db)}")
         return
     options = {}
     if args.command in ("check", "repair"):

@@ -415,6 +415,14 @@ class BriefingStore:
     def get_memo(self, record_id: int) -> Memo:
         return self.get("memo", record_id)
 
+    def changed_by_of(self, kind: str, record_id: int) -> tuple[str, str]:
+        """(who, when) of the last change to a record; a book file does not record who."""
+        row = self.db.execute(f"SELECT updated_at FROM {TABLES[kind]} WHERE id = ?",
+                              [record_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no {kind} with id {record_id}")
+        return "", row[0]
+
     def get_many(self, kind: str, ids) -> list[Record]:
         """Records in the order of ``ids``; missing ids are skipped."""
         return self._load(kind, list(ids))
@@ -1084,6 +1092,12 @@ class BriefingStore:
             self._reindex(kind, ids)
 
     # --- whole book -------------------------------------------------------
+
+    @contextmanager
+    def snapshot(self):
+        """Reads that all see one moment of the book (one read transaction)."""
+        with self.db.atomic():
+            yield
 
     def all_records(self, kind: str) -> list[Record]:
         ids = [r[0] for r in self.db.execute(f"SELECT id FROM {TABLES[kind]} ORDER BY id")]

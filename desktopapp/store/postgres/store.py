@@ -126,8 +126,8 @@ class TeamStore:
     # --- opening ----------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str, *, create: bool = False, analyst: str = "",
-             pool_size: int = 4) -> TeamStore:
+    def open(cls, url: str, *, create: bool = False, exist_ok: bool = False,
+             analyst: str = "", pool_size: int = 4) -> TeamStore:
         """Open the team book at ``url``; with ``create``, make one in an empty database.
 
         Raises ServerUnreachableError, AuthenticationFailedError, or
@@ -142,7 +142,7 @@ class TeamStore:
         try:
             with first:
                 role = first.execute("SELECT current_user").fetchone()[0]
-                _prepare(first, url, create=create)
+                _prepare(first, url, create=create, exist_ok=exist_ok)
                 may_write = first.execute(
                     "SELECT has_table_privilege('actors', 'UPDATE')").fetchone()[0]
         except psycopg.Error as exc:
@@ -1100,6 +1100,21 @@ class TeamStore:
         with self._session():
             return all(self.count(kind) == 0 for kind in TABLES)
 
+    def backup(self, destination):
+        """A consistent snapshot (one REPEATABLE READ transaction) as a SQLite book file,
+        or as briefing-book JSON when ``destination`` ends in .json."""
+        from ..copying import snapshot_to_file
+        snapshot_to_file(self, destination)
+        return destination
+
+    def repair(self, backup_to_path=None):
+        raise BookError(f"'repair' removes objects planted in a book file; a team book's "
+                        f"tables are kept by its server ({self.path}): use 'briefing check'")
+
+    def check_notes(self) -> list[str]:
+        """What the last check() could not look at: nothing, the server answers every read."""
+        return []
+
     def check(self) -> list[str]:
         """Problems found in the team book; an empty list means it is sound."""
         problems = self.uid_clashes()
@@ -1108,7 +1123,7 @@ class TeamStore:
             records = sum(self.count(kind) for kind in TABLES)
         if indexed != records:
             problems.append(f"the search index holds {indexed} rows for {records} records "
-                            "(rebuild it with 'briefing check --reindex')")
+                            "(copy the book into a new one with 'briefing copy' to index it anew)")
         return problems
 
 
@@ -1124,7 +1139,7 @@ def _tables(conn) -> set[str]:
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
 
 
-def _prepare(conn, url: str, *, create: bool) -> None:
+def _prepare(conn, url: str, *, create: bool, exist_ok: bool = False) -> None:
     """Check that the database is a briefing book of a schema we know; create or upgrade it."""
     where = connection.describe(url)
     tables = _tables(conn)
@@ -1140,7 +1155,7 @@ def _prepare(conn, url: str, *, create: bool) -> None:
                             f"with 'briefing init --db {where}' or 'briefing copy'")
         _upgrade(conn, url, applied=0)
         return
-    if create:
+    if create and not exist_ok:
         raise BookError(f"there is already a briefing book at {where}; it was left untouched")
     applied = conn.execute("SELECT count(*) FROM briefing_schema").fetchone()[0]
     if applied > schema.known_version():

@@ -1,0 +1,172 @@
+"""The briefing command on team books: --db URL, BRIEFING_DB, copy, backup, crashes."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import REPO
+
+from desktopapp import bookformat, cli
+from desktopapp.domain import Actor
+from desktopapp.store import BriefingStore
+from desktopapp.store.postgres import TeamStore
+
+
+def run(capsys, *argv):
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def team_url(team_book_url, capsys):
+    code, out, err = run(capsys, "init", "--db", team_book_url, "--sample")
+    assert code == 0, err
+    assert out.startswith("Created the sample book at postgresql://analyst@127.0.0.1")
+    return team_book_url
+
+
+def test_every_command_takes_a_team_book(team_url, capsys, tmp_path):
+    code, out, _ = run(capsys, "list", "actors", "--db", team_url)
+    assert code == 0 and "Recep Tayyip Erdoğan" in out
+    code, out, _ = run(capsys, "search", "мединский", "--db", team_url, "--json")
+    hit = json.loads(out)[0]
+    assert hit["title"] == "Vladimir Medinsky"
+    code, out, _ = run(capsys, "show", "actor", hit["id"], "--db", team_url)
+    assert code == 0 and "Changed:" in out and "by analyst" in out
+    code, out, _ = run(capsys, "settings", "--organisation", "PISM", "--db", team_url)
+    assert code == 0 and "PISM" in out
+    code, _, err = run(capsys, "card", "actor", hit["id"], "-o", tmp_path / "c.pdf",
+                       "--db", team_url)
+    assert code == 0, err
+    assert (tmp_path / "c.pdf").read_bytes().startswith(b"%PDF")
+    code, out, _ = run(capsys, "export", "-o", tmp_path / "b.json", "--db", team_url)
+    assert code == 0 and "38 actors" in out
+    code, out, _ = run(capsys, "import", tmp_path / "b.json", "--db", team_url)
+    assert code == 0 and "38 unchanged" in out
+    code, out, _ = run(capsys, "check", "--db", team_url)
+    assert code == 0 and out.strip().endswith(": ok")
+
+
+def test_briefing_db_names_the_book(team_url, capsys, monkeypatch):
+    monkeypatch.setenv("BRIEFING_DB", team_url)
+    monkeypatch.setenv("BRIEFING_ANALYST", "Anna Kowalska")
+    code, out, _ = run(capsys, "list", "meetings")
+    assert code == 0 and "Istanbul" in out
+    with TeamStore.open(team_url) as store:
+        actor = store.save(Actor(name="Hakan Fidan"))
+    code, out, _ = run(capsys, "show", "actor", actor.id)
+    assert "by analyst" in out
+    code, out, _ = run(capsys, "settings", "--author", "A. K.")
+    with TeamStore.open(team_url) as store:
+        assert store.settings().author == "A. K."
+    from desktopapp import books
+    with books.open_book() as store:
+        assert store.path.startswith("postgresql://") and store.changed_by == "Anna Kowalska"
+
+
+def test_errors_people_understand(postgres_server, team_book_url, capsys, monkeypatch):
+    code, _, err = run(capsys, "list", "actors", "--db", team_book_url)
+    assert code == 1 and "is empty: create a team book" in err
+    code, _, err = run(capsys, "list", "actors", "--db",
+                       f"postgresql://analyst@127.0.0.1:{postgres_server.port}/none")
+    assert code == 1 and "there is no database" in err
+    monkeypatch.setenv("PGPASSWORD", "wrong")
+    code, _, err = run(capsys, "list", "actors", "--db", team_book_url)
+    assert code == 1 and "refused the login" in err and "wrong" not in err
+
+
+def test_copy_between_backends_round_trips(team_book_url, sample_path, tmp_path, capsys):
+    code, out, err = run(capsys, "copy", sample_path, team_book_url)
+    assert code == 0, err
+    assert "38 actors" in out and "content SHA-256" in out
+    back = tmp_path / "back.sqlite"
+    code, out2, err = run(capsys, "copy", team_book_url, back)
+    assert code == 0, err
+    # the same content hash both ways
+    assert out.split("SHA-256 ")[1] == out2.split("SHA-256 ")[1]
+    with BriefingStore.open(sample_path) as a, BriefingStore.open(back) as b:
+        assert a.export_book() == b.export_book()
+    code, _, err = run(capsys, "copy", sample_path, team_book_url)
+    assert code == 1 and "is not empty" in err
+    code, _, err = run(capsys, "copy", team_book_url, back)
+    assert code == 1 and "already exists" in err
+
+
+def test_backup_of_a_team_book_is_a_snapshot(team_url, tmp_path, capsys):
+    code, _, err = run(capsys, "backup", "-o", tmp_path / "b.sqlite", "--db", team_url)
+    assert code == 0, err
+    code, _, err = run(capsys, "backup", "-o", tmp_path / "b.json", "--db", team_url)
+    assert code == 0, err
+    with TeamStore.open(team_url) as team, BriefingStore.open(tmp_path / "b.sqlite") as copy:
+        assert copy.export_book() == team.export_book()
+        assert json.loads((tmp_path / "b.json").read_text()) == team.export_book()
+
+
+# --- all or nothing when the client is killed -----------------------------------------
+
+def _big_book(path, actors):
+    book = {"format": "briefing-book", "version": bookformat.FORMAT_VERSION,
+            "actors": [{"uid": f"00000000-0000-4000-8000-{i:012d}", "name": f"Actor {i}",
+                        "kind": "person", "biography": "word " * 50} for i in range(actors)]}
+    path.write_text(json.dumps(book))
+    return path
+
+
+def _kill_when_writing(argv, postgres_server, dbname):
+    """Start the CLI, SIGKILL it while its transaction is writing, wait for the server."""
+    process = subprocess.Popen([sys.executable, "-m", "desktopapp.cli", *map(str, argv)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    deadline = time.monotonic() + 120
+    writer = None
+    while time.monotonic() < deadline and process.poll() is None:
+        # a backend whose transaction has written rows (it has a transaction id)
+        rows = postgres_server.admin(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s "
+            "AND backend_xid IS NOT NULL", dbname)
+        if rows:
+            writer = rows[0][0]
+            time.sleep(0.3)
+            break
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)  # closes the pipes too
+    assert writer is not None, "the copy or import never started writing"
+    while postgres_server.admin("SELECT 1 FROM pg_stat_activity WHERE pid = %s", writer):
+        time.sleep(0.05)  # the server rolls back when it sees the client gone
+    return process
+
+
+@pytest.mark.slow
+def test_killed_import_leaves_nothing(team_store, team_book_url, postgres_server, tmp_path):
+    path = _big_book(tmp_path / "big.json", 30000)
+    dbname = team_book_url.rsplit("/", 1)[1]
+    process = _kill_when_writing(["import", path, "--db", team_book_url], postgres_server,
+                                 dbname)
+    assert process.returncode == -signal.SIGKILL
+    assert team_store.count("actor") == 0
+    assert team_store.search("actor") == []
+
+
+@pytest.mark.slow
+def test_killed_copy_leaves_nothing(team_book_url, postgres_server, tmp_path):
+    source = tmp_path / "big.sqlite"
+    with BriefingStore.open(source, create=True) as store:
+        store.import_file(_big_book(tmp_path / "big.json", 30000))
+    dbname = team_book_url.rsplit("/", 1)[1]
+    process = _kill_when_writing(["copy", source, team_book_url], postgres_server, dbname)
+    assert process.returncode == -signal.SIGKILL
+    with TeamStore.open(team_book_url, create=True, exist_ok=True) as team:
+        assert team.is_empty()
+    # and the copy can simply be run again
+    done = subprocess.run([sys.executable, "-m", "desktopapp.cli", "copy", str(source),
+                           team_book_url], capture_output=True, text=True, cwd=REPO,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    with TeamStore.open(team_book_url) as team:
+        assert team.count("actor") == 30000
