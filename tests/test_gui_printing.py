@@ -335,3 +335,14 @@ def test_help_lists_shortcuts_and_opens_the_user_guide(window, qtbot):
     dialogs.done()
     assert "Printing" in found["guide"] and "two-up" in found["guide"]
     assert isinstance(window.menuBar().actions()[0].menu(), QMenu)
+
+
+def test_spare_width_goes_to_titles_and_short_width_is_taken_from_the_others_first():
+    from desktopapp.gui.window_size import column_widths
+    natural, least = [100, 200, 80, 150, 200], [80, 100, 60, 60, 110]
+    wide = column_widths(natural, least, {0, 3}, 900)
+    assert wide == [185, 200, 80, 235, 200]  # 170 spare shared by the name and title
+    short = column_widths(natural, least, {0, 3}, 590)
+    assert sum(short) == 590
+    assert short[0] == 100 and short[3] == 150  # names and titles keep their width
+    assert column_widths(natural, least, {0, 3}, 300) == least  # never below the headers

@@ -37,7 +37,7 @@ class HandoutDialog(QDialog):
             self.size.addItem(text, size.value)
         self.size.setCurrentIndex(self.size.findData(default_size.value))
         self.size.setAccessibleName("Page size")
-        size_label = QLabel("&Page size:")
+        size_label = QLabel("Page si&ze:")
         size_label.setBuddy(self.size)
         form.addRow(size_label, self.size)
         self.two_up_box = QCheckBox("&Two-up: A5 cards two to an A4 landscape sheet, "
@@ -50,6 +50,7 @@ class HandoutDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.size.setFocus()  # Enter then presses the default button, not Cancel
 
     def page_size(self) -> str:
         return "a5" if self.two_up() else self.size.currentData()

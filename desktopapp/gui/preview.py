@@ -214,6 +214,8 @@ class PreviewPane(QWidget):
         self._shown_width = rendered.width
         self._set_images(rendered.images)
         self.scroll.show()
+        if abs(self._page_width() - rendered.width) > 4:  # the pane changed meanwhile
+            self.resize_timer.start()
         self.rendered.emit()
 
     def _set_images(self, images):

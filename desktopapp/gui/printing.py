@@ -176,6 +176,7 @@ class PrintPreview(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
         self.resize(760, 900)
+        self.view.setFocus()  # Enter then presses Print…, the default, not Close
 
     def page_count(self) -> int:
         return self.view.pageCount()

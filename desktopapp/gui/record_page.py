@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from .editors import EDITORS
 from .models import RecordTableModel, StoreSortProxy
-from .window_size import fit_columns
+from .window_size import ColumnFitter
 
 KINDS = ["actor", "meeting", "recommendation", "memo"]
 KIND_TITLES = {"actor": "Actors", "meeting": "Meetings", "recommendation": "Recommendations",
@@ -47,7 +47,7 @@ class RecordPage(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(
             self.table.fontMetrics().height() + 8)
-        fit_columns(self.table, self.model.stretch_columns())
+        self.columns = ColumnFitter(self.table, self.model.stretch_columns())
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         self.table.setAccessibleName(f"{KIND_TITLES[kind]} list")

@@ -33,12 +33,18 @@ class SettingsDialog(QDialog):
             self.page_size.addItem(text, size.value)
         self.page_size.setCurrentIndex(self.page_size.findData(settings.page_size.value))
         self.author = QLineEdit(settings.author)
-        for widget, name in [(self.organisation, "Organisation"),
-                             (self.classification, "Classification marking"),
-                             (self.page_size, "Default page size"),
-                             (self.author, "Default author")]:
+        # wide enough for an institute's full name without scrolling the text
+        field_width = self.fontMetrics().horizontalAdvance("x" * 46)
+        for widget, name, label in [(self.organisation, "Organisation", "&Organisation:"),
+                                    (self.classification, "Classification marking",
+                                     "C&lassification marking:"),
+                                    (self.page_size, "Default page size", "Default page si&ze:"),
+                                    (self.author, "Default author", "Default &author:")]:
             widget.setAccessibleName(name)
-            form.addRow(f"{name}:", widget)
+            widget.setMinimumWidth(field_width)
+            buddy = QLabel(label)
+            buddy.setBuddy(widget)
+            form.addRow(buddy, widget)
         self.error = QLabel()
         self.error.setStyleSheet("color: #A31515;")
         form.addRow(self.error)

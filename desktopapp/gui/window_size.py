@@ -8,13 +8,14 @@ The first window used to be 1400×860 whatever the screen, running off a
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 PREFERRED = QSize(1400, 860)
 SCREEN_SHARE = 0.92  # leave some of the desktop visible around a first window
 SAMPLE_ROWS = 40
-MIN_COLUMN, MAX_COLUMN, PADDING = 70, 240, 18
+MIN_COLUMN, MAX_COLUMN, PADDING = 56, 240, 18
+SORT_ARROW = 14  # the header also holds the sort indicator
 # What the panes get of the width: navigator, list + editor, preview.
 SPLIT = (0.11, 0.50, 0.39)
 
@@ -31,21 +32,74 @@ def split_sizes(width: int) -> list[int]:
     return [round(width * share) for share in SPLIT]
 
 
-def fit_columns(table: QTableView, stretch: set[int]) -> None:
-    """Width of each column from its header and the first rows; ``stretch`` columns
-    (titles, names) share whatever width is left, the others stay as sized."""
-    model, header = table.model(), table.horizontalHeader()
-    metrics, header_metrics = table.fontMetrics(), header.fontMetrics()
-    rows = min(model.rowCount(), SAMPLE_ROWS)
-    header.setStretchLastSection(False)
-    for column in range(model.columnCount()):
-        title = str(model.headerData(column, Qt.Horizontal) or "")
-        # the header also holds the sort arrow
-        width = header_metrics.horizontalAdvance(title) + PADDING + 14
-        for row in range(rows):
-            text = model.index(row, column).data()
-            if text:
-                width = max(width, metrics.horizontalAdvance(str(text)) + PADDING)
-        header.setSectionResizeMode(column, QHeaderView.Stretch if column in stretch
-                                    else QHeaderView.Interactive)
-        table.setColumnWidth(column, max(MIN_COLUMN, min(width, MAX_COLUMN)))
+class ColumnFitter(QObject):
+    """Sizes a list's columns from its header and a sample of rows, and again whenever the
+    list's width changes: spare width goes to the ``stretch`` columns (titles, names); when
+    the width is short, the other columns give way first, down to their headers.
+
+    Columns stay interactive: a user may drag them until the list is next resized.
+    """
+
+    def __init__(self, table: QTableView, stretch: set[int]):
+        super().__init__(table)
+        self.table, self.stretch = table, stretch
+        table.horizontalHeader().setStretchLastSection(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.measure()
+        table.viewport().installEventFilter(self)
+
+    def measure(self):
+        """Natural and least widths of each column, from the header and the first rows."""
+        table = self.table
+        model, header = table.model(), table.horizontalHeader()
+        metrics, header_metrics = table.fontMetrics(), header.fontMetrics()
+        rows = min(model.rowCount(), SAMPLE_ROWS)
+        self.natural, self.least = [], []
+        for column in range(model.columnCount()):
+            title = str(model.headerData(column, Qt.Horizontal) or "")
+            least = header_metrics.horizontalAdvance(title) + PADDING + SORT_ARROW
+            width = least
+            for row in range(rows):
+                text = model.index(row, column).data()
+                if text:
+                    width = max(width, metrics.horizontalAdvance(str(text)) + PADDING)
+            self.least.append(max(MIN_COLUMN, least))
+            self.natural.append(max(MIN_COLUMN, least, min(width, MAX_COLUMN)))
+        self.fit()
+
+    def fit(self):
+        available = self.table.viewport().width()
+        widths = column_widths(self.natural, self.least, self.stretch, available)
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Resize:
+            self.fit()
+        return False
+
+
+def column_widths(natural: list[int], least: list[int], stretch: set[int],
+                  available: int) -> list[int]:
+    """Widths for ``available`` pixels: natural widths plus the spare for ``stretch``
+    columns; when short, non-stretch columns shrink towards ``least`` first, then all."""
+    widths = list(natural)
+    spare = available - sum(widths)
+    if spare >= 0:
+        growing = sorted(stretch) or [len(widths) - 1]
+        for number, column in enumerate(growing):
+            widths[column] += spare // len(growing) + (1 if number < spare % len(growing)
+                                                       else 0)
+        return widths
+    for group in ([c for c in range(len(widths)) if c not in stretch], list(range(len(widths)))):
+        give = sum(widths[c] - least[c] for c in group)
+        if give <= 0:
+            continue
+        share = min(1.0, -spare / give)
+        for column in group:
+            cut = round((widths[column] - least[column]) * share)
+            widths[column] -= cut
+            spare += cut
+        if spare >= 0:
+            break
+    return widths
