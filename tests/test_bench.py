@@ -1,0 +1,35 @@
+"""The benchmark's own parts (figures are printed by `python -m desktopapp.bench`, not tested)."""
+
+import json
+import random
+
+from desktopapp import bench
+from desktopapp.store import BriefingStore
+
+
+def test_streamed_synthetic_book_is_the_document_and_imports(tmp_path):
+    path = tmp_path / "synthetic.json"
+    bench.write_synthetic_book(path, 70, 14, 7)
+    assert json.loads(path.read_text(encoding="utf-8")) == bench.synthetic_book(70, 14, 7)
+    with BriefingStore.open(tmp_path / "b.sqlite", create=True) as store:
+        summary = store.import_file(path)
+        assert summary.added == {"sources": 1, "actors": 70, "meetings": 14,
+                                 "recommendations": 7}
+        # native-script names are in the book, so the query mix finds them
+        assert store.search("王毅")[0].title.startswith("Wang Yi")
+        assert store.search("عراقچی")[0].title.startswith("Abbas Araghchi")
+
+
+def test_query_mix_has_the_hard_cases():
+    queries = bench.query_mix(random.Random(7))
+    assert any(len(q) == 1 for q in queries) and any(len(q) == 2 for q in queries)
+    assert any(" " in q and len(q.split()) >= 3 for q in queries)
+    assert "zzqx nothing" in queries
+    assert any(not q.isascii() for q in queries)
+
+
+def test_figures_percentiles():
+    figures = bench.Figures()
+    figures.extend("x", range(1, 101))
+    assert figures.stats(figures.rows["x"][1]) == {"n": 100, "p50": 50.5, "p95": 95, "max": 100}
+    assert "x" in figures.table() and figures.as_json()["results"]["x"]["max"] == 100
