@@ -451,6 +451,9 @@ def test_a_huge_photo_already_in_the_book_prints_a_note_and_no_raw_warning(store
         result = actor_card.render(dossier.actor_dossier(store, actor.id), ExportSettings())
     text = PdfReader(io.BytesIO(result.pdf)).pages[0].extract_text()
     assert "Photo not printed" in text and "megapixels" in text
+    assert result.warnings == ["the photo was not printed: it is 12,000 × 12,000 pixels (144 "
+                               "megapixels); at most 40 megapixels are accepted — scale it "
+                               "down first"]
 
 
 # --- 15: read-only books, full disks, backups --------------------------------------------

@@ -45,7 +45,7 @@ def plan(dossier: ActorDossier):
                 if len(aliases) > ALIASES_MAX:
                     aliases = aliases[:ALIASES_MAX].rstrip() + " …"
                 stack.append(Paragraph("<i>Also:</i> " + prep.inline(aliases), styles.small))
-            picture = blocks.photo(actor.photo, *blocks.PHOTO_SIZE)
+            picture = blocks.photo(actor.photo, *blocks.PHOTO_SIZE, prep)
             if picture is None:
                 top = stack
             else:

@@ -210,8 +210,13 @@ def _convert(data: bytes, width_px: int, height_px: int) -> bytes:
     return print_ready_jpeg(data, width_px, height_px)
 
 
-def photo(data: bytes | None, width: float, height: float) -> Flowable | None:
-    """The actor's photo cropped to the frame, or None when there is none or it is unreadable."""
+def photo(data: bytes | None, width: float, height: float,
+          prep: TextPreparer | None = None) -> Flowable | None:
+    """The actor's photo cropped to the frame, or None when there is none.
+
+    A photo that cannot print (damaged, over the pixel limit) becomes a
+    visible note on the card and, through ``prep``, a warning of the export.
+    """
     if not data:
         return None
     width_px = max(1, round(width / 72 * PHOTO_DPI))
@@ -220,6 +225,8 @@ def photo(data: bytes | None, width: float, height: float) -> Flowable | None:
         jpeg = _print_ready(data, width_px, height_px)
     except PhotoError as exc:
         # a damaged photo must not stop the card, nor vanish without a word
+        if prep is not None:
+            prep.note(f"the photo was not printed: it {exc}")
         return Paragraph(f"<i>Photo not printed: it {exc}</i>", card_styles(8).small)
     return Image(io.BytesIO(jpeg), width=width, height=height)
 

@@ -261,6 +261,8 @@ class TextPreparer:
     def __init__(self, limit: int | None = None):
         self.covered = register()
         self.missing: set[str] = set()
+        # Other things the export must report (a photo that could not print), in order.
+        self.notes: list[str] = []
         # Set when a card's header alone cannot fit one page at the smallest
         # type: every field is cut to this many characters, visibly ("…").
         self.limit = limit
@@ -290,11 +292,15 @@ class TextPreparer:
                 out.append(REPLACEMENT)
         return escape("".join(out)).replace("\n", "<br/>")
 
+    def note(self, text: str) -> None:
+        if text not in self.notes:  # a card is laid out more than once while it is fitted
+            self.notes.append(text)
+
     def warnings(self) -> list[str]:
         if not self.missing:
-            return []
+            return list(self.notes)
         shown = " ".join(sorted(self.missing)[:20])
         more = f" and {len(self.missing) - 20} more" if len(self.missing) > 20 else ""
         codes = ", ".join(f"U+{ord(c):04X}" for c in sorted(self.missing)[:10])
-        return [f"{len(self.missing)} character(s) have no font and print as "
+        return self.notes + [f"{len(self.missing)} character(s) have no font and print as "
                 f"{REPLACEMENT}: {shown}{more} ({codes})"]
