@@ -1,0 +1,97 @@
+"""Benchmark a team book: ``python -m desktopapp.bench_team --db postgresql://… [--actors N]``.
+
+The database must be empty (or an empty team book): the bench imports the
+synthetic book of desktopapp/bench.py (N actors, a fifth as many meetings
+with ten participants each, a tenth as many recommendations) and then
+measures, in this process: open + the first 200 rows of the actor list;
+saving an actor (read, change, save); the search query mix of bench.py;
+and how long a save takes to reach another connection that LISTENs (what
+a colleague's window waits for). Prints a table (n, p50, p95, max in ms).
+Figures, not assertions: the targets live in the issue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import select
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from . import bench
+from .store.postgres import CHANNEL, TeamStore
+
+
+def _table(figures: dict[str, list[float]]) -> str:
+    lines = [f"{'measure':34} {'n':>5} {'p50':>9} {'p95':>9} {'max':>9}"]
+    for name, samples in figures.items():
+        ordered = sorted(samples)
+        p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+        lines.append(f"{name:34} {len(ordered):5d} {statistics.median(ordered):9.1f} "
+                     f"{p95:9.1f} {ordered[-1]:9.1f}")
+    return "\n".join(lines)
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def run(url: str, actors: int, rounds: int) -> dict[str, list[float]]:
+    figures: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "synthetic.json"
+        bench.write_synthetic_book(path, actors, actors // 5, actors // 10)
+        with TeamStore.open(url, create=True, exist_ok=True) as store:
+            if not store.is_empty():
+                raise SystemExit(f"{url}: the team book is not empty; give an empty database")
+            start = time.perf_counter()
+            store.import_file(path)
+            figures["import (whole book)"] = [_ms(start)]
+    for _ in range(rounds):
+        start = time.perf_counter()
+        with TeamStore.open(url) as store:
+            store.list_summaries("actor", limit=200)
+            figures.setdefault("open + first 200 actors", []).append(_ms(start))
+    rng = random.Random(11)
+    with TeamStore.open(url) as store:
+        count = store.count("actor")
+        for i in range(rounds * 5):
+            actor = store.get_actor(rng.randint(1, count))
+            actor.title = f"Adviser {i}"
+            start = time.perf_counter()
+            store.save(actor)
+            figures.setdefault("save an actor", []).append(_ms(start))
+        for query in bench.query_mix(random.Random(7)):
+            start = time.perf_counter()
+            store.search(query, limit=50)
+            figures.setdefault("search (query mix, 50 hits)", []).append(_ms(start))
+        import psycopg
+        with psycopg.connect(url, autocommit=True) as listener:
+            listener.execute(f"LISTEN {CHANNEL}")
+            for i in range(rounds):
+                actor = store.get_actor(rng.randint(1, count))
+                actor.title = f"Envoy {i}"
+                start = time.perf_counter()
+                store.save(actor)
+                while not list(listener.notifies(timeout=0, stop_after=1)):
+                    select.select([listener.fileno()], [], [], 1.0)
+                figures.setdefault("a save seen by a listener", []).append(_ms(start))
+    return figures
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m desktopapp.bench_team",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, metavar="URL",
+                        help="an empty PostgreSQL database (postgresql://user@host:port/db)")
+    parser.add_argument("--actors", type=int, default=100_000, help="actors in the book")
+    parser.add_argument("--rounds", type=int, default=40, help="samples per measure")
+    args = parser.parse_args(argv)
+    print(_table(run(args.db, args.actors, args.rounds)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
