@@ -242,6 +242,10 @@ class TeamStore:
         uids = list(set(uids))
         if not uids:
             return {}
+        cache = getattr(self._local, "uid_cache", None)
+        if cache is not None:  # an import looked every referenced uid up at once
+            known = cache[kind]
+            return {uid: known[uid] for uid in uids if uid in known}
         return dict(self._x(f"SELECT uid, id FROM {TABLES[kind]} WHERE uid = ANY(%s)",
                             [uids]).fetchall())
 
@@ -556,6 +560,25 @@ class TeamStore:
             f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id",
             list(values.values())).fetchone()[0]
 
+    def _insert_rows(self, kind, records, now) -> None:
+        """Insert new records in one round: ids reserved at once, rows sent pipelined."""
+        if not records:
+            return
+        table = TABLES[kind]
+        ids = [r[0] for r in self._x(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(records)])]
+        rows = []
+        for record, record_id in zip(records, ids, strict=True):
+            record.id = record_id
+            values = record_rows.row_values(kind, record)
+            rows.append((record_id, record.uid, record.created_at or now,
+                         record.updated_at or now, 1, self.changed_by, *values.values()))
+        columns = ["id", "uid", "created_at", "updated_at", "version", "changed_by",
+                   *record_rows.row_values(kind, records[0])]
+        self._many(f"INSERT INTO {table} ({', '.join(columns)}) "
+                   f"VALUES ({', '.join(['%s'] * len(columns))})", rows)
+
     def _update_row(self, kind, record, *, expected_version=True, stamps=None):
         values = record_rows.row_values(kind, record)
         if stamps:
@@ -587,6 +610,10 @@ class TeamStore:
             self._x(f"DELETE FROM {table} WHERE {owner_column} = %s", [owner_id])
         if rows:
             all_columns = [owner_column, *columns]
+            buffer = getattr(self._local, "link_buffer", None)
+            if buffer is not None:  # an import writes each link table once, at the end
+                buffer[(table, tuple(all_columns))].extend((owner_id, *row) for row in rows)
+                return
             self._many(f"INSERT INTO {table} ({', '.join(all_columns)}) "
                        f"VALUES ({', '.join(['%s'] * len(all_columns))})",
                        [(owner_id, *row) for row in rows])
@@ -682,6 +709,9 @@ class TeamStore:
         uids = list(set(uids))
         if not uids:
             return ""
+        cache = getattr(self._local, "names_cache", None)
+        if cache is not None:  # an import read every linked actor's name at once
+            return " ".join(cache[uid] for uid in uids if uid in cache)
         names = dict(self._x("SELECT uid, name FROM actors WHERE uid = ANY(%s)",
                              [uids]).fetchall())
         return " ".join(names.values())
@@ -959,54 +989,83 @@ class TeamStore:
             else:
                 by_kind[section[:-1]].append((item, len(by_kind[section[:-1]]) + 1))
         with self.write():
-            written: list[tuple[str, Record, bool]] = []
-            renamed_actor_ids = []
-            for kind in WRITE_ORDER:
-                section = f"{kind}s"
-                entries = by_kind.get(kind, [])
-                existing = self._ids_by_uid(kind, [r.uid for r, _ in entries])
-                self._refuse_uid_clashes(kind, [r for r, _ in entries], section)
-                stored = {r.uid: r for r in self._load(kind, list(existing.values()))}
-                seen = set()
-                for record, position in entries:
-                    if record.uid in seen:
-                        raise ImportFormatError(
-                            f"{section}[{position}] ({record.display_name()[:80]!r}): uid "
-                            f"{record.uid} is used twice in the file")
-                    seen.add(record.uid)
-                    old = stored.get(record.uid)
-                    if old is not None and importing_content(old) == importing_content(record):
-                        summary.unchanged[section] += 1
-                        continue
-                    if old is not None:
-                        record.id = old.id
-                        self._update_row(kind, record, expected_version=False,
-                                         stamps=(record.created_at or now,
-                                                 record.updated_at or now))
-                        summary.updated[section] += 1
-                        if kind == "actor" and old.name != record.name:
-                            renamed_actor_ids.append(record.id)
-                    else:
-                        record.id = self._insert_row(kind, record, now, keep_stamps=True)
-                        summary.added[section] += 1
-                    written.append((kind, record, old is None))
-            for kind, record, fresh in written:
-                try:
-                    self._write_links(kind, record, record.id, fresh=fresh)
-                except ValidationError as exc:
-                    field_name, message = exc.problems[0]
-                    raise ValidationError(
-                        [(field_name, message)],
-                        f"{kind}s: {record.label()} (uid {record.uid})") from None
-            self._many(self._INDEX_INSERT, [self._index_row(kind, record, record.id)
-                                            for kind, record, _ in written])
-            if settings is not None and not self.has_settings():
-                self.save_settings(settings)  # a book keeps its own settings once it has them
-            done = {(kind, record.id) for kind, record, _ in written}
-            if renamed_actor_ids:
-                for kind, ids in self._dependents_of_actors(renamed_actor_ids).items():
-                    self._reindex(kind, [i for i in ids if (kind, i) not in done])
-            self._changed_many([(kind, record.id) for kind, record, _ in written])
+            try:
+                return self._import(by_kind, settings, summary, now)
+            finally:
+                self._local.uid_cache = self._local.link_buffer = None
+                self._local.names_cache = None
+
+    def _import(self, by_kind, settings, summary, now) -> ImportSummary:
+        written: list[tuple[str, Record, bool]] = []
+        renamed_actor_ids = []
+        for kind in WRITE_ORDER:
+            section = f"{kind}s"
+            entries = by_kind.get(kind, [])
+            existing = self._ids_by_uid(kind, [r.uid for r, _ in entries])
+            self._refuse_uid_clashes(kind, [r for r, _ in entries], section)
+            stored = {r.uid: r for r in self._load(kind, list(existing.values()))}
+            seen = set()
+            fresh_records = []
+            for record, position in entries:
+                if record.uid in seen:
+                    raise ImportFormatError(
+                        f"{section}[{position}] ({record.display_name()[:80]!r}): uid "
+                        f"{record.uid} is used twice in the file")
+                seen.add(record.uid)
+                old = stored.get(record.uid)
+                if old is not None and importing_content(old) == importing_content(record):
+                    summary.unchanged[section] += 1
+                    continue
+                if old is not None:
+                    record.id = old.id
+                    self._update_row(kind, record, expected_version=False,
+                                     stamps=(record.created_at or now,
+                                             record.updated_at or now))
+                    summary.updated[section] += 1
+                    if kind == "actor" and old.name != record.name:
+                        renamed_actor_ids.append(record.id)
+                else:
+                    fresh_records.append(record)
+                    summary.added[section] += 1
+                written.append((kind, record, old is None))
+            for start in range(0, len(fresh_records), 2000):
+                self._insert_rows(kind, fresh_records[start:start + 2000], now)
+        # every uid the file's links name, looked up once per kind
+        referenced: dict[str, set] = defaultdict(set)
+        for kind, record, _ in written:
+            for target, uids in _referenced_uids(kind, record):
+                referenced[target].update(uids)
+        self._local.uid_cache = {
+            kind: (dict(self._x(f"SELECT uid, id FROM {TABLES[kind]} WHERE uid = ANY(%s)",
+                                [list(referenced[kind])]).fetchall())
+                   if referenced[kind] else {})
+            for kind in TABLES}
+        self._local.link_buffer = defaultdict(list)
+        for kind, record, fresh in written:
+            try:
+                self._write_links(kind, record, record.id, fresh=fresh)
+            except ValidationError as exc:
+                field_name, message = exc.problems[0]
+                raise ValidationError(
+                    [(field_name, message)],
+                    f"{kind}s: {record.label()} (uid {record.uid})") from None
+        for (table, columns), rows in self._local.link_buffer.items():
+            self._many(f"INSERT INTO {table} ({', '.join(columns)}) "
+                       f"VALUES ({', '.join(['%s'] * len(columns))})", rows)
+        self._local.uid_cache = self._local.link_buffer = None
+        self._local.names_cache = dict(self._x(
+            "SELECT uid, name FROM actors WHERE uid = ANY(%s)",
+            [list(referenced["actor"])]).fetchall())
+        self._many(self._INDEX_INSERT, [self._index_row(kind, record, record.id)
+                                        for kind, record, _ in written])
+        self._local.names_cache = None
+        if settings is not None and not self.has_settings():
+            self.save_settings(settings)  # a book keeps its own settings once it has them
+        done = {(kind, record.id) for kind, record, _ in written}
+        if renamed_actor_ids:
+            for kind, ids in self._dependents_of_actors(renamed_actor_ids).items():
+                self._reindex(kind, [i for i in ids if (kind, i) not in done])
+        self._changed_many([(kind, record.id) for kind, record, _ in written])
         return ImportSummary(dict(summary.added), dict(summary.updated), dict(summary.unchanged))
 
     def _changed_many(self, pairs):
@@ -1125,6 +1184,24 @@ class TeamStore:
             problems.append(f"the search index holds {indexed} rows for {records} records "
                             "(copy the book into a new one with 'briefing copy' to index it anew)")
         return problems
+
+
+def _referenced_uids(kind: str, record) -> list[tuple[str, list[str]]]:
+    """(target kind, uids) of every link a record makes."""
+    out = [("source", getattr(record, "source_uids", []))]
+    if kind == "actor":
+        out += [("actor", record.affiliation_uids),
+                ("source", [p.source_uid for p in record.positions if p.source_uid])]
+    elif kind == "meeting":
+        out += [("actor", record.host_uids + record.mediator_uids
+                 + [p.actor_uid for p in record.participants])]
+    elif kind == "recommendation":
+        out += [("actor", record.addressee_uids + record.actor_uids),
+                ("meeting", record.meeting_uids)]
+    elif kind == "memo":
+        out += [("meeting", record.meeting_uids), ("actor", record.actor_uids),
+                ("recommendation", record.recommendation_uids)]
+    return out
 
 
 def _setting_text(settings: ExportSettings, name: str) -> str:
