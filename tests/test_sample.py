@@ -207,4 +207,7 @@ def test_the_memo_prints_no_invented_priority_or_status(sample_memo):
     assert recommendations.count("Addressed to European states") == 3
     # the annex gives the talks' duration as the bulletin does
     assert "16 May 2025 · almost 2 h · Istanbul" in text
-    assert "mediator (present at the talks)" in text
+    # Fidan mediated the talks but led Türkiye's side at the meeting before them
+    assert text.count("mediator (present at the talks)") == 1
+    us_ua_tr = text.split("MEETING IN ISTANBUL", 1)[1].split("PHONE CALL", 1)[0]
+    assert "Hakan Fidan Foreign Minister head of delegation" in us_ua_tr

@@ -60,8 +60,11 @@ def delegation_table(dossier: MeetingDossier, ctx: CardContext, styles, limit: i
         for _side, members in group:
             entries = []
             for participant in members[:limit]:
-                entries.append(ctx.once(("person", participant.actor_uid, styles.size),
-                                        lambda p=participant: person(p)))
+                # one entry per person and role: the memo's who's-who shows a person
+                # in several meetings, in a different role in each
+                key = ("person", participant.actor_uid, participant.role,
+                       participant.role_label, styles.size)
+                entries.append(ctx.once(key, lambda p=participant: person(p)))
             if len(members) > limit:
                 entries.append(blocks.more_note(len(members) - limit, "member",
                                                 "see the handout", styles))
