@@ -13,6 +13,8 @@ from desktopapp.pdf import fitting
 from desktopapp.pdf.fitting import Section, fit_one_page, measure
 from desktopapp.pdf.styles import BODY_SIZES, MIN_BODY
 
+WRAPS = []  # every Block measured, in order
+
 
 class Block(Flowable):
     """A flowable of a fixed height, with the spacing a paragraph style would add."""
@@ -21,8 +23,21 @@ class Block(Flowable):
         super().__init__()
         self.block_height, self.spaceBefore, self.spaceAfter = height, before, after
 
-    def wrap(self, *_):
-        return 100, self.block_height
+    def wrap(self, avail_width, avail_height):
+        assert avail_height >= 1e6  # measured as in a frame without a bottom
+        WRAPS.append(self)
+        return avail_width, self.block_height
+
+
+class Text(Flowable):
+    """Text of a fixed area, like a paragraph: the narrower the frame, the taller."""
+
+    def __init__(self, area):
+        super().__init__()
+        self.area = area
+
+    def wrap(self, avail_width, avail_height):
+        return avail_width, self.area / avail_width
 
 
 def items(name, count, item_height, priority, *, minimum=0, scale=False, builds=None,
@@ -84,6 +99,7 @@ def test_the_largest_type_size_that_fits_is_chosen(height):
     fitting_sizes = [s for s in BODY_SIZES if 100 * s <= height]
     assert result.body_size == max(fitting_sizes)
     assert result.shortened == {}
+    assert measure(result.flowables, 100) == 100 * result.body_size
 
 
 def test_at_the_smallest_type_the_least_important_section_is_shortened_first():
@@ -107,6 +123,7 @@ def test_when_nothing_fits_every_section_is_at_its_minimum():
     result = fit_one_page(lambda styles: [Block(100)], sections, 100, 120)
     assert result.body_size == MIN_BODY
     assert result.shortened == {"a": 4, "b": 5}
+    assert measure(result.flowables, 100) == 100 + 9 * 10  # printed, if over the page
 
 
 def test_a_section_longer_than_any_page_is_capped_and_reported():
@@ -149,3 +166,48 @@ def test_the_result_always_fits_when_the_minimums_do(count, height):
     for section in sections:
         shown = result.shortened.get(section.name, section.size)
         assert 0 <= shown <= section.size
+
+
+def test_the_frame_width_decides_how_tall_text_is():
+    def text(styles):  # 10 lines of 100 characters of 0.5 em: area grows with size squared
+        return [Text(10 * 100 * 0.5 * styles.size ** 2)]
+
+    assert fit_one_page(text, [], 500, 100).body_size == BODY_SIZES[0]
+    # the same text on the same page height: a wider frame keeps a larger type
+    assert fit_one_page(text, [], 625, 64).body_size == 8.5
+    narrow = fit_one_page(text, [], 500, 64)
+    assert narrow.body_size == 8.0 and measure(narrow.flowables, 500) == 64
+
+
+def test_the_header_is_laid_out_at_each_type_size():
+    def header(styles):
+        return [Block(10 * styles.size)]
+
+    result = fit_one_page(header, [items("a", 0, 1, 1)], 100, 85)
+    assert result.body_size == 8.5
+    assert measure(result.flowables, 100) == 85
+
+
+def test_each_flowable_is_measured_once_per_fitting():
+    WRAPS.clear()
+    sections = [items("important", 5, 10, 50), items("minor", 60, 10, 10)]
+    result = fit_one_page(lambda styles: [Block(30)], sections, 100, 200)
+    assert result.shortened == {"minor": 12}
+    assert len(WRAPS) == len({id(b) for b in WRAPS})
+
+
+def test_counted_items_skip_sizes_they_cannot_fit_and_keep_the_one_that_fits_exactly():
+    # each item is exactly its least height at every size: 10 items x size points
+    section = items("list", 10, 1, 1, scale=True, cap_height=7.5)
+    result = fit_one_page(no_header, [section], 100, 85)
+    assert result.body_size == 8.5 and result.shortened == {}
+    assert measure(result.flowables, 100) == 85
+    exact = fit_one_page(no_header, [items("list", 10, 1, 1, scale=True, cap_height=7.5)],
+                         100, 100)
+    assert exact.body_size == BODY_SIZES[0]
+
+
+def test_an_empty_section_is_never_reported_as_shortened():
+    sections = [items("none", 0, 10, 1), items("many", 40, 10, 20)]
+    result = fit_one_page(no_header, sections, 100, 120)
+    assert result.shortened == {"many": 12}
