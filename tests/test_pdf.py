@@ -6,7 +6,7 @@ import re
 import string
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
@@ -332,6 +332,8 @@ def fields_of(*pairs):
 
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# found by the fuzzer: the "long fields are shortened" note pushed a full card over the page
+@example(name="x" * 133, bio="", topic="x" * 156, stance="", page_size="a5")
 @given(name=field_text, bio=st.one_of(field_text, st.just("Biography. " * 2000)),
        topic=field_text, stance=field_text, page_size=st.sampled_from(PAGE_SIZES))
 def test_any_actor_text_gives_one_complete_page(name, bio, topic, stance, page_size):

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reportlab.platypus import KeepInFrame
+from reportlab.platypus import KeepInFrame, Spacer
 
 from ..domain import ExportSettings, Source
 from .blocks import CardContext
@@ -14,7 +14,7 @@ from .fitting import FitResult, Section, fit_one_page, measure
 from .fonts import TextPreparer
 from .pages import PageInfo, build, content_size
 from .scripts import Paragraph
-from .styles import card_styles
+from .styles import BODY_SIZES, card_styles
 
 
 @dataclass
@@ -56,12 +56,16 @@ def fit_card(plan_for: Callable[[CardContext], CardPlan], page_size: str,
         return plan, result
     # Never shrink below the 7.5 pt floor: cut every field shorter, with a
     # note on the card, until the card fits at the smallest type.
+    # The note needs its own room: fit the card to the page less the note at its
+    # largest (a card that filled the page and then got the note was shrunk).
+    largest_note = Paragraph(HEADER_NOTE, card_styles(BODY_SIZES[0]).note)
+    room = height - measure([Spacer(1, BODY_SIZES[0]), largest_note], width)
     for limit in HEADER_LIMITS:
         prep.limit, prep.cut = limit, False
         ctx = CardContext(prep=prep, width=width)
         plan = plan_for(ctx)
         ctx.sources = plan.sources
-        result = fit_one_page(plan.header, plan.sections, width, height)
+        result = fit_one_page(plan.header, plan.sections, width, room)
         note = Paragraph(HEADER_NOTE, card_styles(result.body_size).note)
         flowables = [*result.flowables, note]
         if measure(flowables, width) <= height or limit == HEADER_LIMITS[-1]:
