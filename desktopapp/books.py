@@ -97,14 +97,18 @@ def open_team_book(url: str, *, create: bool = False):
     return TeamStore.open(url, create=create, analyst=os.environ.get(ANALYST_VARIABLE, ""))
 
 
+def book_from_environment():
+    """The book ``$BRIEFING_DB`` names (for commands without --db), or None."""
+    value = os.environ.get(BOOK_VARIABLE, "")
+    return book_target(value) if value else None
+
+
 def open_book(path=None, **options):
-    """Open ``path`` (a file or a team-book URL); without one, ``$BRIEFING_DB``, else the
-    user's own book, made from the sample on first use.
+    """Open ``path`` (a file or a team-book URL); without one, the user's own book, made
+    from the sample on first use.
 
     ``options`` go to ``BriefingStore.open`` (they concern book files only).
     """
-    if path is None and os.environ.get(BOOK_VARIABLE):
-        path = book_target(os.environ[BOOK_VARIABLE])
     if is_team_book(path):
         return open_team_book(path)
     if path is not None:

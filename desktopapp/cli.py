@@ -606,7 +606,9 @@ def run(args) -> None:
         options["allow_unknown_objects"] = True
     if args.command in WRITING_COMMANDS:
         options.update(wait_seconds=opening.WRITE_WAIT_SECONDS, on_wait=_say_waiting)
-    with books.open_book(args.db, **options) as store:
+    # the window opens book files only: BRIEFING_DB is read here, for commands
+    target = args.db if args.db is not None else books.book_from_environment()
+    with books.open_book(target, **options) as store:
         COMMANDS[args.command](args, store)
 
 

@@ -52,21 +52,29 @@ def test_every_command_takes_a_team_book(team_url, capsys, tmp_path):
     assert code == 0 and out.strip().endswith(": ok")
 
 
-def test_briefing_db_names_the_book(team_url, capsys, monkeypatch):
+def test_briefing_db_names_the_book(team_url, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("BRIEFING_DB", team_url)
     monkeypatch.setenv("BRIEFING_ANALYST", "Anna Kowalska")
     code, out, _ = run(capsys, "list", "meetings")
     assert code == 0 and "Istanbul" in out
     with TeamStore.open(team_url) as store:
         actor = store.save(Actor(name="Hakan Fidan"))
+        fidan = bookformat.record_to_dict(actor) | {"title": "Foreign Minister"}
+    (tmp_path / "fidan.json").write_text(json.dumps(
+        {"format": "briefing-book", "version": bookformat.FORMAT_VERSION, "actors": [fidan]}))
     code, out, _ = run(capsys, "show", "actor", actor.id)
     assert "by analyst" in out
     code, out, _ = run(capsys, "settings", "--author", "A. K.")
     with TeamStore.open(team_url) as store:
         assert store.settings().author == "A. K."
+    code, out, _ = run(capsys, "import", tmp_path / "fidan.json")
+    assert code == 0
+    with TeamStore.open(team_url) as store:
+        assert store.changed_by_of("actor", actor.id)[0] == "Anna Kowalska"
+    # the window does not follow BRIEFING_DB: it opens book files (your own book here)
     from desktopapp import books
     with books.open_book() as store:
-        assert store.path.startswith("postgresql://") and store.changed_by == "Anna Kowalska"
+        assert store.path == books.default_book_path()
 
 
 def test_errors_people_understand(postgres_server, team_book_url, capsys, monkeypatch):
