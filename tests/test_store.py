@@ -4,7 +4,7 @@ import sqlite3
 import threading
 
 import pytest
-from conftest import FIXTURES, file_bytes
+from conftest import FIXTURES, both_backends, file_bytes
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -31,6 +31,9 @@ from desktopapp.store import BriefingStore
 from desktopapp.store import migrations as schema
 
 D = dt.date.fromisoformat
+
+# The store tests that use only the store interface run on both backends.
+book = both_backends("store", "team_store")
 # a real 2 × 2 PNG: photos are checked for damage and size when saved
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00"
        b"\x00\xfd\xd4\x9as\x00\x00\x00\x16IDATx\x9cc<!'\xc7\xc0\xc0\xc0\xc4\xc0\xc0\xc0\xc0"
@@ -62,7 +65,8 @@ def make_world(store):
     return source, russia, medinsky, fidan, talks, rec
 
 
-def test_every_record_type_round_trips_through_the_store(store):
+def test_every_record_type_round_trips_through_the_store(book):
+    store = book  # a SQLite book, then a team book
     records = make_world(store)
     for record in records:
         loaded = store.get(type(record).kind_name, record.id)
@@ -71,7 +75,8 @@ def test_every_record_type_round_trips_through_the_store(store):
         assert loaded.created_at and loaded.updated_at
 
 
-def test_update_bumps_version_and_keeps_links(store):
+def test_update_bumps_version_and_keeps_links(book):
+    store = book  # a SQLite book, then a team book
     _, russia, medinsky, *_ = make_world(store)
     medinsky.title = "Aide to the President"
     store.save(medinsky)
@@ -93,7 +98,8 @@ def test_stale_save_from_second_instance_raises_conflict(book_path):
         assert second.get_actor(actor.id).title == "Foreign Minister"
 
 
-def test_save_of_deleted_record_raises_not_found(store):
+def test_save_of_deleted_record_raises_not_found(book):
+    store = book  # a SQLite book, then a team book
     actor = store.save(Actor(name="Keith Kellogg"))
     store.delete("actor", actor.id)
     actor.title = "Envoy"
@@ -101,7 +107,8 @@ def test_save_of_deleted_record_raises_not_found(store):
         store.save(actor)
 
 
-def test_dangling_reference_is_refused_and_nothing_written(store):
+def test_dangling_reference_is_refused_and_nothing_written(book):
+    store = book  # a SQLite book, then a team book
     ghost = Actor(name="Nobody")  # never saved
     meeting = Meeting(title="Call", date=D("2025-05-19"),
                       participants=[Participant(ghost.uid, "US")])
@@ -110,7 +117,8 @@ def test_dangling_reference_is_refused_and_nothing_written(store):
     assert store.count("meeting") == 0
 
 
-def test_deleting_a_participant_is_refused_naming_the_meetings(store):
+def test_deleting_a_participant_is_refused_naming_the_meetings(book):
+    store = book  # a SQLite book, then a team book
     _, russia, medinsky, fidan, talks, rec = make_world(store)
     with pytest.raises(LinkedRecordError) as caught:
         store.delete("actor", medinsky.id)
@@ -120,7 +128,8 @@ def test_deleting_a_participant_is_refused_naming_the_meetings(store):
         store.delete("actor", fidan.id)  # a mediator counts too
 
 
-def test_forced_delete_removes_links_and_bumps_linked_records(store):
+def test_forced_delete_removes_links_and_bumps_linked_records(book):
+    store = book  # a SQLite book, then a team book
     _, russia, medinsky, fidan, talks, rec = make_world(store)
     store.delete("actor", medinsky.id, force=True)
     with pytest.raises(NotFoundError):
@@ -134,7 +143,8 @@ def test_forced_delete_removes_links_and_bumps_linked_records(store):
     assert store.check() == []
 
 
-def test_deleting_affiliation_target_and_source(store):
+def test_deleting_affiliation_target_and_source(book):
+    store = book  # a SQLite book, then a team book
     source, russia, medinsky, fidan, talks, rec = make_world(store)
     store.delete("source", source.id)
     actor = store.get_actor(medinsky.id)
@@ -148,7 +158,8 @@ def test_deleting_affiliation_target_and_source(store):
     assert store.check() == []
 
 
-def test_lists_sort_and_page(store):
+def test_lists_sort_and_page(book):
+    store = book  # a SQLite book, then a team book
     for name in ["Zelensky", "Erdoğan", "Fidan", "Merz", "Stubb"]:
         store.save(Actor(name=name))
     page = store.list_summaries("actor", sort="name", limit=2, offset=1)
@@ -159,7 +170,8 @@ def test_lists_sort_and_page(store):
         store.list_summaries("actor", sort="name; DROP TABLE actors")
 
 
-def test_meeting_list_has_participant_count_and_date_order(store):
+def test_meeting_list_has_participant_count_and_date_order(book):
+    store = book  # a SQLite book, then a team book
     *_, talks, _ = make_world(store)
     store.save(Meeting(title="Earlier", date=D("2025-05-10")))
     rows = store.list_summaries("meeting", sort="date")
@@ -167,7 +179,8 @@ def test_meeting_list_has_participant_count_and_date_order(store):
     assert rows[1]["participant_count"] == 1
 
 
-def test_meetings_of_actor_and_members(store):
+def test_meetings_of_actor_and_members(book):
+    store = book  # a SQLite book, then a team book
     _, russia, medinsky, fidan, talks, _ = make_world(store)
     assert [m["role"] for m in store.meetings_of_actor(medinsky.id)] == ["head"]
     assert [m["role"] for m in store.meetings_of_actor(fidan.id)] == ["mediator"]
@@ -348,7 +361,8 @@ def test_check_reports_a_broken_search_index(store):
     assert store.check() == []
 
 
-def test_memo_round_trip_links_search_and_cascade(store):
+def test_memo_round_trip_links_search_and_cascade(book):
+    store = book  # a SQLite book, then a team book
     from desktopapp.domain import Memo, MemoSection
     source, russia, medinsky, fidan, talks, rec = make_world(store)
     memo = store.save(Memo(
@@ -366,7 +380,8 @@ def test_memo_round_trip_links_search_and_cascade(store):
     assert store.check() == []
 
 
-def test_export_settings_are_stored_and_validated(store):
+def test_export_settings_are_stored_and_validated(book):
+    store = book  # a SQLite book, then a team book
     from desktopapp.domain import ExportSettings, PageSize
     assert store.settings() == ExportSettings()
     store.save_settings(ExportSettings("Example Institute", "RESTRICTED", PageSize.A5, "Analyst"))
