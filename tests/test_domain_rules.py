@@ -300,3 +300,72 @@ def test_image_types_by_their_first_bytes():
     assert domain.image_type(b"\x89PNG\r\n\x1a\n....") == "image/png"
     assert domain.image_type(b"GIF87a") == "image/gif"
     assert domain.image_type(b"") is None
+
+
+CHOICES = [
+    ("actor", "kind", domain.ActorKind), ("meeting", "kind", MeetingKind),
+    ("meeting", "status", domain.MeetingStatus),
+    ("meeting", "duration_approx", domain.DurationApprox),
+    ("meeting", "date_precision", DatePrecision),
+    ("recommendation", "priority", Priority),
+    ("recommendation", "status", domain.RecommendationStatus),
+]
+
+
+@pytest.mark.parametrize("kind, name, enum", CHOICES)
+def test_a_choice_names_the_values_it_takes(kind, name, enum):
+    record = valid(kind)
+    setattr(record, name, "bogus")
+    allowed = ", ".join(member.value for member in enum)
+    assert record.problems() == [(name, f"unknown value 'bogus'; expected one of: {allowed}")]
+
+
+def test_meeting_duration_start_time_and_participants():
+    meeting = valid("meeting")
+    for minutes in (None, 1, domain.DURATION_MAX_MINUTES):
+        meeting.duration_minutes = minutes
+        assert meeting.problems() == [], minutes
+    for minutes in (0, -5, domain.DURATION_MAX_MINUTES + 1):
+        meeting.duration_minutes = minutes
+        assert meeting.problems() == [
+            ("duration_minutes",
+             f"must be between 1 and {domain.DURATION_MAX_MINUTES} minutes")], minutes
+    for minutes in (True, 1.5, "90"):
+        meeting.duration_minutes = minutes
+        assert meeting.problems() == [("duration_minutes", "must be a whole number of minutes")]
+    meeting.duration_minutes = None
+    meeting.start_time = "12:00"
+    assert meeting.problems() == [("start_time", "must be a time of day (HH:MM)")]
+    meeting.start_time = dt.time(12, 0)
+    assert meeting.problems() == []
+    meeting.date_precision = DatePrecision.MONTH
+    assert meeting.problems() == [
+        ("start_time", "needs an exact date (a day, not a month or year)")]
+    meeting.start_time, meeting.date_precision = None, DatePrecision.DAY
+    meeting.end_date = DAY - dt.timedelta(days=1)
+    assert meeting.problems() == [("end_date", "is before the start date")]
+    meeting.end_date = DAY + dt.timedelta(days=4)
+    assert meeting.problems() == []
+    meeting.participants = [Participant(str(domain.uuid.UUID(int=i)), "S") for i in range(1000)]
+    assert meeting.problems() == []
+    meeting.participants.append(Participant(OTHER_UID, "S"))
+    assert meeting.problems() == [("participants", "has too many entries (at most 1000)")]
+    meeting.participants = [Participant(UID, "A"), Participant(UID, "B")]
+    assert meeting.problems() == [("participants", "lists the same actor twice")]
+
+
+def test_a_recommendation_needs_an_addressee_in_words_or_actors():
+    rec = valid("recommendation")
+    rec.addressee = ""
+    assert rec.problems() == [("addressee", "is required (free text, actors, or both)")]
+    rec.addressee_uids = [UID]
+    assert rec.problems() == []
+    rec.priority = None  # no priority given is a valid answer
+    assert rec.problems() == []
+
+
+def test_export_settings_page_size_is_a_choice():
+    with pytest.raises(domain.ValidationError) as raised:
+        ExportSettings(page_size="a3").check()
+    assert raised.value.problems == [
+        ("page_size", "unknown value 'a3'; expected one of: a4, letter, a5")]
