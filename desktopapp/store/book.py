@@ -887,7 +887,12 @@ class BriefingStore:
     def rebuild_search_index(self):
         """Index every record again (after an upgrade, or to repair the index)."""
         with self.write():
-            self.db.execute("DELETE FROM search_index")
+            # made anew, not emptied: FTS5 deletes leave a marker per word
+            # that every later query reads past (see migration 0005)
+            (ddl,) = self.db.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'search_index'").fetchone()
+            self.db.execute("DROP TABLE search_index")
+            self.db.execute(ddl)
             for kind in TABLES:
                 for chunk in _chunks_of(self.iter_records(kind)):
                     docs = [(search.rowid_for(kind, r.id), *search.document(r, importing.no_names))
