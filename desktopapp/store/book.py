@@ -989,12 +989,13 @@ class BriefingStore:
             filters = ([search.kind_filter([code]) for code in codes or search.KIND_BY_CODE]
                        if whole_words else [where])
             pool = []
+            size = max(limit, POOL // len(filters))  # the pool is shared among the kinds
             for kind_where in filters:
                 # Ranked here, not by bm25(): bm25 counts every record holding
                 # each word (0.4 s for "on" in a million records) first.
                 pool += self.db.execute(
                     f"SELECT rowid, title FROM search_index WHERE search_index MATCH ?"
-                    f"{kind_where} LIMIT ?", [expression, POOL]).fetchall()
+                    f"{kind_where} LIMIT ?", [expression, size]).fetchall()
             pool.sort(key=lambda row: search.title_rank(row[1], words) + (row[0] & search.ID_MASK,))
             for rowid, _ in pool:
                 found.setdefault(rowid, None)
