@@ -93,8 +93,10 @@ def test_stale_save_from_second_instance_raises_conflict(book_path):
         actor.title = "Foreign Minister"
         first.save(actor)
         mine.title = "Minister of Foreign Affairs"
-        with pytest.raises(ConflictError, match="changed elsewhere"):
+        with pytest.raises(ConflictError, match="changed elsewhere") as caught:
             second.save(mine)
+        assert caught.value.current.title == "Foreign Minister"  # what the editor shows
+        assert caught.value.current.version == 2
         assert second.get_actor(actor.id).title == "Foreign Minister"
 
 
@@ -389,3 +391,10 @@ def test_export_settings_are_stored_and_validated(book):
     assert store.settings().page_size == PageSize.A5
     with pytest.raises(ValidationError, match="classification"):
         store.save_settings(ExportSettings(classification="X" * 41))
+    opened = store.settings()
+    store.update_settings({"author": "Someone else"})
+    opened.classification = "SECRET"
+    with pytest.raises(ConflictError) as caught:
+        store.save_settings(opened)
+    assert caught.value.current.author == "Someone else"
+    assert store.settings().classification == "RESTRICTED"

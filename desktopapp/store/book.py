@@ -770,7 +770,7 @@ class BriefingStore:
         raise ConflictError(
             f"{record.label()} was changed elsewhere since it was opened (your copy is "
             f"version {record.version}, the book has version {row[0]}); reload it or "
-            "overwrite the other change")
+            "overwrite the other change", current=self._load(kind, [record.id])[0])
 
     def _replace_links(self, table, owner_column, owner_id, rows, columns):
         self.db.execute(f"DELETE FROM {table} WHERE {owner_column} = ?", [owner_id])
@@ -1239,7 +1239,8 @@ class BriefingStore:
                 raise ConflictError(
                     "the export settings were changed elsewhere since they were opened"
                     + (f" ({'; '.join(differ)})" if differ else "")
-                    + "; nothing was saved. Open the settings again to see the current values.")
+                    + "; nothing was saved. Open the settings again to see the current values.",
+                    current=current)
             values = {name: getattr(current, name) for name in SETTINGS_FIELDS}
             values.update(changes)
             if not isinstance(values["page_size"], PageSize):
