@@ -7,9 +7,10 @@
 
 Each module runs in its own copy of the repository (``.mutation/<module>/``, from the
 files git knows), with mutmut configured for that module and the tests that exercise it,
-so runs for different modules never share state and can be repeated: mutmut keeps its
-results there and re-runs only what changed. The summary line gives the kill rate:
-killed (timeouts count as killed: the breakage hung the tests) over all mutants checked.
+so runs for different modules never share state. mutmut keeps its copy of the tests and
+its results there: after changing tests, delete ``.mutation/<module>`` to test again.
+The summary line gives the kill rate: killed (timeouts count as killed: the breakage
+hung the tests) over all mutants checked.
 Requires the dev extra (mutmut). See CONTRIBUTING.md.
 """
 
