@@ -4,20 +4,64 @@ The editor never saves: it hands the window a domain record
 (``current()``) and says whether it is valid and whether it has changed.
 Every user edit pushes a snapshot command on the editor's QUndoStack, so
 Undo restores the record as it was, field by field; typing into one field
-merges into one step.
+merges into one step. The stack's clean state is "as stored": it drives the
+"*" in the title and the unsaved-changes prompt.
+
+Ctrl+Z/Ctrl+Shift+Z belong to the editor wherever the focus is inside it:
+text widgets have their own undo, which would otherwise take the keys and
+change a field behind the editor's back.
 """
 
 from __future__ import annotations
 
 import copy
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from .fields import Field, PositionsField
+from ..domain import RECORD_TYPES
+from .fields import Field
 
 ERROR_STYLE = "color: #A31515;"
+HINT_STYLE = "color: palette(mid); font-size: 12pt; padding: 12px;"
+# Letters of the menu bar (File, Edit, View, Export, Help) and of the Save button:
+# a field caption must not take them, or Alt+F would focus a field instead of
+# opening the File menu.
+RESERVED_MNEMONICS = set("fevxhs")
+
+
+def mnemonic_titles(titles: list[str]) -> list[str]:
+    """Captions with a unique "&" letter each, avoiding the menus' letters.
+
+    Prefers the first letter of a word, then any letter; a caption with no
+    free letter gets none (its field is still reached with Tab).
+    """
+    used = set(RESERVED_MNEMONICS)
+    out = []
+    for title in titles:
+        starts = [i for i, ch in enumerate(title) if ch.isalpha()
+                  and (i == 0 or not title[i - 1].isalpha())]
+        others = [i for i, ch in enumerate(title) if ch.isalpha() and i not in starts]
+        chosen = next((i for i in starts + others if title[i].lower() not in used), None)
+        if chosen is None:
+            out.append(title.replace("&", "&&"))
+            continue
+        used.add(title[chosen].lower())
+        out.append(title[:chosen] + "&" + title[chosen:])
+    return out
+
+
+def is_undo_key(event) -> bool:
+    return event.matches(QKeySequence.Undo) or event.matches(QKeySequence.Redo)
 
 
 class SnapshotCommand(QUndoCommand):
@@ -63,14 +107,18 @@ class RecordEditor(QWidget):
         # a bound method, not a lambda: Qt drops it when the editor is destroyed
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._loaded = None
+        self._loaded_values: dict[str, object] = {}
         self._snapshot = None
         self._valid = True
+        self._problems: list[tuple[Field, str]] = []
         self.errors: dict[str, QLabel] = {}
+        self.captions: dict[str, QLabel] = {}
 
         body = QWidget()
         form = QFormLayout(body)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        for field in fields:
+        for field, caption_text in zip(fields, mnemonic_titles([f.title for f in fields]),
+                                       strict=True):
             holder = QWidget()
             column = QVBoxLayout(holder)
             column.setContentsMargins(0, 0, 0, 0)
@@ -82,36 +130,78 @@ class RecordEditor(QWidget):
             error.hide()
             column.addWidget(error)
             self.errors[field.problem_key] = error
-            caption = QLabel(f"&{field.title}:")
+            caption = QLabel(f"{caption_text}:")
             caption.setBuddy(field.focus_widget())
+            self.captions[field.attr] = caption
             field.focus_widget().setAccessibleName(field.title)
             field.edited = self._edited
             field.create_requested = self.create_requested.emit
             form.addRow(caption, holder)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(body)
+        self.scroll.setFocusPolicy(Qt.NoFocus)  # Tab goes from the list to the first field
+        self.hint = QLabel()
+        self.hint.setAlignment(Qt.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(HINT_STYLE)
+        self.hint.setAccessibleName("Editor hint")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(self.hint)
+        outer.addWidget(self.scroll)
+        for widget in body.findChildren(QPlainTextEdit):
+            widget.setUndoRedoEnabled(False)  # the editor's stack is the only undo
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+        self.unload("")
 
     def _clean_changed(self, _clean):
         self.changed.emit()
+
+    # --- the editor owns Undo/Redo inside it --------------------------------
+
+    def _focus_changed(self, _old, new):
+        """Route Undo/Redo of any widget that gets focus in the form (cell editors too)."""
+        if new is not None and self.isAncestorOf(new) and not new.property("editor-undo"):
+            new.setProperty("editor-undo", True)
+            new.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        kind = event.type()
+        if kind in (QEvent.ShortcutOverride, QEvent.KeyPress) and is_undo_key(event):
+            if kind == QEvent.ShortcutOverride:
+                event.ignore()  # not the widget's: let the window's Undo/Redo shortcut run
+            return True  # a widget's own undo would change a field behind our back
+        return super().eventFilter(watched, event)
 
     # --- state ---------------------------------------------------------------
 
     def load(self, record):
         """Show ``record`` (a fresh one for "new"); clears the undo history."""
         self._loaded = copy.deepcopy(record)
+        self.hint.hide()
+        self.scroll.setEnabled(True)
         self._show(record)
+        self._loaded_values = {f.attr: copy.deepcopy(f.get()) for f in self.fields}
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.changed.emit()
 
-    def unload(self):
-        """Nothing behind the form any more (its record was deleted)."""
+    def unload(self, hint: str):
+        """Nothing behind the form: blank it, disable it, say what to do instead."""
         self._loaded = None
+        blank = RECORD_TYPES[self.kind]()
+        for field in self.fields:
+            field.set(copy.deepcopy(getattr(blank, field.attr)))
+        for label in self.errors.values():
+            label.hide()
+        self._problems = []
+        self._valid = True
+        self.scroll.setEnabled(False)
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
         self.undo_stack.clear()
+        self.undo_stack.setClean()
         self.changed.emit()
 
     def record_loaded(self):
@@ -124,9 +214,14 @@ class RecordEditor(QWidget):
             setattr(record, field.attr, field.get())
         return record
 
+    def touched(self) -> set[str]:
+        """Attributes whose field the user changed since the record was loaded or saved."""
+        return {f.attr for f in self.fields if f.get() != self._loaded_values.get(f.attr)}
+
     def mark_saved(self, record):
         self._loaded = copy.deepcopy(record)
-        self._snapshot = copy.deepcopy(record)
+        self._snapshot = copy.deepcopy(self.current())
+        self._loaded_values = {f.attr: copy.deepcopy(f.get()) for f in self.fields}
         self.undo_stack.setClean()
         self.changed.emit()
 
@@ -147,6 +242,8 @@ class RecordEditor(QWidget):
         self.changed.emit()
 
     def _edited(self, field):
+        if self._loaded is None:  # a form with no record behind it takes no edits
+            return
         after = self.current()
         self.undo_stack.push(SnapshotCommand(self, self._snapshot, after, field.attr,
                                              field.title))
@@ -156,30 +253,57 @@ class RecordEditor(QWidget):
 
     # --- validation ----------------------------------------------------------
 
-    def problems(self) -> list[tuple[str, str]]:
+    def _field_for(self, name: str) -> Field | None:
+        key = name.split("[")[0].split(".")[0]
+        return next((f for f in self.fields if f.problem_key == key), None)
+
+    def problems(self) -> list[tuple[Field, str]]:
+        """(field, message naming the visible label and row), in the form's order."""
+        if self._loaded is None:
+            return []
         record = self.current()
         record.normalise()
-        problems = record.problems()
-        for field in self.fields:
-            if isinstance(field, PositionsField):
-                problems += [(f"positions[{row}].as_of",
-                              "is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
-                             for row in field.bad_dates]
-        return problems
+        own = [(field, message) for field in self.fields for message in field.problems()]
+        owned_keys = {field.problem_key for field, _ in own}
+        found = list(own)
+        for name, message in record.problems():
+            field = self._field_for(name)
+            if field is None:
+                continue
+            if field.problem_key in owned_keys and not field.keeps_record_problems:
+                continue  # the field said it better (e.g. "not a real date", not "required")
+            found.append((field, field.describe_problem(name, message)))
+        order = {id(f): i for i, f in enumerate(self.fields)}
+        found.sort(key=lambda pair: order[id(pair[0])])
+        return found
 
     def _validate(self):
-        problems = self.problems()
+        self._problems = self.problems()
         by_field: dict[str, list[str]] = {}
-        for name, message in problems:
-            key = name.split("[")[0].split(".")[0]
-            detail = name[len(key):].lstrip(".")
-            by_field.setdefault(key, []).append(f"{detail} {message}".strip())
+        for field, message in self._problems:
+            by_field.setdefault(field.problem_key, []).append(message)
         for key, label in self.errors.items():
             messages = by_field.get(key, [])
             label.setText("; ".join(messages))
             label.setVisible(bool(messages))
-        self._valid = not problems
+        self._valid = not self._problems
         self.validity_changed.emit(self._valid)
+
+    def first_problem(self) -> str:
+        """The first problem in the form's order, for the status bar."""
+        if not self._problems:
+            return ""
+        more = len(self._problems) - 1
+        return self._problems[0][1] + (f" (and {more} more)" if more else "")
+
+    def focus_first_problem(self):
+        """Scroll to the first field with a problem and put the cursor there."""
+        if not self._problems:
+            return
+        field = self._problems[0][0]
+        widget = field.problem_widget()
+        self.scroll.ensureWidgetVisible(field.widget)
+        widget.setFocus(Qt.OtherFocusReason)
 
     def error_text(self, key: str) -> str:
         return self.errors[key].text()

@@ -9,15 +9,25 @@ every record kind, and undo restore any field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from PySide6.QtCore import QDate, QSignalBlocker, QStringListModel, Qt, QTime
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import (
+    QDate,
+    QLocale,
+    QPoint,
+    QSignalBlocker,
+    QStringListModel,
+    Qt,
+    QTime,
+    QTimer,
+)
+from PySide6.QtGui import QAction, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -25,6 +35,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -32,12 +43,16 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTimeEdit,
+    QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
 from ..domain import (
     PHOTO_MAX_BYTES,
+    ActorKind,
     MemoSection,
     Participant,
     ParticipantRole,
@@ -48,7 +63,21 @@ from ..domain import (
 )
 from .textdirection import alignment_for
 
-NO_DATE = QDate(1900, 1, 1)
+ROW_PROBLEM = re.compile(r"\[(\d+)\](?:\.(\w+))?")
+
+
+def short_message(message: str) -> str:
+    """ "is required" reads as "required" after a label and a colon."""
+    return message[3:] if message.startswith("is ") else message
+
+
+def delete_key_removes(widget: QWidget, remove):
+    """The Delete key on ``widget`` (only while it has the focus) removes its current entry."""
+    action = QAction("Remove", widget)
+    action.setShortcut(QKeySequence.Delete)
+    action.setShortcutContext(Qt.WidgetShortcut)
+    action.triggered.connect(remove)
+    widget.addAction(action)
 
 
 class Field:
@@ -63,6 +92,35 @@ class Field:
         # the field never saves it, the window does and hands it back via add_record()
         self.create_requested = None
         self.widget: QWidget
+
+    # How problems read: "Position 1 — As of: not a real date" for table rows,
+    # "Aliases, entry 2: required" for list entries, "Name: required" otherwise.
+    row_word = ""
+    column_labels: dict[str, str] = {}
+    # False: a problem the field reports itself replaces the record's for this field
+    keeps_record_problems = False
+
+    def problems(self) -> list[str]:
+        """Problems only the widget can see (text that is not a date), as messages."""
+        return []
+
+    def describe_problem(self, name: str, message: str) -> str:
+        """The record's problem ``name`` ("positions[1].as_of") in the words of the form."""
+        where = self.title
+        match = ROW_PROBLEM.match(name[len(self.problem_key):])
+        if match:
+            row, column = match.groups()
+            if self.row_word:
+                where = f"{self.row_word} {row}"
+                if column:
+                    where += f" — {self.column_labels.get(column, column.replace('_', ' '))}"
+            else:
+                where = f"{self.title}, entry {row}"
+        return f"{where}: {short_message(message)}"
+
+    def problem_widget(self) -> QWidget:
+        """Where the cursor goes when this field has the first problem."""
+        return self.focus_widget()
 
     def notify(self):
         if self.edited is not None:
@@ -154,31 +212,99 @@ class EnumField(Field):
 
 
 class DateField(Field):
-    """A date picker; optional dates show blank at the special minimum value."""
+    """A date typed as 2025-06-02 or in the locale's short format, or picked from a calendar.
+
+    A line edit rather than QDateEdit: typing an ISO date into QDateEdit's
+    sections mangles it. Text that is no date is a problem shown beside the
+    field; the text stays as typed so it can be corrected.
+    """
 
     def __init__(self, attr, title, required=False, **kw):
         super().__init__(attr, title, **kw)
         self.required = required
-        self.widget = QDateEdit()
-        self.widget.setCalendarPopup(True)
-        self.widget.setDisplayFormat("yyyy-MM-dd")
-        self.widget.setMinimumDate(NO_DATE)
-        if not required:
-            self.widget.setSpecialValueText("—")
-        self.widget.dateChanged.connect(lambda _: self.notify())
+        self.widget = QWidget()
+        layout = QHBoxLayout(self.widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.line = QLineEdit()
+        example = QLocale().toString(QDate(2025, 6, 2), QLocale.ShortFormat)
+        self.line.setPlaceholderText(f"2025-06-02 or {example}")
+        self.line.setMaximumWidth(220)
+        self.line.textEdited.connect(lambda _: self.notify())
+        self.line.editingFinished.connect(self._tidy)
+        self.calendar = QCalendarWidget()
+        self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)
+        menu = QMenu(self.widget)
+        holder = QWidgetAction(menu)
+        holder.setDefaultWidget(self.calendar)
+        menu.addAction(holder)
+        menu.aboutToShow.connect(self._sync_calendar)
+        self.menu = menu
+        self.button = QToolButton()
+        self.button.setText("Calendar")
+        self.button.setAccessibleName(f"{title}: calendar")
+        self.button.setMenu(menu)
+        self.button.setPopupMode(QToolButton.InstantPopup)
+        layout.addWidget(self.line)
+        layout.addWidget(self.button)
+        layout.addStretch()
+
+    @staticmethod
+    def parse(text: str) -> dt.date | None:
+        """ISO first, then the locale's short and long formats; ValueError if none fits."""
+        text = text.strip()
+        if not text:
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        base_year = dt.date.today().year - 80  # "02/06/25" is 2025, not 1925
+        for locale in (QLocale(), QLocale.system()):
+            for form in (QLocale.ShortFormat, QLocale.LongFormat):
+                value = locale.toDate(text, form, base_year)
+                if value.isValid():
+                    return dt.date(value.year(), value.month(), value.day())
+        raise ValueError(text)
 
     def get(self):
-        value = self.widget.date()
-        if value == NO_DATE:
+        try:
+            return self.parse(self.line.text())
+        except ValueError:
             return None
-        return dt.date(value.year(), value.month(), value.day())
+
+    def problems(self):
+        try:
+            self.parse(self.line.text())
+        except ValueError:
+            example = QLocale().toString(QDate(2025, 6, 2), QLocale.ShortFormat)
+            return [f"{self.title}: not a real date — type it as 2025-06-02 or {example}"]
+        return []
 
     def set(self, value):
-        with QSignalBlocker(self.widget):
-            if value is None:
-                self.widget.setDate(QDate.currentDate() if self.required else NO_DATE)
-            else:
-                self.widget.setDate(QDate(value.year, value.month, value.day))
+        with QSignalBlocker(self.line):
+            self.line.setText(value.isoformat() if value else "")
+
+    def _tidy(self):
+        """Show a date typed in the locale's format as ISO once the user leaves the field."""
+        value = self.get()
+        if value is not None and self.line.text() != value.isoformat():
+            self.set(value)
+
+    def _sync_calendar(self):
+        value = self.get() or dt.date.today()
+        self.calendar.setSelectedDate(QDate(value.year, value.month, value.day))
+
+    def _picked(self, qdate: QDate):
+        self.menu.hide()
+        value = dt.date(qdate.year(), qdate.month(), qdate.day())
+        if value != self.get() or self.line.text() != value.isoformat():
+            self.set(value)
+            self.notify()
+        self.line.setFocus()
+
+    def focus_widget(self):
+        return self.line
 
 
 class TimeField(Field):
@@ -246,10 +372,18 @@ class RecordPicker(QLineEdit):
         completer = QCompleter(self._model, self)
         completer.setCaseSensitivity(Qt.CaseInsensitive)
         completer.setFilterMode(Qt.MatchContains)
-        completer.activated.connect(self._picked)
         self.setCompleter(completer)
+        completer.activated.connect(self._picked)
         self.textEdited.connect(self._refresh)
-        self.returnPressed.connect(lambda: self._picked(self.text()))
+
+    def keyPressEvent(self, event):
+        # Enter picks; it is not passed on, so it never also presses a dialog's default
+        # button. On an empty picker it is: Enter then means what it means around it.
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.text().strip():
+            self._picked(self.text())
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _refresh(self, text):
         ids = self.store.search_ids(text, self.kind, limit=20) if text.strip() else []
@@ -264,12 +398,31 @@ class RecordPicker(QLineEdit):
         self._model.setStringList(list(self._choices))
 
     def _picked(self, text):
+        text = text.strip()
+        if not text:
+            return
+        if not self._choices:  # Enter before the list was filled (typed fast, pasted)
+            self._refresh(text)
         record_id = self._choices.get(text)
         if record_id is None and len(self._choices) == 1:
             record_id = next(iter(self._choices.values()))
-        if record_id is not None:
-            self.on_pick(self.store.get(self.kind, record_id))
-            self.clear()
+        if record_id is None:
+            if self._choices:
+                self.say(f"{len(self._choices)} {self.kind}s match “{text}”: pick one from "
+                         "the list")
+                self.completer().complete()
+            else:
+                self.say(f"No {self.kind} matches “{text}”")
+            return
+        self.on_pick(self.store.get(self.kind, record_id))
+        self.clear()
+        # the completer writes the chosen text into the line after "activated"
+        QTimer.singleShot(0, self.clear)
+
+    def say(self, message: str):
+        """A short note under the picker (and for screen readers, its description)."""
+        self.setAccessibleDescription(message)
+        QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), message, self)
 
 
 def _buttons(*pairs):
@@ -297,6 +450,7 @@ class UidListField(Field):
         article = "an" if kind[0] in "aeiou" else "a"
         self.picker = RecordPicker(store, kind, self._add, f"type to add {article} {kind}…")
         self.picker.setAccessibleName(f"Add to {title}")
+        delete_key_removes(self.list, self._remove)
         layout.addWidget(self.list)
         buttons = [("Remove", self._remove), ("Up", lambda: self._move(-1)),
                    ("Down", lambda: self._move(1))]
@@ -346,6 +500,7 @@ class UidListField(Field):
         return [self.list.item(i).data(Qt.UserRole) for i in range(self.list.count())]
 
     def set(self, value):
+        self.picker.clear()
         with QSignalBlocker(self.list):
             self.list.clear()
             for uid in value or []:
@@ -379,6 +534,8 @@ class TableField(Field):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setMinimumHeight(120)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+        delete_key_removes(self.table, self._remove)
         self.table.itemChanged.connect(lambda _: self.notify())
         layout.addWidget(self.table)
         self.controls = layout
@@ -415,6 +572,10 @@ class TableField(Field):
 
 class ParticipantsField(TableField):
     headers = ["Actor", "Side", "Role", "Role in words"]
+    row_word = "Participant"
+    column_labels = {"actor": "Actor", "side": "Side", "role": "Role",
+                     "role_label": "Role in words"}
+    keeps_record_problems = True
 
     def __init__(self, attr, title, store, **kw):
         super().__init__(attr, title, **kw)
@@ -433,12 +594,37 @@ class ParticipantsField(TableField):
         values = self.get()
         if any(p.actor_uid == actor.uid for p in values):
             return
-        if not side and values:
-            side = values[-1].side
         self._names[actor.uid] = actor.name
-        values.append(Participant(actor.uid, side, ParticipantRole.MEMBER))
+        values.append(Participant(actor.uid, side or self.suggest_side(actor),
+                                  ParticipantRole.MEMBER))
         self.set(values)
+        self.table.setCurrentCell(len(values) - 1, 1)
         self.notify()
+
+    def suggest_side(self, actor) -> str:
+        """The actor's own side: as in their latest meeting, the state itself, or the
+        state (else first organisation) they are affiliated with. Empty if none is known;
+        then the row is flagged until the user types one."""
+        if actor.id is not None:
+            for meeting in self.store.meetings_of_actor(actor.id):
+                if meeting.get("side"):
+                    return meeting["side"]
+        if actor.kind in (ActorKind.STATE, ActorKind.GROUP):
+            return actor.name
+        affiliations = []
+        for uid in actor.affiliation_uids:
+            try:
+                affiliations.append(self.store.get_by_uid("actor", uid))
+            except Exception:  # an affiliation deleted meanwhile
+                continue
+        states = [a for a in affiliations if a.kind == ActorKind.STATE]
+        chosen = (states or affiliations or [None])[0]
+        return chosen.name if chosen is not None else ""
+
+    def problems(self):
+        return [f"Participant {row + 1} — Side: required (the delegation "
+                f"{self._names.get(p.actor_uid, 'this actor')} sits in)"
+                for row, p in enumerate(self.get()) if not p.side.strip()]
 
     def add_record(self, actor):
         """Add a participant (an actor picked, or created by the window) as a user edit."""
@@ -458,6 +644,7 @@ class ParticipantsField(TableField):
 
     def set(self, value):
         value = value or []
+        self.picker.clear()
         missing = [p.actor_uid for p in value if p.actor_uid not in self._names]
         if missing:
             self._names.update(self.store.names_for_uids(missing))
@@ -477,6 +664,10 @@ class ParticipantsField(TableField):
 
 class PositionsField(TableField):
     headers = ["Topic", "Stance", "As of (YYYY-MM-DD, YYYY-MM or YYYY)", "Source"]
+    row_word = "Position"
+    column_labels = {"topic": "Topic", "stance": "Stance", "as_of": "As of",
+                     "source": "Source"}
+    keeps_record_problems = True
 
     def __init__(self, attr, title, store, **kw):
         super().__init__(attr, title, **kw)
@@ -517,6 +708,11 @@ class PositionsField(TableField):
                                 date, source, precision))
         return out
 
+    def problems(self):
+        self.get()
+        return [f"Position {row} — As of: not a date (type 2025-06-02, 2025-06 or 2025)"
+                for row in self.bad_dates]
+
     def _source_combo(self, selected: str | None, sources) -> QComboBox:
         combo = QComboBox()
         combo.addItem("—", None)
@@ -547,6 +743,8 @@ class SectionsField(TableField):
     """
 
     headers = ["Heading", "Text (edit below)"]
+    row_word = "Section"
+    column_labels = {"heading": "Heading", "body": "Text"}
 
     def __init__(self, attr, title, **kw):
         super().__init__(attr, title, **kw)

@@ -7,7 +7,7 @@ dialogs hand it records, it saves them, and it handles what saving can say
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QLabel,
@@ -24,7 +24,7 @@ from ..documents import PreviewCache
 from ..store import BriefingStore
 from . import help_dialogs, questions
 from .book_files import BookFiles, recent_books, remember_recent
-from .navigation import Navigation
+from .navigation import BOOK_POLL_MS, Navigation
 from .preview import PreviewPane
 from .record_documents import RecordDocuments
 from .record_page import KIND_TITLES, KINDS, RecordPage
@@ -72,7 +72,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
                 lambda *_, k=kind: self._selection_changed(k))
             page.filter.textChanged.connect(lambda _, p=page: p.timer.start())
             page.timer.timeout.connect(lambda p=page: self._apply_filter(p))
-            page.save_button.clicked.connect(self.save)
+            page.save_button.clicked.connect(lambda _=False, p=page: self.save(p))
             page.editor.changed.connect(self._update_actions)
             page.editor.validity_changed.connect(lambda _: self._update_actions())
             page.editor.create_requested.connect(self.create_linked)
@@ -88,6 +88,11 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
         self.navigator.setCurrentRow(0)
         self._restore_state()
         self._set_title()
+        self._data_version = store.data_version()
+        self.book_poll = QTimer(self)
+        self.book_poll.setInterval(BOOK_POLL_MS)
+        self.book_poll.timeout.connect(self._poll_book)
+        self.book_poll.start()
         self.statusBar().showMessage(f"Opened {store.path}", 5000)
         if store.read_only:  # a read-only mount or an immutable file: say so, all the time
             self.read_only_banner = QLabel(f"Read-only: {store.read_only_reason}")
@@ -115,12 +120,19 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
         self.act_settings = a("Se&ttings…", self.edit_settings)
         self.act_quit = a("&Quit", self.close, QKeySequence.Quit)
         self.act_undo = self.undo_group.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcut(QKeySequence.Undo)
+        self.act_undo.setShortcuts(QKeySequence.Undo)
         self.act_redo = self.undo_group.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcut(QKeySequence.Redo)
+        self.act_redo.setShortcuts(QKeySequence.Redo)
         self.act_save = a("&Save", self.save, QKeySequence.Save, "Save the record")
         self.act_new = a("&New record", self.new_record, QKeySequence.New)
         self.act_delete = a("&Delete record", self.delete_record, QKeySequence.Delete)
+        # Delete means the record only while the list has the focus; in a field it
+        # deletes text, in an editor's list or table the selected entry.
+        self.act_delete.setShortcutContext(Qt.WidgetShortcut)
+        for page in self.pages.values():
+            page.table.addAction(self.act_delete)
+        self.act_refresh = a("&Refresh", self.refresh, QKeySequence.Refresh,
+                             "Read the book again: changes made by the CLI or another window")
         self.act_find = a("&Find", self.focus_filter, QKeySequence.Find)
         self.act_card = a("&Card as PDF…", self.export_card, QKeySequence("Ctrl+E"))
         self.act_handout = a("&Handout as PDF…", self.export_handout)
@@ -154,6 +166,8 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
         for action in (self.act_undo, self.act_redo, None, self.act_save, self.act_new,
                        self.act_delete, None, self.act_find):
             edit.addSeparator() if action is None else edit.addAction(action)
+        view = bar.addMenu("&View")
+        view.addAction(self.act_refresh)
         export = bar.addMenu("E&xport")
         for action in (self.act_card, self.act_handout, self.act_memo, None,
                        self.act_preview_changes, None, self.act_print, self.act_print_handout,
@@ -174,8 +188,8 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
     def _update_actions(self):
         page = self.current_page()
         editor = page.editor
-        can_save = editor.record_loaded() is not None and editor.is_valid() and (
-            editor.is_dirty() or editor.is_new())
+        # enabled even when the record has problems: Save then says what they are
+        can_save = editor.record_loaded() is not None and (editor.is_dirty() or editor.is_new())
         self.act_save.setEnabled(can_save)
         page.save_button.setEnabled(can_save)
         has_record = page.selected_id() is not None
@@ -226,6 +240,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
             if not self.confirm_leave(page):
                 event.ignore()
                 return
+        self.book_poll.stop()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         for export in list(self._exports):

@@ -1,4 +1,5 @@
-"""Moving around the book: record kinds, the filter, selecting and loading records.
+"""Moving around the book: record kinds, the filter, selecting and loading records,
+and keeping lists and editors current when the book changes elsewhere.
 
 A mixin of the main window: it needs ``pages``, ``stack``, ``store``, the
 preview and the window's ``confirm_leave`` guard (in record_saving).
@@ -8,6 +9,9 @@ from __future__ import annotations
 
 from ..errors import NotFoundError
 from .record_page import KINDS, RecordPage
+
+# How often the window asks the book whether someone else wrote to it.
+BOOK_POLL_MS = 500
 
 
 class Navigation:
@@ -25,6 +29,8 @@ class Navigation:
         if page.selected_id() is None and page.model.rowCount() and not page.editor.is_new():
             page.table.selectRow(0)
         else:
+            if page.editor.record_loaded() is None:
+                self._show_nothing(page)
             self._refresh_preview()
         self._update_actions()
 
@@ -41,6 +47,7 @@ class Navigation:
         if page.model.rowCount():
             page.table.selectRow(0)
         else:
+            self._show_nothing(page)
             self.preview.clear("No matching records.")
 
     def _selection_changed(self, kind):
@@ -60,14 +67,89 @@ class Navigation:
 
     def _load_record(self, page: RecordPage, record_id: int | None):
         if record_id is None:
+            self._show_nothing(page)
             self._update_actions()
             return
         try:
             record = self.store.get(page.kind, record_id)
         except NotFoundError as exc:
             self.show_error(str(exc))
-            page.model.reload()
+            self._reload_list(page)
             return
         page.editor.load(record)
         self._refresh_preview()
         self._update_actions()
+
+    def _show_nothing(self, page: RecordPage):
+        """No record behind the editor: it is disabled and says how to make one."""
+        page.editor.unload(page.empty_hint())
+        if page is self.current_page():
+            self.preview.clear(page.empty_hint())
+
+    def _reload_list(self, page: RecordPage):
+        """Fetch the list again (filter re-run), keeping the editor's record selected."""
+        loaded = page.editor.record_loaded()
+        keep = loaded.id if loaded is not None and loaded.id is not None else page.selected_id()
+        self._selecting = True
+        try:
+            if page.model.filter_text().strip():
+                page.model.set_filter(page.model.filter_text())
+            else:
+                page.model.reload()
+            page.select_id(keep)
+        finally:
+            self._selecting = False
+
+    # --- changes made elsewhere ------------------------------------------------------
+
+    def _poll_book(self):
+        """Called on a timer: has another connection (CLI, window, import) written?"""
+        version = self.store.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self.refresh(quiet=True)
+
+    def refresh(self, quiet: bool = False):
+        """Lists from the book again; editors without unsaved changes show the stored record.
+
+        An editor with unsaved changes keeps them: saving it then shows what
+        changed on each side and merges.
+        """
+        changed_elsewhere = []
+        for page in self.pages.values():
+            self._reload_list(page)
+            editor = page.editor
+            loaded = editor.record_loaded()
+            if loaded is None or loaded.id is None:
+                if loaded is None and page.model.rowCount() and page is self.current_page():
+                    page.table.selectRow(0)  # the book was empty and is not any more
+                elif loaded is None and page.editor.hint.isVisible():
+                    page.editor.unload(page.empty_hint())
+                continue
+            try:
+                stored = self.store.get(page.kind, loaded.id)
+            except NotFoundError:
+                if not editor.is_dirty():
+                    self._selecting = True
+                    page.table.clearSelection()
+                    self._selecting = False
+                    editor.unload(f"{loaded.label()[0].upper()}{loaded.label()[1:]} was "
+                                  "deleted elsewhere. " + page.empty_hint())
+                else:
+                    changed_elsewhere.append(f"{loaded.label()} was deleted elsewhere")
+                continue
+            if stored.version == loaded.version:
+                continue
+            if editor.is_dirty():
+                changed_elsewhere.append(f"{loaded.label()} changed elsewhere: saving will "
+                                         "show both versions")
+            else:
+                editor.load(stored)
+        self._refresh_preview()
+        self._update_actions()
+        if changed_elsewhere:
+            self.statusBar().showMessage("; ".join(changed_elsewhere), 10000)
+        elif not quiet:
+            self.statusBar().showMessage("Refreshed from the book", 3000)
+        else:
+            self.statusBar().showMessage("The book changed elsewhere; refreshed", 4000)

@@ -1,60 +1,86 @@
-"""The window's questions to the user, one function each, so tests can answer them."""
+"""The window's questions to the user, one function each.
+
+Every button has a mnemonic; a button that throws work away or deletes is
+never the default, so Enter on a question never destroys anything.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 
-def unsaved_changes(parent, what: str) -> str:
-    """'save', 'discard' or 'cancel'."""
-    answer = QMessageBox.question(
-        parent, "Unsaved changes", f"The {what} you are editing has unsaved changes.",
-        QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
-    return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
+def _ask(parent, icon, title: str, text: str, buttons: list[tuple[str, str, object]],
+         default: str, informative: str = "") -> str:
+    """A message box with (answer, text, role) buttons; returns the answer clicked.
 
-
-def conflict(parent, message: str) -> str:
-    """'reload', 'overwrite' or 'cancel' for a record changed elsewhere."""
-    box = QMessageBox(QMessageBox.Warning, "Changed elsewhere", message, parent=parent)
-    reload_button = box.addButton("Reload", QMessageBox.AcceptRole)
-    overwrite = box.addButton("Overwrite", QMessageBox.DestructiveRole)
-    box.addButton(QMessageBox.Cancel)
+    Escape and closing the box answer "cancel".
+    """
+    box = QMessageBox(icon, title, text, parent=parent)
+    if informative:
+        box.setInformativeText(informative)
+    by_button = {}
+    for answer, label, role in buttons:
+        button = box.addButton(label, role)
+        by_button[button] = answer
+        if answer == default:
+            box.setDefaultButton(button)
+        if answer == "cancel":
+            box.setEscapeButton(button)
     box.exec()
-    clicked = box.clickedButton()
-    return "reload" if clicked is reload_button else "overwrite" if clicked is overwrite \
-        else "cancel"
+    return by_button.get(box.clickedButton(), "cancel")
+
+
+def unsaved_changes(parent, what: str, problem: str = "") -> str:
+    """'save', 'discard' or 'cancel'. A record with problems cannot be saved: no Save."""
+    if problem:
+        return _ask(parent, QMessageBox.Warning, "Unsaved changes",
+                    f"The {what} you are editing has unsaved changes, and it cannot be saved "
+                    "as it is.", [("discard", "&Discard changes", QMessageBox.DestructiveRole),
+                                  ("cancel", "&Cancel — keep editing", QMessageBox.RejectRole)],
+                    "cancel", problem)
+    return _ask(parent, QMessageBox.Question, "Unsaved changes",
+                f"The {what} you are editing has unsaved changes.",
+                [("save", "&Save", QMessageBox.AcceptRole),
+                 ("discard", "&Discard", QMessageBox.DestructiveRole),
+                 ("cancel", "&Cancel", QMessageBox.RejectRole)], "save")
+
+
+def remove_created(parent, labels: list[str], what: str) -> bool:
+    """After discarding a record: remove the records made with "New actor…" for it?"""
+    listed = "\n".join(f"• {text}" for text in labels)
+    return _ask(parent, QMessageBox.Question, f"Created with this {what}",
+                f"You created {'this record' if len(labels) == 1 else 'these records'} while "
+                f"editing the {what} you discarded:\n\n{listed}", [
+                    ("remove", "&Remove from the book", QMessageBox.DestructiveRole),
+                    ("keep", "&Keep in the book", QMessageBox.RejectRole)],
+                "keep") == "remove"
 
 
 def confirm_delete(parent, label: str) -> bool:
-    return QMessageBox.question(parent, "Delete", f"Delete {label}? This cannot be undone.",
-                                QMessageBox.Yes | QMessageBox.No,
-                                QMessageBox.No) == QMessageBox.Yes
+    return _ask(parent, QMessageBox.Question, "Delete",
+                f"Delete {label}? This cannot be undone.",
+                [("delete", "&Delete", QMessageBox.DestructiveRole),
+                 ("cancel", "&Cancel", QMessageBox.RejectRole)], "cancel") == "delete"
 
 
 def delete_linked_anyway(parent, message: str) -> bool:
-    box = QMessageBox(QMessageBox.Warning, "Linked records", message, parent=parent)
-    anyway = box.addButton("Delete anyway", QMessageBox.DestructiveRole)
-    box.addButton(QMessageBox.Cancel)
-    box.exec()
-    return box.clickedButton() is anyway
+    return _ask(parent, QMessageBox.Warning, "Linked records", message,
+                [("delete", "Delete &anyway", QMessageBox.DestructiveRole),
+                 ("cancel", "&Cancel", QMessageBox.RejectRole)], "cancel") == "delete"
 
 
 def open_exported(parent, text: str) -> bool:
-    return QMessageBox.question(parent, "Exported", text + "\n\nOpen it now?",
-                                QMessageBox.Open | QMessageBox.Close,
-                                QMessageBox.Close) == QMessageBox.Open
+    return _ask(parent, QMessageBox.Information, "Exported", text + "\n\nOpen it now?",
+                [("open", "&Open", QMessageBox.AcceptRole),
+                 ("cancel", "&Close", QMessageBox.RejectRole)], "cancel") == "open"
 
 
 def error(parent, message: str) -> None:
-    QMessageBox.warning(parent, "Briefing Desk", message)
+    _ask(parent, QMessageBox.Warning, "Briefing Desk", message,
+         [("cancel", "&OK", QMessageBox.AcceptRole)], "cancel")
 
 
 def new_source_citation(parent) -> str | None:
     citation, ok = QInputDialog.getText(parent, "New source",
-                                        "Citation (author, title, publication, date):")
+                                        "&Citation (author, title, publication, date):")
     return citation.strip() if ok and citation.strip() else None
-
-
-def new_actor_name(parent) -> str | None:
-    name, ok = QInputDialog.getText(parent, "New actor", "Name of the new actor:")
-    return name.strip() if ok and name.strip() else None

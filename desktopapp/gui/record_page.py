@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -52,6 +54,7 @@ class RecordPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setAccessibleName(f"{KIND_TITLES[kind]} list")
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list for the editor
         self.editor = EDITORS[kind](store, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -68,9 +71,48 @@ class RecordPage(QWidget):
         self.split.addWidget(holder)
         self.split.setSizes([240, 520])
         layout.addWidget(self.split)
+        self._chain_tab_order()
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(FILTER_DELAY_MS)
+        # records made with "New actor…"/"New source…" while editing this page's record
+        self.created: list = []
+
+    def _chain_tab_order(self):
+        """Tab: filter → list → the editor's fields in visual order → Save.
+
+        Set explicitly: the default order follows when widgets were parented,
+        which the editor's layout scrambles.
+        """
+        chain = [self.filter, self.table] + self._editor_focus_widgets() + [self.save_button]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+
+    def _editor_focus_widgets(self) -> list[QWidget]:
+        """The editor's widgets Tab can reach, in the form's order (rows, then within)."""
+        out = []
+        for widget in self.editor.findChildren(QWidget):
+            if not widget.focusPolicy() & Qt.TabFocus or widget.focusProxy() is not None:
+                continue
+            parent, inside_popup = widget.parentWidget(), False
+            while parent is not None and parent is not self.editor:
+                # popups (the calendar) and the inner line of spin boxes/combos are not stops
+                if parent.isWindow() or isinstance(parent, QAbstractSpinBox | QComboBox):
+                    inside_popup = True
+                    break
+                parent = parent.parentWidget()
+            if not inside_popup and not widget.isWindow():
+                out.append(widget)
+        return out
+
+    def empty_hint(self) -> str:
+        """What the disabled editor says when no record is behind it."""
+        plural = KIND_TITLES[self.kind].lower()
+        if self.model.rowCount():
+            return f"Select one of the {plural} in the list, or New record (Ctrl+N)"
+        if self.model.filter_text().strip():
+            return f"No {plural} match “{self.model.filter_text().strip()}” — New record (Ctrl+N)"
+        return f"No {plural} yet — New record (Ctrl+N)"
 
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()

@@ -4,15 +4,21 @@ A mixin of the main window. Editors and field widgets only say what the user
 wants (a record to save, a new linked actor or source); this module decides,
 calls the store, and handles what the store can answer (conflict, linked
 records, a record gone meanwhile).
+
+Actors and sources made with "New actor…"/"New source…" are saved at once, so
+pickers and lists find them; they belong to the edit of the record they were
+made for: if the user discards that edit, the window offers to remove them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ..domain import RECORD_TYPES, Actor, Source
+from ..domain import RECORD_TYPES, Source
 from ..errors import BriefingError, ConflictError, LinkedRecordError, NotFoundError
 from . import questions
+from .conflict_dialog import ConflictDialog, compare, merged_record
+from .new_actor_dialog import NewActorDialog
 from .record_page import RecordPage
 
 
@@ -21,15 +27,38 @@ class RecordSaving:
 
     def confirm_leave(self, page: RecordPage) -> bool:
         """Unsaved changes: Save, Discard or Cancel. True when it is fine to move on."""
-        if not page.editor.is_dirty():
+        editor = page.editor
+        if not editor.is_dirty():
+            page.created.clear()  # saved with the record, or the user undid their use
             return True
-        answer = questions.unsaved_changes(self, page.kind)
+        answer = questions.unsaved_changes(self, page.kind, editor.first_problem())
         if answer == "save":
             return self.save(page)
         if answer == "discard":
-            page.editor.load(page.editor.record_loaded())  # back to the stored state
+            loaded = editor.record_loaded()
+            editor.load(loaded)  # back to the stored state
+            self._offer_removing_created(page)
             return True
         return False
+
+    def _offer_removing_created(self, page: RecordPage):
+        created, page.created = page.created, []
+        if not created or not questions.remove_created(
+                self, [record.label() for record in created], page.kind):
+            return
+        kept = []
+        for record in created:
+            try:
+                self.store.delete(record.kind_name, record.id)
+            except LinkedRecordError:
+                kept.append(record.label())  # used meanwhile by another record: keep it
+            except NotFoundError:
+                pass
+        for other in self.pages.values():
+            self._reload_list(other)
+        if kept:
+            self.statusBar().showMessage(f"Kept {', '.join(kept)}: used by other records",
+                                         6000)
 
     def new_record(self):
         page = self.current_page()
@@ -57,53 +86,65 @@ class RecordSaving:
         if editor.record_loaded() is None:
             return False
         if not editor.is_valid():
-            self.show_error("The record has problems (shown in red next to the fields); "
-                            "it was not saved.")
+            editor.focus_first_problem()
+            self.statusBar().showMessage(f"Not saved — {editor.first_problem()}", 10000)
             return False
         record = editor.current()
         try:
             saved = self.store.save(record)
-        except ConflictError as exc:
-            saved = self._resolve_conflict(page, record, str(exc))
+        except ConflictError:
+            saved = self._resolve_conflict(page)
             if saved is None:
                 return False
         except BriefingError as exc:
             self.show_error(str(exc))
             return False
         editor.mark_saved(saved)
-        page.model.reload()
-        self._selecting = True
-        page.select_id(saved.id)
-        self._selecting = False
+        page.created.clear()
+        self._reload_list(page)
         self._refresh_preview()
         self._update_actions()
         self.statusBar().showMessage(f"Saved {saved.label()}", 4000)
         return True
 
-    def _resolve_conflict(self, page, record, message):
-        answer = questions.conflict(self, message)
-        if answer == "reload":
-            try:
-                page.editor.load(self.store.get(page.kind, record.id))
-            except NotFoundError as exc:
-                self.show_error(str(exc))
+    def _resolve_conflict(self, page):
+        """Show mine against the book's, field by field; save the merge or reload."""
+        editor = page.editor
+        try:
+            theirs = self.store.get(page.kind, editor.record_loaded().id)
+        except NotFoundError as exc:
+            self.show_error(f"{exc}. Copy what you need; saving is no longer possible.")
+            return None
+        changes = compare(editor, theirs)
+        dialog = ConflictDialog(self.store, editor, theirs, changes, self)
+        dialog.exec()
+        if dialog.answer == "reload":
+            editor.load(theirs)
             self._refresh_preview()
             self.statusBar().showMessage("Reloaded the version saved elsewhere", 4000)
             return None
-        if answer == "overwrite":
-            try:
-                record.version = self.store.get(page.kind, record.id).version
-                return self.store.save(record)
-            except BriefingError as exc:
-                self.show_error(str(exc))
-        return None
+        if dialog.answer != "merge":
+            return None
+        merged = merged_record(theirs, changes, dialog.choices())
+        try:
+            saved = self.store.save(merged)
+        except BriefingError as exc:
+            self.show_error(str(exc))
+            return None
+        editor.load(saved)  # the form shows the merge; undo history starts from it
+        return saved
 
     def delete_record(self):
         page = self.current_page()
         record_id = page.selected_id()
         if record_id is None:
             return
-        record = self.store.get(page.kind, record_id)
+        try:
+            record = self.store.get(page.kind, record_id)
+        except NotFoundError as exc:
+            self.show_error(str(exc))
+            self.refresh()
+            return
         if not questions.confirm_delete(self, record.label()):
             return
         try:
@@ -115,37 +156,37 @@ class RecordSaving:
         except BriefingError as exc:
             self.show_error(str(exc))
             return
-        page.editor.unload()
-        page.model.reload()
+        page.editor.unload("")
         for other in self.pages.values():
-            if other is not page:
-                other.model.reload()
+            self._reload_list(other)
         self.preview.clear()
         if page.model.rowCount():
             page.table.selectRow(0)
+        else:
+            self._show_nothing(page)
         self._update_actions()
         self.statusBar().showMessage(f"Deleted {record.label()}", 4000)
 
     def create_linked(self, field, kind: str):
         """A field's "New actor…"/"New source…": ask, save, hand the record to the field."""
+        page = next(p for p in self.pages.values() if field in p.editor.fields)
         if kind == "source":
             citation = questions.new_source_citation(self)
             if citation is None:
                 return
             record = Source(citation=citation)
         else:
-            name = questions.new_actor_name(self)
-            if name is None:
+            dialog = NewActorDialog(self.store, self)
+            if not dialog.exec():
                 return
-            record = Actor(name=name)
-        problems = record.problems()
-        if problems:
-            self.show_error("; ".join(f"{f}: {m}" for f, m in problems))
-            return
+            record = dialog.actor()
         try:
             saved = self.store.save(record)
         except BriefingError as exc:
             self.show_error(str(exc))
             return
+        page.created.append(saved)
+        if saved.kind_name in self.pages:
+            self._reload_list(self.pages[saved.kind_name])
         field.add_record(saved)
         self.statusBar().showMessage(f"Created {saved.label()}", 4000)
