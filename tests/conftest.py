@@ -5,6 +5,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import gui_user  # noqa: E402
 import pytest  # noqa: E402
 from pg_server import server_or_skip  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
@@ -98,3 +99,28 @@ def both_backends(sqlite_fixture: str, team_fixture: str):
         fixture = sqlite_fixture if request.param == "sqlite" else team_fixture
         return request.getfixturevalue(fixture)
     return either
+
+
+# --- the main window, driven as a user (helpers in gui_user.py) -------------------------
+
+@pytest.fixture
+def unanswered(qapp):
+    """A dialog no test answers is closed after a few seconds and fails the test."""
+    watchdog = gui_user.UnansweredDialogs()
+    yield watchdog
+    watchdog.stop()
+    watchdog.check()
+
+
+@pytest.fixture
+def window(qtbot, sample_path, unanswered):
+    win = gui_user.open_window(qtbot, sample_path)
+    yield win
+    gui_user.close_quietly(win)
+
+
+@pytest.fixture
+def dialogs(qtbot, unanswered):
+    return gui_user.DialogAnswers(qtbot)
+
+

@@ -20,6 +20,33 @@ from PySide6.QtWidgets import (
 )
 
 
+def open_window(qtbot, path):
+    """The real main window on the book at ``path``, shown and active."""
+    from desktopapp.gui.main_window import MainWindow
+    from desktopapp.store import BriefingStore
+    win = MainWindow(BriefingStore.open(path))
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    return win
+
+
+def back_to(qtbot, win):
+    """After a modal question the window is active again (a window manager's job; the
+    offscreen platform needs telling)."""
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+
+
+def close_quietly(win):
+    """Close a window a test left with unsaved changes, without the question."""
+    if win.isVisible():
+        for page in win.pages.values():
+            page.editor.undo_stack.setClean()
+        win.close()
+
+
 def type_text(widget, text: str):
     """Type any characters (QTest.keyClicks refuses letters outside Latin-1)."""
     for ch in text:
@@ -82,8 +109,8 @@ def edit_cell(qtbot, table, row: int, column: int, text: str):
     """Click a cell, F2 to edit it, replace its text, Enter."""
     click_cell(qtbot, table, row, column)
     qtbot.keyClick(table, Qt.Key_F2)
-    line = QApplication.focusWidget()
-    assert line is not table, "the cell did not open for editing"
+    line = table.indexWidget(table.model().index(row, column))  # the cell's open editor
+    assert line is not None, "the cell did not open for editing"
     press(line, QKeySequence.SelectAll)
     qtbot.keyClick(line, Qt.Key_Delete)
     type_text(line, text)

@@ -9,10 +9,10 @@ import shutil
 
 import pytest
 from conftest import FIXTURES
+from gui_user import click_kind, click_row, edit_cell, press
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
-from test_gui_window import answers, go_to, select, window  # noqa: F401 (fixtures)
+from PySide6.QtGui import QKeySequence
 
 from desktopapp import bookformat
 from desktopapp.documents import render_record
@@ -199,34 +199,27 @@ def test_schema_4_fixture_keeps_its_new_fields(tmp_path):
         assert any(r.priority is None for r in store.all_records("recommendation"))
 
 
-def test_editors_set_period_role_label_and_no_priority(window, qtbot):  # noqa: F811
-    page = go_to(window, "meeting")
-    select(page, "Russian–Ukrainian talks in Istanbul")
+def test_editors_set_period_role_label_and_no_priority(window, qtbot):
+    page = click_kind(qtbot, window, "Meetings")
+    click_row(qtbot, page.table, "Russian–Ukrainian talks in Istanbul")
     editor = page.editor
     precision = editor.field("date_precision").widget
-    precision.setCurrentIndex(precision.findData("month"))
+    precision.setFocus()
+    qtbot.keyClicks(precision, "month")  # type to pick in a combo box
     participants = editor.field("participants")
-    table = participants.table
-    table.setFocus()
-    table.setCurrentCell(0, 3)
-    qtbot.keyClick(table, Qt.Key_F2)  # edit the cell, as a person would
-    cell_editor = table.viewport().findChild(QLineEdit)
-    qtbot.keyClicks(cell_editor, "chair")
-    # click another cell to finish editing, as a person would
-    other = table.visualItemRect(table.item(1, 1)).center()
-    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=other)
-    editor.field("start_time").enabled.setChecked(False)
-    assert window.save()
+    edit_cell(qtbot, participants.table, 0, 3, "chair")
+    assert editor.field("start_time").get() is None  # a month-only date has no start time
+    press(participants.table, QKeySequence.Save)
     stored = window.store.get("meeting", editor.record_loaded().id)
     assert stored.date_precision == DatePrecision.MONTH and stored.when() == "May 2025"
     assert stored.participants[0].role_label == "chair"
 
-    page = go_to(window, "recommendation")
-    select(page, page.model.index(0, 1).data())
+    page = click_kind(qtbot, window, "Recommendations")
     combo = page.editor.field("priority").widget
     assert combo.itemText(0) == "no priority given"
-    combo.setCurrentIndex(0)
-    assert window.save()
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key_Home)
+    press(combo, QKeySequence.Save)
     assert window.store.get("recommendation", page.editor.record_loaded().id).priority is None
 
 

@@ -4,14 +4,15 @@ import io
 
 import pytest
 from gui_user import (
-    DialogAnswers,
-    UnansweredDialogs,
+    back_to,
     click_button,
     click_cell,
     click_kind,
     click_row,
+    close_quietly,
     edit_cell,
     focus_by_tab,
+    open_window,
     press,
     type_into,
     type_text,
@@ -25,53 +26,8 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QFileDialog, QToo
 from desktopapp.domain import Actor
 from desktopapp.gui.editor import mnemonic_titles
 from desktopapp.gui.exporting import safe_filename
-from desktopapp.gui.main_window import OPEN_WINDOWS, MainWindow
+from desktopapp.gui.main_window import OPEN_WINDOWS
 from desktopapp.store import BriefingStore
-
-
-def open_window(qtbot, path):
-    win = MainWindow(BriefingStore.open(path))
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    return win
-
-
-@pytest.fixture(autouse=True)
-def unanswered():
-    """A dialog no test answers is closed after a few seconds and fails the test."""
-    watchdog = UnansweredDialogs()
-    yield watchdog
-    watchdog.stop()
-    watchdog.check()
-
-
-def back_to(qtbot, win):
-    """After a modal question the window is active again (a window manager's job; the
-    offscreen platform needs telling)."""
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-
-
-def close_quietly(win):
-    """Close a window a test left with unsaved changes, without the question."""
-    if win.isVisible():
-        for page in win.pages.values():
-            page.editor.undo_stack.setClean()
-        win.close()
-
-
-@pytest.fixture
-def window(qtbot, sample_path):
-    win = open_window(qtbot, sample_path)
-    yield win
-    close_quietly(win)
-
-
-@pytest.fixture
-def dialogs(qtbot):
-    return DialogAnswers(qtbot)
 
 
 def edit_end(qtbot, widget, text):

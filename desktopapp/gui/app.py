@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from .. import __version__, books, buglog
 from ..errors import BriefingError
 from .main_window import MainWindow, remember_recent
+from .shutdown import quit_on_signals
 
 
 def install_exception_hook():
@@ -69,6 +70,7 @@ def main(argv=None) -> int:
     app.setApplicationName("briefing-desk")
     app.setApplicationVersion(__version__)
     install_exception_hook()
+    quit_on_signals(app)
     store = open_with_retry(args.db)
     if store is None:
         return 1

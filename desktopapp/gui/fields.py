@@ -406,6 +406,10 @@ class RecordPicker(QLineEdit):
         record_id = self._choices.get(text)
         if record_id is None and len(self._choices) == 1:
             record_id = next(iter(self._choices.values()))
+        if record_id is None:  # the whole name typed out wins over partial matches
+            exact = {rid for shown, rid in self._choices.items()
+                     if shown.split(" — ")[0].casefold() == text.casefold()}
+            record_id = exact.pop() if len(exact) == 1 else None
         if record_id is None:
             if self._choices:
                 self.say(f"{len(self._choices)} {self.kind}s match “{text}”: pick one from "
