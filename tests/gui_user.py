@@ -32,6 +32,12 @@ def open_window(qtbot, path):
     return win
 
 
+def wait_for_preview(qtbot, window):
+    """The preview renders on a worker thread: wait until it shows a document."""
+    qtbot.waitUntil(lambda: not window.preview.is_rendering() and bool(window.preview.pdf),
+                    timeout=20000)
+
+
 def back_to(qtbot, win):
     """After a modal question the window is active again (a window manager's job; the
     offscreen platform needs telling)."""
@@ -156,12 +162,19 @@ class DialogAnswers:
     def pending(self) -> int:
         return len(self._queue)
 
-    def answer(self, button: str | None, *, fill=None, key=None):
+    def answer(self, button: str | None, *, fill=None, key=None, check=None):
         """Click ``button`` (or press ``key``) on the next modal dialog.
 
-        ``fill(dialog)`` runs first: type into it, pick, look at what it shows.
+        ``check(dialog)`` then ``fill(dialog)`` run first: look at what it shows, type
+        into it, pick.
         """
-        self._queue.append((button, fill, key))
+        steps = [step for step in (check, fill) if step is not None]
+
+        def prepare(dialog):
+            for step in steps:
+                step(dialog)
+
+        self._queue.append((button, prepare if steps else None, key))
         self._timer.start()
 
     def _poll(self):

@@ -25,6 +25,7 @@ from gui_user import (
     open_window,
     press,
     type_text,
+    wait_for_preview,
 )
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
@@ -134,6 +135,7 @@ def test_journey_2_meeting_with_four_participants_one_new(window, qtbot, dialogs
     assert [p.side for p in saved.participants] == ["United States", rows[1].side, "Russia",
                                                     "Holy See"]
     assert saved.participants[0].role.value == "head"
+    wait_for_preview(qtbot, window)
     text = pdf_text(window.preview.pdf)
     assert "Round on prisoner exchanges" in text and "Pietro Parolin" in text
     assert window.pages["actor"].model.match_count() == 39  # the new actor is in the list

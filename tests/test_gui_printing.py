@@ -12,7 +12,7 @@ import threading
 
 import pypdfium2
 import pytest
-from dialogs import DialogAnswers
+from gui_user import DialogAnswers
 from pypdf import PdfReader
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter

@@ -243,8 +243,9 @@ class DateField(Field):
         self.button = QToolButton()
         self.button.setText("Calendar")
         self.button.setAccessibleName(f"{title}: calendar")
-        self.button.setMenu(menu)
-        self.button.setPopupMode(QToolButton.InstantPopup)
+        # popup(), not the button's own menu: that one runs a nested event loop
+        self.button.clicked.connect(
+            lambda: menu.popup(self.button.mapToGlobal(QPoint(0, self.button.height()))))
         layout.addWidget(self.line)
         layout.addWidget(self.button)
         layout.addStretch()
