@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QLineEdit,
+    QProgressDialog,
 )
 
 
@@ -183,6 +184,7 @@ class DialogAnswers:
             return
         dialog = QApplication.activeModalWidget()
         if (not isinstance(dialog, QDialog) or not dialog.isVisible()
+                or isinstance(dialog, QProgressDialog)  # closes itself when the work is done
                 or any(dialog is old for old in self._answered)):
             self._waited += 1
             if self._waited > 300:
