@@ -399,12 +399,3 @@ def test_export_settings_are_stored_and_validated(book):
     assert caught.value.current.author == "Someone else"
     assert store.settings().classification == "RESTRICTED"
 
-
-def test_data_version_changes_when_another_connection_writes(book_path):
-    from desktopapp.domain import Actor
-    with BriefingStore.open(book_path) as mine, BriefingStore.open(book_path) as other:
-        before = mine.data_version()
-        mine.save(Actor(name="Written here"))
-        assert mine.data_version() == before  # our own writes are not news
-        other.save(Actor(name="Written elsewhere"))
-        assert mine.data_version() != before

@@ -88,7 +88,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
         self.navigator.setCurrentRow(0)
         self._restore_state()
         self._set_title()
-        self._data_version = store.data_version()
+        self._data_version = store.change_stamp()[0]
         self.book_poll = QTimer(self)
         self.book_poll.setInterval(BOOK_POLL_MS)
         self.book_poll.timeout.connect(self._poll_book)

@@ -104,7 +104,7 @@ class Navigation:
 
     def _poll_book(self):
         """Called on a timer: has another connection (CLI, window, import) written?"""
-        version = self.store.data_version()
+        version = self.store.change_stamp()[0]  # moves with other connections' commits only
         if version != self._data_version:
             self._data_version = version
             self.refresh(quiet=True)

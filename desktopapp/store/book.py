@@ -287,15 +287,6 @@ class BriefingStore:
             paths.unregister_open_book(self.path)
         self.db.close()
 
-    def data_version(self) -> int:
-        """A number that changes whenever another connection commits to the book.
-
-        SQLite's ``PRAGMA data_version``: cheap enough to poll, so a window
-        notices what the CLI, an import or another window wrote. This
-        connection's own writes do not change it.
-        """
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
-
     def __enter__(self):
         return self
 
