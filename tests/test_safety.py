@@ -431,6 +431,32 @@ def test_check_names_row_and_field_of_hand_edited_records(sample_path, capsys):
             store.get("actor", 1)
 
 
+@pytest.mark.parametrize("kind, edit, command", [
+    ("actor", "UPDATE actors SET name = x'ff00' WHERE id = 1", ("export", "-o", "{out}.json")),
+    ("actor", "UPDATE actors SET name = x'ff00' WHERE id = 1", ("card", "actor", "1", "-o",
+                                                                "{out}.pdf")),
+    ("meeting", "UPDATE meetings SET duration_minutes = 'abc' WHERE id = 1",
+     ("show", "meeting", "1")),
+    ("meeting", "UPDATE meetings SET duration_minutes = 1.5 WHERE id = 1",
+     ("card", "meeting", "1", "-o", "{out}.pdf")),
+])
+def test_a_value_of_the_wrong_type_in_a_row_is_reported_not_a_crash(
+        tmp_path, sample_path, capsys, kind, edit, command):
+    # A hand edit can store bytes or a number where text belongs (SQLite lets it):
+    # reading commands name the row and field instead of an "internal error".
+    conn = sqlite3.connect(sample_path)
+    conn.execute(edit)
+    conn.commit()
+    conn.close()
+    before = fingerprint(sample_path)
+    argv = [a.format(out=tmp_path / "out") for a in command]
+    code, _, err = run(capsys, *argv, "--db", sample_path)
+    assert code == 1 and "internal error" not in err, err
+    assert "row 1 " in err and f"is not a valid {kind}" in err and "stored as" in err, err
+    assert err.count("\n") == 1
+    assert fingerprint(sample_path) == before
+
+
 # --- 14: photos --------------------------------------------------------------------------
 
 def test_photos_over_the_pixel_limit_are_refused_with_the_limit(store):

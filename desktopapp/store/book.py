@@ -156,6 +156,22 @@ _ENUMS = {"actor": {"kind": ActorKind},
           "meeting": {"kind": MeetingKind, "status": MeetingStatus},
           "recommendation": {"priority": Priority, "status": RecommendationStatus}}
 _DATES = ("date", "accessed")
+# The Python type SQLite returns for each declared column type. A hand edit can
+# store bytes or a number where text belongs (SQLite allows it), which would
+# otherwise crash far from the row that caused it.
+_STORED_TYPES = {"TEXT": str, "INTEGER": int, "BLOB": bytes}
+_TYPE_WORDS = {str: "text", int: "a whole number", bytes: "bytes", float: "a decimal number"}
+
+
+def _wrong_storage(row: dict, declared: dict[str, str]) -> tuple[str, str] | None:
+    """The first column of ``row`` holding a value of another type than declared."""
+    for name, value in row.items():
+        expected = _STORED_TYPES.get(declared.get(name, ""))
+        if value is None or expected is None or type(value) is expected:
+            continue
+        return name, (f"stored as {_TYPE_WORDS.get(type(value), type(value).__name__)}, "
+                      f"not {_TYPE_WORDS[expected]}")
+    return None
 
 
 def _diagnose_row(kind: str, row: dict) -> tuple[str, str] | None:
@@ -454,6 +470,10 @@ class BriefingStore:
         build = {"actor": self._build_actors, "meeting": self._build_meetings,
                  "recommendation": self._build_recommendations, "memo": self._build_memos,
                  "source": self._build_sources}[kind]
+        declared = self._declared_types(TABLES[kind])
+        for record_id in ids:
+            if _wrong_storage(by_id[record_id], declared):
+                raise self._bad_row_error(kind, by_id[record_id], None)
         try:
             return build(by_id, ids)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -465,9 +485,18 @@ class BriefingStore:
                     raise self._bad_row_error(kind, by_id[record_id], row_exc) from None
             raise self._bad_row_error(kind, by_id[ids[0]], exc) from None
 
-    def _bad_row_error(self, kind: str, row: dict, exc: Exception) -> StoredRecordError:
-        field_name, problem = _diagnose_row(kind, row) or ("a linked row", " ".join(
-            str(exc).split())[:120])
+    def _declared_types(self, table: str) -> dict[str, str]:
+        """Column name -> declared type (TEXT, INTEGER, BLOB) of one of our tables."""
+        cache = self.__dict__.setdefault("_declared_cache", {})
+        if table not in cache:
+            cache[table] = {row[1]: row[2].upper() for row in
+                            self.db.execute(f"PRAGMA table_info([{table}])").fetchall()}
+        return cache[table]
+
+    def _bad_row_error(self, kind: str, row: dict, exc: Exception | None) -> StoredRecordError:
+        field_name, problem = (
+            _wrong_storage(row, self._declared_types(TABLES[kind])) or _diagnose_row(kind, row)
+            or ("a linked row", " ".join(str(exc).split())[:120]))
         return StoredRecordError(
             f"{TABLES[kind]} row {row['id']} (uid {row.get('uid')}) is not a valid {kind}: "
             f"{field_name}: {problem}. The book was changed outside Briefing Desk; fix or "
