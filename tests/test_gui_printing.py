@@ -270,7 +270,10 @@ def test_a_huge_biography_renders_while_the_window_keeps_responding(window, qtbo
     assert window.preview.caption.text() == "Rendering…"
     wait_for_preview(qtbot, window)
     timer.stop()
-    assert ticks.count(True) >= 5  # the event loop ran while the card was being laid out
+    # The event loop ran while the card was being laid out (laid out on the GUI
+    # thread, the timer could only fire after it, when nothing is rendering any more).
+    # One tick is the proof: how many fit in depends on the machine's load.
+    assert True in ticks, ticks
     assert "Aaron Long-Biography" in window.preview.caption.text()
 
 

@@ -411,6 +411,7 @@ def test_any_meeting_text_gives_one_complete_page(title, outcomes, side, partici
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(title=field_text, text=field_text, rationale=field_text,
        page_size=st.sampled_from(PAGE_SIZES))
+@example(title="\ufb3d", text="\ufb3d", rationale="", page_size="a4")  # unassigned, no bidi class
 def test_any_recommendation_text_gives_one_complete_page(title, text, rationale, page_size):
     concerned = Actor(name=marked("Kqactor", _line(text)) or "Kqactor",
                       native_name=marked("Kqnative", _line(title)))

@@ -72,7 +72,7 @@ def _bidi_levels(text: str) -> tuple[tuple[int, ...], tuple[str, ...], int]:
     # before them, so the list keeps one level per character.
     kept = [i for i, ch in enumerate(text) if unicodedata.bidirectional(ch) != "BN"]
     storage = _bidi.get_empty_storage()
-    visible = "".join(text[i] for i in kept)
+    visible = "".join(_known_class(text[i]) for i in kept)
     base = _bidi.get_base_level(visible)
     storage["base_level"] = base
     storage["base_dir"] = ("L", "R")[base]
@@ -89,6 +89,25 @@ def _bidi_levels(text: str) -> tuple[tuple[int, ...], tuple[str, ...], int]:
         if classes[i] == "BN":
             levels[i] = levels[i - 1]
     return tuple(levels), tuple(classes), base
+
+
+# Unassigned code points have no bidi class in Python's Unicode tables, and
+# python-bidi's resolution asserts on them. UAX #9 gives them a default by
+# block (right-to-left in the Hebrew and Arabic blocks, else left-to-right):
+# a letter of that class stands in while levels are resolved.
+_DEFAULT_RTL = (("\u0590", "\u05ff", "\u05d0"), ("\u0600", "\u07bf", "\u0627"),
+                ("\u07c0", "\u085f", "\u05d0"), ("\u0860", "\u08ff", "\u0627"),
+                ("\ufb1d", "\ufb4f", "\u05d0"), ("\ufb50", "\ufdff", "\u0627"),
+                ("\ufe70", "\ufeff", "\u0627"))
+
+
+def _known_class(ch: str) -> str:
+    if unicodedata.bidirectional(ch):
+        return ch
+    for first, last, stand_in in _DEFAULT_RTL:
+        if first <= ch <= last:
+            return stand_in
+    return "a"
 
 
 def visual_order(levels, classes, start, end, base) -> tuple[list[int], list[int]]:
