@@ -1,3 +1,4 @@
+import datetime as dt
 import string
 
 import pytest
@@ -158,6 +159,16 @@ def test_whole_name_ranks_first(world_store):
     assert world_store.search("IRAN", limit=1)[0].title == "Iran"
     assert world_store.search_ids("ایران", "actor")[0] == world_store.search("Iran")[0].id
     assert world_store.search("王毅")[0].title == "Wang Yi"
+
+
+def test_a_name_begun_by_the_query_ranks_before_mentions(book):
+    from desktopapp.domain import Meeting
+    book.save(Actor(name="Ukraine", biography="Volodymyr Zelensky leads the delegation."))
+    book.save(Meeting(title="Talks in Istanbul", date=dt.date(2025, 5, 16),
+                      agenda="Zelensky proposed a meeting."))
+    book.save(Actor(name="Volodymyr Zelensky"))
+    assert [hit.title for hit in book.search("zelen")][0] == "Volodymyr Zelensky"
+    assert [hit.title for hit in book.search("volodymyr zel")][0] == "Volodymyr Zelensky"
 
 
 def test_limits_are_honoured_for_short_and_broad_queries(world_store):

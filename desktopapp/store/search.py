@@ -174,10 +174,14 @@ def snippet(text: str, words: list[str], size: int = 10) -> str:
     return " ".join((out + ("…" if end < len(tokens) else "")).split())
 
 
-def title_rank(title: str, words: set[str]) -> tuple[int, int]:
-    """Sort key of a match: more query words whole in the title, then shorter titles."""
-    whole = sum(1 for word in folding.words(title) if word in words)
-    return (-whole, len(title))
+def title_rank(title: str, words: set[str]) -> tuple[int, int, int]:
+    """Sort key of a match: more query words whole in the title, then more title
+    words begun by a query word ("zelen" puts Volodymyr Zelensky before the
+    records that only mention him), then shorter titles."""
+    title_words = folding.words(title)
+    whole = sum(1 for word in title_words if word in words)
+    begun = sum(1 for word in title_words if any(word.startswith(typed) for typed in words))
+    return (-whole, -begun, len(title))
 
 
 def title_expression(expression: str) -> str:
