@@ -31,3 +31,31 @@ def test_list_cells_and_fields_take_each_texts_direction(window, qtbot, sample_p
     assert field.alignment() & Qt.AlignLeft
     type_text(page.editor.field("title").widget, "דובר")
     assert page.editor.field("title").widget.alignment() & Qt.AlignRight
+
+
+def _ink_centre(widget) -> float:
+    """Where the text is drawn: the mean x of dark pixels, as a fraction of the width."""
+    image = widget.grab().toImage()
+    xs = [x for y in range(image.height()) for x in range(4, image.width() - 4)
+          if image.pixelColor(x, y).lightness() < 100]
+    assert xs, "no text drawn"
+    return sum(xs) / len(xs) / image.width()
+
+
+def test_right_to_left_names_are_drawn_on_the_right_of_their_fields(window, qtbot):  # noqa: F811
+    # Qt mirrors a plain AlignRight for a right-to-left text (QStyle.visualAlignment),
+    # so the flag alone would put the name on the left: look where it is drawn.
+    window.store.save(Actor(name="Ali Shamkhani", native_name="علی شمخانی"))
+    page = go_to(window, "actor")
+    page.filter.setText("Shamkhani")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    select(page, "Ali Shamkhani")
+    field = page.editor.field("native_name").widget
+    qtbot.waitUntil(field.isVisible, timeout=3000)
+    assert _ink_centre(field) > 0.6
+    field.clear()
+    type_text(field, "Ali")
+    assert _ink_centre(field) < 0.4
+    field.clear()
+    type_text(field, "אלי כהן")
+    assert _ink_centre(field) > 0.6

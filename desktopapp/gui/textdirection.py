@@ -23,4 +23,8 @@ def is_rtl(text: str) -> bool:
 
 
 def alignment_for(text: str) -> Qt.AlignmentFlag:
-    return (Qt.AlignRight if is_rtl(text) else Qt.AlignLeft) | Qt.AlignVCenter
+    # Absolute: a line edit lays a right-to-left text out right to left and
+    # mirrors a plain AlignRight (QStyle.visualAlignment), which would put the
+    # name back on the left.
+    side = Qt.AlignRight if is_rtl(text) else Qt.AlignLeft
+    return side | Qt.AlignAbsolute | Qt.AlignVCenter
