@@ -32,6 +32,7 @@ from .domain import (
     format_date,
     label,
     priority_label,
+    summary_date,
 )
 from .errors import BriefingError
 from .paths import describe_os_error
@@ -305,6 +306,8 @@ def cmd_list(args, store):
     if args.json:
         _stream_json(rows)
         return
+    if kind == "meeting":  # "2023-04", "2021–2022": never a day nobody gave
+        rows = ({**row, "date": summary_date(row)} for row in rows)
     first = list(itertools.islice(rows, TABLE_SAMPLE))
     if not first:
         print(f"No {args.kind} in this book." if not args.offset

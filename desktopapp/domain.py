@@ -323,6 +323,33 @@ def format_date_span(start: dt.date | None, end: dt.date | None,
     return f"{start.day}–{end.day} {end:%B} {end.year}"
 
 
+def short_date_span(start: dt.date | None, end: dt.date | None,
+                    precision: DatePrecision = DatePrecision.DAY) -> str:
+    """A date or period as lists show it, ISO to the precision known: "2025-05-16",
+    "2023-04", "2021–2022", "2023-03-06–10" (the end without what it shares)."""
+    if start is None:
+        return ""
+    cut = {DatePrecision.YEAR: 4, DatePrecision.MONTH: 7}.get(precision, 10)
+    first = start.isoformat()[:cut]
+    if end is None or end <= start:
+        return first
+    last = end.isoformat()[:cut]
+    shared = 0
+    for part in (5, 8):  # "YYYY-", then "MM-"
+        if part < cut and first[:part] == last[:part]:
+            shared = part
+    return f"{first}–{last[shared:]}"
+
+
+def summary_date(row: dict) -> str:
+    """The date cell of a list row (a store summary): a meeting's as approximate
+    as it is known and with its last day; other records' as stored."""
+    if "date_precision" not in row:
+        return row.get("date") or ""
+    return short_date_span(parse_date(row.get("date")), parse_date(row.get("end_date")),
+                           DatePrecision(row["date_precision"] or "day"))
+
+
 def format_duration(minutes: int | None, approx: DurationApprox = DurationApprox.EXACT) -> str:
     """"2 h 30 min", "about 2 h", "almost 2 h"."""
     if not minutes:

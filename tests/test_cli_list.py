@@ -97,3 +97,33 @@ def test_rows_are_printed_as_they_are_read(sample_path, capsys, monkeypatch, mod
     assert seen_when_printed[last] == len(pulled)
     middle = pulled[10]
     assert seen_when_printed[middle] <= 12
+
+
+def test_meeting_dates_show_as_approximate_as_they_are_known(tmp_path, capsys):
+    """A year, a month or a period is not printed as a day that nobody gave."""
+    path = tmp_path / "book.sqlite"
+    book = {"format": "briefing-book", "version": 3, "actors": [], "recommendations": [],
+            "sources": [], "meetings": [
+                {"uid": "00000000-0000-4000-8000-000000000001", "title": "Round",
+                 "date": "2021", "end_date": "2022"},
+                {"uid": "00000000-0000-4000-8000-000000000002", "title": "Muscat",
+                 "date": "2023-04"},
+                {"uid": "00000000-0000-4000-8000-000000000003", "title": "Beijing",
+                 "date": "2023-03-06", "end_date": "2023-03-10"},
+                {"uid": "00000000-0000-4000-8000-000000000004", "title": "Istanbul",
+                 "date": "2025-05-16"}]}
+    source = tmp_path / "book.json"
+    source.write_text(json.dumps(book), encoding="utf-8")
+    assert run(capsys, "init", "--db", path)[0] == 0
+    assert run(capsys, "import", source, "--db", path)[0] == 0
+    code, out, _ = run(capsys, "list", "meetings", "--db", path)
+    assert code == 0
+    dates = {title: date for date, title in
+             (line.split()[1:3] for line in out.splitlines()[1:])}
+    assert dates == {"Round": "2021–2022", "Muscat": "2023-04",
+                     "Beijing": "2023-03-06–10", "Istanbul": "2025-05-16"}, out
+    code, out, _ = run(capsys, "list", "meetings", "--json", "--db", path)
+    rows = {row["title"]: row for row in json.loads(out)}
+    assert rows["Round"]["date"] == "2021-01-01"  # sorts as before
+    assert (rows["Round"]["end_date"], rows["Round"]["date_precision"]) == (
+        "2022-01-01", "year")

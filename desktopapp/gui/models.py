@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
+from ..domain import summary_date
 from .textdirection import alignment_for
 
 PAGE = 200
@@ -145,6 +146,8 @@ class RecordTableModel(QAbstractTableModel):
         column = self.columns[index.column()]
         value = row.get(column.key)
         if role in (Qt.DisplayRole, Qt.ToolTipRole):
+            if column.key == "date":
+                return summary_date(row)  # "2023-04", "2021–2022", "2023-03-06–10"
             text = "" if value is None else str(value)
             return text.replace("_", " ") if column.enum else text
         if role == Qt.TextAlignmentRole and isinstance(value, str):

@@ -99,7 +99,7 @@ SUMMARY_COLUMNS = {
              "(SELECT group_concat(t.name, '; ') FROM actor_affiliations a "
              " JOIN actors t ON t.id = a.affiliated_id WHERE a.actor_id = actors.id) "
              "AS affiliation",
-    "meeting": "id, uid, date, title, place, status, kind, "
+    "meeting": "id, uid, date, end_date, date_precision, title, place, status, kind, "
                "(SELECT count(*) FROM participants p WHERE p.meeting_id = meetings.id) "
                "AS participant_count",
     "recommendation": "id, uid, title, priority, status, addressee, date",
