@@ -18,6 +18,7 @@ from .domain import (
     MemoSection,
     Recommendation,
     Source,
+    format_date,
     format_date_span,
     label,
 )
@@ -192,12 +193,20 @@ def _meeting_body(meeting: Meeting) -> str:
 
 
 def _span_of(meetings: list[Meeting]) -> str:
+    """From the first meeting to the end of the last, each end as approximate as it is
+    known: "10–19 May 2025", "2021 – 10 March 2023" (never "January 2021")."""
     first = min(meetings, key=lambda m: m.date)
     last = max(meetings, key=lambda m: m.end_date or m.date)
-    return format_date_span(first.date, last.end_date or last.date,
-                            DatePrecision.DAY if all(m.date_precision == DatePrecision.DAY
-                                                     for m in meetings) else
-                            DatePrecision.MONTH)
+    start, end = first.date, last.end_date or last.date
+    if first.date_precision == last.date_precision:
+        return format_date_span(start, end, first.date_precision)
+    coarse = max(first.date_precision, last.date_precision, key=_COARSENESS.index)
+    if format_date(start, coarse) == format_date(end, coarse):
+        return format_date(start, coarse)  # "March 2023" holds "6 March 2023"
+    return f"{format_date(start, first.date_precision)} – {format_date(end, last.date_precision)}"
+
+
+_COARSENESS = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR]
 
 
 def compose_memo(store, meeting_ids: list[int], author: str = "") -> Memo:

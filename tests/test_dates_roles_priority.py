@@ -241,3 +241,57 @@ def test_memo_composed_from_meetings_reads_like_the_bulletin(sample_store):
     assert "• Russia and Ukraine agreed only" in text  # a bullet, not a literal "-"
     assert "- Russia" not in text
     assert "Follow-ups." in text and "2025-05" not in text
+
+
+@pytest.mark.parametrize("first, last, span", [
+    # a year and a day: neither end invents what it does not know ("January 2021")
+    ((dt.date(2021, 1, 1), dt.date(2022, 1, 1), DatePrecision.YEAR),
+     (dt.date(2023, 3, 6), dt.date(2023, 3, 10), DatePrecision.DAY), "2021 – 10 March 2023"),
+    ((dt.date(2023, 3, 1), None, DatePrecision.MONTH),
+     (dt.date(2023, 4, 2), None, DatePrecision.DAY), "March 2023 – 2 April 2023"),
+    ((dt.date(2023, 3, 1), None, DatePrecision.MONTH),
+     (dt.date(2023, 3, 6), None, DatePrecision.DAY), "March 2023"),
+    ((dt.date(2023, 3, 1), None, DatePrecision.MONTH),
+     (dt.date(2023, 5, 1), None, DatePrecision.MONTH), "March–May 2023"),
+])
+def test_composed_memo_period_keeps_each_end_as_approximate_as_it_is(tmp_path, first, last,
+                                                                     span):
+    from desktopapp import dossier
+    from desktopapp.store import BriefingStore
+    with BriefingStore.open(tmp_path / "b.sqlite", create=True) as store:
+        ids = [store.save(Meeting(title=title, date=date, end_date=end,
+                                  date_precision=precision)).id
+               for title, (date, end, precision) in (("One", first), ("Two", last))]
+        composed = dossier.compose_memo(store, ids)
+    assert composed.title == f"One and 1 related meeting, {span}"
+    assert composed.lead.startswith(f"2 meetings held {span}:")
+
+
+def test_end_date_is_typed_with_the_keyboard(window, qtbot):  # noqa: F811
+    # An empty optional date shows "—"; typing a date there used to be refused
+    # key by key ("—2025…"), so a period could only be set with the mouse.
+    page = go_to(window, "meeting")
+    select(page, "Russian–Ukrainian talks in Istanbul")
+    field = page.editor.field("end_date")
+    assert field.get() is None
+    field.widget.setFocus()
+    qtbot.keyClicks(field.widget, "2025-05-17")
+    assert field.get() == dt.date(2025, 5, 17)
+    page.editor.field("start_time").enabled.setChecked(False)
+    assert window.save()
+    assert window.store.get("meeting", page.editor.record_loaded().id).when() == "16–17 May 2025"
+
+
+@pytest.mark.parametrize("typed", ["2024-06-03", "20240603", "2024-6-3"])
+def test_dates_type_as_they_read(window, qtbot, typed):  # noqa: F811
+    # Qt took the "-" after a full year as a second step: "2024-06-03" became
+    # 2024-<this month>-06, saved without a word.
+    page = go_to(window, "meeting")
+    select(page, "Russian–Ukrainian talks in Istanbul")
+    date = page.editor.field("date")
+    date.widget.setFocus()
+    qtbot.keyClick(date.widget, Qt.Key_Tab, Qt.ShiftModifier)
+    qtbot.keyClick(page.editor.field("kind").widget, Qt.Key_Tab)  # tabbed in: year selected
+    qtbot.keyClicks(date.widget, typed)
+    qtbot.keyClick(date.widget, Qt.Key_Tab)  # on to the next field
+    assert date.get() == dt.date(2024, 6, 3)
