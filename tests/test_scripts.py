@@ -181,3 +181,29 @@ def test_memo_who_is_who_starts_beside_its_heading_and_breaks_between_people(boo
     assert "Faisal bin Farhan" in pages[annex] and "Tsai Ing-wen" in pages[annex]
     # the observers' list goes on over the page, under its repeated side name
     assert any("Giorgos Gerapetritis" in text for text in pages[annex:])
+
+
+@pytest.mark.parametrize("text", ["إعادة فتح السفارات", "सुब्रह्मण्यम जयशंकर"])
+def test_a_numbered_item_keeps_clear_of_its_number(tmp_path, text):
+    """The memo's recommendations are numbered: "1." never touches the title beside it
+    (right to left the number sits on the right and the title ends before it)."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    from desktopapp.pdf.scripts import Paragraph
+    from desktopapp.pdf.styles import card_styles
+    path = tmp_path / "item.pdf"
+    style = card_styles(10).bullet
+    SimpleDocTemplate(str(path)).build([Paragraph(text, style, bulletText="12.")])
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
+                           capture_output=True, text=True, timeout=60).stdout
+    words = [(float(x0), float(x1), word) for x0, x1, word in
+             re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<',
+                        boxes)]
+    number = next(w for w in words if "12" in w[2])
+    others = [w for w in words if w is not number]
+    assert others
+    if is_rtl := bool(bidi_levels(text)[2]):
+        assert max(x1 for _, x1, _ in others) < number[0] - 2, words
+    else:
+        assert min(x0 for x0, _, _ in others) > number[1] + 2, words
+    assert is_rtl == text.startswith("إ")

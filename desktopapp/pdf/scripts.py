@@ -302,13 +302,28 @@ class Paragraph(_ReportLabParagraph):
             return super().wrap(availWidth, availHeight)
         style = self.style
         self.width = availWidth
-        first = availWidth - style.leftIndent - style.firstLineIndent - style.rightIndent
+        first = availWidth - self._first_indent() - style.rightIndent
         later = availWidth - style.leftIndent - style.rightIndent
         if getattr(self, "_lines_for", None) != availWidth:
             self._lines = self._break([first, later])
             self._lines_for = availWidth
         self.height = len(self._lines) * style.leading
         return self.width, self.height
+
+    def _first_indent(self) -> float:
+        """Where the first line starts: after its bullet or number ("12."), with a gap,
+        as ReportLab's own paragraphs do (on the right for a right-to-left one)."""
+        style = self.style
+        indent = style.leftIndent + style.firstLineIndent
+        if not self.bulletText:
+            return indent
+        if isinstance(self.bulletText, str):
+            width = pdfmetrics.stringWidth(self.bulletText, style.bulletFontName,
+                                           style.bulletFontSize)
+        else:
+            width = sum(pdfmetrics.stringWidth(f.text, f.fontName, f.fontSize)
+                        for f in self.bulletText)
+        return max(indent, style.bulletIndent + width + 0.6 * style.bulletFontSize)
 
     def split(self, availWidth, availHeight):
         if not self._complex:
@@ -347,7 +362,7 @@ class Paragraph(_ReportLabParagraph):
         for number, line in enumerate(self._lines):
             # a right-to-left paragraph mirrors its indents (and so sits
             # beside its bullet, which _drawBullet puts on the right)
-            start_indent = style.leftIndent + (style.firstLineIndent if number == 0 else 0)
+            start_indent = self._first_indent() if number == 0 else style.leftIndent
             left, right = (style.rightIndent, start_indent) if rtl else (start_indent,
                                                                        style.rightIndent)
             indent = left
