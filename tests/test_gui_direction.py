@@ -59,3 +59,30 @@ def test_right_to_left_names_are_drawn_on_the_right_of_their_fields(window, qtbo
     field.clear()
     type_text(field, "אלי כהן")
     assert _ink_centre(field) > 0.6
+
+
+def test_preview_caption_keeps_the_page_count_after_a_right_to_left_name(window, qtbot):  # noqa: F811
+    # "actor 'علی شمخانی' — 1 page": without isolating the name, the bidi
+    # algorithm pulls "' — 1" into the Arabic run and the count prints before it.
+    from PySide6.QtGui import QTextLayout
+    window.store.save(Actor(name="علی شمخانی"))
+    page = go_to(window, "actor")
+    page.filter.setText("شمخانی")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    select(page, "علی شمخانی")
+    caption = window.preview.caption
+    qtbot.waitUntil(lambda: "1 page" in caption.text(), timeout=20000)
+    text = caption.text()
+    layout = QTextLayout(text, caption.font())
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(100000)
+    layout.endLayout()
+
+    def x(position):
+        found = line.cursorToX(position)
+        return found[0] if isinstance(found, tuple) else found
+
+    name = text.index("علی")
+    letters = [x(i) for i in range(name, name + len("علی شمخانی") + 1)]
+    assert x(text.index("1 page")) > max(letters), text

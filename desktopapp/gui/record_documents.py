@@ -25,6 +25,7 @@ from . import questions
 from .exporting import BackgroundExport, safe_filename
 from .handout_dialog import HandoutDialog
 from .printing import PrintJob, PrintPreview
+from .textdirection import isolated
 
 
 def pages_text(count: int) -> str:
@@ -66,7 +67,7 @@ class RecordDocuments:
 
             def caption(result):
                 note = f" — {'; '.join(result.warnings)}" if result.warnings else ""
-                return f"{label} — {pages_text(result.pages)}{note}"
+                return f"{isolated(label)} — {pages_text(result.pages)}{note}"
 
             self.preview.render(self._document_job(record, self.store.settings()), caption,
                                 label)
@@ -87,7 +88,8 @@ class RecordDocuments:
             record.label()
         self.preview.render(
             lambda: render(settings),
-            lambda result: f"Preview of unsaved changes: {label} — {pages_text(result.pages)}",
+            lambda result: f"Preview of unsaved changes: {isolated(label)} — "
+                           f"{pages_text(result.pages)}",
             label)
         self._update_actions()
 

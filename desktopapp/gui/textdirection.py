@@ -28,3 +28,10 @@ def alignment_for(text: str) -> Qt.AlignmentFlag:
     # name back on the left.
     side = Qt.AlignRight if is_rtl(text) else Qt.AlignLeft
     return side | Qt.AlignAbsolute | Qt.AlignVCenter
+
+
+def isolated(text: str) -> str:
+    """``text`` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: a name in
+    Arabic inside an English sentence keeps its own direction without pulling the
+    words and digits after it into its run ("actor 'علی شمخانی' — 1 page")."""
+    return f"\u2068{text}\u2069"
