@@ -2,21 +2,25 @@
 
 import datetime as dt
 
+from gui_user import click_kind, type_text
 from PySide6.QtCore import Qt
-from test_gui_window import answers, go_to, window  # noqa: F401 (fixtures)
 
 from desktopapp.domain import DatePrecision, Meeting
+from desktopapp.store import BriefingStore
 
 
-def test_meeting_list_shows_years_months_and_periods(window, qtbot):  # noqa: F811
-    window.store.save(Meeting(title="Zanzibar round table", date=dt.date(2021, 1, 1),
-                              end_date=dt.date(2022, 1, 1), date_precision=DatePrecision.YEAR))
-    window.store.save(Meeting(title="Zanzibar follow-up", date=dt.date(2023, 4, 1),
-                              date_precision=DatePrecision.MONTH))
-    window.store.save(Meeting(title="Zanzibar talks", date=dt.date(2023, 3, 6),
-                              end_date=dt.date(2023, 3, 10)))
-    page = go_to(window, "meeting")
-    page.filter.setText("Zanzibar")
+def test_meeting_list_shows_years_months_and_periods(window, qtbot, sample_path):
+    with BriefingStore.open(sample_path) as elsewhere:  # as if from the command line
+        elsewhere.save(Meeting(title="Zanzibar round table", date=dt.date(2021, 1, 1),
+                               end_date=dt.date(2022, 1, 1),
+                               date_precision=DatePrecision.YEAR))
+        elsewhere.save(Meeting(title="Zanzibar follow-up", date=dt.date(2023, 4, 1),
+                               date_precision=DatePrecision.MONTH))
+        elsewhere.save(Meeting(title="Zanzibar talks", date=dt.date(2023, 3, 6),
+                               end_date=dt.date(2023, 3, 10)))
+    page = click_kind(qtbot, window, "Meetings")
+    qtbot.mouseClick(page.filter, Qt.LeftButton)
+    type_text(page.filter, "Zanzibar")
     qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=3000)
     keys = [c.key for c in page.model.columns]
     shown = {page.model.index(row, keys.index("title")).data():
