@@ -41,14 +41,17 @@ def _mode_for(target: Path) -> int:
 
 
 @contextmanager
-def replacing(target, *, books=(), backup_of_book=False) -> Path:
+def replacing(target, *, books=(), backup_of_book=False, writes_book=False) -> Path:
     """Yield a temporary path to write; on success it replaces ``target``.
 
     ``books``: book files (besides the open ones) the target must not be.
     ``backup_of_book``: the store writes a book's own backup (``book.*.bak``).
+    ``writes_book``: the output is a book file (a backup, a copy), so it may
+    replace another book file; a PDF or JSON output never does.
     """
     shown = Path(target)
-    target = check_output(shown, books=books, backup_of_book=backup_of_book)
+    guard = dict(books=books, backup_of_book=backup_of_book, writes_book=writes_book)
+    target = check_output(shown, **guard)
     folder = target.parent
     if not folder.is_dir():
         raise BriefingError(f"cannot write {shown}: the folder {shown.parent} does not exist")
@@ -64,7 +67,7 @@ def replacing(target, *, books=(), backup_of_book=False) -> Path:
             os.fsync(fh.fileno())
         os.chmod(temp, _mode_for(target))
         # checked again just before the rename: something may have appeared meanwhile
-        check_output(shown, books=books, backup_of_book=backup_of_book)
+        check_output(shown, **guard)
         os.replace(temp, target)
     except OSError as exc:
         temp.unlink(missing_ok=True)

@@ -47,6 +47,9 @@ MAX_ID = 2**63 - 1  # SQLite's largest integer
 # Commands that change the book: they wait (with a message) for another writer.
 WRITING_COMMANDS = {"import", "settings", "repair"}
 EXIT_BUSY = 3
+# Commands that only read the whole book: they open a book carrying objects we
+# did not create (read-only), so its records can be saved before it is mended.
+RESCUE_COMMANDS = {"export", "backup"}
 
 # Terminal escapes (CSI, OSC, other ESC sequences) and control characters
 # other than newline and tab: text from a book must not drive the terminal.
@@ -54,14 +57,28 @@ _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\
                       r"|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# A file name's bytes that are not UTF-8 reach Python as lone surrogates
+# (U+DC80-U+DCFF); printed, they would read "\udcff". Show the byte instead.
+_UNDECODED_BYTE = re.compile("[\udc80-\udcff]")
+# Line and paragraph breaks inside one cell or field of a listing
+_BREAKS = re.compile("[\n\t\u2028\u2029]")
+
+
 def terminal_text(text: str) -> str:
     """``text`` without terminal escapes and control characters (newlines and tabs kept)."""
-    return _ESCAPES.sub("", text)
+    text = _ESCAPES.sub("", text)
+    return _UNDECODED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
 
 
 def one_line(text: str) -> str:
     """``text`` as one line for an error message: no controls, no escapes, no newlines."""
     return " ".join(terminal_text(str(text)).split())
+
+
+def inline(text) -> str:
+    """A name or title from the book as one line of a listing: a line break in it
+    becomes a space, so one record never prints as two rows."""
+    return _BREAKS.sub(" ", terminal_text(str(text)))
 
 
 class TerminalWriter(io.TextIOBase):
@@ -96,30 +113,47 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def count(text):
-    """A number of rows: 0 or more (for --limit and --offset)."""
-    shown = one_line(text)[:40]
-    if len(text) > 30 or not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"{shown!r} is not a number of rows (0 or more, "
-                                         f"at most {MAX_ID})")
-    value = int(text)
-    if value > MAX_ID:
-        raise argparse.ArgumentTypeError(f"{shown!r} is too large (at most {MAX_ID})")
-    return value
+def _counter(noun: str, minimum: int):
+    """A type for --limit/--offset: a whole number from ``minimum``; "at most N" of any
+    size means all, so a number past SQLite's largest integer counts as that integer."""
+    def number(text):
+        shown = one_line(text)[:40]
+        digits = text.strip()
+        if not digits.isascii() or not digits.isdigit() or (
+                len(digits) <= 30 and int(digits) < minimum):
+            raise argparse.ArgumentTypeError(f"{shown!r} is not a number of {noun} "
+                                             f"(a whole number, {minimum} or more)")
+        # no int() of thousands of digits (Python refuses them): any long one is "all"
+        return MAX_ID if len(digits) > 19 else min(int(digits), MAX_ID)
+    number.__name__ = f"number of {noun}"
+    return number
 
 
-def positive_int(text):
-    shown = one_line(text)[:40]
-    if len(text) > 100:  # keeps int() away from Python's 4,300-digit limit
-        raise argparse.ArgumentTypeError(f"{shown!r}… is not a record id (too many digits)")
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{shown!r} is not a record id (a whole number)") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{shown!r} is not a record id (ids start at 1)")
-    return value  # above SQLite's largest integer, no record has it: the store says so
+# --limit and --offset of list (rows) and --limit of search (hits): the same rules
+count = _counter("rows", 0)
+hit_count = _counter("hits", 1)
+
+
+def _numbered(what: str, start: str):
+    """A type for ids and versions (1 or more), its errors naming ``what`` it is."""
+    def number(text):
+        shown = one_line(text)[:40]
+        if len(text) > 100:  # keeps int() away from Python's 4,300-digit limit
+            raise argparse.ArgumentTypeError(f"{shown!r}… is not {what} (too many digits)")
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{shown!r} is not {what} (a whole number)") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{shown!r} is not {what} ({start})")
+        return value  # above SQLite's largest integer, nothing has it: the store says so
+    number.__name__ = what
+    return number
+
+
+positive_int = _numbered("a record id", "ids start at 1")
+settings_version = _numbered("a settings version", "versions start at 1")
 
 
 def build_parser() -> Parser:
@@ -161,7 +195,8 @@ def build_parser() -> Parser:
 
     sub = command("search", "Full-text search across all records (accents and case ignored).")
     sub.add_argument("text", help="words to find; each word matches as a prefix")
-    sub.add_argument("--limit", type=positive_int, default=50, help="at most this many hits")
+    sub.add_argument("--limit", type=hit_count, metavar="N", default=50,
+                     help="at most N hits (default 50)")
     sub.add_argument("--json", action="store_true", help="print JSON instead of lines")
 
     sub = command("export", "Export the whole book as briefing-book JSON.")
@@ -224,7 +259,7 @@ def build_parser() -> Parser:
                      help='marking printed on every page, e.g. RESTRICTED ("" for none)')
     sub.add_argument("--page-size", choices=PAGE_SIZE_CHOICES, help="default paper size")
     sub.add_argument("--author", help="default author of new memos")
-    sub.add_argument("--expect-version", type=positive_int, metavar="N",
+    sub.add_argument("--expect-version", type=settings_version, metavar="N",
                      help="change the settings only if their version is still N (see --json); "
                           "otherwise fail with a conflict")
     sub.add_argument("--json", action="store_true", help="print the settings as JSON")
@@ -276,7 +311,8 @@ def _table(rows, columns, rest=()):
     widths, so a list of any length prints at once and in flat memory.
     """
     def cells(row):
-        return {c: _cut(str(row.get(c) if row.get(c) is not None else ""), 60) for c in columns}
+        return {c: _cut(inline(row.get(c) if row.get(c) is not None else ""), 60)
+                for c in columns}
 
     texts = [cells(r) for r in rows]
     widths = {c: max([len(c)] + [display_width(t[c]) for t in texts]) for c in columns}
@@ -309,6 +345,8 @@ def cmd_list(args, store):
     if kind == "meeting":  # "2023-04", "2021–2022": never a day nobody gave
         rows = ({**row, "date": summary_date(row)} for row in rows)
     first = list(itertools.islice(rows, TABLE_SAMPLE))
+    if not first and args.limit == 0:
+        return  # asked for no rows: none printed, and no claim about the book
     if not first:
         print(f"No {args.kind} in this book." if not args.offset
               else f"No {args.kind} after the first {args.offset}.")
@@ -349,7 +387,7 @@ def _print_record(store, record):
     def who(uids):
         return ", ".join(names.get(u, u) for u in uids)
 
-    print(record.display_name())
+    print(inline(record.display_name()))
     if isinstance(record, Memo):
         fields = [("Number", record.number),
                   ("Date", record.date.isoformat() if record.date else ""),
@@ -379,29 +417,30 @@ def _print_record(store, record):
                ("Changed", f"{when_changed} by {who_changed}" if who_changed else when_changed)]
     for name, value in fields:
         if value:
-            print(f"  {name + ':':14}{value}")
+            print(f"  {name + ':':14}{inline(value)}")
     if isinstance(record, Actor):
         _print_block("Biography", record.biography)
         for p in record.positions:
             as_of = f" (as of {format_date(p.as_of, p.as_of_precision)})" if p.as_of else ""
-            _print_block(f"Position: {p.topic}{as_of}", p.stance)
+            _print_block(f"Position: {inline(p.topic)}{as_of}", p.stance)
         meetings = store.meetings_of_actor(record.id)
         if meetings:
             print("\nMeetings:")
             for m in meetings:
-                print(f"  {m['date']}  {m['title']}  ({m['role']})")
+                print(f"  {m['date']}  {inline(m['title'])}  ({inline(m['role'])})")
     elif isinstance(record, Meeting):
         for side, members in record.sides():
-            print(f"\n{side or 'Participants'}:")
+            print(f"\n{inline(side) or 'Participants'}:")
             for p in members:
-                print(f"  {names.get(p.actor_uid, p.actor_uid)} — {p.role_text()}")
+                print(f"  {inline(names.get(p.actor_uid, p.actor_uid))} — "
+                      f"{inline(p.role_text())}")
         _print_block("Agenda", record.agenda)
         _print_block("Outcomes", record.outcomes)
         _print_block("Follow-ups", record.follow_ups)
     elif isinstance(record, Memo):
         _print_block("Lead", record.lead)
         for section in record.sections:
-            _print_block(section.heading or "Section", section.body)
+            _print_block(inline(section.heading) or "Section", section.body)
     else:
         _print_block("Recommendation", record.text)
         _print_block("Rationale", record.rationale)
@@ -409,7 +448,7 @@ def _print_record(store, record):
     if sources:
         print("\nSources:")
         for i, citation in enumerate(sources, 1):
-            print(f"  [{i}] {citation}")
+            print(f"  [{i}] {inline(citation)}")
 
 
 def _kind_of(record) -> str:
@@ -436,7 +475,7 @@ def cmd_show(args, store):
 
 
 def cmd_search(args, store):
-    hits = store.search(args.text, limit=min(args.limit, MAX_ID))
+    hits = store.search(args.text, limit=args.limit)
     if args.json:
         _print_json([{"type": h.kind, "id": h.id, "uid": h.uid, "title": h.title,
                       "snippet": h.snippet} for h in hits])
@@ -445,7 +484,7 @@ def cmd_search(args, store):
         print("No matches.")
     for hit in hits:
         snippet = " ".join(hit.snippet.split())
-        print(f"{hit.kind:<15} {hit.id:>6}  {hit.title}\n{'':23}{snippet}")
+        print(f"{hit.kind:<15} {hit.id:>6}  {inline(hit.title)}\n{'':23}{snippet}")
 
 
 def cmd_export(args, store):
@@ -490,7 +529,7 @@ def cmd_repair(args, store):
     backup, done = store.repair(args.backup)
     if not done:
         print(f"{store.path}: nothing to repair (every table, index, trigger and view is "
-              "Briefing Desk's own)")
+              "Briefing Desk's own, and the search index matches the records)")
         return
     print(f"Backed up {store.path} to {backup}")
     for action in done:
@@ -607,6 +646,8 @@ def run(args) -> None:
     options = {}
     if args.command in ("check", "repair"):
         options["allow_unknown_objects"] = True
+    if args.command in RESCUE_COMMANDS:
+        options["rescue"] = True
     if args.command in WRITING_COMMANDS:
         options.update(wait_seconds=opening.WRITE_WAIT_SECONDS, on_wait=_say_waiting)
     # the window opens book files only: BRIEFING_DB is read here, for commands

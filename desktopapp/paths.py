@@ -128,12 +128,28 @@ def _protected_reason(target: Path, book: Path, backup_of_book: bool) -> str | N
     return None
 
 
-def check_output(target, *, books=(), backup_of_book=False) -> Path:
+def is_book_file(path) -> bool:
+    """Whether ``path`` is a briefing book file (any book or backup, open or not),
+    by its SQLite header and application id: no SQLite needed."""
+    from .store.migrations import APPLICATION_ID
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(72)
+    except OSError:
+        return False
+    return (len(header) == 72 and header.startswith(b"SQLite format 3\x00")
+            and int.from_bytes(header[68:72], "big") == APPLICATION_ID)
+
+
+def check_output(target, *, books=(), backup_of_book=False, writes_book=False) -> Path:
     """Refuse an output path that would destroy a book or replace a special file.
 
     ``books`` adds book paths to the open books of this process. Paths are
     compared after resolving links and ``..``, and by device and inode, so
-    a symlink or a hard link to the book counts as the book.
+    a symlink or a hard link to the book counts as the book. An output that
+    is not itself a book (PDF, JSON) never replaces a briefing book file,
+    wherever it is and whatever its name: a backup made under any name
+    (``briefing backup -o``, ``repair --backup``, the window's Backup) is safe.
     """
     target = Path(target)
     with _lock:
@@ -157,4 +173,7 @@ def check_output(target, *, books=(), backup_of_book=False) -> Path:
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise BriefingError(f"refusing to write {target}: it is {_kind_of(info.st_mode)}, "
                             "not a regular file")
+    if info is not None and not (writes_book or backup_of_book) and is_book_file(target):
+        raise BriefingError(f"refusing to write {target}: it is a briefing book (a book or "
+                            "a backup of one); choose another file name")
     return resolved

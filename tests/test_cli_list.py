@@ -59,7 +59,7 @@ def test_table_pages_and_rows_after_the_sample_keep_the_columns(store, book_path
     assert code == 0 and "No actors after the first 9." in out
 
 
-@pytest.mark.parametrize("value", ["-1", "x", "1.5", "9" * 40])
+@pytest.mark.parametrize("value", ["-1", "x", "1.5", "٣", "9" * 40 + "x"])
 def test_bad_limits_are_usage_errors(sample_path, capsys, value):
     code, _, err = run(capsys, "list", "actors", "--limit", value, "--db", sample_path)
     assert code == 2 and err.startswith("error: argument --limit") and len(err.splitlines()) == 1

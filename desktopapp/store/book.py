@@ -259,12 +259,14 @@ class BriefingStore:
 
     @classmethod
     def open(cls, path, *, create: bool = False, allow_unknown_objects: bool = False,
-             wait_seconds: float | None = None, on_wait=None) -> BriefingStore:
+             rescue: bool = False, wait_seconds: float | None = None,
+             on_wait=None) -> BriefingStore:
         """Open the book at ``path``; with ``create``, make a new one there.
 
         Raises BookError for a missing, foreign, newer or unreadable file,
         and UnknownSchemaError for a book with objects we did not create
-        (unless ``allow_unknown_objects``, for check and repair).
+        (unless ``allow_unknown_objects``, for check and repair; ``rescue``
+        opens such a book read-only, for export and backup).
         ``wait_seconds``/``on_wait``: how long writes wait for another
         writer, and what to call when they start waiting.
         """
@@ -280,7 +282,7 @@ class BriefingStore:
             if not exists:
                 raise BookError(f"no briefing book at {path} (create one with 'briefing init')")
             opened = opening.open_existing(path, allow_unknown_objects=allow_unknown_objects,
-                                           wait_seconds=wait, on_wait=on_wait)
+                                           rescue=rescue, wait_seconds=wait, on_wait=on_wait)
             store = cls(opened.db, path, read_only=opened.read_only,
                         read_only_reason=opened.read_only_reason)
         store.wait_seconds, store.on_wait = wait, on_wait

@@ -141,8 +141,9 @@ def snapshot_to_file(source, destination) -> CopySummary | dict:
     """Write a consistent snapshot of ``source``: briefing-book JSON for a ``.json``
     destination, else a SQLite book file. Replaces ``destination`` only when complete."""
     destination = Path(destination)
-    with replacing(destination) as temp:
-        if destination.suffix.lower() == ".json":
+    as_json = destination.suffix.lower() == ".json"
+    with replacing(destination, writes_book=not as_json) as temp:
+        if as_json:
             with source.snapshot(), open(temp, "w", encoding="utf-8") as out:
                 return source.export_to(out)
         Path(temp).unlink()

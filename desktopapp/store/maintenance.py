@@ -18,6 +18,7 @@ from . import migrations as schema
 from . import opening, search
 
 FTS_CHECK_WAIT_MS = 300
+REBUILD_ADVICE = "'briefing repair' re-creates it"
 
 
 def backup_to(store, destination: Path) -> Path:
@@ -27,7 +28,7 @@ def backup_to(store, destination: Path) -> Path:
     absent, never half-written, and never written over the book itself.
     """
     try:
-        with replacing(destination, books=[store.path]) as temp:
+        with replacing(destination, books=[store.path], writes_book=True) as temp:
             target = sqlite3.connect(str(temp))
             try:
                 store.db.conn.backup(target)
@@ -103,7 +104,7 @@ def _check_search_index(store) -> list[str]:
                                           "and was skipped")
             else:
                 problems.append(f"search index: {' '.join(str(exc).split())} "
-                                "(rebuild the index)")
+                                f"({REBUILD_ADVICE})")
         finally:
             conn.execute(f"PRAGMA busy_timeout = {int(opening.BUSY_TIMEOUT_SECONDS * 1000)}")
     else:
@@ -115,7 +116,7 @@ def _check_search_index(store) -> list[str]:
         ).fetchone()[0]
         if indexed != store.count(kind):
             problems.append(f"search index: {indexed} {kind} entries for "
-                            f"{store.count(kind)} {kind}s (rebuild the index)")
+                            f"{store.count(kind)} {kind}s ({REBUILD_ADVICE})")
     return problems
 
 
@@ -153,14 +154,18 @@ def repair_book(store, backup_path=None) -> tuple[Path | None, list[str]]:
     """Remove tables, indexes, triggers and views our migrations did not create.
 
     Altered indexes, triggers and views are replaced by ours, missing
-    indexes re-created. A book copy is written first (``backup_path``, or
+    indexes re-created, and the search index re-created from the records
+    when it does not match them (a planted trigger may have emptied it).
+    A book copy is written first (``backup_path``, or
     ``book.sqlite.before-repair-<time>.bak`` beside it). An altered or
     missing table cannot be rebuilt safely: it is reported, not touched.
     """
     db = store.db
+    store._check_notes = []
     version = _version(db)
     difference = opening.compare_schema(db.conn, version)
-    if not difference:
+    stale_index = bool(_check_search_index(store)) if not difference else False
+    if not difference and not stale_index:
         return None, []
     expected = opening.expected_objects(min(version, schema.known_version()))
     blocked = [o for o in difference.altered + difference.missing if o.type == "table"]
@@ -168,8 +173,9 @@ def repair_book(store, backup_path=None) -> tuple[Path | None, list[str]]:
         names = ", ".join(o.name for o in blocked)
         raise BookError(
             f"the table(s) {names} in {store.path} differ from Briefing Desk's and cannot be "
-            "repaired safely; restore a backup, or export the book to JSON and import it into "
-            "a new book. Nothing was changed.")
+            "repaired safely; restore a backup, or save its records: 'briefing export -o "
+            "FILE.json' still reads the book, then 'briefing init --db NEW' and 'briefing "
+            "import FILE.json --db NEW'. Nothing was changed.")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     backup = Path(backup_path) if backup_path else store.path.with_name(
         f"{store.path.name}.before-repair-{stamp}.bak")
@@ -190,4 +196,9 @@ def repair_book(store, backup_path=None) -> tuple[Path | None, list[str]]:
             if mine is not None and mine.sql and mine.type in ("index", "trigger", "view"):
                 db.execute(mine.sql)
                 done.append(f"re-created {mine.describe()}")
+    # what was removed may have kept the search index from matching the records
+    if stale_index or _check_search_index(store):
+        store.rebuild_search_index()
+        records = sum(store.count(kind) for kind in search.KIND_CODES)
+        done.append(f"re-created the search index from the {records} records")
     return backup, done

@@ -21,6 +21,7 @@ The order of opening keeps refused files byte-for-byte untouched:
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import sqlite3
 import stat
@@ -287,11 +288,18 @@ def refuse_unknown_schema(path: Path, difference: SchemaDifference) -> None:
     more = len(difference.lines()) - 8
     if more > 0:
         names += f"; and {more} more"
+    tables = [o for o in difference.altered + difference.missing if o.type == "table"]
+    if tables:
+        # repair cannot rebuild a table: the way out is to save the records
+        advice = ("A changed table cannot be repaired; 'briefing export -o FILE.json' still "
+                  "reads the book: export it, then 'briefing init --db NEW' and "
+                  "'briefing import FILE.json --db NEW'.")
+    else:
+        advice = "'briefing check' lists them; 'briefing repair' removes them after a backup."
     raise UnknownSchemaError(
         f"{path} contains database objects that Briefing Desk did not create or that were "
         f"changed ({names}). They could change or copy your data, so the book was not opened "
-        "and was left untouched. 'briefing check' lists them; 'briefing repair' removes them "
-        "after a backup.", difference)
+        f"and was left untouched. {advice}", difference)
 
 
 # --- errors -------------------------------------------------------------------
@@ -442,21 +450,26 @@ class OpenedBook:
     read_only_reason: str = ""
 
 
-def open_existing(path: Path, *, allow_unknown_objects: bool = False,
+def open_existing(path: Path, *, allow_unknown_objects: bool = False, rescue: bool = False,
                   wait_seconds: float = BUSY_TIMEOUT_SECONDS, on_wait=None) -> OpenedBook:
     """Open an existing book; see the module docstring for the order of checks.
 
     A book that cannot be written (read-only mount, immutable file) opens
     read-only. ``allow_unknown_objects``: for check and repair, which must
-    see such books.
+    see such books. ``rescue``: for export and backup, which only read: a
+    book with objects we did not create opens read-only (no statement of
+    ours can set off its triggers), so its records can still be saved.
     """
     header = inspect_file(path)
     version = stored_version(path, header)
     _refuse_newer(path, version)
     difference = inspect_schema(path, version)
-    if difference and not allow_unknown_objects:
+    if difference and not (allow_unknown_objects or rescue):
         refuse_unknown_schema(path, difference)
     problem = writable_problem(path)
+    if rescue and difference and not problem:
+        problem = ("it contains database objects Briefing Desk did not create, so it is only "
+                   "read, to save its records")
     known = schema.known_version()
     if version < known and problem:
         raise BookReadOnlyError(
@@ -467,9 +480,15 @@ def open_existing(path: Path, *, allow_unknown_objects: bool = False,
         raise UnknownSchemaError(
             f"{path} needs an upgrade but contains objects Briefing Desk did not create; "
             "run 'briefing repair' first", difference)
+    made = [suffix for suffix in ("-wal", "-shm") if not os.path.lexists(f"{path}{suffix}")]
     try:
-        db = connect(path, read_only=bool(problem))
+        if rescue and difference:
+            # read as inspected: no -wal/-shm created, the file left byte-identical
+            db = _configure(_inspection_connection(path))
+        else:
+            db = connect(path, read_only=bool(problem))
     except sqlite3.Error as exc:
+        _remove_unused_sidecars(path, made)
         raise storage_error(exc, path) from None
     try:
         if not problem:
@@ -484,10 +503,45 @@ def open_existing(path: Path, *, allow_unknown_objects: bool = False,
         return OpenedBook(db, bool(problem), problem or "")
     except sqlite3.Error as exc:
         db.close()
+        _remove_unused_sidecars(path, made)
         raise storage_error(exc, path) from None
     except BaseException:
         db.close()
         raise
+
+
+def _remove_unused_sidecars(path: Path, made: list[str]) -> None:
+    """After a failed open (a full disk): remove the -wal/-shm this open created.
+
+    Only files that did not exist before, and only while no other program
+    uses the book: SQLite holds a lock on the -shm for as long as a
+    connection is open, so if we can lock all of it, nobody reads through it.
+    An empty -wal holds nothing; one with content is never removed.
+    """
+    if "-shm" in made:
+        shm = Path(f"{path}-shm")
+        try:
+            fd = os.open(shm, os.O_RDWR)
+        except OSError:
+            return
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return  # another program opened the book meanwhile: leave its files alone
+        try:
+            shm.unlink()
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    if "-wal" in made:
+        wal = Path(f"{path}-wal")
+        try:
+            if wal.stat().st_size == 0 and not Path(f"{path}-shm").exists():
+                wal.unlink()
+        except OSError:
+            pass
 
 
 def backup_path_for(path: Path, version: int) -> Path:
