@@ -17,27 +17,16 @@ from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
-from . import domain, jsonstream
+from . import domain, jsonstream, recordkinds
 from .domain import (
-    Actor,
-    ActorKind,
     DatePrecision,
-    DurationApprox,
     ExportSettings,
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    Memo,
     MemoSection,
-    PageSize,
     Participant,
     ParticipantRole,
     Position,
     Priority,
-    Recommendation,
-    RecommendationStatus,
     Record,
-    Source,
 )
 from .errors import ImportFormatError, ValidationError
 
@@ -49,60 +38,22 @@ FORMAT_VERSION = 3
 MAX_FILE_BYTES = 2 * 1024**3
 
 # Section name in the file -> record class, in the order an import writes them.
-SECTIONS: dict[str, type[Record]] = {
-    "sources": Source,
-    "actors": Actor,
-    "meetings": Meeting,
-    "recommendations": Recommendation,
-    "memos": Memo,
-}
+SECTIONS: dict[str, type[Record]] = {recordkinds.KINDS[kind].section: recordkinds.KINDS[kind].cls
+                                     for kind in recordkinds.WRITE_ORDER}
 EXPORT_ORDER = ["actors", "meetings", "recommendations", "memos", "sources"]
-SETTINGS_KEYS = {"organisation", "classification", "page_size", "author"}
+SETTINGS_KEYS = set(recordkinds.SETTINGS_FIELDS)
 
 COMMON_FIELDS = [("uid", "uid", "uid"), ("created_at", "created_at", "stamp"),
                  ("updated_at", "updated_at", "stamp")]
 
-# (json key, attribute, kind). Kinds: line, text, date, time, minutes,
-# photo, uids, lines, positions, participants, an enum class, OPTIONAL_PRIORITY
-# (null for "no priority given"), or ("approx", precision attribute): a date
-# written YYYY, YYYY-MM or YYYY-MM-DD whose form gives its precision.
-OPTIONAL_PRIORITY = "optional_priority"
-MEETING_SPAN = ("approx", "date_precision")
+# (json key, attribute, codec) per record class, in the file's order, from
+# the one description of each kind (desktopapp/recordkinds.py, which lists
+# the codecs: line, text, date, an enum class, uids, positions ...).
+OPTIONAL_PRIORITY = recordkinds.OPTIONAL_PRIORITY
+MEETING_SPAN = recordkinds.MEETING_SPAN
 FIELDS: dict[type[Record], list[tuple[str, str, object]]] = {
-    Source: [("citation", "citation", "line"), ("url", "url", "line"),
-             ("accessed", "accessed", "date")],
-    Actor: [("kind", "kind", ActorKind), ("name", "name", "line"),
-            ("native_name", "native_name", "line"), ("aliases", "aliases", "lines"),
-            ("title", "title", "line"), ("affiliations", "affiliation_uids", "uids"),
-            ("biography", "biography", "text"), ("positions", "positions", "positions"),
-            ("photo", "photo", "photo"), ("tags", "tags", "lines"),
-            ("sources", "source_uids", "uids")],
-    Meeting: [("title", "title", "line"), ("kind", "kind", MeetingKind),
-              ("date", "date", MEETING_SPAN), ("end_date", "end_date", MEETING_SPAN),
-              ("start_time", "start_time", "time"),
-              ("duration_minutes", "duration_minutes", "minutes"),
-              ("duration_approx", "duration_approx", DurationApprox), ("place", "place", "line"),
-              ("hosts", "host_uids", "uids"), ("mediators", "mediator_uids", "uids"),
-              ("participants", "participants", "participants"), ("agenda", "agenda", "text"),
-              ("outcomes", "outcomes", "text"), ("follow_ups", "follow_ups", "text"),
-              ("status", "status", MeetingStatus), ("tags", "tags", "lines"),
-              ("sources", "source_uids", "uids")],
-    Recommendation: [("title", "title", "line"), ("text", "text", "text"),
-                     ("addressee", "addressee", "line"),
-                     ("addressee_actors", "addressee_uids", "uids"),
-                     ("rationale", "rationale", "text"),
-                     ("priority", "priority", OPTIONAL_PRIORITY),
-                     ("status", "status", RecommendationStatus),
-                     ("meetings", "meeting_uids", "uids"), ("actors", "actor_uids", "uids"),
-                     ("author", "author", "line"), ("date", "date", "date"),
-                     ("tags", "tags", "lines"), ("sources", "source_uids", "uids")],
-    Memo: [("title", "title", "line"), ("number", "number", "line"), ("date", "date", "date"),
-           ("authors", "authors", "lines"), ("lead", "lead", "text"),
-           ("sections", "sections", "sections"), ("meetings", "meeting_uids", "uids"),
-           ("actors", "actor_uids", "uids"),
-           ("recommendations", "recommendation_uids", "uids"), ("tags", "tags", "lines"),
-           ("sources", "source_uids", "uids")],
-}
+    spec.cls: [(f.json, f.attr, f.codec) for f in spec.json_fields]
+    for spec in recordkinds.KINDS.values()}
 
 POSITION_KEYS = {"topic", "stance", "as_of", "source_uid"}
 PARTICIPANT_KEYS = {"actor_uid", "side", "role", "role_label"}
@@ -159,8 +110,8 @@ def record_to_dict(record: Record) -> dict:
 
 
 def settings_to_dict(settings: ExportSettings) -> dict:
-    return {"organisation": settings.organisation, "classification": settings.classification,
-            "page_size": settings.page_size.value, "author": settings.author}
+    return {name: _encode_value(None, getattr(settings, name))
+            for name in recordkinds.SETTINGS_FIELDS}
 
 
 def book_to_dict(sections: dict[str, list[Record]],
@@ -353,19 +304,25 @@ def parse_settings(value) -> ExportSettings:
     unknown = sorted(set(value) - SETTINGS_KEYS)
     if unknown:
         raise ImportFormatError(f"settings: unknown field {unknown[0]!r}")
-    for key in SETTINGS_KEYS - {"page_size"}:
-        if not isinstance(value.get(key, ""), str):
+    defaults = ExportSettings()
+    values = {}
+    for key in recordkinds.SETTINGS_FIELDS:
+        default = getattr(defaults, key)
+        given = value.get(key, default)
+        if isinstance(default, StrEnum):  # a choice (the page size)
+            try:
+                values[key] = type(default)(given)
+            except ValueError:
+                allowed = ", ".join(m.value for m in type(default))
+                raise ImportFormatError(
+                    f"settings: field {key!r} unknown value {str(given)[:20]!r}; "
+                    f"expected one of: {allowed}") from None
+        elif not isinstance(given, str):
             raise ImportFormatError(f"settings: field {key!r} must be a string")
+        else:
+            values[key] = given
     try:
-        page_size = PageSize(value.get("page_size", "a4"))
-    except ValueError:
-        raise ImportFormatError(
-            f"settings: field 'page_size' unknown value {str(value.get('page_size'))[:20]!r}; "
-            "expected one of: a4, letter, a5") from None
-    settings = ExportSettings(value.get("organisation", ""), value.get("classification", ""),
-                              page_size, value.get("author", ""))
-    try:
-        return settings.check()
+        return ExportSettings(**values).check()
     except ValidationError as exc:
         field_name, message = exc.problems[0]
         raise ImportFormatError(f"settings: field {field_name!r} {message}") from None

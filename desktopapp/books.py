@@ -12,6 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
+from . import paths
 from .errors import BookError
 from .resources import SAMPLE_BOOK, resource_path
 from .store import BriefingStore
@@ -77,8 +78,9 @@ def _put_in_place(temp: Path, path: Path) -> None:
 
 # A book named by the environment, for every command without --db: a file or a team-book URL.
 BOOK_VARIABLE = "BRIEFING_DB"
-# Who a team book records as the author of a change (default: the database role).
-ANALYST_VARIABLE = "BRIEFING_ANALYST"
+# Who a book records as the author of a change (a team book's default: the
+# database role; a book file's: the login name).
+ANALYST_VARIABLE = paths.ANALYST_VARIABLE
 
 
 def is_team_book(target) -> bool:

@@ -11,6 +11,7 @@ blocks until someone writes to it.
 from __future__ import annotations
 
 import errno
+import getpass
 import os
 import shutil
 import stat
@@ -20,9 +21,22 @@ from pathlib import Path
 from .errors import BriefingError
 
 BOOK_COMPANIONS = ("-wal", "-shm", "-journal")
+# Who a book records as the author of a change ("changed by").
+ANALYST_VARIABLE = "BRIEFING_ANALYST"
 
 _open_books: dict[Path, int] = {}
 _lock = threading.Lock()
+
+
+def current_analyst() -> str:
+    """Who is making changes here: ``$BRIEFING_ANALYST``, else the login name ("" if none)."""
+    name = os.environ.get(ANALYST_VARIABLE, "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no user name in the environment or passwd
+        return ""
 
 
 def describe_os_error(exc: OSError, path=None) -> str:

@@ -31,83 +31,35 @@ from sqlite_utils import Database
 from .. import bookformat, paths
 from ..domain import (
     Actor,
-    ActorKind,
-    DatePrecision,
-    DurationApprox,
     ExportSettings,
     Meeting,
-    MeetingKind,
-    MeetingStatus,
     Memo,
-    MemoSection,
-    PageSize,
-    Participant,
-    ParticipantRole,
-    Position,
-    Priority,
     Recommendation,
-    RecommendationStatus,
     Record,
     Source,
     now_iso,
-    parse_date,
-    parse_time,
 )
 from ..errors import (
     BookError,
     BookReadOnlyError,
     BriefingError,
     ConflictError,
-    LinkedRecordError,
     NotFoundError,
     StoredRecordError,
     ValidationError,
 )
-from . import importing, opening, search
+from . import importing, opening, record_rows, search, settings_rows
 from .importing import ImportSummary
+from .record_rows import KIND_OF_CLASS, NAME_COLUMN, TABLES
 
-TABLES = {"actor": "actors", "meeting": "meetings",
-          "recommendation": "recommendations", "memo": "memos", "source": "sources"}
-KIND_OF_CLASS = {Actor: "actor", Meeting: "meeting", Recommendation: "recommendation",
-                 Memo: "memo", Source: "source"}
-SETTINGS_PREFIX = "settings."
-SETTINGS_FIELDS = ("organisation", "classification", "page_size", "author")
-SETTINGS_VERSION_KEY = "settings_version"  # outside the prefix: not a setting itself
 MAX_ROWID = 2**63 - 1  # SQLite's largest integer
 CHUNK = 500  # ids per "IN (...)" query, well under SQLite's variable limit
 POOL = 400  # matches ranked per search step: bounds the cost of very broad queries
 
-# Columns a list can be sorted by, per kind: (SQL expression, tie-breaker).
-SORTS = {
-    "actor": {"name": "name COLLATE NOCASE", "kind": "kind", "title": "title COLLATE NOCASE",
-              "native_name": "native_name COLLATE NOCASE", "updated_at": "updated_at"},
-    "meeting": {"date": "date", "title": "title COLLATE NOCASE",
-                "place": "place COLLATE NOCASE", "status": "status", "kind": "kind",
-                "updated_at": "updated_at"},
-    "recommendation": {"title": "title COLLATE NOCASE", "priority":
-                       "CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 "
-                       "WHEN 'low' THEN 2 ELSE 3 END",
-                       "status": "status", "date": "date", "addressee": "addressee COLLATE NOCASE",
-                       "updated_at": "updated_at"},
-    "memo": {"date": "date", "title": "title COLLATE NOCASE", "number": "number",
-             "updated_at": "updated_at"},
-    "source": {"citation": "citation COLLATE NOCASE", "accessed": "accessed",
-               "updated_at": "updated_at"},
-}
-SUMMARY_COLUMNS = {
-    "actor": "id, uid, name, native_name, kind, title, "
-             "(SELECT group_concat(t.name, '; ') FROM actor_affiliations a "
-             " JOIN actors t ON t.id = a.affiliated_id WHERE a.actor_id = actors.id) "
-             "AS affiliation",
-    "meeting": "id, uid, date, end_date, date_precision, title, place, status, kind, "
-               "(SELECT count(*) FROM participants p WHERE p.meeting_id = meetings.id) "
-               "AS participant_count",
-    "recommendation": "id, uid, title, priority, status, addressee, date",
-    "memo": "id, uid, date, number, title, authors",
-    "source": "id, uid, citation, url, accessed",
-}
-NAME_COLUMN = {"actor": "name", "meeting": "title", "recommendation": "title",
-               "memo": "title", "source": "citation"}
+# Lists: sort expressions and columns per kind, from each kind's description.
+SORTS = {kind: record_rows.sorts(kind, record_rows.SQLITE) for kind in TABLES}
+SUMMARY_COLUMNS = {kind: record_rows.summary_columns(kind, record_rows.SQLITE)
+                   for kind in TABLES}
 
 
 @dataclass
@@ -146,16 +98,6 @@ def _dicts(cursor) -> list[dict]:
     return [dict(zip(columns, row, strict=True)) for row in cursor]
 
 
-def _date_text(value):
-    return value.isoformat() if value else None
-
-
-# How each stored column is read back, to name the field a hand-edited row breaks.
-_JSON_LISTS = ("aliases", "tags", "authors", "sections")
-_ENUMS = {"actor": {"kind": ActorKind},
-          "meeting": {"kind": MeetingKind, "status": MeetingStatus},
-          "recommendation": {"priority": Priority, "status": RecommendationStatus}}
-_DATES = ("date", "accessed")
 # The Python type SQLite returns for each declared column type. A hand edit can
 # store bytes or a number where text belongs (SQLite allows it), which would
 # otherwise crash far from the row that caused it.
@@ -171,39 +113,6 @@ def _wrong_storage(row: dict, declared: dict[str, str]) -> tuple[str, str] | Non
             continue
         return name, (f"stored as {_TYPE_WORDS.get(type(value), type(value).__name__)}, "
                       f"not {_TYPE_WORDS[expected]}")
-    return None
-
-
-def _diagnose_row(kind: str, row: dict) -> tuple[str, str] | None:
-    """The first column of a stored row that cannot be read back, and why."""
-    for name in _JSON_LISTS:
-        if name in row:
-            try:
-                value = json.loads(row[name])
-            except (TypeError, ValueError):
-                return name, "is not JSON"
-            if not isinstance(value, list):
-                return name, "is not a JSON list"
-            if name == "sections" and not all(
-                    isinstance(v, dict) and set(v) <= {"heading", "body"} for v in value):
-                return name, "is not a list of sections with heading and body"
-    for name, enum in _ENUMS.get(kind, {}).items():
-        try:
-            enum(row[name])
-        except ValueError:
-            allowed = ", ".join(m.value for m in enum)
-            return name, f"unknown value {str(row[name])[:40]!r}; expected one of: {allowed}"
-    for name in _DATES:
-        if name in row:
-            try:
-                parse_date(row[name])
-            except ValueError as exc:
-                return name, str(exc)
-    if "start_time" in row:
-        try:
-            parse_time(row["start_time"])
-        except ValueError as exc:
-            return "start_time", str(exc)
     return None
 
 
@@ -240,10 +149,14 @@ def _storage_errors_for_people(cls):
 class BriefingStore:
     """One open briefing book. Use as a context manager, or call close()."""
 
+    records_who = True  #: list_summaries(changed_by=True) says who changed each record
+
     def __init__(self, db: Database, path: Path, *, read_only: bool = False,
-                 read_only_reason: str = ""):
+                 read_only_reason: str = "", changed_by: str | None = None):
         self.db = db
         self.path = path
+        #: who this program's writes are recorded as made by (see paths.current_analyst)
+        self.changed_by = paths.current_analyst() if changed_by is None else changed_by
         #: True when the book cannot be written (read-only mount, immutable
         #: file); every write is refused with BookReadOnlyError.
         self.read_only = read_only
@@ -260,7 +173,7 @@ class BriefingStore:
     @classmethod
     def open(cls, path, *, create: bool = False, allow_unknown_objects: bool = False,
              rescue: bool = False, wait_seconds: float | None = None,
-             on_wait=None) -> BriefingStore:
+             on_wait=None, analyst: str | None = None) -> BriefingStore:
         """Open the book at ``path``; with ``create``, make a new one there.
 
         Raises BookError for a missing, foreign, newer or unreadable file,
@@ -268,12 +181,13 @@ class BriefingStore:
         (unless ``allow_unknown_objects``, for check and repair; ``rescue``
         opens such a book read-only, for export and backup).
         ``wait_seconds``/``on_wait``: how long writes wait for another
-        writer, and what to call when they start waiting.
+        writer, and what to call when they start waiting. ``analyst``: who
+        the writes are made by (default: paths.current_analyst()).
         """
         path = Path(path)
         wait = opening.BUSY_TIMEOUT_SECONDS if wait_seconds is None else wait_seconds
         if create:
-            store = cls(opening.create_book(path), path)
+            store = cls(opening.create_book(path), path, changed_by=analyst)
         else:
             try:
                 exists = path.exists()
@@ -284,7 +198,7 @@ class BriefingStore:
             opened = opening.open_existing(path, allow_unknown_objects=allow_unknown_objects,
                                            rescue=rescue, wait_seconds=wait, on_wait=on_wait)
             store = cls(opened.db, path, read_only=opened.read_only,
-                        read_only_reason=opened.read_only_reason)
+                        read_only_reason=opened.read_only_reason, changed_by=analyst)
         store.wait_seconds, store.on_wait = wait, on_wait
         try:
             store._finish_upgrade()
@@ -434,12 +348,12 @@ class BriefingStore:
         return self.get("memo", record_id)
 
     def changed_by_of(self, kind: str, record_id: int) -> tuple[str, str]:
-        """(who, when) of the last change to a record; a book file does not record who."""
-        row = self.db.execute(f"SELECT updated_at FROM {TABLES[kind]} WHERE id = ?",
+        """(who, when) of the last change to a record ("" for who: changed before schema 6)."""
+        row = self.db.execute(f"SELECT changed_by, updated_at FROM {TABLES[kind]} WHERE id = ?",
                               [record_id]).fetchone()
         if row is None:
             raise NotFoundError(f"there is no {kind} with id {record_id}")
-        return "", row[0]
+        return row[0], row[1]
 
     def get_many(self, kind: str, ids) -> list[Record]:
         """Records in the order of ``ids``; missing ids are skipped."""
@@ -451,27 +365,25 @@ class BriefingStore:
             out.extend(_dicts(self.db.execute(sql_template.format(marks=_marks(chunk)), chunk)))
         return out
 
-    def _linked(self, sql_template, ids) -> dict[int, list]:
-        """Group (owner id, value) rows by owner, keeping the query's order."""
-        grouped = defaultdict(list)
-        for chunk in _chunks(ids):
-            for owner, value in self.db.execute(sql_template.format(marks=_marks(chunk)), chunk):
-                grouped[owner].append(value)
-        return grouped
-
-    def _source_uids(self, kind, ids):
-        return self._linked(
-            f"SELECT l.record_id, s.uid FROM {kind}_sources l JOIN sources s ON s.id = l.source_id "
-            "WHERE l.record_id IN ({marks}) ORDER BY l.record_id, l.ord", ids)
+    def _fetch_for(self, ids):
+        """A fetch for record_rows: runs a query whose {ids} is ``ids``, in chunks."""
+        def fetch(sql):
+            rows = []
+            for chunk in _chunks(ids):
+                rows += self.db.execute(sql.format(ids=f"IN ({_marks(chunk)})"), chunk).fetchall()
+            return rows
+        return fetch
 
     def _load(self, kind: str, ids: list[int]) -> list[Record]:
         ids = [i for i in ids if isinstance(i, int) and 0 < i <= MAX_ROWID]  # others cannot exist
         rows = self._rows(f"SELECT * FROM {TABLES[kind]} WHERE id IN ({{marks}})", ids)
         by_id = {row["id"]: row for row in rows}
         ids = [i for i in ids if i in by_id]
-        build = {"actor": self._build_actors, "meeting": self._build_meetings,
-                 "recommendation": self._build_recommendations, "memo": self._build_memos,
-                 "source": self._build_sources}[kind]
+
+        def build(by_id, ids):
+            links = record_rows.read_links(kind, self._fetch_for(ids))
+            return [record_rows.build(kind, by_id[i], links.get(i, {})) for i in ids]
+
         declared = self._declared_types(TABLES[kind])
         for record_id in ids:
             if _wrong_storage(by_id[record_id], declared):
@@ -497,131 +409,13 @@ class BriefingStore:
 
     def _bad_row_error(self, kind: str, row: dict, exc: Exception | None) -> StoredRecordError:
         field_name, problem = (
-            _wrong_storage(row, self._declared_types(TABLES[kind])) or _diagnose_row(kind, row)
+            _wrong_storage(row, self._declared_types(TABLES[kind]))
+            or record_rows.diagnose_row(kind, row)
             or ("a linked row", " ".join(str(exc).split())[:120]))
         return StoredRecordError(
             f"{TABLES[kind]} row {row['id']} (uid {row.get('uid')}) is not a valid {kind}: "
             f"{field_name}: {problem}. The book was changed outside Briefing Desk; fix or "
             "delete this record (or restore a backup)")
-
-    @staticmethod
-    def _common(row) -> dict:
-        return {"id": row["id"], "uid": row["uid"], "created_at": row["created_at"],
-                "updated_at": row["updated_at"], "version": row["version"]}
-
-    def _build_sources(self, by_id, ids):
-        return [Source(citation=r["citation"], url=r["url"], accessed=parse_date(r["accessed"]),
-                       **self._common(r)) for r in (by_id[i] for i in ids)]
-
-    def _build_actors(self, by_id, ids):
-        affiliations = self._linked(
-            "SELECT a.actor_id, t.uid FROM actor_affiliations a JOIN actors t "
-            "ON t.id = a.affiliated_id WHERE a.actor_id IN ({marks}) ORDER BY a.actor_id, a.ord",
-            ids)
-        positions = defaultdict(list)
-        for row in self._rows(
-                "SELECT p.actor_id, p.topic, p.stance, p.as_of, p.as_of_precision, "
-                "s.uid AS source_uid "
-                "FROM positions p LEFT JOIN sources s ON s.id = p.source_id "
-                "WHERE p.actor_id IN ({marks}) ORDER BY p.actor_id, p.ord", ids):
-            positions[row["actor_id"]].append(Position(
-                row["topic"], row["stance"], parse_date(row["as_of"]), row["source_uid"],
-                DatePrecision(row["as_of_precision"])))
-        sources = self._source_uids("actor", ids)
-        out = []
-        for i in ids:
-            r = by_id[i]
-            out.append(Actor(
-                kind=ActorKind(r["kind"]), name=r["name"], native_name=r["native_name"],
-                aliases=json.loads(r["aliases"]), title=r["title"],
-                affiliation_uids=affiliations[i], biography=r["biography"],
-                positions=positions[i], photo=r["photo"], tags=json.loads(r["tags"]),
-                source_uids=sources[i], **self._common(r)))
-        return out
-
-    def _build_meetings(self, by_id, ids):
-        hosts, mediators = defaultdict(list), defaultdict(list)
-        for row in self._rows(
-                "SELECT h.meeting_id, h.capacity, a.uid FROM meeting_hosts h JOIN actors a "
-                "ON a.id = h.actor_id WHERE h.meeting_id IN ({marks}) "
-                "ORDER BY h.meeting_id, h.ord", ids):
-            target = hosts if row["capacity"] == "host" else mediators
-            target[row["meeting_id"]].append(row["uid"])
-        participants = defaultdict(list)
-        for row in self._rows(
-                "SELECT p.meeting_id, a.uid, p.side, p.role, p.role_label "
-                "FROM participants p JOIN actors a "
-                "ON a.id = p.actor_id WHERE p.meeting_id IN ({marks}) "
-                "ORDER BY p.meeting_id, p.ord", ids):
-            participants[row["meeting_id"]].append(
-                Participant(row["uid"], row["side"], ParticipantRole(row["role"]),
-                            row["role_label"]))
-        sources = self._source_uids("meeting", ids)
-        out = []
-        for i in ids:
-            r = by_id[i]
-            out.append(Meeting(
-                title=r["title"], kind=MeetingKind(r["kind"]), date=parse_date(r["date"]),
-                start_time=parse_time(r["start_time"]), duration_minutes=r["duration_minutes"],
-                place=r["place"], host_uids=hosts[i], mediator_uids=mediators[i],
-                participants=participants[i], agenda=r["agenda"], outcomes=r["outcomes"],
-                follow_ups=r["follow_ups"], status=MeetingStatus(r["status"]),
-                tags=json.loads(r["tags"]), source_uids=sources[i],
-                end_date=parse_date(r["end_date"]),
-                date_precision=DatePrecision(r["date_precision"]),
-                duration_approx=DurationApprox(r["duration_approx"]), **self._common(r)))
-        return out
-
-    def _build_recommendations(self, by_id, ids):
-        addressees, concerns = defaultdict(list), defaultdict(list)
-        for row in self._rows(
-                "SELECT l.recommendation_id, l.relation, a.uid FROM recommendation_actors l "
-                "JOIN actors a ON a.id = l.actor_id WHERE l.recommendation_id IN ({marks}) "
-                "ORDER BY l.recommendation_id, l.ord", ids):
-            target = addressees if row["relation"] == "addressee" else concerns
-            target[row["recommendation_id"]].append(row["uid"])
-        meetings = self._linked(
-            "SELECT l.recommendation_id, m.uid FROM recommendation_meetings l JOIN meetings m "
-            "ON m.id = l.meeting_id WHERE l.recommendation_id IN ({marks}) "
-            "ORDER BY l.recommendation_id, l.ord", ids)
-        sources = self._source_uids("recommendation", ids)
-        out = []
-        for i in ids:
-            r = by_id[i]
-            out.append(Recommendation(
-                title=r["title"], text=r["text"], addressee=r["addressee"],
-                addressee_uids=addressees[i], rationale=r["rationale"],
-                priority=Priority(r["priority"]) if r["priority"] else None,
-                status=RecommendationStatus(r["status"]),
-                meeting_uids=meetings[i], actor_uids=concerns[i], author=r["author"],
-                date=parse_date(r["date"]), tags=json.loads(r["tags"]),
-                source_uids=sources[i], **self._common(r)))
-        return out
-
-    def _build_memos(self, by_id, ids):
-        links = {"meeting": defaultdict(list), "actor": defaultdict(list),
-                 "recommendation": defaultdict(list)}
-        for row in self._rows(
-                "SELECT l.memo_id, m.uid AS meeting, a.uid AS actor, r.uid AS recommendation "
-                "FROM memo_links l LEFT JOIN meetings m ON m.id = l.meeting_id "
-                "LEFT JOIN actors a ON a.id = l.actor_id "
-                "LEFT JOIN recommendations r ON r.id = l.recommendation_id "
-                "WHERE l.memo_id IN ({marks}) ORDER BY l.memo_id, l.ord", ids):
-            for kind, grouped in links.items():
-                if row[kind]:
-                    grouped[row["memo_id"]].append(row[kind])
-        sources = self._source_uids("memo", ids)
-        out = []
-        for i in ids:
-            r = by_id[i]
-            out.append(Memo(
-                title=r["title"], number=r["number"], date=parse_date(r["date"]),
-                authors=json.loads(r["authors"]), lead=r["lead"],
-                sections=[MemoSection(**section) for section in json.loads(r["sections"])],
-                meeting_uids=links["meeting"][i], actor_uids=links["actor"][i],
-                recommendation_uids=links["recommendation"][i], tags=json.loads(r["tags"]),
-                source_uids=sources[i], **self._common(r)))
-        return out
 
     # --- lists ------------------------------------------------------------
 
@@ -630,14 +424,19 @@ class BriefingStore:
 
     def list_summaries(self, kind: str, *, sort: str | None = None, descending=False,
                        limit: int | None = None, offset: int = 0,
-                       ids: list[int] | None = None) -> list[dict]:
-        """Rows for lists and tables: a few columns per record, one page at a time."""
+                       ids: list[int] | None = None, changed_by: bool = False) -> list[dict]:
+        """Rows for lists and tables: a few columns per record, one page at a time.
+
+        ``changed_by`` adds who changed each record last and when (``changed_by``,
+        ``updated_at``).
+        """
         sorts = SORTS[kind]
         sort = sort or next(iter(sorts))
         if sort not in sorts:
             raise ValueError(f"cannot sort {kind} lists by {sort!r}")
         direction = "DESC" if descending else "ASC"
-        sql = f"SELECT {SUMMARY_COLUMNS[kind]} FROM {TABLES[kind]}"
+        columns = record_rows.summary_columns(kind, record_rows.SQLITE, changed_by=changed_by)
+        sql = f"SELECT {columns} FROM {TABLES[kind]}"
         params: list = []
         if ids is not None:
             if not ids:
@@ -729,43 +528,9 @@ class BriefingStore:
         record.created_at, record.updated_at = stored.created_at, stored.updated_at
         return record
 
-    def _row_values(self, kind: str, record: Record) -> dict:
-        if kind == "actor":
-            return {"kind": record.kind.value, "name": record.name,
-                    "native_name": record.native_name,
-                    "aliases": json.dumps(record.aliases, ensure_ascii=False),
-                    "title": record.title, "biography": record.biography,
-                    "photo": record.photo,
-                    "tags": json.dumps(record.tags, ensure_ascii=False)}
-        if kind == "meeting":
-            return {"title": record.title, "kind": record.kind.value,
-                    "date": _date_text(record.date),
-                    "start_time": (record.start_time.strftime("%H:%M")
-                                   if record.start_time else None),
-                    "duration_minutes": record.duration_minutes, "place": record.place,
-                    "agenda": record.agenda, "outcomes": record.outcomes,
-                    "follow_ups": record.follow_ups, "status": record.status.value,
-                    "tags": json.dumps(record.tags, ensure_ascii=False),
-                    "end_date": _date_text(record.end_date),
-                    "date_precision": record.date_precision.value,
-                    "duration_approx": record.duration_approx.value}
-        if kind == "recommendation":
-            return {"title": record.title, "text": record.text, "addressee": record.addressee,
-                    "rationale": record.rationale,
-                    "priority": record.priority.value if record.priority else None,
-                    "status": record.status.value, "author": record.author,
-                    "date": _date_text(record.date),
-                    "tags": json.dumps(record.tags, ensure_ascii=False)}
-        if kind == "memo":
-            return {"title": record.title, "number": record.number,
-                    "date": _date_text(record.date),
-                    "authors": json.dumps(record.authors, ensure_ascii=False),
-                    "lead": record.lead,
-                    "sections": json.dumps([{"heading": s.heading, "body": s.body}
-                                            for s in record.sections], ensure_ascii=False),
-                    "tags": json.dumps(record.tags, ensure_ascii=False)}
-        return {"citation": record.citation, "url": record.url,
-                "accessed": _date_text(record.accessed)}
+    @staticmethod
+    def _row_values(kind: str, record: Record) -> dict:
+        return record_rows.row_values(kind, record)
 
     def _insert_row(self, kind, record, now, *, keep_stamps=False) -> int:
         values = self._row_values(kind, record)
@@ -773,6 +538,7 @@ class BriefingStore:
         values["created_at"] = (record.created_at if keep_stamps else "") or now
         values["updated_at"] = (record.updated_at if keep_stamps else "") or now
         values["version"] = 1
+        values["changed_by"] = self.changed_by
         columns = list(values)
         cursor = self.db.execute(
             f"INSERT INTO {TABLES[kind]} ({', '.join(columns)}) VALUES ({_marks(columns)})",
@@ -785,6 +551,7 @@ class BriefingStore:
             values["created_at"], values["updated_at"] = stamps
         else:
             values["updated_at"] = now_iso()
+        values["changed_by"] = self.changed_by
         assignments = ", ".join(f"{column} = ?" for column in values)
         sql = f"UPDATE {TABLES[kind]} SET {assignments}, version = version + 1 WHERE id = ?"
         params = [*values.values(), record.id]
@@ -793,95 +560,24 @@ class BriefingStore:
             params.append(record.version)
         if self.db.execute(sql, params).rowcount == 1:
             return
-        row = self.db.execute(f"SELECT version FROM {TABLES[kind]} WHERE id = ?",
+        row = self.db.execute(f"SELECT version, changed_by FROM {TABLES[kind]} WHERE id = ?",
                               [record.id]).fetchone()
         if row is None:
             raise NotFoundError(f"{record.label()} no longer exists: it was deleted, "
                                 "perhaps in another window")
-        raise ConflictError(
-            f"{record.label()} was changed elsewhere since it was opened (your copy is "
-            f"version {record.version}, the book has version {row[0]}); reload it or "
-            "overwrite the other change", current=self._load(kind, [record.id])[0])
-
-    def _replace_links(self, table, owner_column, owner_id, rows, columns):
-        self.db.execute(f"DELETE FROM {table} WHERE {owner_column} = ?", [owner_id])
-        if rows:
-            all_columns = [owner_column, *columns]
-            self.db.conn.executemany(
-                f"INSERT INTO {table} ({', '.join(all_columns)}) VALUES ({_marks(all_columns)})",
-                [(owner_id, *row) for row in rows])
+        raise ConflictError(record_rows.conflict_message(record, *row),
+                            current=self._load(kind, [record.id])[0])
 
     def _write_links(self, kind, record, record_id):
-        problems: list[tuple[str, str]] = []
-        if kind == "source":
-            return  # sources link to nothing
-        sources = self._require_ids("source", record.source_uids, "sources", problems)
-        if kind == "actor":
-            affiliations = self._require_ids("actor", record.affiliation_uids,
-                                             "affiliations", problems)
-            if record_id in affiliations:
-                problems.append(("affiliations", "an actor cannot be affiliated with itself"))
-            position_sources = self._ids_by_uid(
-                "source", [p.source_uid for p in record.positions if p.source_uid])
-            position_rows = []
-            for i, p in enumerate(record.positions):
-                if p.source_uid and p.source_uid not in position_sources:
-                    problems.append((f"positions[{i + 1}].source",
-                                     f"no source with uid {p.source_uid} in this book"))
-                position_rows.append((i, p.topic, p.stance, _date_text(p.as_of),
-                                      position_sources.get(p.source_uid), p.as_of_precision.value))
-        elif kind == "meeting":
-            hosts = self._require_ids("actor", record.host_uids, "hosts", problems)
-            mediators = self._require_ids("actor", record.mediator_uids, "mediators", problems)
-            people = self._require_ids(
-                "actor", [p.actor_uid for p in record.participants], "participants", problems)
-        elif kind == "recommendation":
-            addressees = self._require_ids("actor", record.addressee_uids,
-                                           "addressee_actors", problems)
-            concerns = self._require_ids("actor", record.actor_uids, "actors", problems)
-            meetings = self._require_ids("meeting", record.meeting_uids, "meetings", problems)
-        elif kind == "memo":
-            memo_links = (
-                [(m, None, None) for m in self._require_ids(
-                    "meeting", record.meeting_uids, "meetings", problems)]
-                + [(None, a, None) for a in self._require_ids(
-                    "actor", record.actor_uids, "actors", problems)]
-                + [(None, None, r) for r in self._require_ids(
-                    "recommendation", record.recommendation_uids, "recommendations", problems)])
-        if problems:
-            raise ValidationError(problems, record.label())
-
-        self._replace_links(f"{kind}_sources", "record_id", record_id,
-                            [(s, i) for i, s in enumerate(sources)], ["source_id", "ord"])
-        if kind == "actor":
-            self._replace_links("actor_affiliations", "actor_id", record_id,
-                                [(a, i) for i, a in enumerate(affiliations)],
-                                ["affiliated_id", "ord"])
-            self._replace_links("positions", "actor_id", record_id, position_rows,
-                                ["ord", "topic", "stance", "as_of", "source_id", "as_of_precision"])
-        elif kind == "meeting":
-            self._replace_links(
-                "meeting_hosts", "meeting_id", record_id,
-                [(a, "host", i) for i, a in enumerate(hosts)]
-                + [(a, "mediator", i) for i, a in enumerate(mediators)],
-                ["actor_id", "capacity", "ord"])
-            self._replace_links(
-                "participants", "meeting_id", record_id,
-                [(a, i, p.side, p.role.value, p.role_label)
-                 for i, (a, p) in enumerate(zip(people, record.participants, strict=True))],
-                ["actor_id", "ord", "side", "role", "role_label"])
-        elif kind == "recommendation":
-            self._replace_links(
-                "recommendation_actors", "recommendation_id", record_id,
-                [(a, "addressee", i) for i, a in enumerate(addressees)]
-                + [(a, "concerns", i) for i, a in enumerate(concerns)],
-                ["actor_id", "relation", "ord"])
-            self._replace_links("recommendation_meetings", "recommendation_id", record_id,
-                                [(m, i) for i, m in enumerate(meetings)], ["meeting_id", "ord"])
-        elif kind == "memo":
-            self._replace_links("memo_links", "memo_id", record_id,
-                                [(*link, i) for i, link in enumerate(memo_links)],
-                                ["meeting_id", "actor_id", "recommendation_id", "ord"])
+        """Replace the record's links (ValidationError for a uid not in the book)."""
+        rows = record_rows.link_rows(kind, record, record_id, self._ids_by_uid)
+        for table, owner in rows.tables:
+            self.db.execute(f"DELETE FROM {table} WHERE {owner} = ?", [record_id])
+        for table, columns, values in rows.inserts:
+            if values:
+                self.db.conn.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(columns)})",
+                    values)
 
     # --- the search index -------------------------------------------------
 
@@ -900,16 +596,11 @@ class BriefingStore:
             self._index(kind, record, record.id)
 
     def _dependents_of_actors(self, actor_ids) -> dict[str, set[int]]:
-        """Meetings and recommendations whose index text holds these actors' names."""
-        marks = _marks(actor_ids)
-        meetings = {r[0] for r in self.db.execute(
-            f"SELECT meeting_id FROM participants WHERE actor_id IN ({marks}) UNION "
-            f"SELECT meeting_id FROM meeting_hosts WHERE actor_id IN ({marks})",
-            [*actor_ids, *actor_ids])}
-        recommendations = {r[0] for r in self.db.execute(
-            "SELECT recommendation_id FROM recommendation_actors "
-            f"WHERE actor_id IN ({marks}) AND relation = 'addressee'", actor_ids)}
-        return {"meeting": meetings, "recommendation": recommendations}
+        """Records whose index text holds these actors' names, by kind."""
+        found: dict[str, set[int]] = defaultdict(set)
+        for kind, sql in record_rows.named_dependents("actor"):
+            found[kind].update(row[0] for row in self._fetch_for(list(actor_ids))(sql))
+        return found
 
     def _reindex_dependents_of_actor(self, actor_id):
         for kind, ids in self._dependents_of_actors([actor_id]).items():
@@ -1065,66 +756,27 @@ class BriefingStore:
         """Delete a record under the rules in this module's docstring."""
         with self.write():
             record = self.get(kind, record_id)
-            memos = []
-            if kind in ("actor", "meeting", "recommendation"):
-                memos = [r[0] for r in self.db.execute(
-                    f"SELECT DISTINCT memo_id FROM memo_links WHERE {kind}_id = ?", [record_id])]
-            if kind == "actor":
-                self._delete_actor_links(record, force)
-            elif kind == "meeting":
-                touched = [r["id"] for r in self.recommendations_linked_to("meeting", record_id)]
-                self.db.execute("DELETE FROM recommendation_meetings WHERE meeting_id = ?",
-                                [record_id])
-                self._bump("recommendation", touched)
-            elif kind == "source":
-                self._delete_source_links(record_id)
+            record_rows.refuse_if_taking_part(
+                record, record_rows.SQLITE,
+                lambda sql, params: _dicts(self.db.execute(sql, params)), force)
+            touched = record_rows.unlink(
+                kind, record_id, record_rows.SQLITE,
+                lambda sql, params: self.db.execute(sql, params).fetchall())
             self.db.execute(f"DELETE FROM {TABLES[kind]} WHERE id = ?", [record_id])
             self.db.execute("DELETE FROM search_index WHERE rowid = ?",
                             [search.rowid_for(kind, record_id)])
-            self._bump("memo", memos, reindex=False)
-
-    def _delete_actor_links(self, actor: Actor, force: bool):
-        meetings = self.meetings_of_actor(actor.id)
-        if meetings and not force:
-            unique = {m["id"]: m for m in meetings}.values()
-            listed = "; ".join(f"{m['title']} ({m['date']})" for m in list(unique)[:10])
-            more = f" and {len(unique) - 10} more" if len(unique) > 10 else ""
-            raise LinkedRecordError(
-                f"{actor.label()} takes part in {len(unique)} meeting"
-                f"{'s' if len(unique) != 1 else ''}: {listed}{more}. Remove them from these "
-                "meetings first, or delete anyway to remove them from the meetings too.",
-                list(unique))
-        meeting_ids = sorted({m["id"] for m in meetings})
-        recommendation_ids = [r["id"] for r in self.recommendations_linked_to("actor", actor.id)]
-        affiliated_ids = [m["id"] for m in self.members_of(actor.id)]
-        self.db.execute("DELETE FROM participants WHERE actor_id = ?", [actor.id])
-        self.db.execute("DELETE FROM meeting_hosts WHERE actor_id = ?", [actor.id])
-        self.db.execute("DELETE FROM recommendation_actors WHERE actor_id = ?", [actor.id])
-        self.db.execute("DELETE FROM actor_affiliations WHERE affiliated_id = ?", [actor.id])
-        self._bump("meeting", meeting_ids)
-        self._bump("recommendation", recommendation_ids)
-        self._bump("actor", affiliated_ids)
-
-    def _delete_source_links(self, source_id):
-        for kind in ("actor", "meeting", "recommendation", "memo"):
-            ids = [r[0] for r in self.db.execute(
-                f"SELECT record_id FROM {kind}_sources WHERE source_id = ?", [source_id])]
-            if kind == "actor":
-                ids += [r[0] for r in self.db.execute(
-                    "SELECT actor_id FROM positions WHERE source_id = ?", [source_id])]
-            self.db.execute(f"DELETE FROM {kind}_sources WHERE source_id = ?", [source_id])
-            self._bump(kind, sorted(set(ids)), reindex=False)
-        self.db.execute("UPDATE positions SET source_id = NULL WHERE source_id = ?", [source_id])
+            for owner_kind, (ids, reindex) in touched.items():
+                self._bump(owner_kind, sorted(ids), reindex=reindex)
 
     def _bump(self, kind, ids, *, reindex=True):
-        """Mark records changed by a cascade: new version, new timestamp."""
+        """Mark records changed by a cascade: new version, new timestamp, who."""
         if not ids:
             return
         now = now_iso()
         for chunk in _chunks(ids):
             self.db.execute(
-                f"UPDATE {TABLES[kind]} SET version = version + 1, updated_at = ? "
-                f"WHERE id IN ({_marks(chunk)})", [now, *chunk])
+                f"UPDATE {TABLES[kind]} SET version = version + 1, updated_at = ?, "
+                f"changed_by = ? WHERE id IN ({_marks(chunk)})", [now, self.changed_by, *chunk])
         if reindex:
             self._reindex(kind, ids)
 
@@ -1216,38 +868,28 @@ class BriefingStore:
 
     def settings(self) -> ExportSettings:
         """The export settings, with the version they have in the book."""
+        prefix = settings_rows.PREFIX
         rows = dict(self.db.execute(
             "SELECT substr(key, ?), value FROM book_meta WHERE key LIKE ?",
-            [len(SETTINGS_PREFIX) + 1, SETTINGS_PREFIX + "%"]).fetchall())
-        settings = ExportSettings(
-            organisation=rows.get("organisation", ""),
-            classification=rows.get("classification", ""),
-            author=rows.get("author", ""), version=self._settings_version())
-        try:
-            settings.page_size = PageSize(rows.get("page_size", "a4"))
-        except ValueError:
-            pass  # an unknown size from a hand-edited book: keep the default
-        return settings
+            [len(prefix) + 1, prefix + "%"]).fetchall())
+        return settings_rows.from_rows(rows, self._settings_version())
 
     def _settings_version(self) -> int:
         row = self.db.execute("SELECT value FROM book_meta WHERE key = ?",
-                              [SETTINGS_VERSION_KEY]).fetchone()
-        try:
-            return int(row[0]) if row else 0
-        except ValueError:
-            return 0
+                              [settings_rows.VERSION_KEY]).fetchone()
+        return settings_rows.version_of(row[0] if row else None)
 
     def has_settings(self) -> bool:
         return self.db.execute("SELECT count(*) FROM book_meta WHERE key LIKE ?",
-                               [SETTINGS_PREFIX + "%"]).fetchone()[0] > 0
+                               [settings_rows.PREFIX + "%"]).fetchone()[0] > 0
 
     def save_settings(self, settings: ExportSettings) -> ExportSettings:
-        """Save all four settings.
+        """Save all the settings.
 
         When ``settings.version`` is set (they were read from this book) and
         the book's settings changed since, nothing is saved: ConflictError.
         """
-        return self.update_settings({name: getattr(settings, name) for name in SETTINGS_FIELDS},
+        return self.update_settings(settings_rows.all_of(settings),
                                     expected_version=settings.version)
 
     def update_settings(self, changes: dict, *,
@@ -1257,47 +899,19 @@ class BriefingStore:
         Two programs changing different settings at once both keep their
         change; with ``expected_version``, a change made since is a conflict.
         """
-        unknown = set(changes) - set(SETTINGS_FIELDS)
-        if unknown:
-            raise ValidationError([(sorted(unknown)[0], "is not an export setting")],
-                                  "export settings")
+        settings_rows.refuse_unknown(changes)
         with self.write():
-            current = self.settings()
-            if expected_version is not None and current.version != expected_version:
-                differ = [f"{name} is now {self._setting_text(current, name)!r}"
-                          for name in SETTINGS_FIELDS
-                          if name in changes and changes[name] != getattr(current, name)]
-                raise ConflictError(
-                    "the export settings were changed elsewhere since they were opened"
-                    + (f" ({'; '.join(differ)})" if differ else "")
-                    + "; nothing was saved. Open the settings again to see the current values.",
-                    current=current)
-            values = {name: getattr(current, name) for name in SETTINGS_FIELDS}
-            values.update(changes)
-            if not isinstance(values["page_size"], PageSize):
-                try:
-                    values["page_size"] = PageSize(values["page_size"])
-                except ValueError:
-                    pass  # check() names the field and the allowed sizes
-            updated = ExportSettings(**values).check()
-            for name in SETTINGS_FIELDS:
-                if name in changes or not self._has_setting(name):
-                    self.db.execute(
-                        "INSERT OR REPLACE INTO book_meta (key, value) VALUES (?, ?)",
-                        [SETTINGS_PREFIX + name, self._setting_text(updated, name)])
-            updated.version = current.version + 1
+            updated = settings_rows.updated(self.settings(), changes, expected_version)
+            stored = {r[0] for r in self.db.execute(
+                "SELECT key FROM book_meta WHERE key LIKE ?", [settings_rows.PREFIX + "%"])}
+            for name in settings_rows.SETTINGS_FIELDS:
+                key = settings_rows.PREFIX + name
+                if name in changes or key not in stored:
+                    self.db.execute("INSERT OR REPLACE INTO book_meta (key, value) VALUES (?, ?)",
+                                    [key, settings_rows.text(updated, name)])
             self.db.execute("INSERT OR REPLACE INTO book_meta (key, value) VALUES (?, ?)",
-                            [SETTINGS_VERSION_KEY, str(updated.version)])
+                            [settings_rows.VERSION_KEY, str(updated.version)])
         return updated
-
-    def _has_setting(self, name: str) -> bool:
-        return self.db.execute("SELECT 1 FROM book_meta WHERE key = ?",
-                               [SETTINGS_PREFIX + name]).fetchone() is not None
-
-    @staticmethod
-    def _setting_text(settings: ExportSettings, name: str) -> str:
-        value = getattr(settings, name)
-        return value.value if isinstance(value, PageSize) else value
 
     def is_empty(self) -> bool:
         return all(self.count(kind) == 0 for kind in TABLES)

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from .. import bookformat, folding
 from ..domain import Record
 from ..errors import ImportFormatError, ValidationError
-from . import search
+from ..recordkinds import KINDS, ChildRows, link_uids, named_links
+from . import record_rows, search
 
 BATCH = 2000  # records per executemany round
 IMPORT_CACHE_KIB = 128 * 1024
@@ -56,93 +57,63 @@ class ImportSummary:
         return "; ".join(parts)
 
 
-# Link tables filled from temporary tables: name -> (owner kind, target kind,
-# SQL to resolve, the JSON field named in errors). Temporary rows are
-# (owner, uid, ord, a, b, c, d); the SQL joins the target table as ``t``.
-LINKS = {
-    "actor_affiliations": ("actor", "actor", "affiliations",
-                           "INSERT INTO actor_affiliations (actor_id, affiliated_id, ord) "
-                           "SELECT l.owner, t.id, l.ord"),
-    "positions": ("actor", "source", "positions",
-                  "INSERT INTO positions "
-                  "(actor_id, ord, topic, stance, as_of, as_of_precision, source_id) "
-                  "SELECT l.owner, l.ord, l.a, l.b, l.c, l.d, t.id"),
-    "meeting_hosts": ("meeting", "actor", "hosts",
-                      "INSERT INTO meeting_hosts (meeting_id, actor_id, capacity, ord) "
-                      "SELECT l.owner, t.id, l.a, l.ord"),
-    "participants": ("meeting", "actor", "participants",
-                     "INSERT INTO participants (meeting_id, actor_id, ord, side, role, role_label) "
-                     "SELECT l.owner, t.id, l.ord, l.a, l.b, l.c"),
-    "recommendation_actors": ("recommendation", "actor", "actors",
-                              "INSERT INTO recommendation_actors "
-                              "(recommendation_id, actor_id, relation, ord) "
-                              "SELECT l.owner, t.id, l.a, l.ord"),
-    "recommendation_meetings": ("recommendation", "meeting", "meetings",
-                                "INSERT INTO recommendation_meetings "
-                                "(recommendation_id, meeting_id, ord) SELECT l.owner, t.id, l.ord"),
-    "memo_meetings": ("memo", "meeting", "meetings",
-                      "INSERT INTO memo_links (memo_id, meeting_id, ord) "
-                      "SELECT l.owner, t.id, l.ord"),
-    "memo_actors": ("memo", "actor", "actors",
-                    "INSERT INTO memo_links (memo_id, actor_id, ord) SELECT l.owner, t.id, l.ord"),
-    "memo_recommendations": ("memo", "recommendation", "recommendations",
-                             "INSERT INTO memo_links (memo_id, recommendation_id, ord) "
-                             "SELECT l.owner, t.id, l.ord"),
-    **{f"{kind}_sources": (kind, "source", "sources",
-                           f"INSERT INTO {kind}_sources (record_id, source_id, ord) "
-                           "SELECT l.owner, t.id, l.ord")
-       for kind in ("actor", "meeting", "recommendation", "memo")},
-}
-# Where an updated record's old links live: table -> owner column, per kind.
-OLD_LINKS = {
-    "actor": [("actor_affiliations", "actor_id"), ("positions", "actor_id"),
-              ("actor_sources", "record_id")],
-    "meeting": [("meeting_hosts", "meeting_id"), ("participants", "meeting_id"),
-                ("meeting_sources", "record_id")],
-    "recommendation": [("recommendation_actors", "recommendation_id"),
-                       ("recommendation_meetings", "recommendation_id"),
-                       ("recommendation_sources", "record_id")],
-    "memo": [("memo_links", "memo_id"), ("memo_sources", "record_id")],
-    "source": [],
-}
+# Links wait in temporary tables, one per link of each kind's description
+# (desktopapp/recordkinds.py): rows (owner, uid, ord, a, b, c, d), where a-d
+# hold a child row's own values (a position's topic, stance ...).
+_TEMP_VALUES = ("a", "b", "c", "d")
+
+
+@dataclass(frozen=True)
+class _WaitingLink:
+    owner_kind: str
+    link: object  # recordkinds.UidList or ChildRows
+
+    @property
+    def insert(self) -> str:
+        """INSERT ... SELECT writing the link rows, with the target table joined as ``t``."""
+        link = self.link
+        if isinstance(link, ChildRows):
+            columns = [c for _, c, _ in link.fields]
+            values = [f"l.{v}" for v in _TEMP_VALUES[:len(columns)]]
+            return (f"INSERT INTO {link.table} ({link.owner}, ord, {link.column}, "
+                    f"{', '.join(columns)}) SELECT l.owner, l.ord, t.id, {', '.join(values)}")
+        tag_column, tag_value = ((f", {link.tag[0]}", f", '{link.tag[1]}'") if link.tag
+                                 else ("", ""))
+        return (f"INSERT INTO {link.table} ({link.owner}, {link.column}, ord{tag_column}) "
+                f"SELECT l.owner, t.id, l.ord{tag_value}")
+
+    def rows(self, record) -> list[tuple]:
+        """The record's rows of this link, as temporary rows (uid, ord, a, b, c, d)."""
+        link = self.link
+        uids = link_uids(record, link)
+        if isinstance(link, ChildRows):
+            out = []
+            for i, (item, uid) in enumerate(zip(getattr(record, link.attr), uids, strict=True)):
+                values = [record_rows.column_value(codec, getattr(item, attr))
+                          for attr, _, codec in link.fields]
+                out.append((uid, i, *values, *[None] * (len(_TEMP_VALUES) - len(values))))
+            return out
+        return [(uid, i, None, None, None, None) for i, uid in enumerate(uids)]
+
+    def error_field(self, ord_: int) -> str:
+        if isinstance(self.link, ChildRows):
+            return self.link.error.format(n=ord_ + 1)
+        return self.link.error_field
+
+
+LINKS = {f"{spec.kind}_{link.attr}": _WaitingLink(spec.kind, link)
+         for spec in KINDS.values() for link in spec.links}
+# Where an updated record's old links live: (table, owner column), per kind.
+OLD_LINKS = {kind: list(dict.fromkeys((link.table, link.owner) for link in spec.links))
+             for kind, spec in KINDS.items()}
 # Kinds whose index text holds the names of linked actors (see search.document).
-NAMED_KINDS = ("meeting", "recommendation")
+NAMED_KINDS = tuple(kind for kind, spec in KINDS.items() if named_links(spec))
 
 
 def _links_of(kind: str, record) -> dict[str, list[tuple]]:
-    """The record's links as temporary rows (uid, ord, a, b, c, d) per link table."""
-    out: dict[str, list[tuple]] = {}
-    if kind == "source":
-        return out
-    out[f"{kind}_sources"] = [(u, i, None, None, None, None)
-                              for i, u in enumerate(record.source_uids)]
-    if kind == "actor":
-        out["actor_affiliations"] = [(u, i, None, None, None, None)
-                                     for i, u in enumerate(record.affiliation_uids)]
-        out["positions"] = [(p.source_uid, i, p.topic, p.stance,
-                             p.as_of.isoformat() if p.as_of else None, p.as_of_precision.value)
-                            for i, p in enumerate(record.positions)]
-    elif kind == "meeting":
-        out["meeting_hosts"] = ([(u, i, "host", None, None, None)
-                                 for i, u in enumerate(record.host_uids)]
-                                + [(u, i, "mediator", None, None, None)
-                                   for i, u in enumerate(record.mediator_uids)])
-        out["participants"] = [(p.actor_uid, i, p.side, p.role.value, p.role_label, None)
-                               for i, p in enumerate(record.participants)]
-    elif kind == "recommendation":
-        out["recommendation_actors"] = (
-            [(u, i, "addressee", None, None, None) for i, u in enumerate(record.addressee_uids)]
-            + [(u, i, "concerns", None, None, None) for i, u in enumerate(record.actor_uids)])
-        out["recommendation_meetings"] = [(u, i, None, None, None, None)
-                                          for i, u in enumerate(record.meeting_uids)]
-    elif kind == "memo":
-        # memo_links orders all three kinds in one sequence, as the store writes them
-        uids = ([("memo_meetings", u) for u in record.meeting_uids]
-                + [("memo_actors", u) for u in record.actor_uids]
-                + [("memo_recommendations", u) for u in record.recommendation_uids])
-        for i, (table, uid) in enumerate(uids):
-            out.setdefault(table, []).append((uid, i, None, None, None, None))
-    return out
+    """The record's links as temporary rows (uid, ord, a, b, c, d) per link."""
+    return {name: waiting.rows(record) for name, waiting in LINKS.items()
+            if waiting.owner_kind == kind}
 
 
 def _content(record: Record) -> dict:
@@ -236,21 +207,22 @@ class BulkImport:
             changed = really
         if new:
             rows = [self.store._row_values(kind, r) for r in new]
-            columns = [*rows[0], "uid", "created_at", "updated_at", "version", "id"]
+            columns = [*rows[0], "uid", "created_at", "updated_at", "version", "id", "changed_by"]
+            who = self.store.changed_by
             self.conn.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
                 f"({', '.join('?' * len(columns))})",
                 [(*row.values(), r.uid, r.created_at or self.now, r.updated_at or self.now, 1,
-                  r.id) for row, r in zip(rows, new, strict=True)])
+                  r.id, who) for row, r in zip(rows, new, strict=True)])
             self.summary.added[section] += len(new)
         if changed:
             rows = [self.store._row_values(kind, r) for r in changed]
             assignments = ", ".join(f"{column} = ?" for column in rows[0])
             self.conn.executemany(
                 f"UPDATE {table} SET {assignments}, created_at = ?, updated_at = ?, "
-                "version = version + 1 WHERE id = ?",
-                [(*row.values(), r.created_at or self.now, r.updated_at or self.now, r.id)
-                 for row, r in zip(rows, changed, strict=True)])
+                "changed_by = ?, version = version + 1 WHERE id = ?",
+                [(*row.values(), r.created_at or self.now, r.updated_at or self.now,
+                  self.store.changed_by, r.id) for row, r in zip(rows, changed, strict=True)])
             self.conn.executemany("DELETE FROM search_index WHERE rowid = ?",
                                   [(search.rowid_for(kind, r.id),) for r in changed])
             self.replaced[kind].extend(r.id for r in changed)
@@ -333,36 +305,37 @@ class BulkImport:
             for table, column in OLD_LINKS[kind]:
                 self.conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
 
-    def _resolve(self, link_table):
-        waiting = self.link_rows.get(link_table, 0)
+    def _resolve(self, name):
+        waiting = self.link_rows.get(name, 0)
         if not waiting:
             return
-        owner_kind, target_kind, field_name, insert = LINKS[link_table]
+        link = LINKS[name]
+        target_kind = link.link.target
         target = self.tables[target_kind]
-        if link_table == "positions":  # a position's source is optional
-            self.conn.execute(f"{insert} FROM temp.import_positions l "
+        optional = isinstance(link.link, ChildRows) and not link.link.required
+        if optional:  # a position's source is optional
+            self.conn.execute(f"{link.insert} FROM temp.import_{name} l "
                               f"LEFT JOIN {target} t ON t.uid = l.uid")
             missing = self.conn.execute(
-                f"SELECT l.owner, l.uid, l.ord FROM temp.import_positions l "
+                f"SELECT l.owner, l.uid, l.ord FROM temp.import_{name} l "
                 f"LEFT JOIN {target} t ON t.uid = l.uid "
                 "WHERE l.uid IS NOT NULL AND t.id IS NULL LIMIT 1").fetchone()
         else:
             inserted = self.conn.execute(
-                f"{insert} FROM temp.import_{link_table} l JOIN {target} t ON t.uid = l.uid"
+                f"{link.insert} FROM temp.import_{name} l JOIN {target} t ON t.uid = l.uid"
             ).rowcount
             missing = None
             if inserted != waiting:
                 missing = self.conn.execute(
-                    f"SELECT l.owner, l.uid, l.ord FROM temp.import_{link_table} l "
+                    f"SELECT l.owner, l.uid, l.ord FROM temp.import_{name} l "
                     f"LEFT JOIN {target} t ON t.uid = l.uid WHERE t.id IS NULL LIMIT 1"
                 ).fetchone()
         if missing is not None:
             owner, uid, ord_ = missing
-            record = self.store.get(owner_kind, owner)
-            if link_table == "positions":
-                field_name = f"positions[{ord_ + 1}].source"
-            raise ValidationError([(field_name, f"no {target_kind} with uid {uid} in this book")],
-                                  f"{owner_kind}s: {record.label()} (uid {record.uid})")
+            record = self.store.get(link.owner_kind, owner)
+            raise ValidationError(
+                [(link.error_field(ord_), f"no {target_kind} with uid {uid} in this book")],
+                f"{link.owner_kind}s: {record.label()} (uid {record.uid})")
 
     def _index_named(self):
         """Index rows of meetings and recommendations, with their actors' names."""
@@ -383,23 +356,10 @@ class BulkImport:
 def linked_names(conn, kind: str, ids) -> dict[int, str]:
     """Names of the linked actors, in the order search.document lists them."""
     owners = json.dumps(ids)
-    if kind == "meeting":
-        queries = [
-            "SELECT l.meeting_id, a.name FROM participants l JOIN actors a "
-            "ON a.id = l.actor_id WHERE l.meeting_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY l.meeting_id, l.ord",
-            "SELECT l.meeting_id, a.name FROM meeting_hosts l JOIN actors a "
-            "ON a.id = l.actor_id WHERE l.meeting_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY l.meeting_id, l.capacity = 'mediator', l.ord"]
-    else:
-        queries = [
-            "SELECT l.recommendation_id, a.name FROM recommendation_actors l "
-            "JOIN actors a ON a.id = l.actor_id WHERE l.relation = 'addressee' "
-            "AND l.recommendation_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY l.recommendation_id, l.ord"]
     names = defaultdict(list)
-    for sql in queries:
-        for owner, name in conn.execute(sql, [owners]):
+    for sql in record_rows.named_link_queries(kind):
+        for owner, name in conn.execute(sql.format(ids="IN (SELECT value FROM json_each(?))"),
+                                        [owners]):
             if name not in names[owner]:
                 names[owner].append(name)
     return {owner: " ".join(values) for owner, values in names.items()}

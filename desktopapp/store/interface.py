@@ -4,8 +4,9 @@ Two backends implement it: :class:`~desktopapp.store.book.BriefingStore`
 (a SQLite book file, sqlite-utils) and
 :class:`~desktopapp.store.postgres.TeamStore` (a team book on PostgreSQL,
 psycopg 3). tests/test_store_interface.py holds both to every method here,
-with the same parameters. Records, links and list columns are described
-once for both in :mod:`desktopapp.store.record_rows`.
+with the same parameters. Records, links, list columns and search text
+are described once for both in :mod:`desktopapp.recordkinds`, made into
+SQL for either dialect by :mod:`desktopapp.store.record_rows`.
 """
 
 from __future__ import annotations

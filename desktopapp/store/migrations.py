@@ -272,6 +272,15 @@ def search_rows_by_kind(db: Database) -> None:
                "VALUES ('search_index_stale', '1')")
 
 
+@MIGRATIONS(name="0006_who_changed")
+def who_changed(db: Database) -> None:
+    # Who made the last change to each record (the analyst's name, see
+    # paths.current_analyst), as a team book records it; '' for records
+    # last changed before this schema.
+    for table in ("sources", "actors", "meetings", "recommendations", "memos"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN changed_by TEXT NOT NULL DEFAULT ''")
+
+
 def known_version(migrations: Migrations | None = None) -> int:
     """How many migrations this program knows: the newest schema it can open."""
     # pending() on an empty database lists every registered migration

@@ -15,8 +15,7 @@ token per whole name so an exact name ranks first.
 
 from __future__ import annotations
 
-from .. import folding
-from ..domain import Actor, Meeting, Memo, Recommendation, Source
+from .. import folding, recordkinds
 
 # rowid = kind code << KIND_SHIFT | record id: each kind's rows are one
 # block of rowids, so a search limited to one kind seeks to its block
@@ -54,46 +53,18 @@ def kind_filter(codes) -> str:
     return f" AND ({' OR '.join(ranges)})" if ranges else ""
 
 
-def _names(record) -> list[str]:
-    """The whole names a record is known by (each becomes a key token)."""
-    if isinstance(record, Actor):
-        return [record.name, record.native_name, *record.aliases]
-    if isinstance(record, Source):
-        return [record.citation]
-    return [record.title]
-
-
 def document(record, names_of) -> tuple[str, str, str, str]:
     """(title, body, title_extra, body_extra) of a record for the index.
 
-    ``names_of(uids)`` returns display names for linked records, so a
-    meeting is found by the names of the people at the table.
+    What a record's search text holds is described with its kind
+    (desktopapp/recordkinds.py). ``names_of(uids)`` returns display names
+    for linked records, so a meeting is found by the names of the people
+    at the table. Each whole name of the title becomes a key token.
     """
-    if isinstance(record, Actor):
-        title = " ".join([record.name, record.native_name, *record.aliases])
-        body = [record.title, record.biography, " ".join(record.tags),
-                *(f"{p.topic} {p.stance}" for p in record.positions)]
-    elif isinstance(record, Meeting):
-        title = record.title
-        body = [record.place, record.agenda, record.outcomes, record.follow_ups,
-                " ".join(record.tags), record.kind.value.replace("_", " "),
-                names_of([p.actor_uid for p in record.participants]
-                         + record.host_uids + record.mediator_uids)]
-    elif isinstance(record, Recommendation):
-        title = record.title
-        body = [record.text, record.addressee, record.rationale, record.author,
-                " ".join(record.tags), names_of(record.addressee_uids)]
-    elif isinstance(record, Memo):
-        title = record.title
-        body = [record.number, " ".join(record.authors), record.lead, " ".join(record.tags),
-                *(f"{s.heading} {s.body}" for s in record.sections)]
-    elif isinstance(record, Source):
-        title = record.citation
-        body = [record.url]
-    else:
-        raise TypeError(f"cannot index {type(record).__name__}")
+    names, body = recordkinds.search_parts(record, names_of)
+    title = " ".join(names)
     body_text = "\n".join(part for part in body if part)
-    keys = [folding.name_key(name) for name in _names(record) if name]
+    keys = [folding.name_key(name) for name in names if name]
     title_extra = " ".join([*folding.variants(title), *filter(None, keys)])
     return title, body_text, title_extra, " ".join(folding.variants(body_text))
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
@@ -37,7 +36,6 @@ from psycopg.rows import dict_row
 from ...domain import (
     Actor,
     ExportSettings,
-    PageSize,
     Record,
     now_iso,
 )
@@ -47,13 +45,12 @@ from ...errors import (
     BriefingError,
     ConflictError,
     ImportFormatError,
-    LinkedRecordError,
     NotFoundError,
     ServerUnreachableError,
     StoredRecordError,
     ValidationError,
 )
-from .. import record_rows, search
+from .. import record_rows, search, settings_rows
 from ..book import SearchHit
 from ..importing import ImportSummary
 from ..importing import _content as importing_content
@@ -61,28 +58,13 @@ from ..record_rows import KIND_OF_CLASS, NAME_COLUMN, TABLES, WRITE_ORDER
 from . import connection, schema, text_search
 
 CHANNEL = "briefing_desk"
-SETTINGS_PREFIX = "settings."
-SETTINGS_FIELDS = ("organisation", "classification", "page_size", "author")
-SETTINGS_VERSION_KEY = "settings_version"
 POOL = 400  # matches ranked per search step, as in the SQLite book
 NOTIFY_MAX_RECORDS = 200  # more changes than this are announced as "everything"
 POOL_TIMEOUT_SECONDS = 10
 
-SORTS = {kind: {name: re.sub(r"NOCASE\((\w+)\)", r'lower(\1 COLLATE "C")', expression)
-                for name, expression in sorts.items()}
-         for kind, sorts in record_rows.SORTS.items()}
-SUMMARY_COLUMNS = {
-    "actor": "id, uid, name, native_name, kind, title, "
-             "(SELECT string_agg(t.name, '; ' ORDER BY a.ord) FROM actor_affiliations a "
-             " JOIN actors t ON t.id = a.affiliated_id WHERE a.actor_id = actors.id) "
-             "AS affiliation",
-    "meeting": "id, uid, date, end_date, date_precision, title, place, status, kind, "
-               "(SELECT count(*) FROM participants p WHERE p.meeting_id = meetings.id) "
-               "AS participant_count",
-    "recommendation": "id, uid, title, priority, status, addressee, date",
-    "memo": "id, uid, date, number, title, authors",
-    "source": "id, uid, citation, url, accessed",
-}
+# Lists: sort expressions per kind, from each kind's description.
+SORTS = {kind: record_rows.sorts(kind, record_rows.POSTGRESQL) for kind in TABLES}
+ANY_ID = "= ANY(%s)"  # record_rows' {ids}: one array parameter
 
 
 def _guard(fn):
@@ -112,6 +94,7 @@ class TeamStore:
     """One open team book. Use as a context manager, or call close()."""
 
     backend = "postgresql"
+    records_who = True  #: list_summaries(changed_by=True) says who changed each record
 
     def __init__(self, url: str, pool: psycopg_pool.ConnectionPool, *, changed_by: str,
                  read_only: bool, read_only_reason: str = ""):
@@ -342,75 +325,9 @@ class TeamStore:
             raise NotFoundError(f"there is no {kind} with id {record_id}")
         return row[0], row[1]
 
-    def _grouped(self, sql, ids, key) -> dict[int, list]:
-        grouped = defaultdict(list)
-        for row in self._d(sql, [ids]):
-            grouped[row[key]].append(row)
-        return grouped
-
-    def _uids(self, sql, ids) -> dict[int, list[str]]:
-        grouped = defaultdict(list)
-        for owner, uid in self._x(sql, [ids]):
-            grouped[owner].append(uid)
-        return grouped
-
-    def _links(self, kind: str, ids: list[int]) -> dict[int, dict]:
-        links: dict[int, dict] = defaultdict(dict)
-        if kind != "source":
-            for owner, uids in self._uids(
-                    f"SELECT l.record_id, s.uid FROM {kind}_sources l JOIN sources s "
-                    "ON s.id = l.source_id WHERE l.record_id = ANY(%s) "
-                    "ORDER BY l.record_id, l.ord", ids).items():
-                links[owner]["sources"] = uids
-        if kind == "actor":
-            for owner, uids in self._uids(
-                    "SELECT a.actor_id, t.uid FROM actor_affiliations a JOIN actors t "
-                    "ON t.id = a.affiliated_id WHERE a.actor_id = ANY(%s) "
-                    "ORDER BY a.actor_id, a.ord", ids).items():
-                links[owner]["affiliations"] = uids
-            for owner, rows in self._grouped(
-                    "SELECT p.actor_id, p.topic, p.stance, p.as_of, p.as_of_precision, "
-                    "s.uid AS source_uid FROM positions p LEFT JOIN sources s "
-                    "ON s.id = p.source_id WHERE p.actor_id = ANY(%s) "
-                    "ORDER BY p.actor_id, p.ord", ids, "actor_id").items():
-                links[owner]["positions"] = rows
-        elif kind == "meeting":
-            for row in self._d(
-                    "SELECT h.meeting_id, h.capacity, a.uid FROM meeting_hosts h JOIN actors a "
-                    "ON a.id = h.actor_id WHERE h.meeting_id = ANY(%s) "
-                    "ORDER BY h.meeting_id, h.ord", [ids]):
-                field = "hosts" if row["capacity"] == "host" else "mediators"
-                links[row["meeting_id"]].setdefault(field, []).append(row["uid"])
-            for owner, rows in self._grouped(
-                    "SELECT p.meeting_id, a.uid, p.side, p.role, p.role_label "
-                    "FROM participants p JOIN actors a ON a.id = p.actor_id "
-                    "WHERE p.meeting_id = ANY(%s) ORDER BY p.meeting_id, p.ord",
-                    ids, "meeting_id").items():
-                links[owner]["participants"] = rows
-        elif kind == "recommendation":
-            for row in self._d(
-                    "SELECT l.recommendation_id, l.relation, a.uid FROM recommendation_actors l "
-                    "JOIN actors a ON a.id = l.actor_id WHERE l.recommendation_id = ANY(%s) "
-                    "ORDER BY l.recommendation_id, l.ord", [ids]):
-                field = "addressees" if row["relation"] == "addressee" else "concerns"
-                links[row["recommendation_id"]].setdefault(field, []).append(row["uid"])
-            for owner, uids in self._uids(
-                    "SELECT l.recommendation_id, m.uid FROM recommendation_meetings l "
-                    "JOIN meetings m ON m.id = l.meeting_id WHERE l.recommendation_id = ANY(%s) "
-                    "ORDER BY l.recommendation_id, l.ord", ids).items():
-                links[owner]["meetings"] = uids
-        elif kind == "memo":
-            for row in self._d(
-                    "SELECT l.memo_id, m.uid AS meetings, a.uid AS actors, "
-                    "r.uid AS recommendations FROM memo_links l "
-                    "LEFT JOIN meetings m ON m.id = l.meeting_id "
-                    "LEFT JOIN actors a ON a.id = l.actor_id "
-                    "LEFT JOIN recommendations r ON r.id = l.recommendation_id "
-                    "WHERE l.memo_id = ANY(%s) ORDER BY l.memo_id, l.ord", [ids]):
-                for field in ("meetings", "actors", "recommendations"):
-                    if row[field]:
-                        links[row["memo_id"]].setdefault(field, []).append(row[field])
-        return links
+    def _fetch_for(self, ids):
+        """A fetch for record_rows: runs a query whose {ids} is ``ids``."""
+        return lambda sql: self._x(sql.format(ids=ANY_ID), [list(ids)]).fetchall()
 
     def _load(self, kind: str, ids: list[int]) -> list[Record]:
         if not ids:
@@ -418,7 +335,7 @@ class TeamStore:
         by_id = {row["id"]: row for row in self._d(
             f"SELECT * FROM {TABLES[kind]} WHERE id = ANY(%s)", [ids])}
         ids = [i for i in ids if i in by_id]
-        links = self._links(kind, ids)
+        links = record_rows.read_links(kind, self._fetch_for(ids))
         out = []
         for i in ids:
             try:
@@ -449,9 +366,8 @@ class TeamStore:
         if sort not in sorts:
             raise ValueError(f"cannot sort {kind} lists by {sort!r}")
         direction = "DESC" if descending else "ASC"
-        columns = SUMMARY_COLUMNS[kind]
-        if changed_by:
-            columns += ", changed_by, updated_at"
+        columns = record_rows.summary_columns(kind, record_rows.POSTGRESQL,
+                                              changed_by=changed_by)
         sql = f"SELECT {columns} FROM {TABLES[kind]}"
         params: list = []
         if ids is not None:
@@ -474,7 +390,8 @@ class TeamStore:
         if sort not in sorts:
             raise ValueError(f"cannot sort {kind} lists by {sort!r}")
         direction = "DESC" if descending else "ASC"
-        sql = (f"SELECT {SUMMARY_COLUMNS[kind]} FROM {TABLES[kind]} "
+        sql = (f"SELECT {record_rows.summary_columns(kind, record_rows.POSTGRESQL)} "
+               f"FROM {TABLES[kind]} "
                f"ORDER BY {sorts[sort]} {direction}, id {direction} LIMIT %s OFFSET %s")
         with self.pool.connection() as conn:
             # a server-side cursor: rows travel 500 at a time
@@ -599,96 +516,27 @@ class TeamStore:
         if row is None:
             raise NotFoundError(f"{record.label()} no longer exists: it was deleted, "
                                 "perhaps by a colleague")
-        current = self._load(kind, [record.id])[0]
-        raise ConflictError(
-            f"{record.label()} was changed by {row[1] or 'someone else'} since it was opened "
-            f"(your copy is version {record.version}, the book has version {row[0]}); "
-            "reload it or overwrite the other change", current=current)
-
-    def _replace_links(self, table, owner_column, owner_id, rows, columns, *, fresh=False):
-        if not fresh:
-            self._x(f"DELETE FROM {table} WHERE {owner_column} = %s", [owner_id])
-        if rows:
-            all_columns = [owner_column, *columns]
-            buffer = getattr(self._local, "link_buffer", None)
-            if buffer is not None:  # an import writes each link table once, at the end
-                buffer[(table, tuple(all_columns))].extend((owner_id, *row) for row in rows)
-                return
-            self._many(f"INSERT INTO {table} ({', '.join(all_columns)}) "
-                       f"VALUES ({', '.join(['%s'] * len(all_columns))})",
-                       [(owner_id, *row) for row in rows])
+        raise ConflictError(record_rows.conflict_message(record, *row),
+                            current=self._load(kind, [record.id])[0])
 
     def _write_links(self, kind, record, record_id, *, fresh=False):
-        if kind == "source":
-            return  # sources link to nothing
-        problems: list[tuple[str, str]] = []
-        sources = self._require_ids("source", record.source_uids, "sources", problems)
-        if kind == "actor":
-            affiliations = self._require_ids("actor", record.affiliation_uids,
-                                             "affiliations", problems)
-            if record_id in affiliations:
-                problems.append(("affiliations", "an actor cannot be affiliated with itself"))
-            position_sources = self._ids_by_uid(
-                "source", [p.source_uid for p in record.positions if p.source_uid])
-            position_rows = []
-            for i, p in enumerate(record.positions):
-                if p.source_uid and p.source_uid not in position_sources:
-                    problems.append((f"positions[{i + 1}].source",
-                                     f"no source with uid {p.source_uid} in this book"))
-                position_rows.append((i, p.topic, p.stance,
-                                      p.as_of.isoformat() if p.as_of else None,
-                                      position_sources.get(p.source_uid),
-                                      p.as_of_precision.value))
-        elif kind == "meeting":
-            hosts = self._require_ids("actor", record.host_uids, "hosts", problems)
-            mediators = self._require_ids("actor", record.mediator_uids, "mediators", problems)
-            people = self._require_ids(
-                "actor", [p.actor_uid for p in record.participants], "participants", problems)
-        elif kind == "recommendation":
-            addressees = self._require_ids("actor", record.addressee_uids,
-                                           "addressee_actors", problems)
-            concerns = self._require_ids("actor", record.actor_uids, "actors", problems)
-            meetings = self._require_ids("meeting", record.meeting_uids, "meetings", problems)
-        elif kind == "memo":
-            memo_links = (
-                [(m, None, None) for m in self._require_ids(
-                    "meeting", record.meeting_uids, "meetings", problems)]
-                + [(None, a, None) for a in self._require_ids(
-                    "actor", record.actor_uids, "actors", problems)]
-                + [(None, None, r) for r in self._require_ids(
-                    "recommendation", record.recommendation_uids, "recommendations",
-                    problems)])
-        if problems:
-            raise ValidationError(problems, record.label())
+        """Replace the record's links (ValidationError for a uid not in the book).
 
-        replace = functools.partial(self._replace_links, fresh=fresh)
-        replace(f"{kind}_sources", "record_id", record_id,
-                [(s, i) for i, s in enumerate(sources)], ["source_id", "ord"])
-        if kind == "actor":
-            replace("actor_affiliations", "actor_id", record_id,
-                    [(a, i) for i, a in enumerate(affiliations)], ["affiliated_id", "ord"])
-            replace("positions", "actor_id", record_id, position_rows,
-                    ["ord", "topic", "stance", "as_of", "source_id", "as_of_precision"])
-        elif kind == "meeting":
-            replace("meeting_hosts", "meeting_id", record_id,
-                    [(a, "host", i) for i, a in enumerate(hosts)]
-                    + [(a, "mediator", i) for i, a in enumerate(mediators)],
-                    ["actor_id", "capacity", "ord"])
-            replace("participants", "meeting_id", record_id,
-                    [(a, i, p.side, p.role.value, p.role_label)
-                     for i, (a, p) in enumerate(zip(people, record.participants, strict=True))],
-                    ["actor_id", "ord", "side", "role", "role_label"])
-        elif kind == "recommendation":
-            replace("recommendation_actors", "recommendation_id", record_id,
-                    [(a, "addressee", i) for i, a in enumerate(addressees)]
-                    + [(a, "concerns", i) for i, a in enumerate(concerns)],
-                    ["actor_id", "relation", "ord"])
-            replace("recommendation_meetings", "recommendation_id", record_id,
-                    [(m, i) for i, m in enumerate(meetings)], ["meeting_id", "ord"])
-        elif kind == "memo":
-            replace("memo_links", "memo_id", record_id,
-                    [(*link, i) for i, link in enumerate(memo_links)],
-                    ["meeting_id", "actor_id", "recommendation_id", "ord"])
+        ``fresh``: the record was just inserted and has no links to remove.
+        """
+        rows = record_rows.link_rows(kind, record, record_id, self._ids_by_uid)
+        if not fresh:
+            for table, owner in rows.tables:
+                self._x(f"DELETE FROM {table} WHERE {owner} = %s", [record_id])
+        buffer = getattr(self._local, "link_buffer", None)
+        for table, columns, values in rows.inserts:
+            if not values:
+                continue
+            if buffer is not None:  # an import writes each link table once, at the end
+                buffer[(table, tuple(columns))].extend(values)
+                continue
+            self._many(f"INSERT INTO {table} ({', '.join(columns)}) "
+                       f"VALUES ({', '.join(['%s'] * len(columns))})", values)
 
     # --- the search index -------------------------------------------------
 
@@ -721,15 +569,11 @@ class TeamStore:
                                         for record in self._load(kind, list(ids))])
 
     def _dependents_of_actors(self, actor_ids) -> dict[str, set[int]]:
-        """Meetings and recommendations whose index text holds these actors' names."""
-        meetings = {r[0] for r in self._x(
-            "SELECT meeting_id FROM participants WHERE actor_id = ANY(%s) UNION "
-            "SELECT meeting_id FROM meeting_hosts WHERE actor_id = ANY(%s)",
-            [actor_ids, actor_ids])}
-        recommendations = {r[0] for r in self._x(
-            "SELECT recommendation_id FROM recommendation_actors "
-            "WHERE actor_id = ANY(%s) AND relation = 'addressee'", [actor_ids])}
-        return {"meeting": meetings, "recommendation": recommendations}
+        """Records whose index text holds these actors' names, by kind."""
+        found: dict[str, set[int]] = defaultdict(set)
+        for kind, sql in record_rows.named_dependents("actor"):
+            found[kind].update(row[0] for row in self._fetch_for(actor_ids)(sql))
+        return found
 
     def _reindex_dependents_of_actors(self, actor_ids):
         for kind, ids in self._dependents_of_actors(list(actor_ids)).items():
@@ -831,62 +675,18 @@ class TeamStore:
             if not record:
                 raise NotFoundError(f"there is no {kind} with id {record_id}")
             record = record[0]
-            memos = []
-            if kind in ("actor", "meeting", "recommendation"):
-                memos = [r[0] for r in self._x(
-                    f"SELECT DISTINCT memo_id FROM memo_links WHERE {kind}_id = %s",
-                    [record_id])]
-            if kind == "actor":
-                self._delete_actor_links(record, force)
-            elif kind == "meeting":
-                touched = [r[0] for r in self._x(
-                    "SELECT DISTINCT recommendation_id FROM recommendation_meetings "
-                    "WHERE meeting_id = %s", [record_id])]
-                self._x("DELETE FROM recommendation_meetings WHERE meeting_id = %s",
-                        [record_id])
-                self._bump("recommendation", touched)
-            elif kind == "source":
-                self._delete_source_links(record_id)
+            record_rows.refuse_if_taking_part(record, record_rows.POSTGRESQL, self._d, force)
+            touched = record_rows.unlink(kind, record_id, record_rows.POSTGRESQL, self._rows_of)
             self._x(f"DELETE FROM {TABLES[kind]} WHERE id = %s", [record_id])
             self._x("DELETE FROM search_index WHERE rowid = %s",
                     [search.rowid_for(kind, record_id)])
-            self._bump("memo", memos, reindex=False)
+            for owner_kind, (ids, reindex) in touched.items():
+                self._bump(owner_kind, sorted(ids), reindex=reindex)
             self._changed(kind, [record_id])
 
-    def _delete_actor_links(self, actor: Actor, force: bool):
-        meetings = self.meetings_of_actor(actor.id)
-        if meetings and not force:
-            unique = {m["id"]: m for m in meetings}.values()
-            listed = "; ".join(f"{m['title']} ({m['date']})" for m in list(unique)[:10])
-            more = f" and {len(unique) - 10} more" if len(unique) > 10 else ""
-            raise LinkedRecordError(
-                f"{actor.label()} takes part in {len(unique)} meeting"
-                f"{'s' if len(unique) != 1 else ''}: {listed}{more}. Remove them from these "
-                "meetings first, or delete anyway to remove them from the meetings too.",
-                list(unique))
-        meeting_ids = sorted({m["id"] for m in meetings})
-        recommendation_ids = [r[0] for r in self._x(
-            "SELECT DISTINCT recommendation_id FROM recommendation_actors WHERE actor_id = %s "
-            "ORDER BY recommendation_id", [actor.id])]
-        affiliated_ids = [r[0] for r in self._x(
-            "SELECT actor_id FROM actor_affiliations WHERE affiliated_id = %s", [actor.id])]
-        for table in ("participants", "meeting_hosts", "recommendation_actors"):
-            self._x(f"DELETE FROM {table} WHERE actor_id = %s", [actor.id])
-        self._x("DELETE FROM actor_affiliations WHERE affiliated_id = %s", [actor.id])
-        self._bump("meeting", meeting_ids)
-        self._bump("recommendation", recommendation_ids)
-        self._bump("actor", affiliated_ids)
-
-    def _delete_source_links(self, source_id):
-        for kind in record_rows.CITING_KINDS:
-            ids = [r[0] for r in self._x(
-                f"SELECT record_id FROM {kind}_sources WHERE source_id = %s", [source_id])]
-            if kind == "actor":
-                ids += [r[0] for r in self._x(
-                    "SELECT actor_id FROM positions WHERE source_id = %s", [source_id])]
-            self._x(f"DELETE FROM {kind}_sources WHERE source_id = %s", [source_id])
-            self._bump(kind, sorted(set(ids)), reindex=False)
-        self._x("UPDATE positions SET source_id = NULL WHERE source_id = %s", [source_id])
+    def _rows_of(self, sql, params) -> list[tuple]:
+        cursor = self._x(sql, params)
+        return cursor.fetchall() if cursor.description else []
 
     def _bump(self, kind, ids, *, reindex=True):
         """Mark records changed by a cascade: new version, new timestamp, who."""
@@ -1033,7 +833,7 @@ class TeamStore:
         # every uid the file's links name, looked up once per kind
         referenced: dict[str, set] = defaultdict(set)
         for kind, record, _ in written:
-            for target, uids in _referenced_uids(kind, record):
+            for target, uids in record_rows.referenced_uids(kind, record):
                 referenced[target].update(uids)
         self._local.uid_cache = {
             kind: (dict(self._x(f"SELECT uid, id FROM {TABLES[kind]} WHERE uid = ANY(%s)",
@@ -1077,77 +877,45 @@ class TeamStore:
 
     def settings(self) -> ExportSettings:
         """The export settings, with the version they have in the book."""
+        prefix = settings_rows.PREFIX
         with self._session():
             rows = dict(self._x(
                 "SELECT substr(key, %s), value FROM book_meta WHERE key LIKE %s",
-                [len(SETTINGS_PREFIX) + 1, SETTINGS_PREFIX + "%"]).fetchall())
-            version = self._settings_version()
-        settings = ExportSettings(
-            organisation=rows.get("organisation", ""),
-            classification=rows.get("classification", ""),
-            author=rows.get("author", ""), version=version)
-        try:
-            settings.page_size = PageSize(rows.get("page_size", "a4"))
-        except ValueError:
-            pass  # an unknown size written by hand: keep the default
-        return settings
+                [len(prefix) + 1, prefix + "%"]).fetchall())
+            return settings_rows.from_rows(rows, self._settings_version())
 
     def _settings_version(self) -> int:
         row = self._x("SELECT value FROM book_meta WHERE key = %s",
-                      [SETTINGS_VERSION_KEY]).fetchone()
-        try:
-            return int(row[0]) if row else 0
-        except ValueError:
-            return 0
+                      [settings_rows.VERSION_KEY]).fetchone()
+        return settings_rows.version_of(row[0] if row else None)
 
     def has_settings(self) -> bool:
         with self._session():
             return self._x("SELECT count(*) FROM book_meta WHERE key LIKE %s",
-                           [SETTINGS_PREFIX + "%"]).fetchone()[0] > 0
+                           [settings_rows.PREFIX + "%"]).fetchone()[0] > 0
 
     def save_settings(self, settings: ExportSettings) -> ExportSettings:
-        """Save all four settings (ConflictError when they changed since they were read)."""
-        return self.update_settings({name: getattr(settings, name) for name in SETTINGS_FIELDS},
+        """Save all the settings (ConflictError when they changed since they were read)."""
+        return self.update_settings(settings_rows.all_of(settings),
                                     expected_version=settings.version)
 
     def update_settings(self, changes: dict, *,
                         expected_version: int | None = None) -> ExportSettings:
         """Change only the settings named in ``changes``, in one write."""
-        unknown = set(changes) - set(SETTINGS_FIELDS)
-        if unknown:
-            raise ValidationError([(sorted(unknown)[0], "is not an export setting")],
-                                  "export settings")
+        settings_rows.refuse_unknown(changes)
         with self.write():
             # the settings' version row is the lock two writers of settings queue on
             self._x("INSERT INTO book_meta (key, value) VALUES (%s, '0') "
-                    "ON CONFLICT (key) DO NOTHING", [SETTINGS_VERSION_KEY])
+                    "ON CONFLICT (key) DO NOTHING", [settings_rows.VERSION_KEY])
             self._x("SELECT value FROM book_meta WHERE key = %s FOR UPDATE",
-                    [SETTINGS_VERSION_KEY])
-            current = self.settings()
-            if expected_version is not None and current.version != expected_version:
-                differ = [f"{name} is now {_setting_text(current, name)!r}"
-                          for name in SETTINGS_FIELDS
-                          if name in changes and changes[name] != getattr(current, name)]
-                raise ConflictError(
-                    "the export settings were changed elsewhere since they were opened"
-                    + (f" ({'; '.join(differ)})" if differ else "")
-                    + "; nothing was saved. Open the settings again to see the current values.",
-                    current=current)
-            values = {name: getattr(current, name) for name in SETTINGS_FIELDS}
-            values.update(changes)
-            if not isinstance(values["page_size"], PageSize):
-                try:
-                    values["page_size"] = PageSize(values["page_size"])
-                except ValueError:
-                    pass  # check() names the field and the allowed sizes
-            updated = ExportSettings(**values).check()
+                    [settings_rows.VERSION_KEY])
+            updated = settings_rows.updated(self.settings(), changes, expected_version)
             stored = {r[0] for r in self._x("SELECT key FROM book_meta WHERE key LIKE %s",
-                                            [SETTINGS_PREFIX + "%"])}
-            for name in SETTINGS_FIELDS:
-                if name in changes or SETTINGS_PREFIX + name not in stored:
-                    self._put_meta(SETTINGS_PREFIX + name, _setting_text(updated, name))
-            updated.version = current.version + 1
-            self._put_meta(SETTINGS_VERSION_KEY, str(updated.version))
+                                            [settings_rows.PREFIX + "%"])}
+            for name in settings_rows.SETTINGS_FIELDS:
+                if name in changes or settings_rows.PREFIX + name not in stored:
+                    self._put_meta(settings_rows.PREFIX + name, settings_rows.text(updated, name))
+            self._put_meta(settings_rows.VERSION_KEY, str(updated.version))
             self._changed("settings", [0])
         return updated
 
@@ -1184,29 +952,6 @@ class TeamStore:
             problems.append(f"the search index holds {indexed} rows for {records} records "
                             "(copy the book into a new one with 'briefing copy' to index it anew)")
         return problems
-
-
-def _referenced_uids(kind: str, record) -> list[tuple[str, list[str]]]:
-    """(target kind, uids) of every link a record makes."""
-    out = [("source", getattr(record, "source_uids", []))]
-    if kind == "actor":
-        out += [("actor", record.affiliation_uids),
-                ("source", [p.source_uid for p in record.positions if p.source_uid])]
-    elif kind == "meeting":
-        out += [("actor", record.host_uids + record.mediator_uids
-                 + [p.actor_uid for p in record.participants])]
-    elif kind == "recommendation":
-        out += [("actor", record.addressee_uids + record.actor_uids),
-                ("meeting", record.meeting_uids)]
-    elif kind == "memo":
-        out += [("meeting", record.meeting_uids), ("actor", record.actor_uids),
-                ("recommendation", record.recommendation_uids)]
-    return out
-
-
-def _setting_text(settings: ExportSettings, name: str) -> str:
-    value = getattr(settings, name)
-    return value.value if isinstance(value, PageSize) else value
 
 
 # --- recognising and preparing the database ---------------------------------

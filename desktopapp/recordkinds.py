@@ -1,0 +1,371 @@
+"""Each record kind described once: its fields, where they are stored, how they read.
+
+One :class:`KindSpec` per kind lists the record's fields in the order of the
+briefing-book JSON format. Each field says how its value is written
+(``codec``, the same word in the JSON format and in a table column) and
+where it lives:
+
+- :class:`Column`: a column of the kind's own table (``actors.name``);
+- :class:`UidList`: a list of other records' uids, one row per link in a
+  link table (``actor_affiliations``), optionally told apart from other
+  lists in the same table by a tag column (``meeting_hosts.capacity``);
+- :class:`ChildRows`: a list of small objects (positions, participants),
+  one row each in a child table, each with an optional or required link.
+
+From this one description come the JSON format's field table
+(:mod:`desktopapp.bookformat`), the rows and links both SQL dialects read
+and write (:mod:`desktopapp.store.record_rows`), the deletion cascades,
+the search text (:func:`search_parts`) and the list columns. Nothing here
+is SQL: names of tables and columns, and storage types in words.
+tests/test_record_kinds.py compares the description with the tables of a
+new SQLite book and of a new team book, with the JSON Schema in
+resources/ and with the JSON format, so a field added here and nowhere
+else (or elsewhere and not here) fails a test.
+
+The export settings are described by the ExportSettings dataclass itself
+(:data:`SETTINGS_FIELDS`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from .domain import (
+    Actor,
+    ActorKind,
+    DatePrecision,
+    DurationApprox,
+    ExportSettings,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Memo,
+    Participant,
+    ParticipantRole,
+    Position,
+    Priority,
+    Recommendation,
+    RecommendationStatus,
+    Record,
+    Source,
+)
+
+# Codecs (how a value is written, in the JSON file and in a column):
+#   line, text    text as it is            minutes   a whole number or null
+#   date          YYYY-MM-DD or null       time      HH:MM or null
+#   photo         bytes (JSON: base64)     lines     list of text (column: JSON text)
+#   sections      memo sections (column: JSON text)
+#   an enum class its value                OPTIONAL_PRIORITY  a Priority or null
+#   MEETING_SPAN  JSON: YYYY, YYYY-MM or YYYY-MM-DD giving date_precision;
+#                 column: the first day, YYYY-MM-DD
+# and for links: uids (list of uids), positions, participants.
+OPTIONAL_PRIORITY = "optional_priority"
+MEETING_SPAN = ("approx", "date_precision")
+
+# What each codec is stored as, in words both dialects translate (record_rows).
+STORAGE = {"photo": "blob", "minutes": "integer"}  # anything else: text
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field stored in a column of the kind's own table."""
+
+    attr: str
+    codec: object
+    json: str | None = ""  # key in the JSON file ("" = attr; None = not in the file)
+    column: str = ""  # "" = attr
+
+    def __post_init__(self):
+        if self.json == "":
+            object.__setattr__(self, "json", self.attr)
+        if not self.column:
+            object.__setattr__(self, "column", self.attr)
+
+    @property
+    def storage(self) -> str:
+        return STORAGE.get(self.codec, "text") if isinstance(self.codec, str) else "text"
+
+
+@dataclass(frozen=True)
+class UidList:
+    """A list of uids of ``target`` records, one row per link in ``table``.
+
+    Rows are (``owner``, ``column``, ord[, ``tag`` column = tag value]).
+    ``restrict``: a target taking part this way cannot be deleted unless
+    forced (then the link goes). ``named``: the owner's search text holds
+    the target's name, so renaming the target re-indexes the owner.
+    """
+
+    attr: str
+    json: str
+    table: str
+    owner: str
+    column: str
+    target: str
+    tag: tuple[str, str] | None = None
+    restrict: bool = False
+    named: bool = False
+    codec: str = "uids"
+
+    @property
+    def error_field(self) -> str:
+        return self.json
+
+
+@dataclass(frozen=True)
+class ChildRows:
+    """A list of small objects, one row each in ``table`` (with ``owner`` and ord).
+
+    ``item`` is the object's class; ``fields`` are (attribute, column, codec)
+    of its own values; ``link`` is (attribute holding a uid, column, target
+    kind) and ``required`` says whether every row must name a target.
+    """
+
+    attr: str
+    json: str
+    table: str
+    owner: str
+    item: type
+    fields: tuple[tuple[str, str, object], ...]
+    link: tuple[str, str, str]
+    required: bool
+    error: str  # the field a uid not in the book is reported at ({n}: the row's number)
+    restrict: bool = False
+    named: bool = False
+    keyed: bool = False  # the rows have an id column of their own
+
+    @property
+    def codec(self) -> str:
+        return self.attr  # "positions" / "participants" in the JSON format
+
+    @property
+    def column(self) -> str:
+        return self.link[1]
+
+    @property
+    def target(self) -> str:
+        return self.link[2]
+
+
+Field = Column | UidList | ChildRows
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """One record kind: class, table, JSON section, fields, lists, search text."""
+
+    kind: str
+    cls: type[Record]
+    table: str
+    name_column: str  # the column a person reads as the record's name
+    fields: tuple[Field, ...]  # in the JSON file's order
+    # The columns of the kind's list rows (besides id and uid): a stored
+    # column, or (name, "names" or "count", link attr): the names of the
+    # records a link names, or how many rows it has.
+    list_columns: tuple[object, ...]
+    # Columns a list can be sorted by, the first being the default:
+    # name -> (column, order) with order "nocase" (letters without case),
+    # "plain", or a tuple of values giving their rank (others last).
+    sorts: tuple[tuple[str, str, object], ...]
+    # The record's search text: title attributes, then body parts in order
+    # (an attribute name; ("names", [link attrs]) for the names of linked
+    # actors; ("items", attr, [item attrs]) for one line per child item).
+    search_title: tuple[str, ...]
+    search_body: tuple[object, ...]
+
+    @property
+    def section(self) -> str:
+        return f"{self.kind}s"
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return tuple(f for f in self.fields if isinstance(f, Column))
+
+    @property
+    def links(self) -> tuple[UidList | ChildRows, ...]:
+        return tuple(f for f in self.fields if not isinstance(f, Column))
+
+    @property
+    def json_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.json is not None)
+
+
+def _sources(kind: str) -> UidList:
+    return UidList("source_uids", "sources", f"{kind}_sources", "record_id", "source_id",
+                   "source")
+
+
+KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
+    KindSpec(
+        "source", Source, "sources", "citation",
+        fields=(Column("citation", "line"), Column("url", "line"), Column("accessed", "date")),
+        list_columns=("citation", "url", "accessed"),
+        sorts=(("citation", "citation", "nocase"), ("accessed", "accessed", "plain"),
+               ("updated_at", "updated_at", "plain")),
+        search_title=("citation",), search_body=("url",)),
+    KindSpec(
+        "actor", Actor, "actors", "name",
+        fields=(
+            Column("kind", ActorKind), Column("name", "line"), Column("native_name", "line"),
+            Column("aliases", "lines"), Column("title", "line"),
+            UidList("affiliation_uids", "affiliations", "actor_affiliations", "actor_id",
+                    "affiliated_id", "actor"),
+            Column("biography", "text"),
+            ChildRows("positions", "positions", "positions", "actor_id", Position,
+                      fields=(("topic", "topic", "line"), ("stance", "stance", "text"),
+                              ("as_of", "as_of", "date"),
+                              ("as_of_precision", "as_of_precision", DatePrecision)),
+                      link=("source_uid", "source_id", "source"), required=False,
+                      error="positions[{n}].source", keyed=True),
+            Column("photo", "photo"), Column("tags", "lines"), _sources("actor")),
+        list_columns=("name", "native_name", "kind", "title",
+                      ("affiliation", "names", "affiliation_uids")),
+        sorts=(("name", "name", "nocase"), ("kind", "kind", "plain"),
+               ("title", "title", "nocase"), ("native_name", "native_name", "nocase"),
+               ("updated_at", "updated_at", "plain")),
+        search_title=("name", "native_name", "aliases"),
+        search_body=("title", "biography", "tags", ("items", "positions", ("topic", "stance")))),
+    KindSpec(
+        "meeting", Meeting, "meetings", "title",
+        fields=(
+            Column("title", "line"), Column("kind", MeetingKind),
+            Column("date", MEETING_SPAN), Column("end_date", MEETING_SPAN),
+            Column("start_time", "time"), Column("duration_minutes", "minutes"),
+            Column("duration_approx", DurationApprox), Column("place", "line"),
+            UidList("host_uids", "hosts", "meeting_hosts", "meeting_id", "actor_id", "actor",
+                    tag=("capacity", "host"), restrict=True, named=True),
+            UidList("mediator_uids", "mediators", "meeting_hosts", "meeting_id", "actor_id",
+                    "actor", tag=("capacity", "mediator"), restrict=True, named=True),
+            ChildRows("participants", "participants", "participants", "meeting_id", Participant,
+                      fields=(("side", "side", "line"), ("role", "role", ParticipantRole),
+                              ("role_label", "role_label", "line")),
+                      link=("actor_uid", "actor_id", "actor"), required=True,
+                      error="participants", restrict=True, named=True),
+            Column("agenda", "text"), Column("outcomes", "text"), Column("follow_ups", "text"),
+            Column("status", MeetingStatus), Column("tags", "lines"), _sources("meeting"),
+            # not in the file: the form of "date" there gives it
+            Column("date_precision", DatePrecision, json=None)),
+        list_columns=("date", "end_date", "date_precision", "title", "place", "status", "kind",
+                      ("participant_count", "count", "participants")),
+        sorts=(("date", "date", "plain"), ("title", "title", "nocase"),
+               ("place", "place", "nocase"), ("status", "status", "plain"),
+               ("kind", "kind", "plain"), ("updated_at", "updated_at", "plain")),
+        search_title=("title",),
+        search_body=("place", "agenda", "outcomes", "follow_ups", "tags", "kind",
+                     ("names", ("participants", "host_uids", "mediator_uids")))),
+    KindSpec(
+        "recommendation", Recommendation, "recommendations", "title",
+        fields=(
+            Column("title", "line"), Column("text", "text"), Column("addressee", "line"),
+            UidList("addressee_uids", "addressee_actors", "recommendation_actors",
+                    "recommendation_id", "actor_id", "actor", tag=("relation", "addressee"),
+                    named=True),
+            Column("rationale", "text"), Column("priority", OPTIONAL_PRIORITY),
+            Column("status", RecommendationStatus),
+            UidList("meeting_uids", "meetings", "recommendation_meetings", "recommendation_id",
+                    "meeting_id", "meeting"),
+            UidList("actor_uids", "actors", "recommendation_actors", "recommendation_id",
+                    "actor_id", "actor", tag=("relation", "concerns")),
+            Column("author", "line"), Column("date", "date"), Column("tags", "lines"),
+            _sources("recommendation")),
+        list_columns=("title", "priority", "status", "addressee", "date"),
+        sorts=(("title", "title", "nocase"),
+               ("priority", "priority", tuple(p.value for p in Priority)),
+               ("status", "status", "plain"), ("date", "date", "plain"),
+               ("addressee", "addressee", "nocase"), ("updated_at", "updated_at", "plain")),
+        search_title=("title",),
+        search_body=("text", "addressee", "rationale", "author", "tags",
+                     ("names", ("addressee_uids",)))),
+    KindSpec(
+        "memo", Memo, "memos", "title",
+        fields=(
+            Column("title", "line"), Column("number", "line"), Column("date", "date"),
+            Column("authors", "lines"), Column("lead", "text"), Column("sections", "sections"),
+            UidList("meeting_uids", "meetings", "memo_links", "memo_id", "meeting_id",
+                    "meeting"),
+            UidList("actor_uids", "actors", "memo_links", "memo_id", "actor_id", "actor"),
+            UidList("recommendation_uids", "recommendations", "memo_links", "memo_id",
+                    "recommendation_id", "recommendation"),
+            Column("tags", "lines"), _sources("memo")),
+        list_columns=("date", "number", "title", "authors"),
+        sorts=(("date", "date", "plain"), ("title", "title", "nocase"),
+               ("number", "number", "plain"), ("updated_at", "updated_at", "plain")),
+        search_title=("title",),
+        search_body=("number", "authors", "lead", "tags",
+                     ("items", "sections", ("heading", "body")))),
+]}
+
+# Order in which a whole book is written: a record's links point to earlier
+# kinds (or to records later in the same kind, which links written last allow).
+WRITE_ORDER = ("source", "actor", "meeting", "recommendation", "memo")
+TABLES = {kind: spec.table for kind, spec in KINDS.items()}
+KIND_OF_CLASS = {spec.cls: kind for kind, spec in KINDS.items()}
+NAME_COLUMN = {kind: spec.name_column for kind, spec in KINDS.items()}
+# Columns every record table has besides its fields, in both dialects.
+COMMON_COLUMNS = ("id", "uid", "created_at", "updated_at", "version", "changed_by")
+
+
+def spec_of(record: Record) -> KindSpec:
+    return KINDS[KIND_OF_CLASS[type(record)]]
+
+
+def links_to(target: str) -> list[tuple[KindSpec, UidList | ChildRows]]:
+    """Every link (with its owner kind) that points at records of ``target``."""
+    return [(spec, link) for spec in KINDS.values() for link in spec.links
+            if link.target == target]
+
+
+def link_uids(record: Record, link: UidList | ChildRows) -> list:
+    """The uids a record names through one link (None for a child row without one)."""
+    values = getattr(record, link.attr)
+    if isinstance(link, ChildRows):
+        return [getattr(item, link.link[0]) for item in values]
+    return list(values)
+
+
+def named_links(spec: KindSpec) -> tuple[UidList | ChildRows, ...]:
+    """Links whose targets' names are part of the owner's search text."""
+    return tuple(link for link in spec.links if link.named)
+
+
+# --- search text ---------------------------------------------------------------
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        return " ".join(value)
+    if hasattr(value, "value"):  # an enum: its words
+        return value.value.replace("_", " ")
+    return value or ""
+
+
+def search_parts(record: Record, names_of) -> tuple[list[str], list[str]]:
+    """(title parts, body parts) of a record's search text, as its kind describes.
+
+    ``names_of(uids)`` gives the names of linked actors (see search.document).
+    """
+    spec = spec_of(record)
+    title = []
+    for attr in spec.search_title:
+        value = getattr(record, attr)
+        title.extend(value if isinstance(value, list) else [value])
+    body: list[str] = []
+    links = {link.attr: link for link in spec.links}
+    for part in spec.search_body:
+        if isinstance(part, str):
+            body.append(_text(getattr(record, part)))
+        elif part[0] == "names":
+            uids = [uid for attr in part[1] for uid in link_uids(record, links[attr])]
+            body.append(names_of(uids))
+        else:  # ("items", attr, item attrs): one line per item
+            _, attr, item_attrs = part
+            body.extend(" ".join(getattr(item, a) for a in item_attrs)
+                        for item in getattr(record, attr))
+    return title, body
+
+
+# --- export settings -------------------------------------------------------------
+
+#: the export settings' fields, in order: the dataclass is their one description
+SETTINGS_FIELDS = tuple(f.name for f in dataclasses.fields(ExportSettings)
+                        if f.name != "version")

@@ -1,0 +1,129 @@
+"""Each record kind is described once (desktopapp/recordkinds.py); everything else agrees.
+
+A field added to a record's dataclass and not to its description, a column
+a migration adds in one dialect and not the other, a JSON Schema property
+left out: each fails here, naming the kind and the field.
+"""
+
+import dataclasses
+import json
+
+import pytest
+from conftest import REPO
+
+from desktopapp import bookformat, recordkinds
+from desktopapp.domain import ExportSettings, Record
+from desktopapp.recordkinds import KINDS, ChildRows, Column, UidList
+from desktopapp.store import record_rows
+
+COMMON = {f.name for f in dataclasses.fields(Record)}
+
+
+def schema():
+    return json.loads((REPO / "resources" / "briefing-book.schema.json").read_text())
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_dataclass_field_is_described_once(kind):
+    spec = KINDS[kind]
+    fields = [f.name for f in dataclasses.fields(spec.cls) if f.name not in COMMON]
+    described = [f.attr for f in spec.fields]
+    assert sorted(described) == sorted(fields)
+    assert len(set(described)) == len(described)
+    for link in spec.links:
+        if isinstance(link, ChildRows):  # every value of a child item is stored
+            item_fields = {f.name for f in dataclasses.fields(link.item)}
+            assert item_fields == {attr for attr, _, _ in link.fields} | {link.link[0]}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_json_format_and_its_schema_follow_the_description(kind):
+    spec = KINDS[kind]
+    keys = ["uid", "created_at", "updated_at", *(f.json for f in spec.json_fields)]
+    # the JSON Schema in resources/ lists the same properties, in the same order
+    assert list(schema()["$defs"][kind]["properties"]) == keys
+    # and the format writes them (one record with every field)
+    assert list(bookformat.record_to_dict(spec.cls())) == keys
+    assert [key for key, _, _ in bookformat.FIELDS[spec.cls]] == keys[3:]
+    assert bookformat.SECTIONS[spec.section] is spec.cls
+
+
+def test_the_settings_are_the_dataclass_fields_everywhere():
+    fields = [f.name for f in dataclasses.fields(ExportSettings) if f.name != "version"]
+    assert list(recordkinds.SETTINGS_FIELDS) == fields
+    assert list(schema()["$defs"]["settings"]["properties"]) == fields
+    assert list(bookformat.settings_to_dict(ExportSettings())) == fields
+    assert bookformat.SETTINGS_KEYS == set(fields)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_list_and_sort_columns_are_described_columns(kind):
+    spec = KINDS[kind]
+    columns = {f.column for f in spec.columns} | {"updated_at"}
+    links = {link.attr for link in spec.links}
+    for column in spec.list_columns:
+        if isinstance(column, str):
+            assert column in columns
+        else:
+            assert column[1] in ("names", "count") and column[2] in links
+    for _, column, _ in spec.sorts:
+        assert column in columns
+
+
+def sqlite_columns(store, table):
+    return {row[1]: row[2].upper() for row in store.db.execute(f"PRAGMA table_info([{table}])")}
+
+
+def postgres_columns(store, table):
+    with store._session():
+        rows = store._x("SELECT column_name, data_type FROM information_schema.columns "
+                        "WHERE table_schema = current_schema() AND table_name = %s",
+                        [table]).fetchall()
+    return dict(rows)
+
+
+def test_a_new_sqlite_book_has_exactly_the_described_tables(store):
+    for kind, spec in KINDS.items():
+        got = sqlite_columns(store, spec.table)
+        assert got == record_rows.declared_columns(kind, record_rows.SQLITE), kind
+    for table, columns in record_rows.link_table_columns(record_rows.SQLITE).items():
+        assert sqlite_columns(store, table) == columns, table
+
+
+def test_a_new_team_book_has_exactly_the_described_tables(team_store):
+    for kind, spec in KINDS.items():
+        got = postgres_columns(team_store, spec.table)
+        assert got == record_rows.declared_columns(kind, record_rows.POSTGRESQL), kind
+    for table, columns in record_rows.link_table_columns(record_rows.POSTGRESQL).items():
+        assert postgres_columns(team_store, table) == columns, table
+
+
+def test_links_name_real_kinds_and_tell_shared_tables_apart():
+    by_table = {}
+    for spec in KINDS.values():
+        for link in spec.links:
+            assert link.target in KINDS
+            by_table.setdefault((link.table, link.column), []).append(link)
+    for (table, _), links in by_table.items():
+        if len(links) > 1:  # lists sharing a table and column need a tag to be told apart
+            tags = [link.tag for link in links if isinstance(link, UidList)]
+            assert all(tags) and len(set(tags)) == len(tags), table
+
+
+def test_the_search_text_names_described_fields():
+    for spec in KINDS.values():
+        attrs = {f.attr for f in spec.fields}
+        assert set(spec.search_title) <= attrs
+        for part in spec.search_body:
+            if isinstance(part, str):
+                assert part in attrs
+            else:
+                assert set(part[1] if part[0] == "names" else [part[1]]) <= attrs
+
+
+def test_columns_have_a_storage_both_dialects_know():
+    for spec in KINDS.values():
+        for f in spec.columns:
+            assert isinstance(f, Column)
+            assert f.storage in record_rows.SQLITE.storage
+            assert f.storage in record_rows.POSTGRESQL.storage
