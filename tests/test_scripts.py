@@ -207,3 +207,29 @@ def test_a_numbered_item_keeps_clear_of_its_number(tmp_path, text):
     else:
         assert min(x0 for x0, _, _ in others) > number[1] + 2, words
     assert is_rtl == text.startswith("إ")
+
+
+# Names whose letters are more than their glyphs: Arabic vowel marks (harakat,
+# shadda, sukun), the Persian hamza above, Hebrew points, and the zero-width
+# non-joiner Persian writes inside words. Before each right-to-left run carried
+# its text, pdftotext read "ﺳ ْﻠ َﻤﺎن" for سَلْمَان and dropped every ZWNJ.
+MARKED_NAMES = ["مُحَمَّد بْن سَلْمَان", "عُمان", "وزارت امور خارجهٔ ایران",
+                "שָׁלוֹם עַל יִשְׂרָאֵל", "מֹשֶׁה שָׁרֵת", "می‌خواهم", "کتاب‌های آبی"]
+
+
+@pytest.mark.parametrize("native", MARKED_NAMES)
+def test_marks_and_zwnj_copy_out_in_logical_order(tmp_path, native):
+    from desktopapp.domain import Actor
+    with BriefingStore.open(tmp_path / "b.sqlite", create=True) as store:
+        actor = store.save(Actor(name="Marked Name", native_name=native,
+                                 biography=f"Also written {native} in the press."))
+        pdf = render_record(store, actor, store.settings()).pdf
+    path = tmp_path / "card.pdf"
+    path.write_bytes(pdf)
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                         capture_output=True, timeout=60).stdout.decode()
+    # only the direction controls pdftotext puts around a right-to-left line go
+    # (and NFKC folds the joining forms): the marks and the ZWNJ must be there,
+    # each in its place
+    text = unicodedata.normalize("NFKC", re.sub("[\u202a-\u202e\u2066-\u2069]", "", raw))
+    assert text.count(native) == 2, (native, text)

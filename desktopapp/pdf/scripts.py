@@ -16,9 +16,12 @@ are laid out here instead:
    their letters, Devanagari conjuncts form.
 
 Glyphs are drawn through ReportLab's own shaped-text path (``ShapedStr``),
-so fonts embed and subset as usual. Our bundled Arabic font maps its joining
-forms to the Unicode presentation forms, so text copied out of the PDF gives
-the letters (the same after NFKC), in logical order.
+so fonts embed and subset as usual. The glyphs map back to their letters
+(Arabic joining forms to the presentation forms, equal after NFKC); runs
+whose glyphs cannot give their text back in reading order (Arabic vowel
+marks, Hebrew points, ZWNJ; Indic and Thai reordering) also carry it as
+/ActualText (see ``_actual_text``), so pdftotext gives every name in logical
+order.
 
 Paragraphs without such characters (Latin, Cyrillic, Greek, CJK ...) are
 ReportLab's Paragraph unchanged, at its speed.
@@ -411,12 +414,9 @@ class Paragraph(_ReportLabParagraph):
             text_object.setFont(frag.fontName, frag.fontSize)
             text_object.setFillColor(frag.textColor)
             text_object.textOut(glyphs)
-            actual = not level % 2 and _REORDERED.search(piece)
+            actual = _actual_text(piece, bool(level % 2))
             if actual:
-                # Indic and Thai glyphs are reordered and merged (conjuncts,
-                # vowel signs before their consonant): the run carries its
-                # text in logical order, for search, copy and paste.
-                canvas._code.append(f"/Span <</ActualText <FEFF{_utf16_hex(piece)}>>> BDC")
+                canvas._code.append(f"/Span <</ActualText <FEFF{_utf16_hex(actual)}>>> BDC")
             canvas.drawText(text_object)
             if actual:
                 canvas._code.append("EMC")
@@ -447,6 +447,36 @@ def one_line(markup_words: list[str], style, width: float):
 
 
 _REORDERED = re.compile("[\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff]")
+
+
+def _actual_text(piece: str, rtl: bool) -> str | None:
+    """The text a shaped run carries for search, copy and paste, or None if its glyphs do.
+
+    A right-to-left run with vowel marks, Hebrew points or a zero-width
+    non-joiner: the mark is drawn over its letter and the ZWNJ not at all, so
+    pdftotext read "ﺳ ْﻠ َﻤﺎن" for سَلْمَان and lost the ZWNJ of می‌خواهم. Such a run
+    carries its letters, in display order as its glyphs are drawn: poppler
+    reverses right-to-left text drawn in display order back to logical order,
+    and does it to this text too (measured: text given in logical order came
+    out reversed). Runs without marks keep their glyphs' own code points
+    (joining forms, equal to the letters after NFKC): PDFium reads those in
+    logical order and read the same names reversed word by word once they
+    carried any /ActualText; it reads marked names wrongly either way.
+
+    Indic and Thai glyphs are reordered and merged (conjuncts, vowel signs
+    before their consonant): the run carries its text in logical order.
+    """
+    if rtl:
+        return piece[::-1] if _HIDDEN_IN_GLYPHS.search(piece) else None
+    if _REORDERED.search(piece):
+        return piece
+    return None
+
+
+# Characters a right-to-left run's glyphs do not give back in reading order:
+# combining marks (Arabic harakat, Hebrew points) and joiner controls.
+_HIDDEN_IN_GLYPHS = re.compile("[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+                               "\u06d6-\u06ed\u08d3-\u08ff\ufb1e\u200c\u200d]")
 
 
 def _utf16_hex(text: str) -> str:
