@@ -118,12 +118,30 @@ def test_a_section_is_never_shortened_below_its_minimum():
     assert measure(result.flowables, 100) == 120
 
 
-def test_when_nothing_fits_every_section_is_at_its_minimum():
+def test_when_the_minimums_do_not_fit_sections_go_below_them_before_the_header_is_cut():
+    # the header (a card's name or title) needs 100 of 120 points: the least important
+    # section is emptied first, then the next gives way as far as needed
     sections = [items("a", 10, 10, 50, minimum=4), items("b", 10, 10, 10, minimum=5)]
     result = fit_one_page(lambda styles: [Block(100)], sections, 100, 120)
     assert result.body_size == MIN_BODY
-    assert result.shortened == {"a": 4, "b": 5}
-    assert measure(result.flowables, 100) == 100 + 9 * 10  # printed, if over the page
+    assert result.shortened == {"a": 2, "b": 0}
+    assert measure(result.flowables, 100) == 120
+
+
+def test_emptied_sections_take_back_room_by_importance():
+    # "a" is one item too tall to print beside the header; once it is emptied, "b"
+    # (emptied before it) takes back what is left, up to its minimum
+    sections = [items("a", 1, 80, 50, minimum=1), items("b", 10, 10, 10, minimum=3)]
+    result = fit_one_page(lambda styles: [Block(60)], sections, 100, 100)
+    assert result.shortened == {"a": 0, "b": 3}
+    assert measure(result.flowables, 100) == 90
+
+
+def test_when_even_the_header_alone_is_too_tall_every_section_is_empty():
+    sections = [items("a", 10, 10, 50, minimum=4), items("b", 10, 10, 10, minimum=5)]
+    result = fit_one_page(lambda styles: [Block(130)], sections, 100, 120)
+    assert result.shortened == {"a": 0, "b": 0}
+    assert measure(result.flowables, 100) == 130  # the caller then cuts the header
 
 
 def test_a_section_longer_than_any_page_is_capped_and_reported():

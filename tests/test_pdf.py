@@ -259,8 +259,42 @@ def test_overlong_header_fields_are_cut_with_a_note_not_shrunk():
     for page_size in ("a5", "a4"):
         result = actor_card.render(gathered, SETTINGS, page_size)
         assert_type_floor(result)
-        assert any("long fields cut" in w for w in result.warnings), result.warnings
+        cut = [re.fullmatch(r"Actor card '.*': (.*) shortened to fit one page "
+                            r"\(each cut to (\d+) characters\)", w) for w in result.warnings]
+        fields = next(m for m in cut if m).group(1)
+        # the fields as the card labels them; the name is what the card is for: whole
+        assert "Title" in fields and "Tags" in fields and "Name" not in fields, fields
+        assert "W" * 200 in "".join(text_of(result.pdf).split())
         assert "the full text is in the book" in text_of(result.pdf)
+
+
+def test_a_crowded_a5_meeting_card_keeps_its_title_and_says_plainly_what_it_cut(store):
+    """Twelve sides of long-titled delegates and long texts: the sections give way,
+    down to nothing if need be, before a single letter of the title."""
+    title = ("Russian–Ukrainian talks in Istanbul on a ceasefire, prisoner exchanges and "
+             "the humanitarian situation in the occupied territories")
+    people = [store.save(Actor(name=f"Delegate {i} with a long name",
+                               title="Deputy Minister of Foreign Affairs and Special Envoy of "
+                                     "the President for the negotiations on the region"))
+              for i in range(30)]
+    words = "The parties discussed the exchange of prisoners and agreed to talk again. "
+    meeting = store.save(Meeting(
+        title=title, date=dt.date(2025, 5, 16), place="Dolmabahçe Palace, Istanbul",
+        agenda=words * 8, outcomes=words * 12, follow_ups=words * 6,
+        participants=[Participant(p.uid, f"Side number {i % 12} with a long name")
+                      for i, p in enumerate(people)]))
+    for i in range(6):
+        store.save(Recommendation(title=f"Recommendation {i}", text="Act.", addressee="All",
+                                  meeting_uids=[meeting.uid]))
+    result = meeting_card.render(dossier.meeting_dossier(store, meeting.id), SETTINGS, "a5")
+    assert_type_floor(result)
+    text = " ".join(text_of(result.pdf).split())
+    assert title in text
+    assert result.warnings == [
+        f"Meeting card {title[:59] + '…'!r}: Recommendations, Follow-ups, Agenda, Outcomes "
+        "and Delegations shortened to fit one page"]
+    assert "Outcomes shortened to fit the card" in text
+    assert "+ 6 more recommendations" in text
 
 
 def test_card_command_says_what_it_shortened(sample_path, tmp_path, capsys):
@@ -316,7 +350,8 @@ def assert_no_type_below_the_floor(pdf: bytes):
 
 def assert_one_complete_page(result, expected: list[tuple[str, str | None]]):
     """One page with no type below the floor; every (marker, note): the field's marker is
-    printed, or else the note saying that its section was shortened."""
+    printed, or else the note saying that its section was shortened or left out (only to
+    make room for the record's name or title)."""
     pdf = reader(result.pdf)
     assert len(pdf.pages) == 1
     assert_no_type_below_the_floor(result.pdf)
@@ -363,7 +398,7 @@ def test_any_actor_text_gives_one_complete_page(name, bio, topic, stance, page_s
     assert_one_complete_page(result, fields_of(
         ("Kqname", True, None), ("Kqnative", actor.native_name, None),
         ("Kqtitle", actor.title, None), ("Kqalias", alias, None), ("Kqtag", actor.tags, None),
-        ("Kqbio", actor.biography, None), ("Kqtopic", True, "more position"),
+        ("Kqbio", actor.biography, "Biography left out"), ("Kqtopic", True, "more position"),
         ("Kqstance", True, "more position"), ("Kqmeeting", True, "more meeting"),
         ("Kqrec", True, "more recommendation"), ("Kqother", True, None),
         ("Kqcite", True, "more source"), ("Kqorg", settings_text.organisation, None),
@@ -400,8 +435,9 @@ def test_any_meeting_text_gives_one_complete_page(title, outcomes, side, partici
     assert_type_floor(result)
     assert_one_complete_page(result, fields_of(
         ("Kqtitle", True, None), ("Kqplace", meeting.place, None), ("Kqhost", True, None),
-        ("Kqtag", meeting.tags, None), ("Kqagenda", meeting.agenda, None),
-        ("Kqoutcome", meeting.outcomes, None), ("Kqfollow", meeting.follow_ups, None),
+        ("Kqtag", meeting.tags, None), ("Kqagenda", meeting.agenda, "Agenda left out"),
+        ("Kqoutcome", meeting.outcomes, "Outcomes left out"),
+        ("Kqfollow", meeting.follow_ups, "Follow-ups left out"),
         ("Kqrec", True, "more recommendation"), ("Kqcite", True, "more source"),
         *((f"Kqside{i}", True, None) for i in range(min(participants, 4))),
         *((f"P{i:02d}q", True, "more member") for i in range(participants))))
@@ -431,8 +467,9 @@ def test_any_recommendation_text_gives_one_complete_page(title, text, rationale,
         SETTINGS, page_size)
     assert_type_floor(result)
     assert_one_complete_page(result, fields_of(
-        ("Kqtitle", True, None), ("Kqtext", True, None),
-        ("Kqaddressee", rec.addressee, None), ("Kqrationale", rec.rationale, None),
+        ("Kqtitle", True, None), ("Kqtext", True, "Recommendation left out"),
+        ("Kqaddressee", rec.addressee, None),
+        ("Kqrationale", rec.rationale, "Rationale left out"),
         ("Kqauthor", rec.author, None), ("Kqtag", rec.tags, None),
         ("Kqmeeting", True, "more meeting"), ("Kqactor", True, "more actor"),
         ("Kqnative", concerned.native_name, "more actor"), ("Kqcite", True, "more source")))

@@ -35,16 +35,18 @@ def plan(dossier: ActorDossier):
         prep = ctx.prep
 
         def header(styles):
-            stack = [line(actor.name, prep, styles.name)]
+            stack = [line(actor.name, prep, styles.name, "Name", title=True)]
             if actor.native_name:
-                stack.append(line(actor.native_name, prep, styles.native))
+                stack.append(line(actor.native_name, prep, styles.native, "Native name",
+                                  title=True))
             if actor.title:
-                stack.append(line(actor.title, prep, styles.subtitle))
+                stack.append(line(actor.title, prep, styles.subtitle, "Title"))
             if actor.aliases:
                 aliases = ", ".join(actor.aliases)
                 if len(aliases) > ALIASES_MAX:
                     aliases = aliases[:ALIASES_MAX].rstrip() + " …"
-                stack.append(Paragraph("<i>Also:</i> " + prep.inline(aliases), styles.small))
+                stack.append(Paragraph("<i>Also:</i> " + prep.inline(aliases, "Also known as"),
+                                       styles.small))
             picture = blocks.photo(actor.photo, *blocks.PHOTO_SIZE, prep)
             if picture is None:
                 top = stack

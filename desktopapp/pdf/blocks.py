@@ -86,7 +86,7 @@ def facts(rows: list[tuple[str, str]], ctx: CardContext, styles: Styles, columns
             if index < len(rows):
                 label, value = rows[index]
                 line += [Paragraph(label.upper(), styles.label),
-                         Paragraph(ctx.prep.inline(value), styles.cell)]
+                         Paragraph(ctx.prep.inline(value, label), styles.cell)]
             else:
                 line += ["", ""]
         cells.append(line)
@@ -132,7 +132,8 @@ def table_section(name: str, priority: int, title: str, header: list[str],
             out.append(more_note(len(entries) - limit, noun, where, styles))
         return out
 
-    return Section(name, priority, len(entries), build, item_height=ROW_MIN_HEIGHT)
+    return Section(name, priority, len(entries), build, item_height=ROW_MIN_HEIGHT,
+                   title=title)
 
 
 # The least height a table row or a citation takes at the 7.5 pt floor (one line).
@@ -156,6 +157,10 @@ def text_section(name: str, priority: int, title: str, text: str, ctx: CardConte
         if not text:
             return []
         limit = min(limit, printable)
+        if not limit:  # only when the card's header needs the room
+            return heading(title, styles) + [Paragraph(
+                f"{title} left out to fit the card — the full text is in the book.",
+                styles.note)]
         out = heading(title, styles) + rich_text(text, ctx.prep, getattr(styles, style),
                                                  styles.bullet, limit)
         if limit < len(text):
@@ -164,12 +169,12 @@ def text_section(name: str, priority: int, title: str, text: str, ctx: CardConte
         return out
 
     return Section(name, priority, printable, build, minimum=min(printable, keep),
-                   exact=False)
+                   exact=False, title=title)
 
 
 def sources_section(ctx: CardContext, count: int) -> Section:
     return Section("sources", 80, count, lambda styles, limit: citations(ctx, styles, limit),
-                   item_height=ROW_MIN_HEIGHT)
+                   item_height=ROW_MIN_HEIGHT, title="Sources")
 
 
 def citations(ctx: CardContext, styles: Styles, limit: int) -> list[Flowable]:

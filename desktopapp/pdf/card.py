@@ -40,8 +40,12 @@ class CardPlan:
 
 
 # Characters each field keeps, tried in turn, when a header is too tall for
-# the page even at the smallest type (hundreds of long aliases, names, titles).
+# the page even at the smallest type with every section left out (hundreds of
+# long aliases, names, titles): first every other field, then the record's own
+# name or title too.
 HEADER_LIMITS = (400, 160, 80, 40, 16)
+HEADER_STEPS = [(limit, None) for limit in HEADER_LIMITS] + [
+    (HEADER_LIMITS[-1], limit) for limit in HEADER_LIMITS]
 HEADER_NOTE = "Long fields are shortened (…) to fit the card — the full text is in the book."
 
 
@@ -60,18 +64,21 @@ def fit_card(plan_for: Callable[[CardContext], CardPlan], page_size: str,
     # largest (a card that filled the page and then got the note was shrunk).
     largest_note = Paragraph(HEADER_NOTE, card_styles(BODY_SIZES[0]).note)
     room = height - measure([Spacer(1, BODY_SIZES[0]), largest_note], width)
-    for limit in HEADER_LIMITS:
-        prep.limit, prep.cut = limit, False
+    for limit, title_limit in HEADER_STEPS:
+        prep.limit, prep.title_limit, prep.cut = limit, title_limit, False
+        prep.cut_fields = []
         ctx = CardContext(prep=prep, width=width)
         plan = plan_for(ctx)
         ctx.sources = plan.sources
         result = fit_one_page(plan.header, plan.sections, width, room)
         note = Paragraph(HEADER_NOTE, card_styles(result.body_size).note)
         flowables = [*result.flowables, note]
-        if measure(flowables, width) <= height or limit == HEADER_LIMITS[-1]:
+        if measure(flowables, width) <= height or (limit, title_limit) == HEADER_STEPS[-1]:
             result.flowables = flowables
             result.shortened["fields"] = limit
+            result.cut_fields = list(prep.cut_fields)
             break
+    prep.limit = prep.title_limit = None
     if measure(result.flowables, width) > height:
         # Nothing a user can type gets here (the domain bounds every list
         # and field); a last guard so that a card is never two pages.
@@ -86,10 +93,24 @@ def page_info(kind_label: str, title: str, settings: ExportSettings, page_size: 
                     as_of=as_of or dt.date.today(), title=title, author=settings.author)
 
 
-def shortened_warnings(result: FitResult, kind_label: str) -> list[str]:
-    return [f"{kind_label}: " + (f"long fields cut to {limit} characters" if name == "fields"
-                                 else f"'{name}'") + " shortened to fit one page"
-            for name, limit in result.shortened.items()]
+def shortened_warnings(result: FitResult, sections: list[Section], kind_label: str) -> list[str]:
+    """What the card left out, in plain words: "Meeting card 'X': Outcomes and Agenda
+    shortened to fit one page", "…: Place and Host shortened to fit one page (each cut
+    to 16 characters)"."""
+    titles = {section.name: section.title for section in sections}
+    named = [titles.get(name, name) for name in result.shortened if name != "fields"]
+    warnings = []
+    if named:
+        warnings.append(f"{kind_label}: {_and(named)} shortened to fit one page")
+    if "fields" in result.shortened:
+        fields = result.cut_fields or ["long fields"]
+        warnings.append(f"{kind_label}: {_and(fields)} shortened to fit one page (each cut to "
+                        f"{result.shortened['fields']} characters)")
+    return warnings
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def render_card(plan_for, settings: ExportSettings, page_size: str | None = None,
@@ -101,6 +122,7 @@ def render_card(plan_for, settings: ExportSettings, page_size: str | None = None
     pdf, pages = build(result.flowables, info)
     # the command line and the window say what the card left out
     title = plan.title if len(plan.title) <= 60 else plan.title[:59] + "…"
-    warnings = prep.warnings() + shortened_warnings(result, f"{plan.kind_label} {title!r}")
+    warnings = prep.warnings() + shortened_warnings(result, plan.sections,
+                                                    f"{plan.kind_label} {title!r}")
     return RenderResult(pdf=pdf, pages=pages, warnings=warnings,
                         body_size=result.body_size, shortened=result.shortened)

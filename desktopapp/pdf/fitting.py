@@ -7,8 +7,11 @@ sections). Fitting measures with ``wrap()``:
 1. try every body size from 10 pt down to 7.5 pt with everything in;
 2. at 7.5 pt, shorten sections from the lowest priority up, each to the
    largest limit that fits (exponential then binary search), with a note
-   ("+ 14 more meetings — see the memo");
-3. a section that cannot fit even empty is dropped, with its note.
+   ("+ 14 more meetings — see the memo"), never below its minimum;
+3. if even every section at its minimum is too tall, shorten them again from
+   the lowest priority up, now down to nothing (a heading and its note): the
+   header (the record's name or title) is what a card is for, and the
+   caller cuts it only when the sections alone cannot make room.
 
 Text is never clipped out of sight and never shrunk below 7.5 pt; what
 does not print is not in the PDF.
@@ -17,7 +20,7 @@ does not print is not in the PDF.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .styles import BODY_SIZES, MIN_BODY, Styles, card_styles
 
@@ -33,6 +36,11 @@ class Section:
     # fit the page are ever built (a card shows ~50 of 499 delegates).
     item_height: float = 0.0
     exact: bool = True  # False: a count of characters, where near enough is enough
+    title: str = ""  # as the card's heading names it, for the export's warning
+
+    def __post_init__(self):
+        if not self.title:
+            self.title = self.name.replace("_", " ").capitalize()
 
     def page_cap(self, height: float) -> int:
         if not self.item_height:
@@ -45,6 +53,8 @@ class FitResult:
     flowables: list
     body_size: float
     shortened: dict[str, int]  # section name -> limit it was cut to
+    # header fields cut when the header alone did not fit ("Title", "Place"), as labelled
+    cut_fields: list[str] = field(default_factory=list)
 
 
 def measure(flowables, width: float, heights: dict | None = None) -> float:
@@ -155,17 +165,42 @@ def fit_one_page(header: Callable[[Styles], list], sections: list[Section],
     styles = card_styles(MIN_BODY)
     limits = dict(full)
     shortened = {}
-    for section in sorted(sections, key=lambda s: s.priority):
-        def fits(limit, section=section):
-            trial = dict(limits, **{section.name: limit})
-            return builder.height(builder.story(styles, trial), width) <= height
 
-        best = _largest_fitting(fits, section.minimum, full[section.name], section.exact)
-        limits[section.name] = best if best is not None else section.minimum
-        if limits[section.name] < section.size:
-            shortened[section.name] = limits[section.name]
-        if best is not None:
-            return FitResult(builder.story(styles, limits), MIN_BODY, shortened)
-    # Even with every section at its minimum the header alone is too tall (a
+    def fits_with(trial):
+        return builder.height(builder.story(styles, trial), width) <= height
+
+    for floor in ("minimum", "nothing"):
+        for section in sorted(sections, key=lambda s: s.priority):
+            def fits(limit, section=section):
+                return fits_with(dict(limits, **{section.name: limit}))
+
+            least = section.minimum if floor == "minimum" else 0
+            most = limits[section.name]
+            best = _largest_fitting(fits, least, most, section.exact)
+            limits[section.name] = best if best is not None else least
+            if limits[section.name] < section.size:
+                shortened[section.name] = limits[section.name]
+            if best is not None:
+                if floor == "nothing":
+                    _give_back(sections, limits, shortened, fits_with)
+                return FitResult(builder.story(styles, limits), MIN_BODY, shortened)
+    # Even with every section empty the header alone is too tall (a
     # pathological name): the caller shortens every field.
     return FitResult(builder.story(styles, limits), MIN_BODY, shortened)
+
+
+def _give_back(sections, limits, shortened, fits_with):
+    """After sections went below their minimums, the more important ones take back
+    what room is left, up to their minimums (a higher section emptied last may
+    have made room for the ones emptied before it)."""
+    for section in sorted(sections, key=lambda s: -s.priority):
+        if limits[section.name] >= section.minimum:
+            continue
+
+        def fits(limit, section=section):
+            return fits_with(dict(limits, **{section.name: limit}))
+
+        best = _largest_fitting(fits, limits[section.name], section.minimum, section.exact)
+        if best is not None:
+            limits[section.name] = best
+            shortened[section.name] = best

@@ -264,20 +264,31 @@ class TextPreparer:
         # Other things the export must report (a photo that could not print), in order.
         self.notes: list[str] = []
         # Set when a card's header alone cannot fit one page at the smallest
-        # type: every field is cut to this many characters, visibly ("…").
+        # type: every field is cut to this many characters, visibly ("…"); the
+        # record's own name or title only when that is not enough
+        # (``title_limit``), since it is what the card is about.
         self.limit = limit
+        self.title_limit: int | None = None
         self.cut = False
+        self.cut_fields: list[str] = []  # named fields cut, in the order laid out
 
     def clean(self, text: str) -> str:
         # control characters other than newline and tab would corrupt the layout
         return _CONTROL.sub("", unicodedata.normalize("NFC", text or ""))
 
-    def inline(self, text: str) -> str:
-        """Escape ``text`` for a Paragraph; a character no font has becomes U+FFFD."""
+    def inline(self, text: str, field: str | None = None, title: bool = False) -> str:
+        """Escape ``text`` for a Paragraph; a character no font has becomes U+FFFD.
+
+        ``field`` names the text as the card labels it, for the export's warning
+        when it is cut; ``title``: it is the record's name or title, cut last.
+        """
         text = self.clean(text).replace("\t", " ")
-        if self.limit is not None and len(text) > self.limit:
-            text = text[:self.limit - 1].rstrip() + "…"
+        limit = self.title_limit if title else self.limit
+        if limit is not None and len(text) > limit:
+            text = text[:limit - 1].rstrip() + "…"
             self.cut = True
+            if field and field not in self.cut_fields:
+                self.cut_fields.append(field)
         if self.covered.issuperset(map(ord, text.replace("\n", ""))):  # the common case
             return escape(text).replace("\n", "<br/>")
         out = []

@@ -33,7 +33,7 @@ def render(handout: Handout, settings, page_size=None, as_of=None, *, two_up=Fal
         if story:
             story.append(PageBreak())
         story.extend(result.flowables)
-        warnings += shortened_warnings(result, f"{plan.kind_label} {plan.title!r}")
+        warnings += shortened_warnings(result, plan.sections, f"{plan.kind_label} {plan.title!r}")
         if progress:
             progress(done, len(plans))
     info = page_info("Handout", handout.meeting.meeting.title, settings, page_size, as_of)

@@ -95,7 +95,7 @@ def plan(dossier: MeetingDossier):
         prep = ctx.prep
 
         def header(styles):
-            out = [line(meeting.title, prep, styles.name)]
+            out = [line(meeting.title, prep, styles.name, "Title", title=True)]
             rows = [("When", when(meeting)), ("Place", meeting.place),
                     ("Format", label(meeting.kind)), ("Status", label(meeting.status)),
                     ("Host", names(meeting.host_uids)),

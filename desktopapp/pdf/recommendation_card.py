@@ -21,7 +21,7 @@ def plan(dossier: RecommendationDossier):
             dossier.actors[u].name for u in rec.addressee_uids if u in dossier.actors]))
 
         def header(styles):
-            out = [line(rec.title, prep, styles.name)]
+            out = [line(rec.title, prep, styles.name, "Title", title=True)]
             rows = [("Addressee", addressees), ("Priority", priority_label(rec.priority)),
                     ("Status", label(rec.status)), ("Date", format_date(rec.date)),
                     ("Author", rec.author), ("Tags", ", ".join(rec.tags[:12]))]

@@ -67,6 +67,7 @@ def rich_text(text: str, prep: TextPreparer, style, bullet_style, limit: int | N
     return flowables
 
 
-def line(text: str, prep: TextPreparer, style) -> Paragraph:
-    """A single-line field: escaped, no markup."""
-    return Paragraph(prep.inline(text), style)
+def line(text: str, prep: TextPreparer, style, field: str | None = None,
+         title: bool = False) -> Paragraph:
+    """A single-line field: escaped, no markup (``field``, ``title``: see ``prep.inline``)."""
+    return Paragraph(prep.inline(text, field, title), style)
