@@ -26,10 +26,13 @@ from .domain import (
 
 @dataclass
 class MeetingRole:
+    """A meeting an actor took part in, once, with every role they had in it."""
+
     meeting: Meeting
-    role: str  # head, member, mediator, observer, host
-    side: str
-    role_label: str = ""  # the analyst's words for the role, if any
+    # (role, the analyst's words for it or ""): participant roles as stored
+    # (head, member, mediator, observer), then host or mediator of the meeting
+    roles: list[tuple[str, str]]
+    side: str = ""
 
 
 @dataclass
@@ -93,14 +96,11 @@ def _record(store, kind, record_or_id):
 def actor_dossier(store, actor_or_id) -> ActorDossier:
     actor = _record(store, "actor", actor_or_id)
     actor_id = actor.id
-    meetings = []
     rows = store.meetings_of_actor(actor_id) if actor_id else []
-    by_id = {m.id: m for m in store.get_many("meeting", [r["id"] for r in rows])}
-    for row in rows:
-        meeting = by_id[row["id"]]
-        role_label = next((p.role_label for p in meeting.participants
-                           if p.actor_uid == actor.uid), "")
-        meetings.append(MeetingRole(meeting, row["role"], row["side"], role_label))
+    # one row per role the actor has in a meeting: one entry per meeting
+    ids = list(dict.fromkeys(r["id"] for r in rows))
+    by_id = {m.id: m for m in store.get_many("meeting", ids)}
+    meetings = [_meeting_role(by_id[i], actor.uid) for i in ids]
     recommendations = store.get_many(
         "recommendation",
         [r["id"] for r in store.recommendations_linked_to("actor", actor_id)] if actor_id else [])
@@ -113,6 +113,18 @@ def actor_dossier(store, actor_or_id) -> ActorDossier:
                                if actor_id else []),
         meetings=meetings, recommendations=recommendations,
         sources=_sources(store, source_uids))
+
+
+def _meeting_role(meeting: Meeting, actor_uid: str) -> MeetingRole:
+    """The actor's roles in a meeting: each seat with its own label, then host or
+    mediator of the meeting (unless a seat says so already)."""
+    seats = [p for p in meeting.participants if p.actor_uid == actor_uid]
+    roles = [(p.role.value, p.role_label) for p in seats]
+    for role, uids in (("host", meeting.host_uids), ("mediator", meeting.mediator_uids)):
+        if actor_uid in uids and all(kind != role for kind, _ in roles):
+            roles.append((role, ""))
+    side = next((p.side for p in seats if p.side), "")
+    return MeetingRole(meeting, roles, side)
 
 
 def meeting_dossier(store, meeting_or_id) -> MeetingDossier:

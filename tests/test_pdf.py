@@ -389,7 +389,7 @@ def test_any_actor_text_gives_one_complete_page(name, bio, topic, stance, page_s
     rec = Recommendation(title=marked("Kqrec", _line(name)) or "Kqrec", text="t", addressee="a")
     gathered = dossier.ActorDossier(
         actor=actor, affiliations=[other] * 3, members=[other] * 12,
-        meetings=[dossier.MeetingRole(meeting, "head", _line(stance))] * 8,
+        meetings=[dossier.MeetingRole(meeting, [("head", "")], _line(stance))] * 8,
         recommendations=[rec] * 8, sources=[source])
     settings_text = ExportSettings(organisation=marked("Kqorg", _line(name)[:100]),
                                    classification=marked("Kqclass", _line(topic))[:40])
@@ -573,3 +573,25 @@ def test_text_longer_than_a_page_is_cut_before_any_layout():
     built = section.build(card_styles(MIN_BODY), 10**9)
     assert sum(len(getattr(f, "text", "") or "") for f in built) < 3 * blocks.PAGE_TEXT_MAX
     assert "shortened to fit the card" in built[-1].text
+
+
+def test_actor_card_lists_each_meeting_once_with_every_role(store):
+    """Head of a delegation (the analyst's label "chair") and host of the same talks:
+    one line, both roles, the label on the seat it belongs to and not on the host."""
+    actor = store.save(Actor(name="Hakan Fidan", title="Minister of Foreign Affairs"))
+    guest = store.save(Actor(name="Guest Minister"))
+    both = store.save(Meeting(
+        title="Talks in Istanbul", date=dt.date(2025, 5, 16), host_uids=[actor.uid],
+        participants=[Participant(actor.uid, "Türkiye", ParticipantRole.HEAD,
+                                  role_label="chair"),
+                      Participant(guest.uid, "Guests")]))
+    store.save(Meeting(title="Dinner in Ankara", date=dt.date(2025, 4, 1),
+                       host_uids=[actor.uid], participants=[Participant(guest.uid, "Guests")]))
+    gathered = dossier.actor_dossier(store, actor.id)
+    assert [(m.meeting.id, m.roles, m.side) for m in gathered.meetings] == [
+        (both.id, [("head", "chair"), ("host", "")], "Türkiye"),
+        (gathered.meetings[1].meeting.id, [("host", "")], "")]
+    text = " ".join(text_of(actor_card.render(gathered, SETTINGS, "a4").pdf).split())
+    assert text.count("Talks in Istanbul") == 1
+    assert "head of delegation (chair), host, Türkiye" in text
+    assert "Dinner in Ankara host" in text and "host (chair)" not in text

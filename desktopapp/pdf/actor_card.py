@@ -72,8 +72,11 @@ def plan(dossier: ActorDossier):
                     Paragraph(format_date(p.as_of, p.as_of_precision), styles.cell)]
 
         def meeting_row(m, styles):
-            role = _role_label(m.role) + (f" ({m.role_label})" if m.role_label else "")
-            role += f", {m.side}" if m.side else ""
+            # every role the actor had, each with its own label: "head of
+            # delegation (chair), host, Ukraine"
+            role = ", ".join(_role_label(kind) + (f" ({words})" if words else "")
+                             for kind, words in m.roles)
+            role = ", ".join(filter(None, [role, m.side]))
             return [Paragraph(m.meeting.when(), styles.cell),
                     Paragraph(prep.inline(m.meeting.title), styles.cell),
                     Paragraph(prep.inline(role), styles.cell)]
