@@ -78,18 +78,50 @@ def team_book_url(postgres_server):
     return postgres_server.url(postgres_server.new_database())
 
 
-@pytest.fixture
-def team_store(team_book_url):
+@pytest.fixture(scope="session")
+def team_book_template(postgres_server):
+    """A database holding an empty team book, copied for each test that wants one.
+
+    CREATE DATABASE … TEMPLATE copies it in a fraction of the time the
+    migrations take (the figures are in tests/pg_server.py).
+    """
     from desktopapp.store.postgres import TeamStore
-    with TeamStore.open(team_book_url, create=True) as s:
+    name = postgres_server.new_database()
+    TeamStore.open(postgres_server.url(name), create=True).close()
+    return name
+
+
+@pytest.fixture(scope="session")
+def team_sample_template(postgres_server, team_book_template):
+    """A database holding a team book with the sample book in it, copied per test."""
+    from desktopapp.store.postgres import TeamStore
+    name = postgres_server.new_database(template=team_book_template)
+    with TeamStore.open(postgres_server.url(name)) as store:
+        books.load_sample(store)
+    return name
+
+
+@pytest.fixture
+def team_store(postgres_server, team_book_template):
+    """An empty team book of its own for one test (its URL is ``team_store.url``)."""
+    from desktopapp.store.postgres import TeamStore
+    url = postgres_server.url(postgres_server.new_database(template=team_book_template))
+    with TeamStore.open(url) as s:
         yield s
 
 
 @pytest.fixture
-def team_sample(team_store):
+def team_sample_url(postgres_server, team_sample_template):
+    """The URL of a team book of its own holding the sample book."""
+    return postgres_server.url(postgres_server.new_database(template=team_sample_template))
+
+
+@pytest.fixture
+def team_sample(team_sample_url):
     """A team book holding the sample book."""
-    books.load_sample(team_store)
-    return team_store
+    from desktopapp.store.postgres import TeamStore
+    with TeamStore.open(team_sample_url) as s:
+        yield s
 
 
 def both_backends(sqlite_fixture: str, team_fixture: str):

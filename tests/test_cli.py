@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, file_bytes
+from conftest import REPO, both_backends, file_bytes
 
 from desktopapp import bookformat, books, cli
 from desktopapp.domain import Actor
@@ -20,6 +20,24 @@ def run(capsys, *argv):
     code = cli.main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return code, out, err
+
+
+# The commands on a book's contents run on a book file and on a team book
+# (--db takes either); the tests of files (missing, foreign, read-only,
+# locked, full disk, the user's own book) are about book files only.
+sample_db = both_backends("sample_path", "team_sample_url")
+
+
+def book_state(target):
+    """What a test compares to see that a command left the book as it was."""
+    if isinstance(target, str):  # a team book: its whole content, stamps and all
+        with books.open_book(target) as store:
+            return json.dumps(store.export_book(), sort_keys=True)
+    return file_bytes(target)
+
+
+def open_db(target):
+    return books.open_book(target)
 
 
 def test_init_creates_empty_and_sample_books(tmp_path, capsys):
@@ -44,42 +62,42 @@ def test_init_refuses_an_existing_file(tmp_path, capsys):
 
 @pytest.mark.parametrize("kind, key", [("actors", "name"), ("meetings", "title"),
                                        ("recommendations", "title")])
-def test_list_json_has_id_uid_and_name(sample_path, capsys, kind, key):
-    code, out, _ = run(capsys, "list", kind, "--db", sample_path, "--json")
+def test_list_json_has_id_uid_and_name(sample_db, capsys, kind, key):
+    code, out, _ = run(capsys, "list", kind, "--db", sample_db, "--json")
     rows = json.loads(out)
     assert code == 0 and rows
     assert all({"id", "uid", key} <= set(row) for row in rows)
 
 
-def test_show_text_and_json(sample_path, capsys):
-    code, out, _ = run(capsys, "show", "meeting", 5, "--db", sample_path)
+def test_show_text_and_json(sample_db, capsys):
+    code, out, _ = run(capsys, "show", "meeting", 5, "--db", sample_db)
     assert code == 0
     assert "Russian–Ukrainian talks in Istanbul" in out
     assert out.index("Vladimir Medinsky — head of delegation") < out.index("Mikhail Galuzin")
     assert "[1] Anna Maria Dyner, Maria Piechowska" in out
-    code, out, _ = run(capsys, "show", "actor", 14, "--db", sample_path, "--json")
+    code, out, _ = run(capsys, "show", "actor", 14, "--db", sample_db, "--json")
     data = json.loads(out)
     assert data["id"] == 14 and data["name"] == "Vladimir Medinsky"
     assert data["native_name"] == "Владимир Мединский" and data["uid"]
-    code, out, _ = run(capsys, "show", "recommendation", 1, "--db", sample_path)
+    code, out, _ = run(capsys, "show", "recommendation", 1, "--db", sample_db)
     assert "European states" in out and "Rationale" in out
 
 
-def test_search_json_lists_type_id_title_snippet(sample_path, capsys):
-    code, out, _ = run(capsys, "search", "erdogan", "--db", sample_path, "--json")
+def test_search_json_lists_type_id_title_snippet(sample_db, capsys):
+    code, out, _ = run(capsys, "search", "erdogan", "--db", sample_db, "--json")
     hits = json.loads(out)
     assert code == 0
     assert hits[0] == {"type": "actor", "id": 30, "title": "Recep Tayyip Erdoğan",
                        "uid": hits[0]["uid"], "snippet": hits[0]["snippet"]}
     assert len(hits[0]["uid"]) == 36
     assert "[Erdoğan]" in hits[0]["snippet"]
-    code, out, _ = run(capsys, "search", '"-* ( ^', "--db", sample_path)
+    code, out, _ = run(capsys, "search", '"-* ( ^', "--db", sample_db)
     assert code == 0 and "No matches." in out
 
 
-def test_export_import_round_trip(sample_path, tmp_path, capsys):
+def test_export_import_round_trip(sample_db, tmp_path, capsys):
     exported = tmp_path / "book.json"
-    code, out, _ = run(capsys, "export", "--db", sample_path, "-o", exported)
+    code, out, _ = run(capsys, "export", "--db", sample_db, "-o", exported)
     assert code == 0 and "38 actors" in out
     run(capsys, "init", "--db", tmp_path / "new.sqlite")
     code, out, _ = run(capsys, "import", exported, "--db", tmp_path / "new.sqlite")
@@ -89,8 +107,8 @@ def test_export_import_round_trip(sample_path, tmp_path, capsys):
     assert again.read_bytes() == exported.read_bytes()
 
 
-def test_backup_and_check(sample_path, tmp_path, capsys):
-    code, out, _ = run(capsys, "backup", "--db", sample_path, "-o", tmp_path / "b.sqlite")
+def test_backup_and_check(sample_db, tmp_path, capsys):
+    code, out, _ = run(capsys, "backup", "--db", sample_db, "-o", tmp_path / "b.sqlite")
     assert code == 0
     code, out, _ = run(capsys, "check", "--db", tmp_path / "b.sqlite")
     assert code == 0 and out.strip().endswith(": ok")
@@ -125,8 +143,8 @@ def one_line_error(err):
     (["show", "actor", "999"], "there is no actor with id 999"),
     (["show", "meeting", "999", "--json"], "there is no meeting with id 999"),
 ])
-def test_unknown_id(sample_path, capsys, argv, words):
-    code, out, err = run(capsys, *argv, "--db", sample_path)
+def test_unknown_id(sample_db, capsys, argv, words):
+    code, out, err = run(capsys, *argv, "--db", sample_db)
     assert code == 1 and out == ""
     one_line_error(err)
     assert words in err
@@ -150,21 +168,21 @@ def test_missing_and_foreign_book_files(tmp_path, capsys):
     ('{"format": "briefing-book", "version": 1, "actors": [{"uid": "x"}]}',
      "actors[1]: field 'uid' is not a record identifier"),
 ])
-def test_malformed_import_leaves_book_unchanged(sample_path, tmp_path, capsys, content, words):
+def test_malformed_import_leaves_book_unchanged(sample_db, tmp_path, capsys, content, words):
     bad = tmp_path / "bad.json"
     bad.write_text(content)
-    before = file_bytes(sample_path)
-    code, _, err = run(capsys, "import", bad, "--db", sample_path)
+    before = book_state(sample_db)
+    code, _, err = run(capsys, "import", bad, "--db", sample_db)
     assert code == 1 and words in err
     one_line_error(err)
-    assert file_bytes(sample_path) == before
+    assert book_state(sample_db) == before
 
 
-def test_unwritable_outputs_leave_nothing_behind(sample_path, tmp_path, capsys):
-    code, _, err = run(capsys, "export", "--db", sample_path, "-o", tmp_path / "no" / "x.json")
+def test_unwritable_outputs_leave_nothing_behind(sample_db, tmp_path, capsys):
+    code, _, err = run(capsys, "export", "--db", sample_db, "-o", tmp_path / "no" / "x.json")
     assert code == 1 and "does not exist" in err
     one_line_error(err)
-    code, _, err = run(capsys, "export", "--db", sample_path, "-o", tmp_path)
+    code, _, err = run(capsys, "export", "--db", sample_db, "-o", tmp_path)
     assert code == 1 and "is a folder" in err
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
@@ -370,42 +388,41 @@ def pdf_pages(path):
 @pytest.mark.parametrize("kind, record_id", [("actor", 14), ("meeting", 5),
                                              ("recommendation", 1)])
 @pytest.mark.parametrize("size", ["a4", "letter", "a5"])
-def test_card_command_writes_one_page(sample_path, tmp_path, capsys, kind, record_id, size):
+def test_card_command_writes_one_page(sample_db, tmp_path, capsys, kind, record_id, size):
     out = tmp_path / "card.pdf"
-    code, stdout, err = run(capsys, "card", kind, record_id, "--db", sample_path, "-o", out,
+    code, stdout, err = run(capsys, "card", kind, record_id, "--db", sample_db, "-o", out,
                             "--page-size", size)
     assert code == 0, err
     assert "(1 page)" in stdout
     assert pdf_pages(out) == 1
 
 
-def test_handout_and_memo_commands(sample_path, tmp_path, capsys):
-    code, stdout, _ = run(capsys, "handout", "meeting", 5, "--db", sample_path,
+def test_handout_and_memo_commands(sample_db, tmp_path, capsys):
+    code, stdout, _ = run(capsys, "handout", "meeting", 5, "--db", sample_db,
                           "-o", tmp_path / "h.pdf")
     assert code == 0 and pdf_pages(tmp_path / "h.pdf") == 10
-    code, stdout, _ = run(capsys, "handout", "meeting", 5, "--db", sample_path,
+    code, stdout, _ = run(capsys, "handout", "meeting", 5, "--db", sample_db,
                           "-o", tmp_path / "h2.pdf", "--two-up")
     assert code == 0 and pdf_pages(tmp_path / "h2.pdf") == 5
-    code, stdout, _ = run(capsys, "memo", 1, "--db", sample_path, "-o", tmp_path / "m.pdf")
+    code, stdout, _ = run(capsys, "memo", 1, "--db", sample_db, "-o", tmp_path / "m.pdf")
     assert code == 0 and pdf_pages(tmp_path / "m.pdf") >= 2
-    code, stdout, _ = run(capsys, "memo", "--meeting", 5, "--meeting", 6, "--db", sample_path,
+    code, stdout, _ = run(capsys, "memo", "--meeting", 5, "--meeting", 6, "--db", sample_db,
                           "-o", tmp_path / "m2.pdf")
     assert code == 0 and pdf_pages(tmp_path / "m2.pdf") >= 1
-    code, out, _ = run(capsys, "list", "memos", "--db", sample_path, "--json")
+    code, out, _ = run(capsys, "list", "memos", "--db", sample_db, "--json")
     assert json.loads(out)[0]["title"] == (
         "After Istanbul: no breakthrough, and Russia keeps its demands")
-    code, out, _ = run(capsys, "show", "memo", 1, "--db", sample_path)
+    code, out, _ = run(capsys, "show", "memo", 1, "--db", sample_db)
     assert "The Talks on 16 May" in out
 
 
-def test_card_warns_about_unprintable_characters(sample_path, tmp_path, capsys, monkeypatch):
+def test_card_warns_about_unprintable_characters(sample_db, tmp_path, capsys, monkeypatch):
     from desktopapp.domain import Actor
     from desktopapp.pdf import fonts
-    from desktopapp.store import BriefingStore
     monkeypatch.setattr(fonts, "_fallbacks", lambda: ())
-    with BriefingStore.open(sample_path) as store:
+    with open_db(sample_db) as store:
         actor = store.save(Actor(name="Xi Jinping", native_name="习近平 \ue123"))
-    code, _, err = run(capsys, "card", "actor", actor.id, "--db", sample_path,
+    code, _, err = run(capsys, "card", "actor", actor.id, "--db", sample_db,
                        "-o", tmp_path / "x.pdf")
     assert code == 0
     assert err.startswith("warning: ") and "U+E123" in err and "习" not in err
@@ -419,34 +436,34 @@ def test_card_warns_about_unprintable_characters(sample_path, tmp_path, capsys, 
     (["memo", "1", "--meeting", "5"], "give either a memo id or --meeting", 2),
     (["card", "actor", "14", "--page-size", "a3"], "invalid choice: 'a3'", 2),
 ])
-def test_pdf_command_errors(sample_path, tmp_path, capsys, argv, words, status):
+def test_pdf_command_errors(sample_db, tmp_path, capsys, argv, words, status):
     out = tmp_path / "x.pdf"
-    code, _, err = run(capsys, *argv, "--db", sample_path, "-o", out)
+    code, _, err = run(capsys, *argv, "--db", sample_db, "-o", out)
     assert code == status and words in err
     one_line_error(err)
     assert not out.exists()
 
 
-def test_pdf_to_unwritable_place_leaves_nothing(sample_path, tmp_path, capsys):
-    code, _, err = run(capsys, "card", "actor", 14, "--db", sample_path,
+def test_pdf_to_unwritable_place_leaves_nothing(sample_db, tmp_path, capsys):
+    code, _, err = run(capsys, "card", "actor", 14, "--db", sample_db,
                        "-o", tmp_path / "missing" / "x.pdf")
     assert code == 1 and "does not exist" in err
     one_line_error(err)
 
 
-def test_settings_show_change_and_refuse(sample_path, capsys, tmp_path):
-    code, out, _ = run(capsys, "settings", "--db", sample_path, "--classification",
+def test_settings_show_change_and_refuse(sample_db, capsys, tmp_path):
+    code, out, _ = run(capsys, "settings", "--db", sample_db, "--classification",
                        "RESTRICTED", "--page-size", "letter", "--json")
     assert code == 0
     assert json.loads(out) == {"organisation": "Briefing Desk — sample book",
                                "classification": "RESTRICTED", "page_size": "letter",
                                "author": "Sample Analyst", "version": 2}  # 1: the sample's import
-    run(capsys, "card", "actor", 14, "--db", sample_path, "-o", tmp_path / "c.pdf")
+    run(capsys, "card", "actor", 14, "--db", sample_db, "-o", tmp_path / "c.pdf")
     from pypdf import PdfReader
     page = PdfReader(tmp_path / "c.pdf").pages[0]
     assert round(float(page.mediabox.width)) == 612  # US Letter, from the settings
     assert "RESTRICTED" in page.extract_text()
-    code, _, err = run(capsys, "settings", "--db", sample_path, "--classification", "X" * 41)
+    code, _, err = run(capsys, "settings", "--db", sample_db, "--classification", "X" * 41)
     assert code == 1 and "classification" in err and "too long" in err
     one_line_error(err)
 
@@ -465,16 +482,15 @@ def test_init_works_where_hard_links_are_not_supported(tmp_path, capsys, monkeyp
     assert code == 0 and not list(tmp_path.glob(".*creating*"))
 
 
-def test_list_columns_align_by_display_width(sample_path, capsys):
+def test_list_columns_align_by_display_width(sample_db, capsys):
     """Chinese characters take two cells, combining marks none: the columns still line up."""
     from desktopapp.cli import display_width
     from desktopapp.domain import Actor
-    from desktopapp.store import BriefingStore
-    with BriefingStore.open(sample_path) as store:
+    with open_db(sample_db) as store:
         store.save(Actor(name="Wang Yi", native_name="中央外事工作委员会办公室", title="Director"))
         store.save(Actor(name="Nguyễn", native_name="Nguye\u0302\u0303n", title="Minister"))
         store.save(Actor(name="Ali Shamkhani", native_name="علی شمخانی", title="Secretary"))
-    code, out, _ = run(capsys, "list", "actors", "--db", sample_path)
+    code, out, _ = run(capsys, "list", "actors", "--db", sample_db)
     assert code == 0
     assert display_width("中文") == 4 and display_width("e\u0302") == 1
     lines = out.splitlines()

@@ -4,10 +4,14 @@ import json
 import sys
 
 import pytest
+from conftest import both_backends
 
-from desktopapp import cli
+from desktopapp import books, cli
 from desktopapp.domain import Actor
 from desktopapp.store import BriefingStore
+
+# `list` reads a book file and a team book alike
+sample_db = both_backends("sample_path", "team_sample_url")
 
 
 def run(capsys, *argv):
@@ -16,13 +20,13 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_pages_with_limit_and_offset_cover_the_list_once(sample_path, capsys):
-    code, out, _ = run(capsys, "list", "actors", "--json", "--db", sample_path)
+def test_pages_with_limit_and_offset_cover_the_list_once(sample_db, capsys):
+    code, out, _ = run(capsys, "list", "actors", "--json", "--db", sample_db)
     everything = json.loads(out)
     pages, offset = [], 0
     while True:
         code, out, _ = run(capsys, "list", "actors", "--json", "--limit", 5, "--offset", offset,
-                           "--db", sample_path)
+                           "--db", sample_db)
         assert code == 0
         page = json.loads(out)
         if not page:
@@ -31,14 +35,14 @@ def test_pages_with_limit_and_offset_cover_the_list_once(sample_path, capsys):
         pages += page
         offset += 5
     assert pages == everything
-    with BriefingStore.open(sample_path) as store:
+    with books.open_book(sample_db) as store:
         assert everything == store.list_summaries("actor")
 
 
-def test_json_output_is_the_usual_layout(sample_path, capsys):
-    _, out, _ = run(capsys, "list", "meetings", "--json", "--limit", 2, "--db", sample_path)
+def test_json_output_is_the_usual_layout(sample_db, capsys):
+    _, out, _ = run(capsys, "list", "meetings", "--json", "--limit", 2, "--db", sample_db)
     assert out == json.dumps(json.loads(out), ensure_ascii=False, indent=2) + "\n"
-    _, out, _ = run(capsys, "list", "meetings", "--json", "--limit", 0, "--db", sample_path)
+    _, out, _ = run(capsys, "list", "meetings", "--json", "--limit", 0, "--db", sample_db)
     assert out == "[]\n"
 
 
@@ -60,8 +64,8 @@ def test_table_pages_and_rows_after_the_sample_keep_the_columns(store, book_path
 
 
 @pytest.mark.parametrize("value", ["-1", "x", "1.5", "٣", "9" * 40 + "x"])
-def test_bad_limits_are_usage_errors(sample_path, capsys, value):
-    code, _, err = run(capsys, "list", "actors", "--limit", value, "--db", sample_path)
+def test_bad_limits_are_usage_errors(sample_db, capsys, value):
+    code, _, err = run(capsys, "list", "actors", "--limit", value, "--db", sample_db)
     assert code == 2 and err.startswith("error: argument --limit") and len(err.splitlines()) == 1
 
 

@@ -216,8 +216,8 @@ def test_last_word_and_short_words_are_prefixes(world_store):
     assert {"Iran", "Iranian Red Crescent", "Iranshahr council"} <= names
 
 
-def test_snippets_mark_the_matching_words(sample_store):
-    hit = next(h for h in sample_store.search("Kostyukov") if h.kind == "meeting")
+def test_snippets_mark_the_matching_words(sample_book):
+    hit = next(h for h in sample_book.search("Kostyukov") if h.kind == "meeting")
     assert "[Kostyukov]" in hit.snippet or "[Igor]" in hit.snippet
-    hit = sample_store.search("medinsky")[0]
+    hit = sample_book.search("medinsky")[0]
     assert "[" in hit.snippet

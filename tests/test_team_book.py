@@ -100,12 +100,14 @@ def test_newer_schema_is_refused_untouched(postgres_server, team_book_url):
                                  dbname=dbname) == before
 
 
-def test_init_refuses_an_existing_book(team_store, team_book_url):
+def test_init_refuses_an_existing_book(team_store):
+    team_book_url = team_store.url  # the test book's own database
     with pytest.raises(BookError, match="already a briefing book"):
         TeamStore.open(team_book_url, create=True)
 
 
-def test_schema_version_is_recorded(postgres_server, team_store, team_book_url):
+def test_schema_version_is_recorded(postgres_server, team_store):
+    team_book_url = team_store.url  # the test book's own database
     rows = postgres_server.admin("SELECT number, name FROM briefing_schema",
                                  dbname=team_book_url.rsplit("/", 1)[1])
     assert rows == [(i + 1, name) for i, (name, _) in enumerate(schema.MIGRATIONS)]
@@ -171,7 +173,8 @@ def test_stale_copy_gets_a_conflict_with_the_current_record(team_store):
     assert team_store.get_actor(actor.id).version == 2
 
 
-def test_twenty_concurrent_writers_lose_no_update(team_store, team_book_url):
+def test_twenty_concurrent_writers_lose_no_update(team_store):
+    team_book_url = team_store.url  # the test book's own database
     actor = team_store.save(Actor(name="Contested"))
     writers, conflicts, errors = 20, [], []
     start = threading.Barrier(writers)
@@ -239,7 +242,8 @@ def test_deletion_rules_and_cascades(team_store):
 
 # --- who changed what, and telling others ------------------------------------------
 
-def test_every_write_records_who(team_book_url, team_store):
+def test_every_write_records_who(team_store):
+    team_book_url = team_store.url  # the test book's own database
     actor = team_store.save(Actor(name="Wang Yi"))
     assert team_store.changed_by_of("actor", actor.id)[0] == "analyst"  # the database role
     with TeamStore.open(team_book_url, analyst="Anna Kowalska") as anna:
@@ -250,7 +254,8 @@ def test_every_write_records_who(team_book_url, team_store):
         assert row["changed_by"] == "Anna Kowalska"
 
 
-def test_every_write_notifies_listeners_on_commit(team_book_url, team_store):
+def test_every_write_notifies_listeners_on_commit(team_store):
+    team_book_url = team_store.url  # the test book's own database
     with psycopg.connect(team_book_url, autocommit=True) as listener:
         listener.execute(f"LISTEN {CHANNEL}")
         actor = team_store.save(Actor(name="Ali Shamkhani"))
@@ -267,8 +272,8 @@ def test_every_write_notifies_listeners_on_commit(team_book_url, team_store):
 
 # --- read-only role ----------------------------------------------------------------
 
-def test_read_only_role_browses_searches_but_cannot_edit(postgres_server, team_sample,
-                                                         team_book_url):
+def test_read_only_role_browses_searches_but_cannot_edit(postgres_server, team_sample):
+    team_book_url = team_sample.url
     grant_reader(postgres_server, team_book_url)
     reader_url = team_book_url.replace("analyst@", "reader@")
     with TeamStore.open(reader_url) as reader:

@@ -151,7 +151,8 @@ def _kill_when_writing(argv, postgres_server, dbname):
 
 
 @pytest.mark.slow
-def test_killed_import_leaves_nothing(team_store, team_book_url, postgres_server, tmp_path):
+def test_killed_import_leaves_nothing(team_store, postgres_server, tmp_path):
+    team_book_url = team_store.url  # the test book's own database
     path = _big_book(tmp_path / "big.json", 30000)
     dbname = team_book_url.rsplit("/", 1)[1]
     process = _kill_when_writing(["import", path, "--db", team_book_url], postgres_server,
