@@ -416,15 +416,25 @@ class Record:
         return f"{self.kind_name} {name!r}" if name else f"new {self.kind_name}"
 
     def normalise(self) -> None:
-        """Bring text to NFC and trim single-line fields (in place)."""
+        """Bring text to NFC and trim single-line fields (in place).
 
-    def _check_fields(self, c: _Checker) -> None:
-        raise NotImplementedError
+        Each field's codec in its kind's description (recordkinds.py) says
+        how; ``_normalise_more`` does what a codec cannot (dates by precision).
+        """
+        from . import recordkinds  # the description imports these classes
+        recordkinds.normalise(self)
+        self._normalise_more()
+
+    def _normalise_more(self) -> None:
+        pass
 
     def problems(self) -> list[tuple[str, str]]:
+        """Every rule broken: each field's own rules from the kind's description
+        (recordkinds.check), and the class's ``_check_<field>`` rules."""
+        from . import recordkinds
         c = _Checker()
         c.uid("uid", self.uid)
-        self._check_fields(c)
+        recordkinds.check(self, c)
         return c.problems
 
     def check(self):
@@ -436,7 +446,8 @@ class Record:
         return self
 
 
-def _clean_lines(values):
+def clean_lines(values):
+    """Each entry of a list of single lines cleaned as clean_line does."""
     if not isinstance(values, list):
         return values
     return [clean_line(v) if isinstance(v, str) else v for v in values]
@@ -455,16 +466,10 @@ class Source(Record):
     def display_name(self):
         return self.citation
 
-    def normalise(self):
-        self.citation = clean_line(self.citation)
-        self.url = clean_line(self.url)
-
-    def _check_fields(self, c):
-        c.line("citation", self.citation, required=True)
-        c.line("url", self.url, max_len=2000)
-        if self.url and not self.url.lower().startswith(("http://", "https://", "doi:")):
+    def _check_url(self, c):
+        if (isinstance(self.url, str) and self.url
+                and not self.url.lower().startswith(("http://", "https://", "doi:"))):
             c.add("url", "must start with http://, https:// or doi:")
-        c.date("accessed", self.accessed)
 
 
 @dataclass
@@ -512,30 +517,21 @@ class Actor(Record):
     def display_name(self):
         return self.name
 
-    def normalise(self):
-        self.name = clean_line(self.name)
-        self.native_name = clean_line(self.native_name)
-        self.title = clean_line(self.title)
-        self.biography = clean_text(self.biography)
-        self.aliases = _clean_lines(self.aliases)
-        self.tags = _clean_lines(self.tags)
+    def _normalise_more(self):
         for position in self.positions:
             position.normalise()
 
-    def _check_fields(self, c):
-        c.choice("kind", self.kind, ActorKind)
-        c.line("name", self.name, required=True, max_len=NAME_MAX)
-        c.line("native_name", self.native_name, max_len=NAME_MAX)
-        c.lines("aliases", self.aliases)
-        c.line("title", self.title)
-        c.uids("affiliations", self.affiliation_uids)
+    def _check_affiliation_uids(self, c):
         if self.uid in self.affiliation_uids:
             c.add("affiliations", "an actor cannot be affiliated with itself")
-        c.text("biography", self.biography)
+
+    def _check_positions(self, c):
         if len(self.positions) > LIST_MAX:
             c.add("positions", f"has too many entries ({len(self.positions)}; at most {LIST_MAX})")
         for i, position in enumerate(self.positions):
             position.check_into(c, f"positions[{i + 1}]")
+
+    def _check_photo(self, c):
         if self.photo is not None:
             if not isinstance(self.photo, bytes) or not self.photo:
                 c.add("photo", "must be image data")
@@ -548,8 +544,6 @@ class Actor(Record):
                 from .photos import problem as photo_problem  # Pillow only when needed
                 if message := photo_problem(self.photo):
                     c.add("photo", message)
-        c.lines("tags", self.tags, max_len=TAG_MAX)
-        c.uids("sources", self.source_uids)
 
 
 @dataclass
@@ -615,40 +609,34 @@ class Meeting(Record):
     def duration_text(self) -> str:
         return format_duration(self.duration_minutes, self.duration_approx)
 
-    def normalise(self):
+    def _normalise_more(self):
         self.date = truncate_date(self.date, self.date_precision)
         self.end_date = truncate_date(self.end_date, self.date_precision)
         if self.end_date is not None and self.end_date == self.date:
             self.end_date = None  # a "period" of one day is that day
-        self.title = clean_line(self.title)
-        self.place = clean_line(self.place)
-        self.agenda = clean_text(self.agenda)
-        self.outcomes = clean_text(self.outcomes)
-        self.follow_ups = clean_text(self.follow_ups)
-        self.tags = _clean_lines(self.tags)
         for participant in self.participants:
             participant.normalise()
 
-    def _check_fields(self, c):
-        c.line("title", self.title, required=True)
-        c.choice("kind", self.kind, MeetingKind)
-        c.date("date", self.date, required=True)
-        c.span("date", self.date, self.end_date, self.date_precision, "end_date")
+    def _check_end_date(self, c):
+        if (isinstance(self.date, dt.date) and isinstance(self.end_date, dt.date)
+                and self.end_date < self.date):
+            c.add("end_date", "is before the start date")
+
+    def _check_start_time(self, c):
         if self.start_time is not None and not isinstance(self.start_time, dt.time):
             c.add("start_time", "must be a time of day (HH:MM)")
         elif self.start_time is not None and self.date_precision != DatePrecision.DAY:
             c.add("start_time", "needs an exact date (a day, not a month or year)")
-        c.choice("duration_approx", self.duration_approx, DurationApprox)
+
+    def _check_duration_minutes(self, c):
         if self.duration_minutes is not None:
             minutes = self.duration_minutes
             if not isinstance(minutes, int) or isinstance(minutes, bool):
                 c.add("duration_minutes", "must be a whole number of minutes")
             elif not 0 < self.duration_minutes <= DURATION_MAX_MINUTES:
                 c.add("duration_minutes", f"must be between 1 and {DURATION_MAX_MINUTES} minutes")
-        c.line("place", self.place)
-        c.uids("hosts", self.host_uids)
-        c.uids("mediators", self.mediator_uids)
-        c.choice("status", self.status, MeetingStatus)
+
+    def _check_participants(self, c):
         if len(self.participants) > 1000:
             c.add("participants", "has too many entries (at most 1000)")
         for i, participant in enumerate(self.participants):
@@ -656,11 +644,6 @@ class Meeting(Record):
         seen = [p.actor_uid for p in self.participants]
         if len(set(seen)) != len(seen):
             c.add("participants", "lists the same actor twice")
-        c.text("agenda", self.agenda)
-        c.text("outcomes", self.outcomes)
-        c.text("follow_ups", self.follow_ups)
-        c.lines("tags", self.tags, max_len=TAG_MAX)
-        c.uids("sources", self.source_uids)
 
     def sides(self) -> list[tuple[str, list[Participant]]]:
         """Delegations in order of first appearance, heads of delegation first."""
@@ -696,31 +679,9 @@ class Recommendation(Record):
     def display_name(self):
         return self.title
 
-    def normalise(self):
-        self.title = clean_line(self.title)
-        self.text = clean_text(self.text)
-        self.addressee = clean_line(self.addressee)
-        self.rationale = clean_text(self.rationale)
-        self.author = clean_line(self.author)
-        self.tags = _clean_lines(self.tags)
-
-    def _check_fields(self, c):
-        c.line("title", self.title, required=True)
-        c.text("text", self.text, required=True)
-        c.line("addressee", self.addressee)
-        c.uids("addressee_actors", self.addressee_uids)
+    def _check_addressee_uids(self, c):
         if not self.addressee and not self.addressee_uids:
             c.add("addressee", "is required (free text, actors, or both)")
-        c.text("rationale", self.rationale)
-        if self.priority is not None:
-            c.choice("priority", self.priority, Priority)
-        c.choice("status", self.status, RecommendationStatus)
-        c.uids("meetings", self.meeting_uids)
-        c.uids("actors", self.actor_uids)
-        c.line("author", self.author, max_len=NAME_MAX)
-        c.date("date", self.date)
-        c.lines("tags", self.tags, max_len=TAG_MAX)
-        c.uids("sources", self.source_uids)
 
 
 @dataclass
@@ -752,32 +713,17 @@ class Memo(Record):
     def display_name(self):
         return self.title
 
-    def normalise(self):
-        self.title = clean_line(self.title)
-        self.number = clean_line(self.number)
-        self.authors = _clean_lines(self.authors)
-        self.lead = clean_text(self.lead)
-        self.tags = _clean_lines(self.tags)
+    def _normalise_more(self):
         for section in self.sections:
             section.heading = clean_line(section.heading)
             section.body = clean_text(section.body)
 
-    def _check_fields(self, c):
-        c.line("title", self.title, required=True)
-        c.line("number", self.number, max_len=60)
-        c.date("date", self.date, required=True)
-        c.lines("authors", self.authors, max_len=NAME_MAX)
-        c.text("lead", self.lead, max_len=TEXT_MAX // 5)
+    def _check_sections(self, c):
         if len(self.sections) > LIST_MAX:
             c.add("sections", f"has too many entries ({len(self.sections)}; at most {LIST_MAX})")
         for i, section in enumerate(self.sections):
             c.line(f"sections[{i + 1}].heading", section.heading, max_len=NAME_MAX)
             c.text(f"sections[{i + 1}].body", section.body, required=True)
-        c.uids("meetings", self.meeting_uids)
-        c.uids("actors", self.actor_uids)
-        c.uids("recommendations", self.recommendation_uids)
-        c.lines("tags", self.tags, max_len=TAG_MAX)
-        c.uids("sources", self.source_uids)
 
 
 RECORD_TYPES: dict[str, type[Record]] = {

@@ -32,6 +32,10 @@ import dataclasses
 from dataclasses import dataclass
 
 from .domain import (
+    LINE_MAX,
+    NAME_MAX,
+    TAG_MAX,
+    TEXT_MAX,
     Actor,
     ActorKind,
     DatePrecision,
@@ -49,6 +53,9 @@ from .domain import (
     RecommendationStatus,
     Record,
     Source,
+    clean_line,
+    clean_lines,
+    clean_text,
 )
 
 # Codecs (how a value is written, in the JSON file and in a column):
@@ -69,12 +76,18 @@ STORAGE = {"photo": "blob", "minutes": "integer"}  # anything else: text
 
 @dataclass(frozen=True)
 class Column:
-    """A field stored in a column of the kind's own table."""
+    """A field stored in a column of the kind's own table.
+
+    ``required`` and ``max_len`` are its validation rules (domain.Record.check
+    applies them by codec; rules between fields stay with the record class).
+    """
 
     attr: str
     codec: object
     json: str | None = ""  # key in the JSON file ("" = attr; None = not in the file)
     column: str = ""  # "" = attr
+    required: bool = False
+    max_len: int | None = None  # characters (of each entry, for lines); None: the codec's
 
     def __post_init__(self):
         if self.json == "":
@@ -199,7 +212,8 @@ def _sources(kind: str) -> UidList:
 KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
     KindSpec(
         "source", Source, "sources", "citation",
-        fields=(Column("citation", "line"), Column("url", "line"), Column("accessed", "date")),
+        fields=(Column("citation", "line", required=True), Column("url", "line", max_len=2000),
+                Column("accessed", "date")),
         list_columns=("citation", "url", "accessed"),
         sorts=(("citation", "citation", "nocase"), ("accessed", "accessed", "plain"),
                ("updated_at", "updated_at", "plain")),
@@ -207,7 +221,8 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
     KindSpec(
         "actor", Actor, "actors", "name",
         fields=(
-            Column("kind", ActorKind), Column("name", "line"), Column("native_name", "line"),
+            Column("kind", ActorKind), Column("name", "line", required=True, max_len=NAME_MAX),
+            Column("native_name", "line", max_len=NAME_MAX),
             Column("aliases", "lines"), Column("title", "line"),
             UidList("affiliation_uids", "affiliations", "actor_affiliations", "actor_id",
                     "affiliated_id", "actor"),
@@ -218,7 +233,7 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
                               ("as_of_precision", "as_of_precision", DatePrecision)),
                       link=("source_uid", "source_id", "source"), required=False,
                       error="positions[{n}].source", keyed=True),
-            Column("photo", "photo"), Column("tags", "lines"), _sources("actor")),
+            Column("photo", "photo"), Column("tags", "lines", max_len=TAG_MAX), _sources("actor")),
         list_columns=("name", "native_name", "kind", "title",
                       ("affiliation", "names", "affiliation_uids")),
         sorts=(("name", "name", "nocase"), ("kind", "kind", "plain"),
@@ -229,8 +244,8 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
     KindSpec(
         "meeting", Meeting, "meetings", "title",
         fields=(
-            Column("title", "line"), Column("kind", MeetingKind),
-            Column("date", MEETING_SPAN), Column("end_date", MEETING_SPAN),
+            Column("title", "line", required=True), Column("kind", MeetingKind),
+            Column("date", MEETING_SPAN, required=True), Column("end_date", MEETING_SPAN),
             Column("start_time", "time"), Column("duration_minutes", "minutes"),
             Column("duration_approx", DurationApprox), Column("place", "line"),
             UidList("host_uids", "hosts", "meeting_hosts", "meeting_id", "actor_id", "actor",
@@ -243,7 +258,8 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
                       link=("actor_uid", "actor_id", "actor"), required=True,
                       error="participants", restrict=True, named=True),
             Column("agenda", "text"), Column("outcomes", "text"), Column("follow_ups", "text"),
-            Column("status", MeetingStatus), Column("tags", "lines"), _sources("meeting"),
+            Column("status", MeetingStatus), Column("tags", "lines", max_len=TAG_MAX),
+            _sources("meeting"),
             # not in the file: the form of "date" there gives it
             Column("date_precision", DatePrecision, json=None)),
         list_columns=("date", "end_date", "date_precision", "title", "place", "status", "kind",
@@ -257,7 +273,8 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
     KindSpec(
         "recommendation", Recommendation, "recommendations", "title",
         fields=(
-            Column("title", "line"), Column("text", "text"), Column("addressee", "line"),
+            Column("title", "line", required=True), Column("text", "text", required=True),
+            Column("addressee", "line"),
             UidList("addressee_uids", "addressee_actors", "recommendation_actors",
                     "recommendation_id", "actor_id", "actor", tag=("relation", "addressee"),
                     named=True),
@@ -267,8 +284,8 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
                     "meeting_id", "meeting"),
             UidList("actor_uids", "actors", "recommendation_actors", "recommendation_id",
                     "actor_id", "actor", tag=("relation", "concerns")),
-            Column("author", "line"), Column("date", "date"), Column("tags", "lines"),
-            _sources("recommendation")),
+            Column("author", "line", max_len=NAME_MAX), Column("date", "date"),
+            Column("tags", "lines", max_len=TAG_MAX), _sources("recommendation")),
         list_columns=("title", "priority", "status", "addressee", "date"),
         sorts=(("title", "title", "nocase"),
                ("priority", "priority", tuple(p.value for p in Priority)),
@@ -280,14 +297,15 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
     KindSpec(
         "memo", Memo, "memos", "title",
         fields=(
-            Column("title", "line"), Column("number", "line"), Column("date", "date"),
-            Column("authors", "lines"), Column("lead", "text"), Column("sections", "sections"),
+            Column("title", "line", required=True), Column("number", "line", max_len=60),
+            Column("date", "date", required=True), Column("authors", "lines", max_len=NAME_MAX),
+            Column("lead", "text", max_len=TEXT_MAX // 5), Column("sections", "sections"),
             UidList("meeting_uids", "meetings", "memo_links", "memo_id", "meeting_id",
                     "meeting"),
             UidList("actor_uids", "actors", "memo_links", "memo_id", "actor_id", "actor"),
             UidList("recommendation_uids", "recommendations", "memo_links", "memo_id",
                     "recommendation_id", "recommendation"),
-            Column("tags", "lines"), _sources("memo")),
+            Column("tags", "lines", max_len=TAG_MAX), _sources("memo")),
         list_columns=("date", "number", "title", "authors"),
         sorts=(("date", "date", "plain"), ("title", "title", "nocase"),
                ("number", "number", "plain"), ("updated_at", "updated_at", "plain")),
@@ -362,6 +380,50 @@ def search_parts(record: Record, names_of) -> tuple[list[str], list[str]]:
             body.extend(" ".join(getattr(item, a) for a in item_attrs)
                         for item in getattr(record, attr))
     return title, body
+
+
+# --- normalising and checking ------------------------------------------------------
+
+def normalise(record: Record) -> None:
+    """Text fields to NFC, single lines trimmed (in place), as each field's codec says."""
+    for f in spec_of(record).columns:
+        if f.codec in _CLEANERS:
+            setattr(record, f.attr, _CLEANERS[f.codec](getattr(record, f.attr)))
+
+
+def check(record: Record, c) -> None:
+    """Each field's rules (``c`` is domain._Checker), in the order of the description.
+
+    A record class adds the rules a codec cannot know (a URL's scheme, a
+    period's end after its start...) as ``_check_<attribute>(c)``, run right
+    after that field's own rules.
+    """
+    for f in spec_of(record).fields:
+        name, value = f.json or f.attr, getattr(record, f.attr)
+        if isinstance(f, UidList):
+            c.uids(name, value)
+        elif isinstance(f, Column):
+            codec = f.codec
+            if codec == "line":
+                c.line(name, value, required=f.required, max_len=f.max_len or LINE_MAX)
+            elif codec == "text":
+                c.text(name, value, required=f.required, max_len=f.max_len or TEXT_MAX)
+            elif codec == "lines":
+                c.lines(name, value, max_len=f.max_len or NAME_MAX)
+            elif codec in ("date", MEETING_SPAN):
+                c.date(name, value, required=f.required)
+            elif codec == OPTIONAL_PRIORITY:
+                if value is not None:
+                    c.choice(name, value, Priority)
+            elif isinstance(codec, type):
+                c.choice(name, value, codec)
+            # time, minutes, photo, sections: the record class's own rules
+        extra = getattr(record, f"_check_{f.attr}", None)
+        if extra is not None:
+            extra(c)
+
+
+_CLEANERS = {"line": clean_line, "text": clean_text, "lines": clean_lines}
 
 
 # --- export settings -------------------------------------------------------------

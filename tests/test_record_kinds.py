@@ -127,3 +127,28 @@ def test_columns_have_a_storage_both_dialects_know():
             assert isinstance(f, Column)
             assert f.storage in record_rows.SQLITE.storage
             assert f.storage in record_rows.POSTGRESQL.storage
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_validation_follows_the_description(kind):
+    """Each described field is checked by its codec's rules, under its JSON name."""
+    spec = KINDS[kind]
+    for f in spec.columns:
+        if f.codec in ("line", "text"):
+            record = spec.cls()
+            setattr(record, f.attr, "bad\x01")
+            assert (f.json, "contains a control character (U+0001)") in record.problems()
+            if f.required:
+                setattr(record, f.attr, "")
+                assert (f.json, "is required") in record.problems()
+        if f.max_len and f.codec in ("line", "text"):
+            record = spec.cls()
+            setattr(record, f.attr, "x" * (f.max_len + 1))
+            assert any(name == f.json and "too long" in message
+                       for name, message in record.problems())
+    for link in spec.links:
+        if isinstance(link, UidList):
+            record = spec.cls()
+            setattr(record, link.attr, ["x"])
+            assert (f"{link.json}[1]", "is not a record identifier (UUID): 'x'") \
+                in record.problems()

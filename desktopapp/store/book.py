@@ -521,8 +521,8 @@ class BriefingStore:
                 record_id = record.id
             self._write_links(kind, record, record_id)
             self._index(kind, record, record_id)
-            if kind == "actor":
-                self._reindex_dependents_of_actor(record_id)
+            if kind in record_rows.NAMED_IN_OTHERS:
+                self._reindex_dependents(kind, [record_id])
         stored = self.get(kind, record_id)
         record.id, record.version = stored.id, stored.version
         record.created_at, record.updated_at = stored.created_at, stored.updated_at
@@ -595,16 +595,16 @@ class BriefingStore:
         for record in self._load(kind, list(ids)):
             self._index(kind, record, record.id)
 
-    def _dependents_of_actors(self, actor_ids) -> dict[str, set[int]]:
-        """Records whose index text holds these actors' names, by kind."""
+    def _dependents_of(self, target: str, ids) -> dict[str, set[int]]:
+        """Records whose index text holds the names of these records, by kind."""
         found: dict[str, set[int]] = defaultdict(set)
-        for kind, sql in record_rows.named_dependents("actor"):
-            found[kind].update(row[0] for row in self._fetch_for(list(actor_ids))(sql))
+        for kind, sql in record_rows.named_dependents(target):
+            found[kind].update(row[0] for row in self._fetch_for(list(ids))(sql))
         return found
 
-    def _reindex_dependents_of_actor(self, actor_id):
-        for kind, ids in self._dependents_of_actors([actor_id]).items():
-            self._reindex(kind, ids)
+    def _reindex_dependents(self, target: str, ids):
+        for kind, dependent_ids in self._dependents_of(target, ids).items():
+            self._reindex(kind, dependent_ids)
 
     def rebuild_search_index(self):
         """Index every record again (after an upgrade, or to repair the index)."""

@@ -147,7 +147,7 @@ class BulkImport:
         self.first_new_id = dict(self.next_id)
         self.has_rows = {kind: self.next_id[kind] > 1 for kind in TABLES}
         self.replaced = defaultdict(list)  # kind -> ids of updated records
-        self.renamed_actor_ids = []
+        self.renamed = defaultdict(list)  # kind -> ids of records whose name others show
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_docs "
                           "(rowid INTEGER PRIMARY KEY, title, body, title_extra, body_extra)")
         for table in LINKS:
@@ -202,8 +202,8 @@ class BulkImport:
                     self.summary.unchanged[section] += 1
                 else:
                     really.append(record)
-                    if kind == "actor" and stored[record.uid].name != record.name:
-                        self.renamed_actor_ids.append(record.id)
+                    if record_rows.renamed(kind, stored[record.uid], record):
+                        self.renamed[kind].append(record.id)
             changed = really
         if new:
             rows = [self.store._row_values(kind, r) for r in new]
@@ -258,8 +258,8 @@ class BulkImport:
             self.store.save_settings(self.settings)  # a book keeps its own settings
         # records outside the file that show a renamed actor's name
         done = {(kind, i) for kind, ids in self.replaced.items() for i in ids}
-        for chunk in _chunks(self.renamed_actor_ids):
-            for kind, ids in self.store._dependents_of_actors(chunk).items():
+        for target, renamed_ids in self.renamed.items():
+            for kind, ids in self.store._dependents_of(target, renamed_ids).items():
                 self.store._reindex(kind, [i for i in ids if (kind, i) not in done
                                            and i < self.first_new_id[kind]])
         for table in ["docs", *LINKS]:

@@ -393,6 +393,18 @@ def unlink(kind: str, record_id: int, dialect: Dialect, execute) -> dict[str, tu
     return touched
 
 
+# Kinds whose names are part of other records' search text (actors: a meeting
+# is found by the names of the people at the table).
+NAMED_IN_OTHERS = tuple(dict.fromkeys(link.target for spec in KINDS.values()
+                                      for link in spec.links if link.named))
+
+
+def renamed(kind: str, old: Record, new: Record) -> bool:
+    """True when a change of ``new`` must re-index the records that show its name."""
+    name = NAME_COLUMN[kind]
+    return kind in NAMED_IN_OTHERS and getattr(old, name) != getattr(new, name)
+
+
 def named_dependents(target: str) -> list[tuple[str, str]]:
     """(owner kind, query of owner ids) of records whose search text holds a target's name."""
     return [(spec.kind, f"SELECT l.{link.owner} FROM {link.table} l "
@@ -405,7 +417,8 @@ def named_link_queries(kind: str) -> list[str]:
     out = []
     for link in KINDS[kind].links:
         if link.named:
-            out.append(f"SELECT l.{link.owner}, t.name FROM {link.table} l "
+            out.append(f"SELECT l.{link.owner}, t.{NAME_COLUMN[link.target]} "
+                       f"FROM {link.table} l "
                        f"JOIN {TABLES[link.target]} t ON t.id = l.{link.column} "
                        f"WHERE l.{link.owner} {{ids}}{_tag_condition(link)} "
                        f"ORDER BY l.{link.owner}, l.ord")

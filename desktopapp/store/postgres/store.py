@@ -456,8 +456,8 @@ class TeamStore:
                 record_id = record.id
                 self._write_links(kind, record, record_id)
             self._index(kind, record, record_id)
-            if kind == "actor":
-                self._reindex_dependents_of_actors([record_id])
+            if kind in record_rows.NAMED_IN_OTHERS:
+                self._reindex_dependents(kind, [record_id])
             self._changed(kind, [record_id])
             stored = self._load(kind, [record_id])[0]
         record.id, record.version = stored.id, stored.version
@@ -568,16 +568,16 @@ class TeamStore:
         self._many(self._INDEX_INSERT, [self._index_row(kind, record, record.id)
                                         for record in self._load(kind, list(ids))])
 
-    def _dependents_of_actors(self, actor_ids) -> dict[str, set[int]]:
-        """Records whose index text holds these actors' names, by kind."""
+    def _dependents_of(self, target: str, ids) -> dict[str, set[int]]:
+        """Records whose index text holds the names of these records, by kind."""
         found: dict[str, set[int]] = defaultdict(set)
-        for kind, sql in record_rows.named_dependents("actor"):
-            found[kind].update(row[0] for row in self._fetch_for(actor_ids)(sql))
+        for kind, sql in record_rows.named_dependents(target):
+            found[kind].update(row[0] for row in self._fetch_for(list(ids))(sql))
         return found
 
-    def _reindex_dependents_of_actors(self, actor_ids):
-        for kind, ids in self._dependents_of_actors(list(actor_ids)).items():
-            self._reindex(kind, ids)
+    def _reindex_dependents(self, target: str, ids):
+        for kind, dependent_ids in self._dependents_of(target, ids).items():
+            self._reindex(kind, dependent_ids)
 
     def rebuild_search_index(self):
         """Index every record again (to repair the index)."""
@@ -797,7 +797,7 @@ class TeamStore:
 
     def _import(self, by_kind, settings, summary, now) -> ImportSummary:
         written: list[tuple[str, Record, bool]] = []
-        renamed_actor_ids = []
+        renamed = defaultdict(list)  # kind -> ids of records whose name others show
         for kind in WRITE_ORDER:
             section = f"{kind}s"
             entries = by_kind.get(kind, [])
@@ -822,8 +822,8 @@ class TeamStore:
                                      stamps=(record.created_at or now,
                                              record.updated_at or now))
                     summary.updated[section] += 1
-                    if kind == "actor" and old.name != record.name:
-                        renamed_actor_ids.append(record.id)
+                    if record_rows.renamed(kind, old, record):
+                        renamed[kind].append(record.id)
                 else:
                     fresh_records.append(record)
                     summary.added[section] += 1
@@ -862,8 +862,8 @@ class TeamStore:
         if settings is not None and not self.has_settings():
             self.save_settings(settings)  # a book keeps its own settings once it has them
         done = {(kind, record.id) for kind, record, _ in written}
-        if renamed_actor_ids:
-            for kind, ids in self._dependents_of_actors(renamed_actor_ids).items():
+        for target, renamed_ids in renamed.items():
+            for kind, ids in self._dependents_of(target, renamed_ids).items():
                 self._reindex(kind, [i for i in ids if (kind, i) not in done])
         self._changed_many([(kind, record.id) for kind, record, _ in written])
         return ImportSummary(dict(summary.added), dict(summary.updated), dict(summary.unchanged))
