@@ -36,6 +36,7 @@ from .domain import (
 )
 from .errors import BriefingError
 from .paths import describe_os_error
+from .recordkinds import SETTINGS_FIELDS
 from .store import opening
 
 RECORD_KINDS = ("actor", "meeting", "recommendation", "memo")
@@ -572,10 +573,9 @@ def cmd_memo(args, store):
 
 
 def cmd_settings(args, store):
-    changes = {key: getattr(args, key) for key in ("organisation", "classification", "author")
-               if getattr(args, key) is not None}
-    if args.page_size:
-        changes["page_size"] = PageSize(args.page_size)
+    # every export setting has its option (--page-size for page_size ...)
+    changes = {key: getattr(args, key) for key in SETTINGS_FIELDS
+               if getattr(args, key, None) is not None}
     if changes:
         # only the named settings change, in one write: two commands at once both count
         settings = store.update_settings(changes, expected_version=args.expect_version)
@@ -583,9 +583,7 @@ def cmd_settings(args, store):
         raise UsageError("--expect-version needs a setting to change")
     else:
         settings = store.settings()
-    values = {"organisation": settings.organisation, "classification": settings.classification,
-              "page_size": settings.page_size.value, "author": settings.author,
-              "version": settings.version}
+    values = {**bookformat.settings_to_dict(settings), "version": settings.version}
     if args.json:
         _print_json(values)
     else:

@@ -172,6 +172,7 @@ class KindSpec:
     cls: type[Record]
     table: str
     name_column: str  # the column a person reads as the record's name
+    code: int  # the kind's number in search-index rowids, stored in every book: never change
     fields: tuple[Field, ...]  # in the JSON file's order
     # The columns of the kind's list rows (besides id and uid): a stored
     # column, or (name, "names" or "count", link attr): the names of the
@@ -211,7 +212,7 @@ def _sources(kind: str) -> UidList:
 
 KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
     KindSpec(
-        "source", Source, "sources", "citation",
+        "source", Source, "sources", "citation", code=4,
         fields=(Column("citation", "line", required=True), Column("url", "line", max_len=2000),
                 Column("accessed", "date")),
         list_columns=("citation", "url", "accessed"),
@@ -219,7 +220,7 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
                ("updated_at", "updated_at", "plain")),
         search_title=("citation",), search_body=("url",)),
     KindSpec(
-        "actor", Actor, "actors", "name",
+        "actor", Actor, "actors", "name", code=1,
         fields=(
             Column("kind", ActorKind), Column("name", "line", required=True, max_len=NAME_MAX),
             Column("native_name", "line", max_len=NAME_MAX),
@@ -242,7 +243,7 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
         search_title=("name", "native_name", "aliases"),
         search_body=("title", "biography", "tags", ("items", "positions", ("topic", "stance")))),
     KindSpec(
-        "meeting", Meeting, "meetings", "title",
+        "meeting", Meeting, "meetings", "title", code=2,
         fields=(
             Column("title", "line", required=True), Column("kind", MeetingKind),
             Column("date", MEETING_SPAN, required=True), Column("end_date", MEETING_SPAN),
@@ -271,7 +272,7 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
         search_body=("place", "agenda", "outcomes", "follow_ups", "tags", "kind",
                      ("names", ("participants", "host_uids", "mediator_uids")))),
     KindSpec(
-        "recommendation", Recommendation, "recommendations", "title",
+        "recommendation", Recommendation, "recommendations", "title", code=3,
         fields=(
             Column("title", "line", required=True), Column("text", "text", required=True),
             Column("addressee", "line"),
@@ -295,7 +296,7 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
         search_body=("text", "addressee", "rationale", "author", "tags",
                      ("names", ("addressee_uids",)))),
     KindSpec(
-        "memo", Memo, "memos", "title",
+        "memo", Memo, "memos", "title", code=5,
         fields=(
             Column("title", "line", required=True), Column("number", "line", max_len=60),
             Column("date", "date", required=True), Column("authors", "lines", max_len=NAME_MAX),

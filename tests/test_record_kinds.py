@@ -152,3 +152,17 @@ def test_validation_follows_the_description(kind):
             setattr(record, link.attr, ["x"])
             assert (f"{link.json}[1]", "is not a record identifier (UUID): 'x'") \
                 in record.problems()
+
+
+def test_every_setting_has_its_option_in_briefing_settings():
+    from desktopapp import cli
+    parser = cli.build_parser()
+    args = parser.parse_args(["settings", *[f"--{name.replace('_', '-')}=a4"
+                                            for name in recordkinds.SETTINGS_FIELDS]])
+    assert all(getattr(args, name) == "a4" for name in recordkinds.SETTINGS_FIELDS)
+
+
+def test_search_codes_are_unique_and_kept():
+    # stored in every book's search-index rowids: changing one breaks existing books
+    assert {kind: spec.code for kind, spec in KINDS.items()} == {
+        "actor": 1, "meeting": 2, "recommendation": 3, "source": 4, "memo": 5}

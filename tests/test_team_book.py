@@ -18,6 +18,7 @@ from desktopapp.errors import (
     LinkedRecordError,
     NotFoundError,
     ServerUnreachableError,
+    StoredRecordError,
     ValidationError,
 )
 from desktopapp.store.postgres import CHANNEL, TeamStore, schema
@@ -344,3 +345,11 @@ def test_streamed_export_and_import_as_sqlite(team_sample, sample_store, tmp_pat
     from desktopapp.errors import ImportFormatError
     with pytest.raises(ImportFormatError, match="used twice in the file"):
         team_sample.import_file(path)
+
+
+def test_a_hand_edited_row_is_named_by_row_and_field(postgres_server, team_store):
+    actor = team_store.save(Actor(name="Wang Yi"))
+    postgres_server.admin("UPDATE actors SET tags = 'not a list' WHERE id = %s", actor.id,
+                          dbname=team_store.url.rsplit("/", 1)[1])
+    with pytest.raises(StoredRecordError, match=r"actors row \d+ .* tags: is not JSON"):
+        team_store.get_actor(actor.id)

@@ -483,13 +483,10 @@ class BriefingStore:
 
     def recommendations_linked_to(self, kind: str, record_id: int) -> list[dict]:
         """Recommendations that name an actor (as addressee or subject) or a meeting."""
-        table, column = (("recommendation_actors", "actor_id") if kind == "actor"
-                         else ("recommendation_meetings", "meeting_id"))
-        cursor = self.db.execute(
-            f"SELECT DISTINCT r.id, r.uid, r.title, r.priority, r.status FROM recommendations r "
-            f"JOIN {table} l ON l.recommendation_id = r.id WHERE l.{column} = ? ORDER BY r.id",
-            [record_id])
-        return _dicts(cursor)
+        sql, links = record_rows.linked_from_query(
+            "recommendation", kind, "r.id, r.uid, r.title, r.priority, r.status",
+            record_rows.SQLITE)
+        return _dicts(self.db.execute(sql, [record_id] * links))
 
     def members_of(self, actor_id: int) -> list[dict]:
         """Actors affiliated with this one (the E4's four states; a state's officials)."""

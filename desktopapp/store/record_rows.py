@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..domain import MemoSection, Priority, Record, parse_date, parse_time
+from ..errors import LinkedRecordError, ValidationError
 from ..recordkinds import (
     KIND_OF_CLASS,
     KINDS,
@@ -37,11 +38,6 @@ from ..recordkinds import (
 
 __all__ = ["KIND_OF_CLASS", "KINDS", "NAME_COLUMN", "TABLES", "WRITE_ORDER", "Dialect",
            "SQLITE", "POSTGRESQL", "row_values", "build", "common"]
-
-# Kinds whose records cite sources (table <kind>_sources).
-CITING_KINDS = tuple(spec.kind for spec, link in links_to("source")
-                     if isinstance(link, UidList))
-
 
 @dataclass(frozen=True)
 class Dialect:
@@ -62,9 +58,6 @@ class Dialect:
         if self.name == "sqlite":  # group_concat keeps the order of the rows given
             return f"group_concat({expression}, '{separator}')"
         return f"string_agg({expression}, '{separator}' ORDER BY {order})"
-
-    def marks(self, count: int) -> str:
-        return ", ".join([self.mark] * count)
 
 
 SQLITE = Dialect("sqlite", "?", {"text": "TEXT", "integer": "INTEGER", "blob": "BLOB",
@@ -275,8 +268,6 @@ def link_rows(kind: str, record: Record, record_id: int, ids_by_uid) -> LinkRows
 
     ``ids_by_uid(kind, uids)`` returns {uid: id} for the uids that exist.
     """
-    from ..errors import ValidationError
-
     problems: list[tuple[str, str]] = []
     tables: dict[tuple[str, str], None] = {}
     inserts = []
@@ -348,8 +339,6 @@ def refuse_if_taking_part(record: Record, dialect: Dialect, query, force: bool) 
 
     ``query(sql, params)`` returns rows as dicts.
     """
-    from ..errors import LinkedRecordError
-
     kind = KIND_OF_CLASS[type(record)]
     taking_part = [c for c in cascades(kind) if c.restrict]
     if not taking_part or force:
@@ -410,6 +399,21 @@ def named_dependents(target: str) -> list[tuple[str, str]]:
     return [(spec.kind, f"SELECT l.{link.owner} FROM {link.table} l "
                         f"WHERE l.{link.column} {{ids}}{_tag_condition(link)}")
             for spec, link in links_to(target) if link.named]
+
+
+def linked_from_query(owner: str, target: str, columns: str,
+                      dialect: Dialect) -> tuple[str, int]:
+    """Records of kind ``owner`` that link to one record of ``target`` (any link), by id.
+
+    One parameter per link: the target's id.
+    """
+    spec = KINDS[owner]
+    links = [link for link in spec.links if link.target == target]
+    union = " UNION ".join(
+        f"SELECT l.{link.owner} FROM {link.table} l "
+        f"WHERE l.{link.column} = {dialect.mark}{_tag_condition(link)}" for link in links)
+    return (f"SELECT {columns} FROM {spec.table} r WHERE r.id IN ({union}) ORDER BY r.id",
+            len(links))
 
 
 def named_link_queries(kind: str) -> list[str]:

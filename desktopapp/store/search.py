@@ -22,7 +22,8 @@ from .. import folding, recordkinds
 # instead of reading past every match of the other kinds (schema 5).
 KIND_SHIFT = 40
 ID_MASK = (1 << KIND_SHIFT) - 1
-KIND_CODES = {"actor": 1, "meeting": 2, "recommendation": 3, "source": 4, "memo": 5}
+KIND_CODES = {spec.kind: spec.code
+              for spec in sorted(recordkinds.KINDS.values(), key=lambda spec: spec.code)}
 KIND_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
 
 # book_meta key set by a migration that changed what the index holds: the

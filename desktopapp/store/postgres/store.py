@@ -342,10 +342,12 @@ class TeamStore:
                 out.append(record_rows.build(kind, by_id[i], links.get(i, {})))
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
                 row = by_id[i]
+                field_name, problem = record_rows.diagnose_row(kind, row) or (
+                    "a linked row", " ".join(str(exc).split())[:120])
                 raise StoredRecordError(
                     f"{TABLES[kind]} row {row['id']} (uid {row.get('uid')}) is not a valid "
-                    f"{kind}: {' '.join(str(exc).split())[:120]}. The book was changed "
-                    "outside Briefing Desk; fix or delete this record") from None
+                    f"{kind}: {field_name}: {problem}. The book was changed outside "
+                    "Briefing Desk; fix or delete this record") from None
         return out
 
     # --- lists ------------------------------------------------------------
@@ -417,13 +419,11 @@ class TeamStore:
 
     def recommendations_linked_to(self, kind: str, record_id: int) -> list[dict]:
         """Recommendations that name an actor (as addressee or subject) or a meeting."""
-        table, column = (("recommendation_actors", "actor_id") if kind == "actor"
-                         else ("recommendation_meetings", "meeting_id"))
+        sql, links = record_rows.linked_from_query(
+            "recommendation", kind, "r.id, r.uid, r.title, r.priority, r.status",
+            record_rows.POSTGRESQL)
         with self._session():
-            return self._d(
-                f"SELECT DISTINCT r.id, r.uid, r.title, r.priority, r.status FROM "
-                f"recommendations r JOIN {table} l ON l.recommendation_id = r.id "
-                f"WHERE l.{column} = %s ORDER BY r.id", [record_id])
+            return self._d(sql, [record_id] * links)
 
     def members_of(self, actor_id: int) -> list[dict]:
         """Actors affiliated with this one (the E4's four states; a state's officials)."""
