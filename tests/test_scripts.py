@@ -111,6 +111,11 @@ def test_meeting_recommendation_cards_and_handout(book, tmp_path):
     result = handout.render(dossier.handout(book, meeting.id), settings)
     check_document(result.pdf, [a.name for a in everyone] + [a.native_name for a in everyone],
                    tmp_path)
+    # two A5 cards to a sheet: the imposed sheets (and their cut marks) still
+    # embed every font they name, the standard-14 Helvetica included
+    result = handout.render(dossier.handout(book, meeting.id), settings, two_up=True)
+    check_document(result.pdf, [a.name for a in everyone] + [a.native_name for a in everyone],
+                   tmp_path)
 
 
 def test_memo_prints_titles_lead_and_who_is_who(book, tmp_path):

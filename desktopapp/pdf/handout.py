@@ -15,7 +15,7 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import PageBreak
 
 from ..dossier import Handout
-from . import actor_card, meeting_card
+from . import actor_card, fonts, meeting_card
 from .card import RenderResult, fit_card, page_info, shortened_warnings
 from .fonts import TextPreparer
 from .pages import build
@@ -46,7 +46,10 @@ def render(handout: Handout, settings, page_size=None, as_of=None, *, two_up=Fal
 
 def _cut_marks(width: float, height: float) -> PageObject:
     buffer = io.BytesIO()
-    c = pdfcanvas.Canvas(buffer, pagesize=(width, height))
+    # a canvas starts each page in Helvetica, which would name a font the
+    # sheet does not embed: start it in the card family instead
+    fonts.register()
+    c = pdfcanvas.Canvas(buffer, pagesize=(width, height), initialFontName=fonts.REGULAR)
     c.setLineWidth(0.4)
     c.setStrokeGray(0.35)
     middle = width / 2
