@@ -238,3 +238,31 @@ def test_marks_and_zwnj_copy_out_in_logical_order(tmp_path, native):
     # each in its place
     text = unicodedata.normalize("NFKC", re.sub("[\u202a-\u202e\u2066-\u2069]", "", raw))
     assert text.count(native) == 2, (native, text)
+
+
+def _words_with_boxes(pdf: bytes, tmp_path) -> list[tuple[float, float, str]]:
+    """(xMin, xMax, word) of every word on the first page, as pdftotext places them."""
+    path = tmp_path / "boxes.pdf"
+    path.write_bytes(pdf)
+    boxes = subprocess.run(["pdftotext", "-bbox", "-l", "1", str(path), "-"], check=True,
+                           capture_output=True, text=True, timeout=60).stdout
+    return [(float(x0), float(x1), unicodedata.normalize("NFKC", word)) for x0, x1, word in
+            re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<',
+                       boxes)]
+
+
+def test_a_right_to_left_memo_lead_aligns_right(tmp_path):
+    """The lead is a paragraph, not a header line: in Arabic it starts at the right
+    margin as the sections below it do (it stood at the left edge, its short last
+    line read backwards)."""
+    from desktopapp.domain import ExportSettings, Memo, MemoSection
+    from desktopapp.pdf.styles import MARGINS, PAGE_SIZES
+    lead = "اتفاق بكين يفتح صفحة جديدة"
+    saved = Memo(title="Riyadh and Tehran", authors=["Analyst"], lead=lead,
+                 sections=[MemoSection("Background", "Short.")])
+    result = memo.render(dossier.MemoDossier(memo=saved), ExportSettings(), "a4")
+    right_margin = PAGE_SIZES["a4"][0] - MARGINS["a4"]
+    lead_words = [w for w in _words_with_boxes(result.pdf, tmp_path)
+                  if re.search("[\u0600-\u06ff]", w[2])]
+    assert len(lead_words) == len(lead.split()), lead_words
+    assert max(x1 for _, x1, _ in lead_words) > right_margin - 3, (right_margin, lead_words)

@@ -92,6 +92,8 @@ def story(dossier: MemoDossier, settings, page_size: str, prep: TextPreparer) ->
     width, _ = content_size(page_size)
     ctx = CardContext(prep=prep, width=width, sources=dossier.sources)
     lead_style = styles.subtitle.clone("lead", fontName="CardSans-Bold", textColor=NAVY)
+    # the lead is a paragraph, not a header line: right to left it aligns right
+    lead_style.keep_start = False
     out = [Bookmark(memo.title, "top")] + _masthead(memo, settings, styles, prep)
     if memo.lead:
         out += rich_text(memo.lead, prep, lead_style, styles.bullet)
