@@ -12,6 +12,7 @@ folded words. The rules:
 - Arabic: vowel marks (harakat), Quranic marks and tatweel go; أ إ آ ٱ → ا;
   ى → ي; ة → ه; ؤ → و; ئ → ي; the Persian ی and ک are the Arabic ي and ك;
 - Hebrew points and cantillation marks go;
+- variation selectors go (葛󠄀城 → 葛城): they choose a glyph, not a letter;
 - marks that are part of a letter in other scripts (Devanagari and Thai
   vowel signs, Japanese voicing marks) stay, and Hangul stays composed.
 
@@ -37,6 +38,9 @@ _LETTERS = {
 _DROPPED = "ʿʾʼʻ‘’`'ʹʺ" + "\u0640"  # tatweel
 _TABLE = str.maketrans({**_LETTERS, **{ch: None for ch in _DROPPED}})
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# Variation selectors (standard, ideographic, Mongolian free ones): inside a
+# CJK run they would split the two-character pieces a search looks for.
+_VARIATION_SELECTORS = re.compile("[\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 # Combining marks removed after canonical decomposition (NFD): accents
 # (Latin, Greek, Cyrillic), Arabic harakat and Quranic marks (hamza above
@@ -61,7 +65,7 @@ def fold(text: str) -> str:
         # the common case, kept fast for imports of a million records
         return text.lower().translate(_TABLE) if ("'" in text or "`" in text) else text.lower()
     text = unicodedata.normalize("NFKC", text).casefold().translate(_TABLE)
-    text = _PRIVATE_USE.sub("", text)
+    text = _VARIATION_SELECTORS.sub("", _PRIVATE_USE.sub("", text))
     text = _MARKS.sub("", unicodedata.normalize("NFD", text))
     return unicodedata.normalize("NFC", text)
 

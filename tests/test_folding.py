@@ -40,6 +40,9 @@ from desktopapp.folding import cjk_grams, fold, name_key, variants, words
     ("Straße", "strasse"),
     ("ＩＲＡＮ", "iran"),
     ("МЕДИНСКИЙ", "мединскии"),
+    # variation selectors choose a glyph, they are not letters
+    ("葛\U000E0100城", "葛城"),
+    ("渡\ufe00辺", "渡辺"),
 ])
 def test_spellings_fold_to_the_same_words(written, typed):
     assert words(written) == words(typed)

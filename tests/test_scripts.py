@@ -266,3 +266,14 @@ def test_a_right_to_left_memo_lead_aligns_right(tmp_path):
                   if re.search("[\u0600-\u06ff]", w[2])]
     assert len(lead_words) == len(lead.split()), lead_words
     assert max(x1 for _, x1, _ in lead_words) > right_margin - 3, (right_margin, lead_words)
+
+
+def test_variation_selectors_print_as_their_base_character(book, tmp_path):
+    """A variation selector picks a form of the character before it and has no glyph
+    of its own: a Japanese name with an ideographic variation sequence (葛󠄀城) prints
+    its ideographs, with no "�" and no warning (each selector printed as "�")."""
+    from desktopapp.domain import Actor
+    actor = Actor(name="Katsuragi", native_name="葛\U000E0100城", title="北京\ufe00")
+    result = render_record(book, actor, book.settings())
+    assert result.warnings == []
+    check_document(result.pdf, ["Katsuragi", "葛城", "北京"], tmp_path)

@@ -103,6 +103,8 @@ def world_store(book):
         Actor(name="Musāʿid al-ʿAybān", native_name="مساعد العيبان"),
         Actor(name="Benjamin Netanyahu", native_name="בִּנְיָמִין נְתַנְיָהוּ"),
         Actor(name="Ali Shamkhani", native_name="علی شمخانی"),
+        # an ideographic variation sequence: 葛 with a selector for its form
+        Actor(name="Katsuragi Tarō", native_name="葛\U000E0100城太郎"),
     ]
     # names that merely contain "iran" come first in the book
     for name in ["Iranian Red Crescent", "Iran–Iraq border commission", "Iranshahr council",
@@ -130,6 +132,8 @@ def world_store(book):
     ("委员会", "Office of the Central Foreign Affairs Commission"),
     ("外事工作", "Office of the Central Foreign Affairs Commission"),
     ("王毅", "Wang Yi"),
+    ("葛城", "Katsuragi Tarō"),  # a variation selector inside the name is not a letter
+    ("城太郎", "Katsuragi Tarō"),
 ])
 def test_names_are_found_across_spellings(world_store, query, expected):
     titles = [hit.title for hit in world_store.search(query)]

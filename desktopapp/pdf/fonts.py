@@ -80,6 +80,10 @@ _BLOCKS = [
     ((0xFF00, 0xFFEF), "ScriptCJK"), ((0x20000, 0x2FFFF), "ScriptCJK"),
 ]
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # category Cc but tab and newline
+# Variation selectors (and Mongolian's free ones) choose a form of the character
+# before them and have no glyph of their own; a font without that form prints the
+# plain character, so a selector no font has is dropped, never shown as U+FFFD.
+_VARIATION_SELECTOR = re.compile("[\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 REPLACEMENT = "\ufffd"
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"),
              Path.home() / ".local/share/fonts", Path.home() / ".fonts",
@@ -296,7 +300,7 @@ class TextPreparer:
             code = ord(ch)
             if code in self.covered or ch == "\n" or _fallback_for(code) is not None:
                 out.append(ch)
-            elif unicodedata.category(ch) == "Cf":
+            elif unicodedata.category(ch) == "Cf" or _VARIATION_SELECTOR.match(ch):
                 continue  # invisible format characters no font has need no glyph
             else:
                 self.missing.add(ch)
