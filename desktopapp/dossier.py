@@ -249,6 +249,10 @@ def compose_memo(store, meeting_ids: list[int], author: str = "") -> Memo:
                 f"meeting{'s' if len(meetings) > 2 else ''}, {span}"
         where = f" in {', '.join(places[:-1])} and {places[-1]}" if len(places) > 1 else (
             f" in {places[0]}" if places else "")
+        placed = sum(1 for m in meetings if m.place)
+        if places and placed < len(meetings):
+            # a call or a meeting with no place recorded was not held in the others' places
+            where = f", {placed} of them{where}"
         lead = (f"{len(meetings)} meetings held {span}{where}: for each, what was on the "
                 "table, what came of it and what follows.")
     if recommendations:

@@ -530,6 +530,8 @@ def test_composed_memo_covers_the_chosen_meetings(sample_store):
     assert "Russian–Ukrainian talks in Istanbul (16 May 2025, Istanbul)" in text
     assert "Trump–Putin phone call (19 May 2025)" in text
     assert "Support Ukraine during the negotiations" in text  # linked recommendation
+    # the call was not held in Istanbul: the lead says which meetings were
+    assert record.lead.startswith("2 meetings held 16–19 May 2025, 1 of them in Istanbul: ")
 
 
 def test_failed_write_leaves_no_partial_file_and_keeps_the_old_one(sample_store, tmp_path,
