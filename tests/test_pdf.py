@@ -564,6 +564,26 @@ def test_a5_header_shortens_the_organisation_between_words(store):
     assert shown == organisation.split()[:len(shown)]  # whole words, none cut in half
 
 
+def test_a5_header_gives_the_organisation_the_room_no_marking_takes(store):
+    """Without a classification marking the middle of the header is empty: an
+    organisation of 46 characters prints whole on A5 (it was cut to a third of the
+    width, "Polish Institute of International …"); with a marking it keeps to its
+    third, clear of the marking."""
+    organisation = "Polish Institute of International Affairs (PISM)"
+    actor = store.save(Actor(name="Radosław Sikorski"))
+
+    def header(classification):
+        result = actor_card.render(dossier.actor_dossier(store, actor.id),
+                                   ExportSettings(organisation=organisation,
+                                                  classification=classification), "a5")
+        return next(line for line in text_of(result.pdf).splitlines()
+                    if line.startswith("Polish"))
+
+    assert header("") == organisation
+    marked = header("RESTRICTED")
+    assert marked.rstrip().endswith("…") and "RESTRICTED" not in marked
+
+
 def test_text_longer_than_a_page_is_cut_before_any_layout():
     """A 50,000-character biography costs what a page of it costs (issue: 20 s before)."""
     from desktopapp.pdf import blocks

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
@@ -88,9 +89,13 @@ def draw_furniture(canvas, info: PageInfo, number: int, total: int):
     bottom = margin * 0.6
     size = 7.5 if info.page_size == "a5" else 8
     third = (width - 2 * margin) / 3
+    # the organisation keeps to its third beside a classification marking; with
+    # none it may run up to the document kind on the right
+    kind_width = pdfmetrics.stringWidth(info.kind_label.upper(), fonts.REGULAR, size)
+    room = third if info.classification else width - 2 * margin - kind_width - 6 * mm
     canvas.saveState()
     if info.organisation and not (info.masthead_on_first_page and number == 1):
-        _draw_line(canvas, info.organisation, margin, top, third, fonts.BOLD, size, NAVY)
+        _draw_line(canvas, info.organisation, margin, top, room, fonts.BOLD, size, NAVY)
     canvas.setFillColor(MUTED)
     canvas.setFont(fonts.REGULAR, size)
     canvas.drawRightString(width - margin, top, info.kind_label.upper())
