@@ -94,9 +94,11 @@ def book_target(text: str):
     return text if is_team_book(text) else Path(text)
 
 
-def open_team_book(url: str, *, create: bool = False):
+def open_team_book(url: str, *, create: bool = False, password: str | None = None):
+    """Open a team book; ``password`` is one typed into the window (never stored)."""
     from .store.postgres import TeamStore  # psycopg loads only for team books
-    return TeamStore.open(url, create=create, analyst=os.environ.get(ANALYST_VARIABLE, ""))
+    return TeamStore.open(url, create=create, analyst=os.environ.get(ANALYST_VARIABLE, ""),
+                          password=password)
 
 
 def book_from_environment():

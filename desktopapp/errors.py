@@ -82,3 +82,11 @@ class ServerUnreachableError(BookError):
 
 class AuthenticationFailedError(BookError):
     """The database server refused the user name or password of a team book."""
+
+
+class PasswordNeededError(AuthenticationFailedError):
+    """The server asks for a password and libpq found none (~/.pgpass, service, PGPASSWORD)."""
+
+
+class EmptyDatabaseError(BookError):
+    """A team book's database exists but holds nothing yet: a team book can be made in it."""

@@ -263,3 +263,67 @@ class UnansweredDialogs:
 
     def check(self):
         assert not self.texts, f"dialogs left unanswered: {self.texts}"
+
+
+class Script:
+    """Steps run when their moment comes, while a modal dialog holds the test's call.
+
+    ``when(condition, action)`` queues a step: ``action()`` runs once
+    ``condition()`` holds, steps strictly in order. For dialogs that stay open
+    across several tries (the Connect dialog shows each error in itself).
+    """
+
+    def __init__(self, qtbot):
+        self.qtbot = qtbot
+        self.errors: list[str] = []
+        self._steps: list[tuple] = []
+        self._timer = QTimer()
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self._poll)
+
+    def when(self, condition, action):
+        self._steps.append((condition, action))
+        self._timer.start()
+        return self
+
+    def _poll(self):
+        if not self._steps:
+            self._timer.stop()
+            return
+        condition, action = self._steps[0]
+        try:
+            if not condition():
+                return
+            self._steps.pop(0)
+            action()
+        except Exception as exc:  # reported by done(); close the dialog so the test goes on
+            self.errors.append(repr(exc))
+            self._steps.clear()
+            dialog = QApplication.activeModalWidget()
+            if isinstance(dialog, QDialog):
+                dialog.reject()
+
+    def done(self, timeout=20000):
+        self.qtbot.waitUntil(lambda: not self._steps or bool(self.errors), timeout=timeout)
+        assert not self.errors, self.errors
+
+
+def modal(kind=QDialog, title: str | None = None):
+    """The modal dialog on top, when it is a ``kind`` (and has ``title``); else None."""
+    dialog = QApplication.activeModalWidget()
+    if isinstance(dialog, kind) and dialog.isVisible() and (
+            title is None or dialog.windowTitle() == title):
+        return dialog
+    return None
+
+
+def open_team_window(qtbot, url, **options):
+    """The real main window on the team book at ``url``, shown and active."""
+    from desktopapp.gui.main_window import MainWindow
+    from desktopapp.store.postgres import TeamStore
+    win = MainWindow(TeamStore.open(url, **options))
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    return win

@@ -1,9 +1,11 @@
-"""``briefing-desk [--db PATH]``: the desktop application.
+"""``briefing-desk [--db PATH|URL]``: the desktop application.
 
 Opens the user's own book (made from the sample on first run) or the one
-given. A book that cannot be opened gets a dialog and the choice of another.
+given: a book file or a team book (``postgresql://user@host:port/dbname``).
+A book that cannot be opened gets a dialog and the choice of another.
 An unexpected error is logged with its traceback and shown in a dialog; the
-window stays open.
+window stays open. An error meant for people that reaches no handler (a team
+book's server gone while the preview reads it) is shown as it is.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .. import __version__, books, buglog
 from ..errors import BriefingError
 from .main_window import MainWindow, remember_recent
 from .shutdown import quit_on_signals
+from .team_books import is_team_store, remember_team_book
 
 
 def install_exception_hook():
@@ -28,6 +31,10 @@ def install_exception_hook():
             sys.__excepthook__(kind, value, traceback)
             return
         sys.last_exc = value
+        if issubclass(kind, BriefingError):
+            buglog.record_message("briefing-desk", " ".join(str(value).split()))
+            QMessageBox.warning(None, "Briefing Desk", str(value))
+            return
         try:
             raise value.with_traceback(traceback)
         except BaseException:
@@ -61,8 +68,9 @@ def open_with_retry(path: Path | None):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="briefing-desk", description="Open a briefing book.")
-    parser.add_argument("--db", type=Path, metavar="PATH",
-                        help="the book file (default: your own book, the sample on first run)")
+    parser.add_argument("--db", type=books.book_target, metavar="PATH|URL",
+                        help="the book file, or a team book postgresql://user@host:port/dbname "
+                             "(default: your own book, the sample on first run)")
     parser.add_argument("--version", action="version", version=f"briefing-desk {__version__}")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -75,7 +83,10 @@ def main(argv=None) -> int:
     if store is None:
         return 1
     window = MainWindow(store)
-    remember_recent(window.settings, store.path)
+    if is_team_store(store):
+        remember_team_book(window.settings, store.url)
+    else:
+        remember_recent(window.settings, store.path)
     window.show()
     return app.exec()
 

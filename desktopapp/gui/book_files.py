@@ -1,7 +1,7 @@
 """The File menu: new, open and recent books, JSON import/export, backup, settings.
 
-A mixin of the main window; opening another book replaces the window with a
-new one on that book.
+A mixin of the main window; opening another book (a file, or a team book
+through team_books.py) replaces the window with a new one on that book.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ..errors import BriefingError
 from ..store import BriefingStore
 from .exporting import safe_filename
 from .settings_dialog import SettingsDialog
+from .team_books import book_stem, is_team_store, recent_team_books, remember_team_book
 
 RECENT_MAX = 8
 
@@ -62,7 +63,20 @@ class BookFiles:
         except BriefingError as exc:
             self.show_error(f"Cannot open the book.\n\n{exc}")
             return False
-        remember_recent(self.settings, path)
+        return self.replace_with(store, asked=True)
+
+    def replace_with(self, store, asked: bool = False) -> bool:
+        """A new window on ``store`` replaces this one (unsaved changes asked about first,
+        unless ``asked``); when the user cancels, ``store`` is closed and this one stays."""
+        if not asked:
+            for page in self.pages.values():
+                if not self.confirm_leave(page):
+                    store.close()
+                    return False
+        if is_team_store(store):
+            remember_team_book(self.settings, store.url)
+        else:
+            remember_recent(self.settings, store.path)
         window = type(self)(store)
         window.resize(self.size())
         window.show()
@@ -73,6 +87,12 @@ class BookFiles:
         self.recent_menu.clear()
         for path in recent_books(self.settings):
             self.recent_menu.addAction(path, lambda p=path: self.switch_book(Path(p)))
+        teams = recent_team_books(self.settings)
+        if teams and not self.recent_menu.isEmpty():
+            self.recent_menu.addSeparator()
+        for url in teams:
+            self.recent_menu.addAction(f"Team book {url}",
+                                       lambda u=url: self.connect_team_book(u))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none)").setEnabled(False)
 
@@ -91,7 +111,7 @@ class BookFiles:
 
     def export_json(self):
         path = self._pick_path(True, "Export JSON", "Briefing-book JSON (*.json)",
-                               safe_filename(self.store.path.stem, ".json"))
+                               safe_filename(book_stem(self.store), ".json"))
         if path is None:
             return
         try:
@@ -105,7 +125,7 @@ class BookFiles:
     def backup(self):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
         path = self._pick_path(True, "Backup", "Briefing books (*.sqlite)",
-                               f"{self.store.path.stem}-backup-{stamp}.sqlite")
+                               f"{book_stem(self.store)}-backup-{stamp}.sqlite")
         if path is None:
             return
         try:

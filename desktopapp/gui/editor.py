@@ -16,14 +16,20 @@ from __future__ import annotations
 
 import copy
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -110,6 +116,7 @@ class RecordEditor(QWidget):
         self._loaded_values: dict[str, object] = {}
         self._snapshot = None
         self._valid = True
+        self._read_only = False
         self._problems: list[tuple[Field, str]] = []
         self.errors: dict[str, QLabel] = {}
         self.captions: dict[str, QLabel] = {}
@@ -158,6 +165,32 @@ class RecordEditor(QWidget):
     def _clean_changed(self, _clean):
         self.changed.emit()
 
+    # --- read-only books ------------------------------------------------------
+
+    def set_read_only(self, read_only: bool):
+        """Browse only (a read-only book or database role): every field can be read,
+        selected and copied; nothing can be changed."""
+        self._read_only = read_only
+        self._apply_read_only()
+
+    def is_read_only(self) -> bool:
+        return self._read_only
+
+    def _apply_read_only(self):
+        # walked again after each load: tables make new cell widgets for each record
+        off = self._read_only
+        for widget in self.scroll.widget().findChildren(QWidget):
+            if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit | QAbstractSpinBox):
+                widget.setReadOnly(off)
+            elif isinstance(widget, QAbstractItemView):
+                if widget.property("edit-triggers") is None:
+                    widget.setProperty("edit-triggers", int(widget.editTriggers().value))
+                widget.setEditTriggers(
+                    QAbstractItemView.NoEditTriggers if off else
+                    QAbstractItemView.EditTrigger(widget.property("edit-triggers")))
+            elif isinstance(widget, QAbstractButton | QComboBox):
+                widget.setEnabled(not off)
+
     # --- the editor owns Undo/Redo inside it --------------------------------
 
     def _focus_changed(self, _old, new):
@@ -182,6 +215,8 @@ class RecordEditor(QWidget):
         self.hint.hide()
         self.scroll.setEnabled(True)
         self._show(record)
+        if self._read_only:
+            self._apply_read_only()
         self._loaded_values = {f.attr: copy.deepcopy(f.get()) for f in self.fields}
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -243,6 +278,10 @@ class RecordEditor(QWidget):
 
     def _edited(self, field):
         if self._loaded is None:  # a form with no record behind it takes no edits
+            return
+        if self._read_only:  # a key that got through (Delete in a table): put it back
+            snapshot = copy.deepcopy(self._snapshot)
+            QTimer.singleShot(0, lambda: self._loaded is not None and self._show(snapshot))
             return
         after = self.current()
         self.undo_stack.push(SnapshotCommand(self, self._snapshot, after, field.attr,

@@ -29,6 +29,7 @@ from .preview import PreviewPane
 from .record_documents import RecordDocuments
 from .record_page import KIND_TITLES, KINDS, RecordPage
 from .record_saving import RecordSaving
+from .team_books import TeamBooks, book_label, is_team_store
 from .window_size import first_window_geometry, split_sizes
 
 __all__ = ["KINDS", "KIND_TITLES", "MainWindow", "OPEN_WINDOWS", "recent_books",
@@ -39,13 +40,15 @@ __all__ = ["KINDS", "KIND_TITLES", "MainWindow", "OPEN_WINDOWS", "recent_books",
 OPEN_WINDOWS: set = set()
 
 
-class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWindow):
+class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments,
+                 QMainWindow):
     """Navigator, record pages, preview; menus and toolbar.
 
     The window's concerns live in mixins a newcomer finds by name:
     navigation (kinds, filter, selection), record_saving (new, save,
     conflicts, deletes, linked records made from a field), book_files (the
-    File menu and settings), record_documents (preview, export, print).
+    File menu and settings), team_books (connecting to a team book, live
+    refresh from colleagues), record_documents (preview, export, print).
     """
 
     def __init__(self, store: BriefingStore, parent=None):
@@ -87,16 +90,32 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
         self.navigator.currentRowChanged.connect(self._kind_changed)
         self.navigator.setCurrentRow(0)
         self._restore_state()
+        if self.act_changed_by.isEnabled():
+            # shown for team books (whose rows colleagues change), not for one's own book
+            # files, unless the user chose otherwise for that kind of book
+            self.act_changed_by.setChecked(self.settings.value(
+                self._changed_by_key(), is_team_store(self.store), type=bool))
         self._set_title()
         self._data_version = store.change_stamp()[0]
         self.book_poll = QTimer(self)
         self.book_poll.setInterval(BOOK_POLL_MS)
         self.book_poll.timeout.connect(self._poll_book)
-        self.book_poll.start()
+        if not self._start_listening():  # a team book tells us of changes; a file is asked
+            self.book_poll.start()
         self.statusBar().showMessage(f"Opened {store.path}", 5000)
-        if store.read_only:  # a read-only mount or an immutable file: say so, all the time
+        if store.read_only:
+            # a read-only mount, an immutable file, a database role that may only read:
+            # say so all the time, and offer nothing that would change the book
             self.read_only_banner = QLabel(f"Read-only: {store.read_only_reason}")
+            self.read_only_banner.setAccessibleName("Read-only")
+            self.read_only_banner.setStyleSheet("font-weight: bold;")
             self.statusBar().addPermanentWidget(self.read_only_banner)
+            for page in self.pages.values():
+                page.editor.set_read_only(True)
+                page.save_button.hide()
+            for action in (self.act_new, self.act_save, self.act_delete, self.act_import,
+                           self.act_settings):
+                action.setEnabled(False)
         OPEN_WINDOWS.add(self)
 
     # --- actions and menus ---------------------------------------------------------
@@ -114,6 +133,9 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
         a = self._action
         self.act_new_book = a("&New book…", self.new_book, QKeySequence("Ctrl+Shift+N"))
         self.act_open = a("&Open book…", self.open_book_dialog, QKeySequence.Open)
+        self.act_connect = a("&Connect to team book…", lambda: self.connect_team_book(),
+                             QKeySequence("Ctrl+Shift+O"),
+                             "Open a team book on a PostgreSQL server")
         self.act_import = a("&Import JSON…", self.import_json)
         self.act_export_json = a("&Export JSON…", self.export_json)
         self.act_backup = a("&Backup…", self.backup)
@@ -153,7 +175,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for action in (self.act_new_book, self.act_open):
+        for action in (self.act_new_book, self.act_open, self.act_connect):
             file_menu.addAction(action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -168,6 +190,12 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
             edit.addSeparator() if action is None else edit.addAction(action)
         view = bar.addMenu("&View")
         view.addAction(self.act_refresh)
+        # who changed each record last: for books that record it (team books)
+        self.act_changed_by = QAction("Show “&Changed by” column", self)
+        self.act_changed_by.setCheckable(True)
+        self.act_changed_by.toggled.connect(self._show_changed_by)
+        self.act_changed_by.setEnabled(bool(getattr(self.store, "records_who", False)))
+        view.addAction(self.act_changed_by)
         export = bar.addMenu("E&xport")
         for action in (self.act_card, self.act_handout, self.act_memo, None,
                        self.act_preview_changes, None, self.act_print, self.act_print_handout,
@@ -188,12 +216,14 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
     def _update_actions(self):
         page = self.current_page()
         editor = page.editor
+        writable = not self.store.read_only
         # enabled even when the record has problems: Save then says what they are
-        can_save = editor.record_loaded() is not None and (editor.is_dirty() or editor.is_new())
+        can_save = writable and editor.record_loaded() is not None and (
+            editor.is_dirty() or editor.is_new())
         self.act_save.setEnabled(can_save)
         page.save_button.setEnabled(can_save)
         has_record = page.selected_id() is not None
-        self.act_delete.setEnabled(has_record)
+        self.act_delete.setEnabled(has_record and writable)
         self.act_card.setEnabled(has_record and page.kind != "memo")
         self.act_handout.setEnabled(has_record and page.kind == "meeting")
         self.act_memo.setEnabled(has_record and page.kind in ("memo", "meeting"))
@@ -204,7 +234,22 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
 
     def _set_title(self):
         dirty = any(p.editor.is_dirty() for p in self.pages.values())
-        self.setWindowTitle(f"{self.store.path.name}{' *' if dirty else ''} — Briefing Desk")
+        read_only = " (read-only)" if self.store.read_only else ""
+        self.setWindowTitle(f"{book_label(self.store)}{read_only}{' *' if dirty else ''} "
+                            "— Briefing Desk")
+
+    def _changed_by_key(self) -> str:
+        return f"lists/changed_by_{'team' if is_team_store(self.store) else 'file'}"
+
+    def _show_changed_by(self, shown: bool):
+        """View > Show "Changed by" column: every list, remembered for next time."""
+        self.settings.setValue(self._changed_by_key(), bool(shown))
+        self._selecting = True  # the editors keep their records
+        try:
+            for page in self.pages.values():
+                page.show_changed_by(shown)
+        finally:
+            self._selecting = False
 
     # --- help, errors, state, closing ---------------------------------------------
 
@@ -241,6 +286,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, RecordDocuments, QMainWind
                 event.ignore()
                 return
         self.book_poll.stop()
+        self._stop_listening()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         for export in list(self._exports):

@@ -47,6 +47,8 @@ COLUMNS = {
     "memo": [Column("Date", "date", "date"), Column("Number", "number", "number"),
              Column("Title", "title", "title", stretch=True)],
 }
+# Who changed each record last: shown when the store records it (store.records_who).
+CHANGED_BY = Column("Changed by", "changed_by", None)
 DEFAULT_SORT = {"actor": (0, Qt.AscendingOrder), "meeting": (0, Qt.DescendingOrder),
                 "recommendation": (0, Qt.AscendingOrder), "memo": (0, Qt.DescendingOrder)}
 
@@ -67,15 +69,36 @@ class RecordTableModel(QAbstractTableModel):
         self._ids: list[int] | None = None  # the filter's hits, or None for all
         self._filter = ""
         self._sort_column, self._order = DEFAULT_SORT[kind]
+        self._changed_by = False
         self.loads = 0  # pages queried, for the benchmark and tests
+
+    def set_changed_by_column(self, shown: bool):
+        """Show or hide the "Changed by" column (only for stores that record who)."""
+        shown = bool(shown) and bool(getattr(self.store, "records_who", False))
+        if shown == self._changed_by:
+            return
+        self._changed_by = shown
+        try:
+            rows = self._page(0)
+        except Exception:
+            self._changed_by = not shown  # a failed query leaves the list as it was
+            raise
+        self.beginResetModel()
+        self.columns = COLUMNS[self.kind] + ([CHANGED_BY] if shown else [])
+        self._rows = rows
+        self.endResetModel()
+
+    def changed_by_shown(self) -> bool:
+        return self._changed_by
 
     # --- loading ---------------------------------------------------------------
 
     def _query(self, limit, offset):
         column = self.columns[self._sort_column]
+        who = {"changed_by": True} if self._changed_by else {}
         return self.store.list_summaries(
             self.kind, sort=column.sort, descending=self._order == Qt.DescendingOrder,
-            limit=limit, offset=offset, ids=self._ids)
+            limit=limit, offset=offset, ids=self._ids, **who)
 
     def _page(self, offset):
         self.loads += 1
@@ -85,8 +108,9 @@ class RecordTableModel(QAbstractTableModel):
 
     def reload(self):
         """Fetch the first page again (after a save, a delete, a new filter or sort)."""
+        rows = self._page(0)  # first: a failed query leaves the model as it was
         self.beginResetModel()
-        self._rows = self._page(0)
+        self._rows = rows
         self.endResetModel()
 
     def set_filter(self, text: str):
@@ -145,6 +169,8 @@ class RecordTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = self.columns[index.column()]
         value = row.get(column.key)
+        if role == Qt.ToolTipRole and column is CHANGED_BY and value:
+            return f"Changed by {value}, {row.get('updated_at') or ''}".rstrip(", ")
         if role in (Qt.DisplayRole, Qt.ToolTipRole):
             if column.key == "date":
                 return summary_date(row)  # "2023-04", "2021–2022", "2023-03-06–10"

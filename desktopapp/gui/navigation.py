@@ -7,7 +7,7 @@ preview and the window's ``confirm_leave`` guard (in record_saving).
 
 from __future__ import annotations
 
-from ..errors import NotFoundError
+from ..errors import BriefingError, NotFoundError
 from .record_page import KINDS, RecordPage
 
 # How often the window asks the book whether someone else wrote to it.
@@ -76,6 +76,9 @@ class Navigation:
             self.show_error(str(exc))
             self._reload_list(page)
             return
+        except BriefingError as exc:  # a team book's server gone: say so, keep the editor
+            self.statusBar().showMessage(str(exc).splitlines()[0], 10000)
+            return
         page.editor.load(record)
         self._refresh_preview()
         self._update_actions()
@@ -109,12 +112,30 @@ class Navigation:
             self._data_version = version
             self.refresh(quiet=True)
 
-    def refresh(self, quiet: bool = False):
+    def refresh(self, quiet: bool = False, note: str = "The book changed elsewhere; refreshed"):
         """Lists from the book again; editors without unsaved changes show the stored record.
 
         An editor with unsaved changes keeps them: saving it then shows what
-        changed on each side and merges.
+        changed on each side and merges. ``note`` goes to the status bar when
+        ``quiet`` (a change noticed, not asked for). A book that cannot be read
+        now (a team book's server gone) leaves everything as it was and says so.
         """
+        try:
+            changed_elsewhere = self._read_book_again()
+            self._refresh_preview()
+        except BriefingError as exc:
+            self.statusBar().showMessage(f"Not refreshed: {str(exc).splitlines()[0]}", 10000)
+            return
+        self._update_actions()
+        if changed_elsewhere:
+            self.statusBar().showMessage("; ".join(changed_elsewhere), 10000)
+        elif not quiet:
+            self.statusBar().showMessage("Refreshed from the book", 3000)
+        else:
+            self.statusBar().showMessage(note, 4000)
+
+    def _read_book_again(self) -> list[str]:
+        """Reload lists and clean editors; what changed under unsaved edits, in words."""
         changed_elsewhere = []
         for page in self.pages.values():
             self._reload_list(page)
@@ -145,11 +166,4 @@ class Navigation:
                                          "show both versions")
             else:
                 editor.load(stored)
-        self._refresh_preview()
-        self._update_actions()
-        if changed_elsewhere:
-            self.statusBar().showMessage("; ".join(changed_elsewhere), 10000)
-        elif not quiet:
-            self.statusBar().showMessage("Refreshed from the book", 3000)
-        else:
-            self.statusBar().showMessage("The book changed elsewhere; refreshed", 4000)
+        return changed_elsewhere

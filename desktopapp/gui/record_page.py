@@ -105,6 +105,13 @@ class RecordPage(QWidget):
                 out.append(widget)
         return out
 
+    def show_changed_by(self, shown: bool):
+        """The "Changed by" column on or off; the record stays selected."""
+        keep = self.selected_id()
+        self.model.set_changed_by_column(shown)
+        self.columns.measure()
+        self.select_id(keep)
+
     def empty_hint(self) -> str:
         """What the disabled editor says when no record is behind it."""
         plural = KIND_TITLES[self.kind].lower()

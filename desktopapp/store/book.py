@@ -213,6 +213,10 @@ class BriefingStore:
                            [search.STALE_KEY]).fetchone() is not None:
             self.rebuild_search_index()
 
+    def listen(self):
+        """None: a book file cannot announce changes; callers poll change_stamp()."""
+        return None
+
     def close(self):
         if self._open:
             self._open = False

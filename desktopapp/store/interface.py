@@ -24,8 +24,13 @@ class BookStore(Protocol):
     path: object  #: what messages show: the file, or the team book's URL without password
     read_only: bool  #: every write is refused (read-only file, or a role that may only read)
     read_only_reason: str
+    #: list_summaries(changed_by=True) gives who changed each record last ("changed_by")
+    records_who: bool
 
     def close(self) -> None: ...
+    #: a listener whose wait(timeout) returns other programs' committed changes as they
+    #: happen (a team book: postgres/listening.py), or None: poll change_stamp() instead
+    def listen(self): ...
     def write(self) -> AbstractContextManager: ...
     def snapshot(self) -> AbstractContextManager: ...
 

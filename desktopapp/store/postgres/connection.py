@@ -11,7 +11,7 @@ so one cannot end up in the list of recent books.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -22,6 +22,7 @@ from ...errors import (
     BookError,
     BookReadOnlyError,
     BriefingError,
+    PasswordNeededError,
     ServerUnreachableError,
 )
 
@@ -46,6 +47,19 @@ def describe(url: str) -> str:
     return f"postgresql://{user + '@' if user else ''}{host}{parts.path}"
 
 
+def without_password(url: str) -> str:
+    """The URL with any password removed (user info and ``?password=``), all else kept:
+    what may be remembered in settings."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.split(':', 1)[0]}@{host}"
+    query = "&".join(item for item in parts.query.split("&")
+                     if item and item.split("=", 1)[0].lower() != "password")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
 def conninfo(url: str) -> str:
     """Check a team-book URL and return it for libpq; BookError says what is wrong."""
     if not is_team_book(url):
@@ -68,8 +82,13 @@ def conninfo(url: str) -> str:
     return url
 
 
-def connect_kwargs() -> dict:
-    return {"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": APPLICATION_NAME}
+def connect_kwargs(password: str | None = None) -> dict:
+    """Options of every connection; ``password`` is one the user typed for this session
+    (the window's prompt), kept in memory only."""
+    kwargs = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": APPLICATION_NAME}
+    if password is not None:
+        kwargs["password"] = password
+    return kwargs
 
 
 def _first_line(exc: BaseException) -> str:
@@ -79,6 +98,7 @@ def _first_line(exc: BaseException) -> str:
 
 _AUTH = re.compile(r"password authentication failed|authentication failed|no password supplied|"
                    r"fe_sendauth|no pg_hba\.conf entry|role \".*\" does not exist", re.I)
+_NO_PASSWORD = re.compile(r"no password supplied", re.I)
 _NO_DB = re.compile(r"database \".*\" does not exist", re.I)
 
 
@@ -86,6 +106,10 @@ def connection_error(exc: BaseException, url: str) -> BriefingError:
     """An error for people from a failure to connect (server, password, database)."""
     where = describe(url)
     text = _first_line(exc)
+    if _NO_PASSWORD.search(str(exc)):
+        return PasswordNeededError(
+            f"the server of {where} asks for a password and none was found in ~/.pgpass, "
+            "the connection service file or PGPASSWORD")
     if isinstance(exc, pg_errors.InvalidPassword) or _AUTH.search(str(exc)):
         return AuthenticationFailedError(
             f"the server of {where} refused the login: {text}. Check the user name, and the "

@@ -44,6 +44,7 @@ from ...errors import (
     BookReadOnlyError,
     BriefingError,
     ConflictError,
+    EmptyDatabaseError,
     ImportFormatError,
     NotFoundError,
     ServerUnreachableError,
@@ -97,29 +98,35 @@ class TeamStore:
     records_who = True  #: list_summaries(changed_by=True) says who changed each record
 
     def __init__(self, url: str, pool: psycopg_pool.ConnectionPool, *, changed_by: str,
-                 read_only: bool, read_only_reason: str = ""):
+                 read_only: bool, read_only_reason: str = "", password: str | None = None):
         self.url = url
         self.path = connection.describe(url)  # what messages and titles show
         self.pool = pool
         self.changed_by = changed_by
         self.read_only = read_only
         self.read_only_reason = read_only_reason
+        self._password = password  # typed into the window for this session; never stored
+        # server processes that committed our own writes: their notifications are ours
+        self._own_pids: set[int] = set()
         self._local = threading.local()
 
     # --- opening ----------------------------------------------------------
 
     @classmethod
     def open(cls, url: str, *, create: bool = False, exist_ok: bool = False,
-             analyst: str = "", pool_size: int = 4) -> TeamStore:
+             analyst: str = "", pool_size: int = 4, password: str | None = None) -> TeamStore:
         """Open the team book at ``url``; with ``create``, make one in an empty database.
 
-        Raises ServerUnreachableError, AuthenticationFailedError, or
-        BookError for a database that is not a briefing book or was made
-        by a newer program (left untouched).
+        Raises ServerUnreachableError, AuthenticationFailedError (PasswordNeededError
+        when the server wants a password libpq did not find), EmptyDatabaseError,
+        or BookError for a database that is not a briefing book or was made by a
+        newer program (left untouched). ``password`` is one the user typed for
+        this session; it is kept in memory only.
         """
         url = connection.conninfo(url)
+        kwargs = connection.connect_kwargs(password)
         try:
-            first = psycopg.connect(url, **connection.connect_kwargs())
+            first = psycopg.connect(url, **kwargs)
         except psycopg.Error as exc:
             raise connection.connection_error(exc, url) from None
         try:
@@ -131,14 +138,24 @@ class TeamStore:
         except psycopg.Error as exc:
             raise connection.storage_error(exc, url) from None
         pool = psycopg_pool.ConnectionPool(
-            url, min_size=1, max_size=pool_size, kwargs=connection.connect_kwargs(),
+            url, min_size=1, max_size=pool_size, kwargs=kwargs,
             timeout=POOL_TIMEOUT_SECONDS, open=True, name="briefing-team-book")
         reason = "" if may_write else f"the database role {role!r} may only read this book"
         return cls(url, pool, changed_by=analyst.strip() or role, read_only=not may_write,
-                   read_only_reason=reason)
+                   read_only_reason=reason, password=password)
 
     def close(self):
         self.pool.close()
+
+    def listen(self):
+        """A ChangeListener that hears every write to the book as it commits (listening.py)."""
+        from .listening import ChangeListener
+        return ChangeListener(self)
+
+    def _check_connections(self):
+        """After the server came back: drop pooled connections it closed, so the next
+        call does not fail on one of them (the listener calls this on reconnecting)."""
+        self.pool.check()
 
     def __enter__(self):
         return self
@@ -182,6 +199,7 @@ class TeamStore:
                     with conn.transaction():
                         yield
                         self._notify(conn, self._local.changes)
+                        self._own_pids.add(conn.info.backend_pid)
                 finally:
                     self._local.changes = None
                 # after the commit: a reader that sees the new stamp sees the change
@@ -973,8 +991,9 @@ def _prepare(conn, url: str, *, create: bool, exist_ok: bool = False) -> None:
             if tables:
                 raise BookError(f"the database at {where} is not a briefing book; "
                                 "it was left untouched")
-            raise BookError(f"the database at {where} is empty: create a team book in it "
-                            f"with 'briefing init --db {where}' or 'briefing copy'")
+            raise EmptyDatabaseError(
+                f"the database at {where} is empty: create a team book in it "
+                f"with 'briefing init --db {where}' or 'briefing copy'")
         _upgrade(conn, url, applied=0)
         return
     if create and not exist_ok:

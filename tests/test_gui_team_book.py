@@ -1,0 +1,416 @@
+"""The window on a team book (a real PostgreSQL server, tests/pg_server.py), driven as a user:
+File > Connect to team book…, colleagues' saves appearing, conflicts, a read-only role,
+a connection that breaks. Waits are generous and nothing measures time: a busy machine
+only makes them slower.
+"""
+
+import pytest
+from gui_user import (
+    Script,
+    back_to,
+    click_button,
+    click_kind,
+    click_row,
+    modal,
+    open_team_window,
+    press,
+    row_of,
+    type_text,
+    wait_for_preview,
+)
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTableWidget,
+)
+from test_team_book import grant_reader
+
+from desktopapp.domain import Actor
+from desktopapp.gui.connect_dialog import ConnectDialog
+from desktopapp.gui.main_window import OPEN_WINDOWS
+from desktopapp.gui.team_books import recent_team_books, remember_team_book
+from desktopapp.store.postgres import TeamStore, schema
+
+WAIT = 15000  # ms: generous, for a loaded machine; never a measure of speed
+
+
+@pytest.fixture
+def windows(qapp, unanswered):
+    """Closes every window a test opened (connecting replaces the window with a new one)."""
+    yield
+    for win in list(OPEN_WINDOWS):
+        for page in win.pages.values():
+            page.editor.undo_stack.setClean()
+        win.close()
+
+
+@pytest.fixture
+def team_window(qtbot, team_sample, team_book_url, windows):
+    return open_team_window(qtbot, team_book_url)
+
+
+def dbname_of(url):
+    return url.rsplit("/", 1)[1]
+
+
+def replace_text(qtbot, line, text):
+    line.setFocus()
+    press(line, QKeySequence.SelectAll)
+    qtbot.keyClick(line, Qt.Key_Delete)
+    qtbot.keyClicks(line, text)
+
+
+def fill_connection(qtbot, server, port, database, user):
+    def fill():
+        dialog = modal(ConnectDialog)
+        for name, text in (("Server", server), ("Port", str(port)), ("Database", database),
+                           ("User name", user)):
+            line = next(w for w in dialog.findChildren(QLineEdit) if w.accessibleName() == name)
+            replace_text(qtbot, line, text)
+        click_button(qtbot, dialog, "Connect")
+    return fill
+
+
+def problem_shown(containing):
+    """A condition: the Connect dialog shows a problem containing the text."""
+    def shown():
+        dialog = modal(ConnectDialog)
+        label = dialog and next(lab for lab in dialog.findChildren(QLabel)
+                                if lab.accessibleName() == "Connection problem")
+        return bool(label) and label.isVisible() and containing in label.text()
+    return shown
+
+
+def cancel(qtbot):
+    return lambda: click_button(qtbot, modal(ConnectDialog), "Cancel")
+
+
+def new_window(old):
+    others = [w for w in OPEN_WINDOWS if w is not old and w.isVisible()]
+    return others[0] if len(others) == 1 else None
+
+
+def settings_text(home) -> str:
+    QSettings().sync()
+    return "\n".join(p.read_text(errors="replace") for p in (home / "qsettings").rglob("*")
+                     if p.is_file())
+
+
+# --- connecting --------------------------------------------------------------------------
+
+def test_connect_by_typing_then_reconnect_from_the_recent_list(
+        qtbot, window, windows, team_sample, team_book_url, postgres_server, private_home):
+    script = Script(qtbot)
+    script.when(lambda: modal(ConnectDialog),
+                fill_connection(qtbot, "127.0.0.1", postgres_server.port,
+                                dbname_of(team_book_url), "analyst"))
+    press(window, "Ctrl+Shift+O")  # File > Connect to team book…
+    script.done()
+    qtbot.waitUntil(lambda: new_window(window) is not None, timeout=WAIT)
+    team = new_window(window)
+    assert not window.isVisible()  # replaced, as File > Open does
+    assert team.windowTitle().startswith(
+        f"Team book {dbname_of(team_book_url)} on 127.0.0.1:{postgres_server.port} —")
+    status = {w.accessibleName(): w.text() for w in team.statusBar().findChildren(QLabel)}
+    assert status["Connection"] == f"Team book: {team_book_url}"
+    page = team.current_page()
+    row_of(page.table, "Recep Tayyip Erdoğan")  # the team book's records in the list
+    assert page.model.rowCount() == 38
+    assert recent_team_books(QSettings()) == [team_book_url]
+
+    # the recent list offers it again: a click, Connect
+    script = Script(qtbot)
+
+    def pick_recent():
+        dialog = modal(ConnectDialog)
+        recent = dialog.recent
+        assert [recent.item(i).text() for i in range(recent.count())] == [team_book_url]
+        qtbot.mouseClick(recent.viewport(), Qt.LeftButton,
+                         pos=recent.visualItemRect(recent.item(0)).center())
+        assert dialog.database.text() == dbname_of(team_book_url)
+        click_button(qtbot, dialog, "Connect")
+
+    script.when(lambda: modal(ConnectDialog), pick_recent)
+    back_to(qtbot, team)
+    press(team, "Ctrl+Shift+O")
+    script.done()
+    qtbot.waitUntil(lambda: new_window(team) is not None and not team.isVisible(),
+                    timeout=WAIT)
+    assert "analyst-secret" not in settings_text(private_home)
+
+
+def test_connection_problems_are_told_in_words(qtbot, window, windows, postgres_server,
+                                               team_book_url, monkeypatch):
+    port = postgres_server.port
+    foreign = postgres_server.new_database()
+    postgres_server.admin("CREATE TABLE invoices (id int)", dbname=foreign)
+    newer = postgres_server.new_database()
+    TeamStore.open(postgres_server.url(newer), create=True).close()
+    postgres_server.admin("INSERT INTO briefing_schema VALUES (%s, 'from the future', 'x')",
+                          schema.known_version() + 1, dbname=newer)
+    closed_port = port + 1 if port < 65535 else port - 1
+    script = Script(qtbot)
+    seen = []
+
+    def note():
+        seen.append(modal(ConnectDialog).error.text())
+
+    script.when(lambda: modal(ConnectDialog),
+                fill_connection(qtbot, "", "54x", "", "analyst"))
+    script.when(problem_shown("Port:"), note)
+    script.when(lambda: True, fill_connection(qtbot, "127.0.0.1", closed_port, "briefing",
+                                              "analyst"))
+    script.when(problem_shown("cannot reach the database server"), note)
+
+    def wrong_password():
+        monkeypatch.setenv("PGPASSWORD", "not-the-password")  # libpq prefers it to ~/.pgpass
+        fill_connection(qtbot, "127.0.0.1", port, dbname_of(team_book_url), "analyst")()
+
+    script.when(lambda: True, wrong_password)
+    script.when(problem_shown("refused the login"), note)
+
+    def right_password_foreign_database():
+        monkeypatch.delenv("PGPASSWORD")
+        fill_connection(qtbot, "127.0.0.1", port, foreign, "analyst")()
+
+    script.when(lambda: True, right_password_foreign_database)
+    script.when(problem_shown("is not a briefing book"), note)
+    script.when(lambda: True, fill_connection(qtbot, "127.0.0.1", port, newer, "analyst"))
+    script.when(problem_shown("newer than this program"), note)
+    script.when(lambda: True, cancel(qtbot))
+    press(window, "Ctrl+Shift+O")
+    script.done()
+    assert seen[0].splitlines() == [
+        "Server: required (the database server's name or address)",
+        "Port: “54x” is not a port number (1 to 65535; usually 5432)",
+        "Database: required (the team book's database, e.g. briefing)"]
+    assert "Is the server running, and are host and port right?" in seen[1]
+    assert "Check the user name, and the password in ~/.pgpass" in seen[2]
+    assert "left untouched" in seen[3] and "left untouched" in seen[4]
+    assert window.isVisible() and new_window(window) is None  # still on its own book
+    assert postgres_server.admin("SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+                                 dbname=foreign) == [("invoices",)]
+
+
+def test_an_empty_database_is_offered_a_new_team_book(qtbot, window, windows, postgres_server,
+                                                      team_book_url):
+    script = Script(qtbot)
+    asked = []
+
+    def create():
+        box = modal(QMessageBox)
+        asked.append(box.text())
+        click_button(qtbot, box, "Create team book")
+
+    script.when(lambda: modal(ConnectDialog),
+                fill_connection(qtbot, "127.0.0.1", postgres_server.port,
+                                dbname_of(team_book_url), "analyst"))
+    script.when(lambda: modal(QMessageBox), create)
+    press(window, "Ctrl+Shift+O")
+    script.done()
+    qtbot.waitUntil(lambda: new_window(window) is not None, timeout=WAIT)
+    assert "is empty" in asked[0] and "Create a new, empty team book" in asked[0]
+    team = new_window(window)
+    assert team.current_page().editor.hint.text() == "No actors yet — New record (Ctrl+N)"
+    with TeamStore.open(team_book_url) as store:
+        assert store.is_empty()
+
+
+def test_a_password_asked_for_is_used_and_never_written(
+        qtbot, window, windows, team_sample, team_book_url, postgres_server, private_home,
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))  # no ~/.pgpass, no PGPASSWORD
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    script = Script(qtbot)
+    prompts = []
+
+    def answer(password):
+        def typed():
+            prompt = modal(QInputDialog)
+            prompts.append(prompt.labelText())
+            type_text(prompt.findChild(QLineEdit), password)
+            click_button(qtbot, prompt, "Connect")
+        return typed
+
+    script.when(lambda: modal(ConnectDialog),
+                fill_connection(qtbot, "127.0.0.1", postgres_server.port,
+                                dbname_of(team_book_url), "analyst"))
+    script.when(lambda: modal(QInputDialog), answer("guessed-wrong"))
+    script.when(problem_shown("The password you typed was refused"),
+                lambda: click_button(qtbot, modal(ConnectDialog), "Connect"))
+    script.when(lambda: modal(QInputDialog), answer("analyst-secret"))
+    press(window, "Ctrl+Shift+O")
+    script.done()
+    qtbot.waitUntil(lambda: new_window(window) is not None, timeout=WAIT)
+    assert "never saved" in prompts[0] and len(prompts) == 2
+    team = new_window(window)
+    assert team.current_page().model.rowCount() == 38
+    # the typed password also serves the listener: a colleague's save is heard
+    with TeamStore.open(team_book_url, password="analyst-secret", analyst="Anna") as anna:
+        anna.save(Actor(name="Hakan Fidan"))
+    qtbot.waitUntil(lambda: "Anna changed the book" in team.statusBar().currentMessage(),
+                    timeout=WAIT)
+    text = settings_text(private_home)
+    assert team_book_url in text and "analyst-secret" not in text
+    assert "guessed-wrong" not in text
+
+
+def test_recent_team_books_never_keep_a_password(qapp):
+    settings = QSettings()
+    remember_team_book(settings, "postgresql://anna:her-secret@db:5432/briefing?password=x"
+                                 "&sslmode=require")
+    assert recent_team_books(settings) == ["postgresql://anna@db:5432/briefing?sslmode=require"]
+
+
+# --- live refresh --------------------------------------------------------------------------
+
+def test_a_colleagues_save_reaches_the_list_and_a_clean_editor(qtbot, team_window,
+                                                               team_book_url):
+    page = click_kind(qtbot, team_window, "Actors")
+    click_row(qtbot, page.table, "Vladimir Medinsky")
+    editor = page.editor
+    assert team_window.act_changed_by.isChecked()  # team books record who: shown
+    with TeamStore.open(team_book_url, analyst="Anna Kowalska") as anna:
+        medinsky = anna.get_actor(editor.record_loaded().id)
+        medinsky.title = "Aide to the President (Anna)"
+        anna.save(medinsky)
+    qtbot.waitUntil(lambda: editor.field("title").get() == "Aide to the President (Anna)",
+                    timeout=WAIT)
+    row = row_of(page.table, "Vladimir Medinsky")
+    model = page.table.model()
+    headers = [model.headerData(c, Qt.Horizontal) for c in range(model.columnCount())]
+    assert model.index(row, headers.index("Title")).data() == "Aide to the President (Anna)"
+    assert model.index(row, headers.index("Changed by")).data() == "Anna Kowalska"
+    assert "Anna Kowalska changed the book" in team_window.statusBar().currentMessage()
+    assert "*" not in team_window.windowTitle()
+
+    # View > Show "Changed by" column off: gone from the lists, and remembered
+    team_window.act_changed_by.trigger()
+    headers = [model.headerData(c, Qt.Horizontal) for c in range(model.columnCount())]
+    assert "Changed by" not in headers
+    assert QSettings().value("lists/changed_by_team", type=bool) is False
+    assert editor.record_loaded().name == "Vladimir Medinsky"  # the editor kept its record
+
+
+def test_a_colleagues_save_under_unsaved_edits_gets_the_merge(qtbot, team_window,
+                                                              team_book_url, dialogs):
+    page = click_kind(qtbot, team_window, "Actors")
+    click_row(qtbot, page.table, "Vladimir Medinsky")
+    editor = page.editor
+    title = editor.field("title").widget
+    qtbot.mouseClick(title, Qt.LeftButton)
+    press(title, QKeySequence.SelectAll)
+    qtbot.keyClicks(title, "Adviser (mine)")
+    with TeamStore.open(team_book_url, analyst="Boris") as boris:
+        medinsky = boris.get_actor(editor.record_loaded().id)
+        medinsky.title, medinsky.biography = "Adviser (Boris)", "Boris wrote this."
+        boris.save(medinsky)
+    qtbot.waitUntil(lambda: "changed elsewhere" in team_window.statusBar().currentMessage(),
+                    timeout=WAIT)
+    assert title.text() == "Adviser (mine)"  # unsaved work is never replaced
+    shown = {}
+
+    def look(dialog):  # field, yours, the book's
+        table = dialog.findChild(QTableWidget)
+        for row in range(table.rowCount()):
+            shown[table.item(row, 0).text()] = (table.item(row, 1).text(),
+                                                table.item(row, 2).text())
+
+    dialogs.answer("Save merged", fill=look)
+    press(title, QKeySequence.Save)
+    dialogs.done()
+    assert shown["Title or role"] == ("Adviser (mine)", "Adviser (Boris)")
+    stored = team_window.store.get_actor(editor.record_loaded().id)
+    assert (stored.title, stored.biography) == ("Adviser (mine)", "Boris wrote this.")
+    assert team_window.store.changed_by_of("actor", stored.id)[0] == "analyst"
+
+
+def test_a_broken_connection_is_shown_edits_kept_and_it_reconnects(
+        qtbot, team_window, team_book_url, postgres_server):
+    page = click_kind(qtbot, team_window, "Actors")
+    click_row(qtbot, page.table, "Vladimir Medinsky")
+    title = page.editor.field("title").widget
+    qtbot.mouseClick(title, Qt.LeftButton)
+    press(title, QKeySequence.SelectAll)
+    qtbot.keyClicks(title, "Unsaved work")
+    connection = next(w for w in team_window.statusBar().findChildren(QLabel)
+                      if w.accessibleName() == "Connection")
+    shown_when_lost = []  # connected after the window's own slot: sees what it showed
+    team_window.book_listener.lost.connect(lambda _: shown_when_lost.append(connection.text()))
+    with qtbot.waitSignal(team_window.book_listener.lost, timeout=WAIT):
+        postgres_server.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = %s AND pid <> pg_backend_pid()",
+                              dbname_of(team_book_url))
+    assert shown_when_lost == ["Team book: connection lost — reconnecting… "
+                               "(your unsaved changes are kept)"]
+    # the server is still there: the window reconnects by itself and reads the book again
+    qtbot.waitUntil(lambda: connection.text() == f"Team book: {team_book_url}", timeout=WAIT)
+    assert title.text() == "Unsaved work" and "*" in team_window.windowTitle()
+    press(title, QKeySequence.Save)  # no stale pooled connection: the save goes through
+    qtbot.waitUntil(lambda: "*" not in team_window.windowTitle(), timeout=WAIT)
+    with TeamStore.open(team_book_url) as other:
+        assert other.get_actor(page.editor.record_loaded().id).title == "Unsaved work"
+        other.save(Actor(name="Heard After Reconnecting"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 39, timeout=WAIT)  # heard again
+    row_of(page.table, "Heard After Reconnecting")
+
+
+# --- read-only role -------------------------------------------------------------------------
+
+def test_a_read_only_role_browses_searches_previews_but_cannot_edit(
+        qtbot, windows, team_sample, team_book_url, postgres_server):
+    grant_reader(postgres_server, team_book_url)
+    win = open_team_window(qtbot, team_book_url.replace("analyst@", "reader@"))
+    assert "(read-only)" in win.windowTitle()
+    banner = next(w for w in win.statusBar().findChildren(QLabel)
+                  if w.accessibleName() == "Read-only")
+    assert banner.isVisible()
+    assert banner.text() == "Read-only: the database role 'reader' may only read this book"
+    page = click_kind(qtbot, win, "Actors")
+    qtbot.keyClicks(page.filter, "erdogan")  # search works
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=WAIT)
+    click_row(qtbot, page.table, "Recep Tayyip Erdoğan")
+    wait_for_preview(qtbot, win)  # the card previews, so it prints
+    assert win.act_print.isEnabled() and win.act_card.isEnabled()
+    for action in (win.act_new, win.act_save, win.act_delete, win.act_import,
+                   win.act_settings):
+        assert not action.isEnabled(), action.text()
+    assert not page.save_button.isVisible()
+    title = page.editor.field("title").widget
+    before = title.text()
+    qtbot.mouseClick(title, Qt.LeftButton)
+    qtbot.keyClicks(title, "typed anyway")
+    assert title.text() == before and "*" not in win.windowTitle()
+    press(page.table, QKeySequence.New)  # Ctrl+N: nothing to make
+    assert page.editor.record_loaded().name == "Recep Tayyip Erdoğan"
+    kind = page.editor.field("kind").widget
+    assert not kind.isEnabled()
+    # a colleague's save still reaches the reader's window
+    with TeamStore.open(team_book_url, analyst="Anna") as anna:
+        erdogan = anna.get_actor(page.editor.record_loaded().id)
+        erdogan.title = "President of Türkiye (Anna)"
+        anna.save(erdogan)
+    qtbot.waitUntil(lambda: title.text() == "President of Türkiye (Anna)", timeout=WAIT)
+
+
+def test_a_book_file_polls_and_shows_changed_by_on_request(window, qtbot):
+    assert window.book_poll.isActive() and window.book_listener is None
+    page = window.current_page()
+    model = page.table.model()
+
+    def headers():
+        return [model.headerData(c, Qt.Horizontal) for c in range(model.columnCount())]
+
+    assert "Changed by" not in headers()  # one's own book: off unless asked for
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    qtbot.keyClick(window, Qt.Key_V, Qt.AltModifier)
+    qtbot.waitUntil(view.isVisible)
+    view.setActiveAction(window.act_changed_by)
+    qtbot.keyClick(view, Qt.Key_Return)
+    qtbot.waitUntil(lambda: "Changed by" in headers())
+    assert QSettings().value("lists/changed_by_file", type=bool) is True
+    assert QSettings().value("lists/changed_by_team") is None
