@@ -64,14 +64,18 @@ def replace_text(qtbot, line, text):
     qtbot.keyClicks(line, text)
 
 
-def fill_connection(qtbot, server, port, database, user):
+def fill_connection(qtbot, server, port, database, user, enter=False):
+    """Type into the four fields, then click Connect (or press Enter in the last)."""
     def fill():
         dialog = modal(ConnectDialog)
         for name, text in (("Server", server), ("Port", str(port)), ("Database", database),
                            ("User name", user)):
             line = next(w for w in dialog.findChildren(QLineEdit) if w.accessibleName() == name)
             replace_text(qtbot, line, text)
-        click_button(qtbot, dialog, "Connect")
+        if enter:
+            qtbot.keyClick(line, Qt.Key_Return)
+        else:
+            click_button(qtbot, dialog, "Connect")
     return fill
 
 
@@ -107,7 +111,7 @@ def test_connect_by_typing_then_reconnect_from_the_recent_list(
     script = Script(qtbot)
     script.when(lambda: modal(ConnectDialog),
                 fill_connection(qtbot, "127.0.0.1", postgres_server.port,
-                                dbname_of(team_book_url), "analyst"))
+                                dbname_of(team_book_url), "analyst", enter=True))
     press(window, "Ctrl+Shift+O")  # File > Connect to team book…
     script.done()
     qtbot.waitUntil(lambda: new_window(window) is not None, timeout=WAIT)
@@ -330,7 +334,7 @@ def test_a_colleagues_save_under_unsaved_edits_gets_the_merge(qtbot, team_window
 
 
 def test_a_broken_connection_is_shown_edits_kept_and_it_reconnects(
-        qtbot, team_window, team_book_url, postgres_server):
+        qtbot, team_window, team_book_url, postgres_server, dialogs):
     page = click_kind(qtbot, team_window, "Actors")
     click_row(qtbot, page.table, "Vladimir Medinsky")
     title = page.editor.field("title").widget
@@ -341,13 +345,23 @@ def test_a_broken_connection_is_shown_edits_kept_and_it_reconnects(
                       if w.accessibleName() == "Connection")
     shown_when_lost = []  # connected after the window's own slot: sees what it showed
     team_window.book_listener.lost.connect(lambda _: shown_when_lost.append(connection.text()))
+    dbname = dbname_of(team_book_url)
     with qtbot.waitSignal(team_window.book_listener.lost, timeout=WAIT):
+        # the book's database stops taking connections, and drops those it has
+        postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS false")
         postgres_server.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = %s AND pid <> pg_backend_pid()",
-                              dbname_of(team_book_url))
+                              "WHERE datname = %s AND pid <> pg_backend_pid()", dbname)
     assert shown_when_lost == ["Team book: connection lost — reconnecting… "
                                "(your unsaved changes are kept)"]
-    # the server is still there: the window reconnects by itself and reads the book again
+    assert "connection lost" in connection.text()
+    dialogs.answer("OK")
+    press(title, QKeySequence.Save)  # refused at once, the edits stay
+    dialogs.done()
+    assert "Not saved: the connection to the team book is lost" in dialogs.seen[0]
+    back_to(qtbot, team_window)
+    assert title.text() == "Unsaved work" and "*" in team_window.windowTitle()
+    postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS true")
+    # the server is back: the window reconnects by itself and reads the book again
     qtbot.waitUntil(lambda: connection.text() == f"Team book: {team_book_url}", timeout=WAIT)
     assert title.text() == "Unsaved work" and "*" in team_window.windowTitle()
     press(title, QKeySequence.Save)  # no stale pooled connection: the save goes through

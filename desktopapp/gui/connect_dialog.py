@@ -170,7 +170,6 @@ class ConnectDialog(QDialog):
         self.progress.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
         self.connect_button = self.buttons.addButton("Connect", QDialogButtonBox.AcceptRole)
-        self.connect_button.setDefault(True)
         self.buttons.accepted.connect(self._connect)
         self.buttons.rejected.connect(self.reject)
 
@@ -182,11 +181,15 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
+        # Enter connects: set once the button is inside the dialog, or QDialog ignores it
+        self.connect_button.setDefault(True)
         self.recent_label.setVisible(bool(recent))
         self.recent.setVisible(bool(recent))
         self.resize(480, self.sizeHint().height())
         if url:
             self._fill(url)
+        elif recent:  # most people reconnect to the book they used last: Enter does it
+            self.recent.setCurrentRow(0)
         self.server.setFocus()
         if url and connect_now:  # once the dialog shows: errors and questions appear in it
             QTimer.singleShot(0, self._connect)
@@ -306,7 +309,7 @@ class ConnectDialog(QDialog):
         return box.clickedButton() is create
 
     def _show_error(self, message: str):
-        self.error.setText(message)
+        self.error.setText(message[:1].upper() + message[1:])
         self.error.show()
 
     def reject(self):

@@ -85,6 +85,11 @@ class RecordSaving:
         editor = page.editor
         if editor.record_loaded() is None:
             return False
+        if self.connection_lost():  # refused at once, rather than after the pool's wait
+            self.show_error("Not saved: the connection to the team book is lost. Your changes "
+                            "are kept in the editor; save again once the status bar says "
+                            "it is back.")
+            return False
         if not editor.is_valid():
             editor.focus_first_problem()
             self.statusBar().showMessage(f"Not saved — {editor.first_problem()}", 10000)

@@ -97,6 +97,10 @@ class TeamBooks:
         if self.book_listener is not None:
             self.book_listener.stop()
 
+    def connection_lost(self) -> bool:
+        """True while a team book's server cannot be reached (the window is reconnecting)."""
+        return self.book_listener is not None and self.book_listener.is_lost
+
     def _team_changed(self, changes):
         others = [change for change in changes if not change.own]
         if not others:
