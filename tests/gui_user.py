@@ -304,7 +304,11 @@ class Script:
                 dialog.reject()
 
     def done(self, timeout=20000):
-        self.qtbot.waitUntil(lambda: not self._steps or bool(self.errors), timeout=timeout)
+        try:
+            self.qtbot.waitUntil(lambda: not self._steps or bool(self.errors), timeout=timeout)
+        finally:  # a step that never came must not run in a later test
+            self._steps.clear()
+            self._timer.stop()
         assert not self.errors, self.errors
 
 

@@ -80,12 +80,12 @@ def fill_connection(qtbot, server, port, database, user, enter=False):
 
 
 def problem_shown(containing):
-    """A condition: the Connect dialog shows a problem containing the text."""
+    """A condition: the Connect dialog shows a problem containing the text (any case)."""
     def shown():
         dialog = modal(ConnectDialog)
         label = dialog and next(lab for lab in dialog.findChildren(QLabel)
                                 if lab.accessibleName() == "Connection problem")
-        return bool(label) and label.isVisible() and containing in label.text()
+        return bool(label) and label.isVisible() and containing.lower() in label.text().lower()
     return shown
 
 
