@@ -49,8 +49,8 @@ def windows(qapp, unanswered):
 
 
 @pytest.fixture
-def team_window(qtbot, team_sample, team_book_url, windows):
-    return open_team_window(qtbot, team_book_url)
+def team_window(qtbot, team_sample_url, windows):
+    return open_team_window(qtbot, team_sample_url)
 
 
 def dbname_of(url):
@@ -107,24 +107,24 @@ def settings_text(home) -> str:
 # --- connecting --------------------------------------------------------------------------
 
 def test_connect_by_typing_then_reconnect_from_the_recent_list(
-        qtbot, window, windows, team_sample, team_book_url, postgres_server, private_home):
+        qtbot, window, windows, team_sample_url, postgres_server, private_home):
     script = Script(qtbot)
     script.when(lambda: modal(ConnectDialog),
                 fill_connection(qtbot, "127.0.0.1", postgres_server.port,
-                                dbname_of(team_book_url), "analyst", enter=True))
+                                dbname_of(team_sample_url), "analyst", enter=True))
     press(window, "Ctrl+Shift+O")  # File > Connect to team book…
     script.done()
     qtbot.waitUntil(lambda: new_window(window) is not None, timeout=WAIT)
     team = new_window(window)
     assert not window.isVisible()  # replaced, as File > Open does
     assert team.windowTitle().startswith(
-        f"Team book {dbname_of(team_book_url)} on 127.0.0.1:{postgres_server.port} —")
+        f"Team book {dbname_of(team_sample_url)} on 127.0.0.1:{postgres_server.port} —")
     status = {w.accessibleName(): w.text() for w in team.statusBar().findChildren(QLabel)}
-    assert status["Connection"] == f"Team book: {team_book_url}"
+    assert status["Connection"] == f"Team book: {team_sample_url}"
     page = team.current_page()
     row_of(page.table, "Recep Tayyip Erdoğan")  # the team book's records in the list
     assert page.model.rowCount() == 38
-    assert recent_team_books(QSettings()) == [team_book_url]
+    assert recent_team_books(QSettings()) == [team_sample_url]
 
     # the recent list offers it again: a click, Connect
     script = Script(qtbot)
@@ -132,10 +132,10 @@ def test_connect_by_typing_then_reconnect_from_the_recent_list(
     def pick_recent():
         dialog = modal(ConnectDialog)
         recent = dialog.recent
-        assert [recent.item(i).text() for i in range(recent.count())] == [team_book_url]
+        assert [recent.item(i).text() for i in range(recent.count())] == [team_sample_url]
         qtbot.mouseClick(recent.viewport(), Qt.LeftButton,
                          pos=recent.visualItemRect(recent.item(0)).center())
-        assert dialog.database.text() == dbname_of(team_book_url)
+        assert dialog.database.text() == dbname_of(team_sample_url)
         click_button(qtbot, dialog, "Connect")
 
     script.when(lambda: modal(ConnectDialog), pick_recent)
@@ -225,7 +225,7 @@ def test_an_empty_database_is_offered_a_new_team_book(qtbot, window, windows, po
 
 
 def test_a_password_asked_for_is_used_and_never_written(
-        qtbot, window, windows, team_sample, team_book_url, postgres_server, private_home,
+        qtbot, window, windows, team_sample_url, postgres_server, private_home,
         tmp_path, monkeypatch):
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))  # no ~/.pgpass, no PGPASSWORD
     monkeypatch.delenv("PGPASSWORD", raising=False)
@@ -242,7 +242,7 @@ def test_a_password_asked_for_is_used_and_never_written(
 
     script.when(lambda: modal(ConnectDialog),
                 fill_connection(qtbot, "127.0.0.1", postgres_server.port,
-                                dbname_of(team_book_url), "analyst"))
+                                dbname_of(team_sample_url), "analyst"))
     script.when(lambda: modal(QInputDialog), answer("guessed-wrong"))
     script.when(problem_shown("The password you typed was refused"),
                 lambda: click_button(qtbot, modal(ConnectDialog), "Connect"))
@@ -254,12 +254,12 @@ def test_a_password_asked_for_is_used_and_never_written(
     team = new_window(window)
     assert team.current_page().model.rowCount() == 38
     # the typed password also serves the listener: a colleague's save is heard
-    with TeamStore.open(team_book_url, password="analyst-secret", analyst="Anna") as anna:
+    with TeamStore.open(team_sample_url, password="analyst-secret", analyst="Anna") as anna:
         anna.save(Actor(name="Hakan Fidan"))
     qtbot.waitUntil(lambda: "Anna changed the book" in team.statusBar().currentMessage(),
                     timeout=WAIT)
     text = settings_text(private_home)
-    assert team_book_url in text and "analyst-secret" not in text
+    assert team_sample_url in text and "analyst-secret" not in text
     assert "guessed-wrong" not in text
 
 
@@ -273,12 +273,12 @@ def test_recent_team_books_never_keep_a_password(qapp):
 # --- live refresh --------------------------------------------------------------------------
 
 def test_a_colleagues_save_reaches_the_list_and_a_clean_editor(qtbot, team_window,
-                                                               team_book_url):
+                                                               team_sample_url):
     page = click_kind(qtbot, team_window, "Actors")
     click_row(qtbot, page.table, "Vladimir Medinsky")
     editor = page.editor
     assert team_window.act_changed_by.isChecked()  # team books record who: shown
-    with TeamStore.open(team_book_url, analyst="Anna Kowalska") as anna:
+    with TeamStore.open(team_sample_url, analyst="Anna Kowalska") as anna:
         medinsky = anna.get_actor(editor.record_loaded().id)
         medinsky.title = "Aide to the President (Anna)"
         anna.save(medinsky)
@@ -301,7 +301,7 @@ def test_a_colleagues_save_reaches_the_list_and_a_clean_editor(qtbot, team_windo
 
 
 def test_a_colleagues_save_under_unsaved_edits_gets_the_merge(qtbot, team_window,
-                                                              team_book_url, dialogs):
+                                                              team_sample_url, dialogs):
     page = click_kind(qtbot, team_window, "Actors")
     click_row(qtbot, page.table, "Vladimir Medinsky")
     editor = page.editor
@@ -309,7 +309,7 @@ def test_a_colleagues_save_under_unsaved_edits_gets_the_merge(qtbot, team_window
     qtbot.mouseClick(title, Qt.LeftButton)
     press(title, QKeySequence.SelectAll)
     qtbot.keyClicks(title, "Adviser (mine)")
-    with TeamStore.open(team_book_url, analyst="Boris") as boris:
+    with TeamStore.open(team_sample_url, analyst="Boris") as boris:
         medinsky = boris.get_actor(editor.record_loaded().id)
         medinsky.title, medinsky.biography = "Adviser (Boris)", "Boris wrote this."
         boris.save(medinsky)
@@ -334,7 +334,7 @@ def test_a_colleagues_save_under_unsaved_edits_gets_the_merge(qtbot, team_window
 
 
 def test_a_broken_connection_is_shown_edits_kept_and_it_reconnects(
-        qtbot, team_window, team_book_url, postgres_server, dialogs):
+        qtbot, team_window, team_sample_url, postgres_server, dialogs):
     page = click_kind(qtbot, team_window, "Actors")
     click_row(qtbot, page.table, "Vladimir Medinsky")
     title = page.editor.field("title").widget
@@ -345,7 +345,7 @@ def test_a_broken_connection_is_shown_edits_kept_and_it_reconnects(
                       if w.accessibleName() == "Connection")
     shown_when_lost = []  # connected after the window's own slot: sees what it showed
     team_window.book_listener.lost.connect(lambda _: shown_when_lost.append(connection.text()))
-    dbname = dbname_of(team_book_url)
+    dbname = dbname_of(team_sample_url)
     with qtbot.waitSignal(team_window.book_listener.lost, timeout=WAIT):
         # the book's database stops taking connections, and drops those it has
         postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS false")
@@ -362,11 +362,11 @@ def test_a_broken_connection_is_shown_edits_kept_and_it_reconnects(
     assert title.text() == "Unsaved work" and "*" in team_window.windowTitle()
     postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS true")
     # the server is back: the window reconnects by itself and reads the book again
-    qtbot.waitUntil(lambda: connection.text() == f"Team book: {team_book_url}", timeout=WAIT)
+    qtbot.waitUntil(lambda: connection.text() == f"Team book: {team_sample_url}", timeout=WAIT)
     assert title.text() == "Unsaved work" and "*" in team_window.windowTitle()
     press(title, QKeySequence.Save)  # no stale pooled connection: the save goes through
     qtbot.waitUntil(lambda: "*" not in team_window.windowTitle(), timeout=WAIT)
-    with TeamStore.open(team_book_url) as other:
+    with TeamStore.open(team_sample_url) as other:
         assert other.get_actor(page.editor.record_loaded().id).title == "Unsaved work"
         other.save(Actor(name="Heard After Reconnecting"))
     qtbot.waitUntil(lambda: page.model.rowCount() == 39, timeout=WAIT)  # heard again
@@ -376,9 +376,9 @@ def test_a_broken_connection_is_shown_edits_kept_and_it_reconnects(
 # --- read-only role -------------------------------------------------------------------------
 
 def test_a_read_only_role_browses_searches_previews_but_cannot_edit(
-        qtbot, windows, team_sample, team_book_url, postgres_server):
-    grant_reader(postgres_server, team_book_url)
-    win = open_team_window(qtbot, team_book_url.replace("analyst@", "reader@"))
+        qtbot, windows, team_sample_url, postgres_server):
+    grant_reader(postgres_server, team_sample_url)
+    win = open_team_window(qtbot, team_sample_url.replace("analyst@", "reader@"))
     assert "(read-only)" in win.windowTitle()
     banner = next(w for w in win.statusBar().findChildren(QLabel)
                   if w.accessibleName() == "Read-only")
@@ -404,7 +404,7 @@ def test_a_read_only_role_browses_searches_previews_but_cannot_edit(
     kind = page.editor.field("kind").widget
     assert not kind.isEnabled()
     # a colleague's save still reaches the reader's window
-    with TeamStore.open(team_book_url, analyst="Anna") as anna:
+    with TeamStore.open(team_sample_url, analyst="Anna") as anna:
         erdogan = anna.get_actor(page.editor.record_loaded().id)
         erdogan.title = "President of Türkiye (Anna)"
         anna.save(erdogan)

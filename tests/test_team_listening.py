@@ -24,12 +24,12 @@ def wait_for(listener, count, rounds=40):
     return heard
 
 
-def test_listener_hears_a_colleagues_save_and_knows_its_own(team_store, team_book_url):
+def test_listener_hears_a_colleagues_save_and_knows_its_own(team_store):
     listener = team_store.listen()
     listener.connect()
     try:
         assert listener.wait(0) == []
-        with TeamStore.open(team_book_url, analyst="Anna Kowalska") as anna:
+        with TeamStore.open(team_store.url, analyst="Anna Kowalska") as anna:
             actor = anna.save(Actor(name="Hakan Fidan"))
         [change] = wait_for(listener, 1)
         assert (change.by, change.records, change.everything, change.own) == (
@@ -45,12 +45,11 @@ def test_a_sqlite_book_has_no_listener(store):
     assert store.listen() is None
 
 
-def test_lost_connection_is_reported_and_reconnects(postgres_server, team_store,
-                                                    team_book_url):
+def test_lost_connection_is_reported_and_reconnects(postgres_server, team_store):
     listener = team_store.listen()
     listener.connect()
     try:
-        dbname = team_book_url.rsplit("/", 1)[1]
+        dbname = team_store.url.rsplit("/", 1)[1]
         postgres_server.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                               "WHERE datname = %s AND pid <> pg_backend_pid()", dbname)
         with pytest.raises(ServerUnreachableError, match="was lost"):
@@ -63,15 +62,15 @@ def test_lost_connection_is_reported_and_reconnects(postgres_server, team_store,
         listener.close()
 
 
-def test_no_password_anywhere_asks_for_one(team_store, team_book_url, tmp_path, monkeypatch):
+def test_no_password_anywhere_asks_for_one(team_store, tmp_path, monkeypatch):
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-such-passfile"))
     monkeypatch.delenv("PGPASSWORD", raising=False)
     with pytest.raises(PasswordNeededError, match="asks for a password"):
-        TeamStore.open(team_book_url)
+        TeamStore.open(team_store.url)
     with pytest.raises(AuthenticationFailedError, match="refused the login") as caught:
-        TeamStore.open(team_book_url, password="wrong")
+        TeamStore.open(team_store.url, password="wrong")
     assert not isinstance(caught.value, PasswordNeededError)
-    with books.open_team_book(team_book_url, password="analyst-secret") as store:
+    with books.open_team_book(team_store.url, password="analyst-secret") as store:
         listener = store.listen()
         listener.connect()  # the typed password serves the listener too
         listener.close()
