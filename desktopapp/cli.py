@@ -22,13 +22,12 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from . import __version__, atomicfile, bookformat, books, buglog, dossier
+from . import __version__, atomicfile, bookformat, books, buglog, dossier, recordkinds
 from .domain import (
     Actor,
     Meeting,
     Memo,
     PageSize,
-    Recommendation,
     format_date,
     label,
     priority_label,
@@ -453,18 +452,13 @@ def _print_record(store, record):
 
 
 def _kind_of(record) -> str:
-    return {Actor: "actor", Meeting: "meeting", Recommendation: "recommendation",
-            Memo: "memo"}.get(type(record), "source")
+    return recordkinds.KIND_OF_CLASS[type(record)]
 
 
 def _actor_uids(record):
-    if isinstance(record, Actor):
-        return record.affiliation_uids
-    if isinstance(record, Meeting):
-        return [p.actor_uid for p in record.participants] + record.host_uids + record.mediator_uids
-    if isinstance(record, Recommendation):
-        return record.addressee_uids + record.actor_uids
-    return []
+    """The uids of every actor the record links to (whose names it shows)."""
+    return [uid for link in recordkinds.spec_of(record).links if link.target == "actor"
+            for uid in recordkinds.link_uids(record, link)]
 
 
 def cmd_show(args, store):
