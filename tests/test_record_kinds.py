@@ -166,3 +166,16 @@ def test_search_codes_are_unique_and_kept():
     # stored in every book's search-index rowids: changing one breaks existing books
     assert {kind: spec.code for kind, spec in KINDS.items()} == {
         "actor": 1, "meeting": 2, "recommendation": 3, "source": 4, "memo": 5}
+
+
+def test_child_items_are_the_same_in_the_file_its_schema_and_the_tables():
+    defs = schema()["$defs"]
+    keys = {"positions": bookformat.POSITION_KEYS, "participants": bookformat.PARTICIPANT_KEYS}
+    assert set(defs["position"]["properties"]) == keys["positions"]
+    assert set(defs["participant"]["properties"]) == keys["participants"]
+    for spec in KINDS.values():
+        for link in spec.links:
+            if isinstance(link, ChildRows):
+                stored = {attr for attr, _, _ in link.fields} | {link.link[0]}
+                # a position's precision is written as the form of its date (2024, 2024-05)
+                assert stored - {"as_of_precision"} == keys[link.attr]
