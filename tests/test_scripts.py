@@ -277,3 +277,56 @@ def test_variation_selectors_print_as_their_base_character(book, tmp_path):
     result = render_record(book, actor, book.settings())
     assert result.warnings == []
     check_document(result.pdf, ["Katsuragi", "葛城", "北京"], tmp_path)
+
+
+# Chinese and Japanese break between characters, but never before closing punctuation
+# (、。，」）…) nor after an opening bracket or quote (「（“…): kinsoku.
+JAPANESE = ("日本政府は、中国との首脳会談（東京）で「戦略的互恵関係」を確認した。両国は経済協力を"
+            "強化し、地域の安定に向けて対話を続けることで一致した。")
+CHINESE = ("中方表示，愿同日方一道，推动两国关系（包括经贸合作）健康稳定发展。双方同意加强沟通，"
+           "“管控分歧”，维护地区和平与稳定。Wang Yi met Kishida Fumio in Tokyo.")
+NO_START = "、。，．」）』】〕〉》”’！？；：・ー"
+NO_END = "「（『【〔〈《“‘"
+
+
+def paragraph_lines(text: str, width: float) -> list[str]:
+    from desktopapp.pdf.scripts import Paragraph
+    from desktopapp.pdf.styles import card_styles
+    para = Paragraph(fonts.TextPreparer().inline(text), card_styles(10).body)
+    para.wrap(width, 10_000)
+    out = []
+    for line in para.blPara.lines:
+        if hasattr(line, "words"):
+            out.append("".join(getattr(frag, "text", "") for frag in line.words))
+            assert getattr(line, "currentWidth", 0) <= width + 0.01
+        else:  # ReportLab's lines of a paragraph in one font: (space left, words)
+            out.append(" ".join(line[1]))
+    return out
+
+
+@pytest.mark.parametrize("text", [JAPANESE, CHINESE], ids=["japanese", "chinese"])
+def test_cjk_lines_keep_kinsoku_at_every_width(text):
+    for width in range(60, 400, 7):
+        lines = paragraph_lines(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+        for before, after in zip(lines, lines[1:], strict=False):
+            assert after[0] not in NO_START, (width, before, after)
+            assert before[-1] not in NO_END, (width, before, after)
+    # Latin words inside still break between words, not inside them
+    assert "Kishida" in "|".join(paragraph_lines(CHINESE, 120))
+
+
+def test_cjk_biography_prints_without_a_line_starting_with_a_comma(tmp_path):
+    from desktopapp.domain import Actor
+    with BriefingStore.open(tmp_path / "b.sqlite", create=True) as store:
+        actor = store.save(Actor(name="Kishida Fumio", native_name="岸田文雄",
+                                 biography=JAPANESE * 3 + "\n\n" + CHINESE * 3))
+        pdf = render_record(store, actor, store.settings(), page_size="a5").pdf
+    path = tmp_path / "card.pdf"
+    path.write_bytes(pdf)
+    lines = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                           capture_output=True, timeout=60).stdout.decode().splitlines()
+    printed = [line.strip() for line in lines if line.strip()]
+    assert len([line for line in printed if re.search("[\u3040-\u30ff]", line)]) > 5
+    assert not [line for line in printed if line[0] in NO_START]
+    assert not [line for line in printed if line[-1] in NO_END]

@@ -24,7 +24,8 @@ marks, Hebrew points, ZWNJ; Indic and Thai reordering) also carry it as
 order.
 
 Paragraphs without such characters (Latin, Cyrillic, Greek, CJK ...) are
-ReportLab's Paragraph unchanged, at its speed.
+ReportLab's Paragraph, at its speed; Chinese and Japanese ones break their
+lines between characters with the kinsoku rules (``kinsoku.py``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.platypus import Paragraph as _ReportLabParagraph
 from reportlab.platypus.paragraph import _drawBullet
 
+from . import kinsoku
 from .fonts import register, split_by_font
 
 # Characters whose display needs bidi reordering or shaping: Hebrew, Arabic
@@ -209,13 +211,21 @@ class Paragraph(_ReportLabParagraph):
                  encoding="utf8"):
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
         covered = register()
+        self._cjk = False
         if isinstance(text, str) and not covered.issuperset(map(ord, text)):
             self.frags = split_by_font(self.frags, covered)
             self._complex = is_complex(text)
+            self._cjk = not self._complex and kinsoku.has_cjk(text)
         else:
             self._complex = False
         if self._complex:
             self._prepare()
+
+    def breakLines(self, width):
+        if self._cjk:  # Chinese and Japanese: between characters, kinsoku kept
+            widths = width if isinstance(width, (list, tuple)) else [width]
+            return kinsoku.break_lines(self.frags, widths)
+        return super().breakLines(width)
 
     # logical text, one frag per character, levels once per paragraph
     def _prepare(self):
