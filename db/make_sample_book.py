@@ -40,7 +40,6 @@ from desktopapp.domain import (  # noqa: E402
     ParticipantRole,
     Position,
     Recommendation,
-    RecommendationStatus,
     Source,
 )
 
@@ -336,10 +335,9 @@ MEETINGS = [
 ]
 
 AUTHORS = "Anna Maria Dyner, Maria Piechowska"
-# The bulletin's recommendations carry no priority (none is set: the program shows "no
-# priority given"); "proposed" is the book's own tracking of advice nobody is known to
-# have acted on, and the memo does not print it.
-PROPOSED = RecommendationStatus.PROPOSED
+# The bulletin's recommendations carry no priority and no status: none is set (the
+# program shows "no priority given" and "no status given"), so the book says only what
+# the bulletin says.
 RATIONALE = ("Russia lacks real readiness to make concessions and will seek to prolong the "
              "talks, which, with the ongoing hostilities, weakens Ukraine and gives Russia the "
              "opportunity to seize more territory. It is trying to take advantage of Trump's "
@@ -350,7 +348,7 @@ RECOMMENDATIONS = [
         title="Increase the pressure on Russia",
         text="European states should step up the pressure on Russia, for instance by making "
              "clear that they are ready to impose further sanctions if it drags the war out.",
-        addressee="European states", rationale=RATIONALE, status=PROPOSED,
+        addressee="European states", rationale=RATIONALE, priority=None, status=None,
         meeting_uids=[uid("meeting:istanbul-talks"), uid("meeting:trump-putin")],
         actor_uids=people("russia"), author=AUTHORS, date=D("2025-05-20"),
         tags=["sanctions"], source_uids=SRC),
@@ -363,7 +361,7 @@ RECOMMENDATIONS = [
         rationale="The outcome of the Trump–Putin call points to pressure on Ukraine to "
                   "abandon some of its demands, which increases the importance of maintaining "
                   "broad Western support for Ukraine.",
-        status=PROPOSED,
+        priority=None, status=None,
         meeting_uids=[uid("meeting:istanbul-talks"), uid("meeting:trump-europe-call")],
         actor_uids=people("ukraine"), author=AUTHORS, date=D("2025-05-20"),
         tags=["support-for-ukraine"], source_uids=SRC),
@@ -375,7 +373,7 @@ RECOMMENDATIONS = [
         addressee="European states",
         rationale="Trump suggests that it is mainly the Ukrainian authorities who should be "
                   "ready to compromise with Russia.",
-        status=PROPOSED,
+        priority=None, status=None,
         meeting_uids=[uid("meeting:trump-putin"), uid("meeting:trump-europe-call")],
         actor_uids=people("usa", "ukraine"), author=AUTHORS, date=D("2025-05-20"),
         tags=["transatlantic"], source_uids=SRC),

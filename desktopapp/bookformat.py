@@ -25,16 +25,17 @@ from .domain import (
     Participant,
     ParticipantRole,
     Position,
-    Priority,
     Record,
 )
 from .errors import ImportFormatError, ValidationError
 
 FORMAT_NAME = "briefing-book"
 # 2 added memos and export settings; 3 added approximate dates and meetings over
-# several days, role labels, approximate durations and "no priority given".
+# several days, role labels, approximate durations and "no priority given";
+# 4 a null status ("no status given": older programs would refuse it with a
+# puzzling message, so they are told to update instead).
 # Files of every older version still import.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MAX_FILE_BYTES = 2 * 1024**3
 
 # Section name in the file -> record class, in the order an import writes them.
@@ -49,7 +50,7 @@ COMMON_FIELDS = [("uid", "uid", "uid"), ("created_at", "created_at", "stamp"),
 # (json key, attribute, codec) per record class, in the file's order, from
 # the one description of each kind (desktopapp/recordkinds.py, which lists
 # the codecs: line, text, date, an enum class, uids, positions ...).
-OPTIONAL_PRIORITY = recordkinds.OPTIONAL_PRIORITY
+OPTIONAL_ENUMS = recordkinds.OPTIONAL_ENUMS
 MEETING_SPAN = recordkinds.MEETING_SPAN
 FIELDS: dict[type[Record], list[tuple[str, str, object]]] = {
     spec.cls: [(f.json, f.attr, f.codec) for f in spec.json_fields]
@@ -65,7 +66,7 @@ SECTION_KEYS = {"heading", "body"}
 def _encode_value(kind, value, record=None):
     if isinstance(kind, tuple):
         return domain.approx_date_text(value, getattr(record, kind[1]))
-    if kind == OPTIONAL_PRIORITY:
+    if kind in OPTIONAL_ENUMS:
         return value.value if value is not None else None
     if kind == "date":
         return value.isoformat() if value else None
@@ -188,8 +189,8 @@ def _decode_approx_date(value):
 
 
 def _decode_value(kind, value):
-    if kind == OPTIONAL_PRIORITY:
-        return None if value is None else _decode_value(Priority, value)
+    if kind in OPTIONAL_ENUMS:
+        return None if value is None else _decode_value(OPTIONAL_ENUMS[kind], value)
     if isinstance(kind, type) and issubclass(kind, StrEnum):
         try:
             return kind(value)

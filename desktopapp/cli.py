@@ -31,6 +31,7 @@ from .domain import (
     format_date,
     label,
     priority_label,
+    status_label,
     summary_date,
 )
 from .errors import BriefingError
@@ -407,7 +408,8 @@ def _print_record(store, record):
                   ("Duration", duration), ("Place", record.place),
                   ("Host", who(record.host_uids)), ("Mediator", who(record.mediator_uids))]
     else:
-        fields = [("Priority", priority_label(record.priority)), ("Status", label(record.status)),
+        fields = [("Priority", priority_label(record.priority)),
+                  ("Status", status_label(record.status)),
                   ("Addressee", ", ".join(filter(None, [record.addressee,
                                                         who(record.addressee_uids)]))),
                   ("Author", record.author),

@@ -103,10 +103,17 @@ LABELS = {
 
 #: what a person reads when a recommendation has no priority
 NO_PRIORITY = "no priority given"
+#: what a person reads when a recommendation's status is not known (a source's
+#: recommendation whose fate nobody has recorded)
+NO_STATUS = "no status given"
 
 
 def priority_label(priority: Priority | None) -> str:
     return label(priority) if priority is not None else NO_PRIORITY
+
+
+def status_label(status: RecommendationStatus | None) -> str:
+    return label(status) if status is not None else NO_STATUS
 
 
 def label(value: StrEnum) -> str:
@@ -666,7 +673,9 @@ class Recommendation(Record):
     addressee_uids: list[str] = field(default_factory=list)
     rationale: str = ""
     priority: Priority | None = None  # None: no priority given (never guessed)
-    status: RecommendationStatus = RecommendationStatus.PROPOSED
+    # None: no status given (advice taken from a source, whose fate nobody
+    # recorded); a new recommendation of the analyst's own is proposed
+    status: RecommendationStatus | None = RecommendationStatus.PROPOSED
     meeting_uids: list[str] = field(default_factory=list)
     actor_uids: list[str] = field(default_factory=list)
     author: str = ""

@@ -64,10 +64,14 @@ from .domain import (
 #   photo         bytes (JSON: base64)     lines     list of text (column: JSON text)
 #   sections      memo sections (column: JSON text)
 #   an enum class its value                OPTIONAL_PRIORITY  a Priority or null
+#                                          OPTIONAL_STATUS    a RecommendationStatus or null
 #   MEETING_SPAN  JSON: YYYY, YYYY-MM or YYYY-MM-DD giving date_precision;
 #                 column: the first day, YYYY-MM-DD
 # and for links: uids (list of uids), positions, participants.
 OPTIONAL_PRIORITY = "optional_priority"
+OPTIONAL_STATUS = "optional_status"
+# codec -> the enum whose value (or null: "not given") it holds
+OPTIONAL_ENUMS = {OPTIONAL_PRIORITY: Priority, OPTIONAL_STATUS: RecommendationStatus}
 MEETING_SPAN = ("approx", "date_precision")
 
 # What each codec is stored as, in words both dialects translate (record_rows).
@@ -280,7 +284,7 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
                     "recommendation_id", "actor_id", "actor", tag=("relation", "addressee"),
                     named=True),
             Column("rationale", "text"), Column("priority", OPTIONAL_PRIORITY),
-            Column("status", RecommendationStatus),
+            Column("status", OPTIONAL_STATUS),
             UidList("meeting_uids", "meetings", "recommendation_meetings", "recommendation_id",
                     "meeting_id", "meeting"),
             UidList("actor_uids", "actors", "recommendation_actors", "recommendation_id",
@@ -413,9 +417,9 @@ def check(record: Record, c) -> None:
                 c.lines(name, value, max_len=f.max_len or NAME_MAX)
             elif codec in ("date", MEETING_SPAN):
                 c.date(name, value, required=f.required)
-            elif codec == OPTIONAL_PRIORITY:
+            elif codec in OPTIONAL_ENUMS:
                 if value is not None:
-                    c.choice(name, value, Priority)
+                    c.choice(name, value, OPTIONAL_ENUMS[codec])
             elif isinstance(codec, type):
                 c.choice(name, value, codec)
             # time, minutes, photo, sections: the record class's own rules

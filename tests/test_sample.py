@@ -138,7 +138,10 @@ def test_recommendations_are_the_bulletins_without_invented_values_printed(book)
         assert rec.addressee == fact["addressee"], title
         assert rec.author == fact["author"], title
         assert rec.date == fact["date"], title
+        # the bulletin gives neither: the book leaves both unset, and says so
+        assert fact["priority"] == fact["status"] == "none given", title
         assert rec.priority is None, f"{title}: the bulletin gives no priority"
+        assert rec.status is None, f"{title}: the bulletin gives no status"
         says_all(f"{rec.title} {rec.text}", fact["says"], title)
 
 

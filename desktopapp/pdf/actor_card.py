@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Table
 
-from ..domain import ActorKind, label, priority_label
+from ..domain import ActorKind, label, priority_label, status_label
 from ..dossier import ActorDossier
 from . import blocks
 from .blocks import CardContext
@@ -84,7 +84,7 @@ def plan(dossier: ActorDossier):
         def recommendation_row(r, styles):
             return [Paragraph(priority_label(r.priority), styles.cell_bold),
                     Paragraph(prep.inline(r.title), styles.cell),
-                    Paragraph(label(r.status), styles.cell)]
+                    Paragraph(status_label(r.status), styles.cell)]
 
         # listed in reading order; the numbers say what is shortened first
         sections = [

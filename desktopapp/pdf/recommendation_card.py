@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..domain import label, priority_label
+from ..domain import label, priority_label, status_label
 from ..dossier import RecommendationDossier
 from . import blocks
 from .blocks import CardContext
@@ -23,7 +23,7 @@ def plan(dossier: RecommendationDossier):
         def header(styles):
             out = [line(rec.title, prep, styles.name, "Title", title=True)]
             rows = [("Addressee", addressees), ("Priority", priority_label(rec.priority)),
-                    ("Status", label(rec.status)), ("Date", format_date(rec.date)),
+                    ("Status", status_label(rec.status)), ("Date", format_date(rec.date)),
                     ("Author", rec.author), ("Tags", ", ".join(rec.tags[:12]))]
             return out + blocks.facts(rows, ctx, styles)
 

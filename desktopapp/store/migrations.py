@@ -281,6 +281,38 @@ def who_changed(db: Database) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN changed_by TEXT NOT NULL DEFAULT ''")
 
 
+@MIGRATIONS(name="0007_status_not_given")
+def recommendation_status_may_be_unknown(db: Database) -> None:
+    """A recommendation's status may be NULL: "no status given" (advice taken from a
+    source, whose fate nobody has recorded). The table is rebuilt as in 0004."""
+    _run(db, """
+    CREATE TABLE recommendations_new (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        addressee TEXT NOT NULL DEFAULT '',
+        rationale TEXT NOT NULL DEFAULT '',
+        priority TEXT CHECK (priority IN ('high', 'medium', 'low')),
+        status TEXT CHECK (status IN ('proposed', 'adopted', 'rejected', 'implemented')),
+        author TEXT NOT NULL DEFAULT '',
+        date TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        changed_by TEXT NOT NULL DEFAULT '');
+    INSERT INTO recommendations_new (id, uid, created_at, updated_at, version, title, text,
+        addressee, rationale, priority, status, author, date, tags, changed_by)
+        SELECT id, uid, created_at, updated_at, version, title, text,
+        addressee, rationale, priority, status, author, date, tags, changed_by
+        FROM recommendations;
+    DROP TABLE recommendations;
+    ALTER TABLE recommendations_new RENAME TO recommendations;
+    CREATE INDEX recommendations_by_title ON recommendations (title COLLATE NOCASE, id)
+    """)
+
+
 def known_version(migrations: Migrations | None = None) -> int:
     """How many migrations this program knows: the newest schema it can open."""
     # pending() on an empty database lists every registered migration

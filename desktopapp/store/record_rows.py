@@ -19,14 +19,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..domain import MemoSection, Priority, Record, parse_date, parse_time
+from ..domain import MemoSection, Record, parse_date, parse_time
 from ..errors import LinkedRecordError, ValidationError
 from ..recordkinds import (
     KIND_OF_CLASS,
     KINDS,
     MEETING_SPAN,
     NAME_COLUMN,
-    OPTIONAL_PRIORITY,
+    OPTIONAL_ENUMS,
     STORAGE,
     TABLES,
     WRITE_ORDER,
@@ -101,8 +101,8 @@ def _from_column(codec, value):
         return [MemoSection(**section) for section in json.loads(value)]
     if codec == "photo":
         return bytes(value) if value is not None else None
-    if codec == OPTIONAL_PRIORITY:
-        return Priority(value) if value else None
+    if codec in OPTIONAL_ENUMS:
+        return OPTIONAL_ENUMS[codec](value) if value else None
     if isinstance(codec, type) and issubclass(codec, StrEnum):
         return codec(value)
     return value
@@ -153,9 +153,9 @@ def diagnose_row(kind: str, row: dict) -> tuple[str, str] | None:
                     isinstance(v, dict) and set(v) <= {"heading", "body"} for v in decoded):
                 return f.column, "is not a list of sections with heading and body"
             continue
-        enum = Priority if f.codec == OPTIONAL_PRIORITY else f.codec
+        enum = OPTIONAL_ENUMS.get(f.codec, f.codec)
         if isinstance(enum, type) and issubclass(enum, StrEnum):
-            if f.codec == OPTIONAL_PRIORITY and not value:
+            if f.codec in OPTIONAL_ENUMS and not value:
                 continue
             try:
                 enum(value)

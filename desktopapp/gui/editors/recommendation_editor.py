@@ -1,6 +1,6 @@
 """Editor for recommendations: the advice, its addressee, why, and what it concerns."""
 
-from ...domain import NO_PRIORITY, Priority, RecommendationStatus
+from ...domain import NO_PRIORITY, NO_STATUS, Priority, RecommendationStatus
 from ..editor import RecordEditor
 from ..fields import DateField, EnumField, LineField, ListLineField, TextField, UidListField
 
@@ -14,7 +14,7 @@ def recommendation_editor(store, parent=None) -> RecordEditor:
                      problem_key="addressee_actors"),
         TextField("rationale", "Rationale"),
         EnumField("priority", "Priority", Priority, none_label=NO_PRIORITY),
-        EnumField("status", "Status", RecommendationStatus),
+        EnumField("status", "Status", RecommendationStatus, none_label=NO_STATUS),
         UidListField("meeting_uids", "Meetings", store, "meeting", problem_key="meetings"),
         UidListField("actor_uids", "Actors concerned", store, "actor", problem_key="actors"),
         LineField("author", "Author"),

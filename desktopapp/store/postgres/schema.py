@@ -213,6 +213,10 @@ MIGRATIONS: list[tuple[str, str]] = [
     CREATE INDEX search_all_words ON search_index USING gin (all_words gin_trgm_ops);
     CREATE INDEX search_name_keys ON search_index USING gin (name_keys)
     """),
+    # a recommendation's status may be unknown: "no status given"
+    ("0002_status_not_given", """
+    ALTER TABLE recommendations ALTER COLUMN status DROP NOT NULL
+    """),
 ]
 
 EXTENSIONS = ("pg_trgm",)
