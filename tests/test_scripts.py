@@ -330,3 +330,15 @@ def test_cjk_biography_prints_without_a_line_starting_with_a_comma(tmp_path):
     assert len([line for line in printed if re.search("[\u3040-\u30ff]", line)]) > 5
     assert not [line for line in printed if line[0] in NO_START]
     assert not [line for line in printed if line[-1] in NO_END]
+
+
+def test_a_right_to_left_recommendation_text_aligns_right_on_its_card(book, tmp_path):
+    """The recommendation's text is set in the subtitle's type, whose header lines keep
+    to the left edge; as running text, Arabic aligns right (the memo's lead: above)."""
+    rec = book.all_records("recommendation")[0]
+    boxes = _words_with_boxes(render_record(book, rec, book.settings()).pdf, tmp_path)
+    right_edge = max(x1 for _, x1, _ in boxes)
+    first_word = rec.text.split()[0]
+    # (-bbox gives each word's letters as drawn: right to left, reversed)
+    word = next(box for box in boxes if box[2] in (first_word, first_word[::-1]))
+    assert word[1] > right_edge - 2, (first_word, word, right_edge)  # it starts the line

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Table, TableStyle
@@ -161,7 +162,7 @@ def text_section(name: str, priority: int, title: str, text: str, ctx: CardConte
             return heading(title, styles) + [Paragraph(
                 f"{title} left out to fit the card — the full text is in the book.",
                 styles.note)]
-        out = heading(title, styles) + rich_text(text, ctx.prep, getattr(styles, style),
+        out = heading(title, styles) + rich_text(text, ctx.prep, paragraph_style(styles, style),
                                                  styles.bullet, limit)
         if limit < len(text):
             out.append(Paragraph(f"{title} shortened to fit the card — the full text is in "
@@ -170,6 +171,23 @@ def text_section(name: str, priority: int, title: str, text: str, ctx: CardConte
 
     return Section(name, priority, printable, build, minimum=min(printable, keep),
                    exact=False, title=title)
+
+
+def paragraph_style(styles: Styles, name: str):
+    """The style ``name`` for running text: a right-to-left paragraph aligns right even
+    in a style whose header lines keep to the left edge (the recommendation's text is
+    set in the subtitle's type)."""
+    style = getattr(styles, name)
+    if not getattr(style, "keep_start", False):
+        return style
+    return _running(style)
+
+
+@lru_cache(maxsize=64)
+def _running(style):
+    twin = style.clone(f"{style.name}-running")
+    twin.keep_start = False
+    return twin
 
 
 def sources_section(ctx: CardContext, count: int) -> Section:
