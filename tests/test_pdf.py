@@ -584,6 +584,26 @@ def test_a5_header_gives_the_organisation_the_room_no_marking_takes(store):
     assert marked.rstrip().endswith("…") and "RESTRICTED" not in marked
 
 
+def test_characters_no_font_has_in_the_page_header_are_warned(store, monkeypatch):
+    """The organisation and the classification marking print in every page's header:
+    a character no font has there prints as "�" and is named in the warning, as in
+    the card itself (it printed "�" with no warning)."""
+    from desktopapp.domain import Memo
+    monkeypatch.setenv("BRIEFING_SYSTEM_FONTS", "0")
+    actor = store.save(Actor(name="Radosław Sikorski"))
+    meeting = store.save(Meeting(title="Talks", date=dt.date(2025, 5, 16),
+                                 participants=[Participant(actor_uid=actor.uid, side="Poland")]))
+    settings = ExportSettings(organisation="Institute \ue001 of Studies",
+                              classification="Restricted \ue002")
+    results = [actor_card.render(dossier.actor_dossier(store, actor.id), settings),
+               handout.render(dossier.handout(store, meeting.id), settings),
+               memo.render(dossier.memo_dossier(store, Memo(title="M", meeting_uids=[
+                   meeting.uid])), settings)]
+    for result in results:
+        assert any("U+E001" in w and "U+E002" in w for w in result.warnings), result.warnings
+        assert "\ufffd" in text_of(result.pdf)
+
+
 def test_text_longer_than_a_page_is_cut_before_any_layout():
     """A 50,000-character biography costs what a page of it costs (issue: 20 s before)."""
     from desktopapp.pdf import blocks

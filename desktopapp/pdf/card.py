@@ -87,7 +87,12 @@ def fit_card(plan_for: Callable[[CardContext], CardPlan], page_size: str,
 
 
 def page_info(kind_label: str, title: str, settings: ExportSettings, page_size: str,
-              as_of: dt.date | None) -> PageInfo:
+              as_of: dt.date | None, prep: TextPreparer | None = None) -> PageInfo:
+    """What every page prints around the content; ``prep`` is told of the header's
+    characters no font has, for the export's warning."""
+    if prep is not None:
+        prep.note_unprintable(settings.organisation)
+        prep.note_unprintable(settings.classification)
     return PageInfo(kind_label=kind_label, organisation=settings.organisation,
                     classification=settings.classification, page_size=page_size,
                     as_of=as_of or dt.date.today(), title=title, author=settings.author)
@@ -118,7 +123,7 @@ def render_card(plan_for, settings: ExportSettings, page_size: str | None = None
     page_size = page_size or settings.page_size.value
     prep = TextPreparer()
     plan, result = fit_card(plan_for, page_size, prep)
-    info = page_info(plan.kind_label, plan.title, settings, page_size, as_of)
+    info = page_info(plan.kind_label, plan.title, settings, page_size, as_of, prep)
     pdf, pages = build(result.flowables, info)
     # the command line and the window say what the card left out
     title = plan.title if len(plan.title) <= 60 else plan.title[:59] + "…"

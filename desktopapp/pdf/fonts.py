@@ -307,6 +307,16 @@ class TextPreparer:
                 out.append(REPLACEMENT)
         return escape("".join(out)).replace("\n", "<br/>")
 
+    def note_unprintable(self, text: str) -> None:
+        """Remember the characters of ``text`` no font has, as ``inline`` does, for text
+        printed outside the story (the page header's organisation and marking), so the
+        export's warning names them too."""
+        for ch in self.clean(text):
+            code = ord(ch)
+            if not (code in self.covered or ch in "\n\t" or _fallback_for(code) is not None
+                    or unicodedata.category(ch) == "Cf" or _VARIATION_SELECTOR.match(ch)):
+                self.missing.add(ch)
+
     def note(self, text: str) -> None:
         if text not in self.notes:  # a card is laid out more than once while it is fitted
             self.notes.append(text)

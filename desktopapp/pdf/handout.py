@@ -36,7 +36,7 @@ def render(handout: Handout, settings, page_size=None, as_of=None, *, two_up=Fal
         warnings += shortened_warnings(result, plan.sections, f"{plan.kind_label} {plan.title!r}")
         if progress:
             progress(done, len(plans))
-    info = page_info("Handout", handout.meeting.meeting.title, settings, page_size, as_of)
+    info = page_info("Handout", handout.meeting.meeting.title, settings, page_size, as_of, prep)
     pdf, pages = build(story, info)
     if two_up:
         pdf = impose_two_up(pdf)

@@ -145,7 +145,8 @@ def render(dossier: MemoDossier, settings, page_size=None, as_of=None) -> Render
     page_size = page_size or settings.page_size.value
     prep = TextPreparer()
     memo = dossier.memo
-    info = page_info("Memo", memo.title, settings, page_size, as_of or memo.date or dt.date.today())
+    info = page_info("Memo", memo.title, settings, page_size, as_of or memo.date or dt.date.today(),
+                     prep)
     info.author = ", ".join(memo.authors) or settings.author or settings.organisation
     info.subject = " ".join(filter(None, ["Memo", memo.number, format_date(memo.date)]))
     info.masthead_on_first_page = True
