@@ -139,6 +139,28 @@ def focus_by_tab(qtbot, start, target, limit=80):
     raise AssertionError(f"Tab never reached {target!r}; passed {passed[:12]}")
 
 
+def open_menu(qtbot, window, letter: str):
+    """Alt+letter on the window opens a menu of the menu bar; returns the open menu."""
+    QApplication.activePopupWidget() and QApplication.activePopupWidget().close()
+    focus = QApplication.focusWidget() or window
+    QTest.keyClick(focus, getattr(Qt, f"Key_{letter.upper()}"), Qt.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None, timeout=3000)
+    return QApplication.activePopupWidget()
+
+
+def menu_command(qtbot, window, *letters: str):
+    """A menu command as typed: Alt+first letter opens the menu, each further letter is
+    an item's underlined letter (a submenu's opens it). Returns the last open menu, if
+    one is still open (a submenu to look at)."""
+    menu = open_menu(qtbot, window, letters[0])
+    for letter in letters[1:]:
+        QTest.keyClick(menu, getattr(Qt, f"Key_{letter.upper()}"))
+        menu = QApplication.activePopupWidget()
+        if menu is None:
+            break
+    return menu
+
+
 def dialog_text(dialog) -> str:
     parts = [dialog.windowTitle()] + [label.text() for label in dialog.findChildren(QLabel)
                                       if label.isVisible()]

@@ -23,7 +23,7 @@ def test_unopenable_book_offers_another(qtbot, tmp_path, sample_path, monkeypatc
 
     def fake_exec(box):
         shown.append(box.text())
-        other = next(b for b in box.buttons() if b.text() == "Open another book…")
+        other = next(b for b in box.buttons() if b.text() == "&Open another book…")
         other.click()
 
     monkeypatch.setattr(QMessageBox, "exec", fake_exec)

@@ -301,25 +301,84 @@ def test_journey_7_installed_entry_point_fresh_home(tmp_path):
     assert "geometry" in remembered and str(book) in remembered  # the window was open, closed
 
 
-def test_new_actor_made_for_a_discarded_meeting_can_be_removed(window, qtbot, dialogs):
+def _new_actor_for(qtbot, dialogs, participants, name):
+    def fill(dialog):
+        qtbot.keyClicks(dialog.findChildren(QLineEdit)[0], name)
+
+    dialogs.answer("Create actor", fill=fill)
+    click_button(qtbot, participants.widget, "New actor…")
+    dialogs.done()
+
+
+def _actor_names(window):
+    return {row["name"] for row in window.store.list_summaries("actor")}
+
+
+def test_new_actor_is_one_undo_step_with_its_participant_row(window, qtbot, dialogs):
+    """Ctrl+Z after "New actor…" takes the row out of the form and the actor out of the
+    book; Ctrl+Shift+Z puts both back (the same actor); once the meeting is saved with
+    it, the actor stays even when the row is undone."""
+    page = click_kind(qtbot, window, "Meetings")
+    click_row(qtbot, page.table, "Russian–Ukrainian talks in Istanbul")
+    participants = page.editor.field("participants")
+    before = len(participants.get())
+    _new_actor_for(qtbot, dialogs, participants, "Temporary Envoy")
+    back_to(qtbot, window)
+    assert len(participants.get()) == before + 1 and "Temporary Envoy" in _actor_names(window)
+    uid = participants.get()[-1].actor_uid
+    press(participants.table, QKeySequence.Undo)
+    assert len(participants.get()) == before
+    assert "Temporary Envoy" not in _actor_names(window)
+    assert "*" not in window.windowTitle()  # back to the stored meeting: nothing to ask
+    press(participants.table, QKeySequence.Redo)
+    assert len(participants.get()) == before + 1
+    assert window.store.get_by_uid("actor", uid).name == "Temporary Envoy"  # the same one
+    row_of(window.pages["actor"].table, "Temporary Envoy")  # and in the actors' list
+    back_to(qtbot, window)
+    edit_cell(qtbot, participants.table, before, 1, "Holy See")  # no side known: type one
+    press(participants.table, QKeySequence.Save)
+    assert "*" not in window.windowTitle()
+    press(participants.table, QKeySequence.Undo)  # the side…
+    press(participants.table, QKeySequence.Undo)  # …and, past the save, the row go…
+    assert len(participants.get()) == before
+    assert "Temporary Envoy" in _actor_names(window)  # …the actor stays, the saved meeting
+    # still has it
+
+
+def test_discarding_a_meeting_removes_the_actors_made_for_it(window, qtbot, dialogs):
     page = click_kind(qtbot, window, "Meetings")
     press(page.table, QKeySequence.New)
     participants = page.editor.field("participants")
-
-    def new_actor(dialog):
-        qtbot.keyClicks(dialog.findChildren(QLineEdit)[0], "Temporary Envoy")
-
-    dialogs.answer("Create actor", fill=new_actor)
-    click_button(qtbot, participants.widget, "New actor…")
-    dialogs.done()
+    _new_actor_for(qtbot, dialogs, participants, "Temporary Envoy")
     assert window.store.count("actor") == 39
     dialogs.answer("Discard changes")  # a new meeting with no title cannot be saved
-    dialogs.answer("Remove from the book")
     click_row(qtbot, page.table, "Russian–Ukrainian talks in Istanbul")
     dialogs.done()
+    assert "Discarding also removes" in dialogs.seen[-1]
     assert "Temporary Envoy" in dialogs.seen[-1]
     assert window.store.count("actor") == 38
     assert page.editor.record_loaded().title == "Russian–Ukrainian talks in Istanbul"
+
+
+def test_discarding_keeps_the_actors_made_for_it_when_asked(window, qtbot, dialogs):
+    from PySide6.QtWidgets import QCheckBox
+    page = click_kind(qtbot, window, "Meetings")
+    click_row(qtbot, page.table, "Russian–Ukrainian talks in Istanbul")
+    participants = page.editor.field("participants")
+    _new_actor_for(qtbot, dialogs, participants, "Temporary Envoy")
+
+    def keep(dialog):
+        box = dialog.findChild(QCheckBox)
+        assert box.text().replace("&", "") == "Keep this record in the book when discarding"
+        qtbot.mouseClick(box, Qt.LeftButton)
+
+    dialogs.answer("Discard changes", fill=keep)  # its new participant has no side yet
+    click_row(qtbot, page.table, "Trump–Putin phone call")
+    dialogs.done()
+    assert window.store.count("actor") == 39
+    kept = next(row for row in window.store.list_summaries("actor")
+                if row["name"] == "Temporary Envoy")
+    assert window.store.meetings_of_actor(kept["id"]) == []  # the meeting edit was discarded
 
 
 def test_new_actor_dialog_refuses_an_empty_name(window, qtbot, dialogs):

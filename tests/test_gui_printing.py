@@ -44,12 +44,16 @@ def window(qtbot, sample_path, monkeypatch):
 @pytest.fixture
 def print_to_file(monkeypatch, tmp_path):
     """Answer the system print dialog with "Print to file" into the returned list's paths."""
-    printed = []
+    class Printed(list):
+        doc_names: list[str] = []  # what the dialog offers as the file's name
+
+    printed = Printed()
 
     def exec_(dialog):
         # Stands in for the person at the system print dialog (see the module docstring).
         target = tmp_path / f"printed-{len(printed) + 1}.pdf"
         printer = dialog.printer()
+        printed.doc_names.append(printer.docName())
         printer.setOutputFormat(QPrinter.PdfFormat)
         printer.setOutputFileName(str(target))
         printed.append(target)
@@ -181,6 +185,9 @@ def test_ctrl_p_prints_every_page_of_the_memo(window, qtbot, print_to_file):
                     timeout=60000)
     printed = PdfReader(print_to_file[0])
     assert len(printed.pages) == expected
+    # the dialog offers "memo After Istanbul….pdf": no quotes in the file's name
+    assert print_to_file.doc_names[0].startswith("memo After Istanbul")
+    assert "'" not in print_to_file.doc_names[0]
     for want, got in zip(page_images(shown), page_images(print_to_file[0]), strict=True):
         assert difference(want, got) < 6
 

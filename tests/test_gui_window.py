@@ -12,6 +12,7 @@ from gui_user import (
     close_quietly,
     edit_cell,
     focus_by_tab,
+    menu_command,
     open_window,
     press,
     type_into,
@@ -238,6 +239,24 @@ def test_photo_that_is_not_an_image_is_refused(window, qtbot, tmp_path, monkeypa
     assert page.editor.field("photo").get() is None and not page.editor.is_dirty()
 
 
+def test_a_photo_of_12000_by_12000_pixels_is_refused_before_it_is_decoded(
+        window, qtbot, tmp_path, monkeypatch, dialogs):
+    """A 0.4 MB PNG that decodes to 576 MB: refused with the limit, nothing changed,
+    and Qt never tries to decode it for the thumbnail (no image-io warning)."""
+    from PIL import Image
+    huge = tmp_path / "huge.png"
+    Image.new("L", (12000, 12000), 128).save(huge)
+    page = window.current_page()
+    click_row(qtbot, page.table, "Vladimir Medinsky")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(huge), ""))
+    dialogs.answer("OK")
+    click_button(qtbot, page.editor, "Choose photo…")
+    dialogs.done()
+    assert "12,000 × 12,000 pixels" in dialogs.seen[-1]
+    assert "at most 40 megapixels" in dialogs.seen[-1]
+    assert page.editor.field("photo").get() is None and not page.editor.is_dirty()
+
+
 def test_date_field_takes_iso_the_locale_format_and_the_calendar(window, qtbot):
     page = click_kind(qtbot, window, "Meetings")
     click_row(qtbot, page.table, "Russian–Ukrainian talks in Istanbul")
@@ -331,7 +350,8 @@ def test_new_source_button_asks_and_the_window_saves_it(window, qtbot, dialogs):
     page = window.current_page()
     click_row(qtbot, page.table, "Vladimir Medinsky")
     sources = page.editor.field("source_uids")
-    dialogs.answer("OK", fill=type_into(qtbot, "Notes from the Istanbul talks, 2025"))
+    dialogs.answer("Create source",
+                   fill=type_into(qtbot, "Notes from the Istanbul talks, 2025"))
     click_button(qtbot, sources.widget, "New source…")
     dialogs.done()
     assert window.store.count("source") == 2
@@ -373,7 +393,7 @@ def test_handout_exports_in_the_background(window, qtbot, tmp_path, monkeypatch,
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), ""))
     dialogs.answer("Export")  # the handout's options: page size and two-up as they are
     dialogs.answer("Close")
-    window.act_handout.trigger()  # Export > Handout as PDF…
+    menu_command(qtbot, window, "x", "h")  # Alt+X, &Handout as PDF…
     qtbot.waitUntil(target.exists, timeout=20000)
     dialogs.done()
     assert len(PdfReader(target).pages) == 10
@@ -404,8 +424,8 @@ def test_settings_dialog_changes_the_marking(window, qtbot, dialogs):
         press(line, QKeySequence.SelectAll)
         qtbot.keyClicks(line, "RESTRICTED")
 
-    dialogs.answer("OK", fill=fill)
-    window.act_settings.trigger()  # File > Settings…
+    dialogs.answer("Save settings", fill=fill)
+    menu_command(qtbot, window, "f", "t")  # Alt+F, Se&ttings…
     dialogs.done()
     assert window.store.settings().classification == "RESTRICTED"
     wait_for_preview(qtbot, window)
@@ -493,9 +513,12 @@ def test_open_another_book_replaces_the_window(window, qtbot, tmp_path, monkeypa
     qtbot.addWidget(replacement)
     assert replacement.isVisible() and replacement.store.path == other
     assert replacement.current_page().model.rowCount() == 0
-    replacement.recent_menu.popup(replacement.pos())  # File > Open recent
-    assert [a.text() for a in replacement.recent_menu.actions()] == [str(other.resolve())]
-    replacement.recent_menu.hide()
+    back_to(qtbot, replacement)
+    recent = menu_command(qtbot, replacement, "f", "r")  # Alt+F, Open &recent
+    assert recent is replacement.recent_menu
+    assert [a.text() for a in recent.actions()] == [str(other.resolve())]
+    qtbot.keyClick(recent, Qt.Key_Escape)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key_Escape)
     replacement.close()
     assert replacement not in OPEN_WINDOWS
 
@@ -538,3 +561,17 @@ def test_window_state_is_remembered(window, qtbot, sample_path):
     assert again.size().width() == 640 and again.size().height() == 480
     assert again.splitter.sizes() == sizes
     again.close()
+
+
+def test_enter_picks_the_one_name_the_list_shows(window, qtbot):
+    """"Medinsky" is in one name, and in another actor's text: the list under the line
+    shows one name, so Enter takes it (it used to say "2 actors match")."""
+    page = click_kind(qtbot, window, "Meetings")
+    click_row(qtbot, page.table, "Russian–Ukrainian talks in Istanbul")
+    hosts = page.editor.field("host_uids")
+    assert len(window.store.search_ids("Medinsky", "actor", limit=20)) > 1
+    qtbot.mouseClick(hosts.picker, Qt.LeftButton)
+    qtbot.keyClicks(hosts.picker, "Medinsky")
+    qtbot.keyClick(hosts.picker, Qt.Key_Return)
+    assert hosts.list.item(hosts.list.count() - 1).text() == "Vladimir Medinsky"
+    assert not hosts.picker.completer().popup().isVisible()

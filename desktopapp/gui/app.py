@@ -54,8 +54,8 @@ def open_with_retry(path: Path | None):
         except BriefingError as exc:
             box = QMessageBox(QMessageBox.Warning, "Briefing Desk",
                               f"The book cannot be opened.\n\n{exc}")
-            other = box.addButton("Open another book…", QMessageBox.AcceptRole)
-            box.addButton(QMessageBox.Close)
+            other = box.addButton("&Open another book…", QMessageBox.AcceptRole)
+            box.setEscapeButton(box.addButton("&Close", QMessageBox.RejectRole))
             box.exec()
             if box.clickedButton() is not other:
                 return None

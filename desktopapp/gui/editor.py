@@ -98,6 +98,26 @@ class SnapshotCommand(QUndoCommand):
         self.editor._show(self.before)
 
 
+class CreatedRecordCommand(QUndoCommand):
+    """A record made for this edit ("New actor…"): undo takes it out of the book again,
+    redo puts it back. The window does both (``unmake``/``remake``); the editor only
+    orders them with the field edit that adds the record (one undo step together)."""
+
+    def __init__(self, record, unmake, remake):
+        super().__init__(f"new {record.label()}")
+        self.record, self.unmake, self.remake = record, unmake, remake
+        self._first = True
+
+    def redo(self):
+        if self._first:  # the window has just made it
+            self._first = False
+            return
+        self.remake(self.record)
+
+    def undo(self):
+        self.unmake(self.record)
+
+
 class RecordEditor(QWidget):
     changed = Signal()
     validity_changed = Signal(bool)
@@ -124,6 +144,9 @@ class RecordEditor(QWidget):
         body = QWidget()
         form = QFormLayout(body)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        # on a narrow window a wide field (a table, a list with its buttons) goes below
+        # its caption instead of making the form scroll sideways
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         for field, caption_text in zip(fields, mnemonic_titles([f.title for f in fields]),
                                        strict=True):
             holder = QWidget()
@@ -199,8 +222,23 @@ class RecordEditor(QWidget):
             new.setProperty("editor-undo", True)
             new.installEventFilter(self)
 
+    def _guard_wheel(self):
+        """Combo and spin boxes of the form take the wheel only once clicked or tabbed
+        into: scrolling the form over one used to change its value (a Status became
+        "adopted" while the user scrolled down to Meetings)."""
+        body = self.scroll.widget()
+        for widget in body.findChildren(QComboBox) + body.findChildren(QAbstractSpinBox):
+            if not widget.property("editor-wheel"):
+                widget.setProperty("editor-wheel", True)
+                widget.setFocusPolicy(Qt.StrongFocus)  # no focus by the wheel either
+                widget.installEventFilter(self)
+
     def eventFilter(self, watched, event):
         kind = event.type()
+        if kind == QEvent.Wheel and isinstance(watched, QComboBox | QAbstractSpinBox) \
+                and not watched.hasFocus():
+            QApplication.sendEvent(self.scroll.verticalScrollBar(), event)  # scroll the form
+            return True
         if kind in (QEvent.ShortcutOverride, QEvent.KeyPress) and is_undo_key(event):
             if kind == QEvent.ShortcutOverride:
                 event.ignore()  # not the widget's: let the window's Undo/Redo shortcut run
@@ -272,9 +310,18 @@ class RecordEditor(QWidget):
     def _show(self, record):
         for field in self.fields:
             field.set(copy.deepcopy(getattr(record, field.attr)))
+        self._guard_wheel()  # tables make new combo boxes for their rows
         self._snapshot = copy.deepcopy(record)
         self._validate()
         self.changed.emit()
+
+    def add_created(self, field, record, unmake, remake):
+        """Add ``record``, just made by the window for this edit, to ``field``: one
+        undo step that also unmakes the record (see CreatedRecordCommand)."""
+        self.undo_stack.beginMacro(f"new {record.label()}")
+        self.undo_stack.push(CreatedRecordCommand(record, unmake, remake))
+        field.add_record(record)
+        self.undo_stack.endMacro()
 
     def _edited(self, field):
         if self._loaded is None:  # a form with no record behind it takes no edits
@@ -287,6 +334,7 @@ class RecordEditor(QWidget):
         self.undo_stack.push(SnapshotCommand(self, self._snapshot, after, field.attr,
                                              field.title))
         self._snapshot = copy.deepcopy(after)
+        self._guard_wheel()
         self._validate()
         self.changed.emit()
 

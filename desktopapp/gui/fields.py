@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -50,6 +49,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from .. import photos
 from ..domain import (
     PHOTO_MAX_BYTES,
     ActorKind,
@@ -61,6 +61,7 @@ from ..domain import (
     image_type,
     label,
 )
+from . import questions
 from .textdirection import alignment_for
 
 ROW_PROBLEM = re.compile(r"\[(\d+)\](?:\.(\w+))?")
@@ -405,21 +406,27 @@ class RecordPicker(QLineEdit):
         if not self._choices:  # Enter before the list was filled (typed fast, pasted)
             self._refresh(text)
         record_id = self._choices.get(text)
-        if record_id is None and len(self._choices) == 1:
-            record_id = next(iter(self._choices.values()))
         if record_id is None:  # the whole name typed out wins over partial matches
             exact = {rid for shown, rid in self._choices.items()
                      if shown.split(" — ")[0].casefold() == text.casefold()}
             record_id = exact.pop() if len(exact) == 1 else None
+        # What the list under the line shows: records whose name holds the text. The
+        # search also finds records by their other text (a biography naming Medinsky),
+        # which the list leaves out; with none shown, all the search found count.
+        shown = [rid for name, rid in self._choices.items() if text.casefold() in name.casefold()]
+        candidates = shown or list(self._choices.values())
+        if record_id is None and len(candidates) == 1:
+            record_id = candidates[0]
         if record_id is None:
-            if self._choices:
-                self.say(f"{len(self._choices)} {self.kind}s match “{text}”: pick one from "
+            if candidates:
+                self.say(f"{len(candidates)} {self.kind}s match “{text}”: pick one from "
                          "the list")
                 self.completer().complete()
             else:
                 self.say(f"No {self.kind} matches “{text}”")
             return
         self.on_pick(self.store.get(self.kind, record_id))
+        self.completer().popup().hide()  # the list of matches goes with the text
         self.clear()
         # the completer writes the chosen text into the line after "activated"
         QTimer.singleShot(0, self.clear)
@@ -431,10 +438,15 @@ class RecordPicker(QLineEdit):
 
 
 def _buttons(*pairs):
+    """A row of buttons as wide as their text: push buttons are at least 80 px each,
+    which made the form scroll sideways on a 1024×700 screen."""
     row = QHBoxLayout()
     row.setContentsMargins(0, 0, 0, 0)
     for text, slot in pairs:
-        button = QPushButton(text)
+        button = QToolButton()
+        button.setText(text)
+        button.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        button.setFocusPolicy(Qt.StrongFocus)  # Tab reaches it, as it did a push button
         button.clicked.connect(slot)
         row.addWidget(button)
     row.addStretch()
@@ -452,6 +464,8 @@ class UidListField(Field):
         layout.setContentsMargins(0, 0, 0, 0)
         self.list = QListWidget()
         self.list.setAccessibleName(f"{title} list")
+        # a long citation is cut at the edge (its tooltip has it whole), not scrolled to
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         article = "an" if kind[0] in "aeiou" else "a"
         self.picker = RecordPicker(store, kind, self._add, f"type to add {article} {kind}…")
         self.picker.setAccessibleName(f"Add to {title}")
@@ -473,6 +487,7 @@ class UidListField(Field):
 
     def _item(self, record):
         item = QListWidgetItem(record.display_name())
+        item.setToolTip(record.display_name())
         item.setData(Qt.UserRole, record.uid)
         return item
 
@@ -668,7 +683,9 @@ class ParticipantsField(TableField):
 
 
 class PositionsField(TableField):
-    headers = ["Topic", "Stance", "As of (YYYY-MM-DD, YYYY-MM or YYYY)", "Source"]
+    # the date forms go in the header's tooltip: spelt out in the header they were cut
+    headers = ["Topic", "Stance", "As of", "Source"]
+    AS_OF_FORMS = "As of: a date as 2025-06-02, a month as 2025-06, or a year as 2025"
     row_word = "Position"
     column_labels = {"topic": "Topic", "stance": "Stance", "as_of": "As of",
                      "source": "Source"}
@@ -683,10 +700,14 @@ class PositionsField(TableField):
         self.bad_dates: list[int] = []
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(1, QHeaderView.Stretch)
-        self.table.setColumnWidth(0, 150)
-        self.table.setColumnWidth(2, 130)
-        self.table.setColumnWidth(3, 160)
+        # the text columns share the width, so the table never scrolls sideways
+        for column, share in ((0, QHeaderView.Stretch), (1, QHeaderView.Stretch),
+                              (2, QHeaderView.Fixed), (3, QHeaderView.Stretch)):
+            header.setSectionResizeMode(column, share)
+        self.table.horizontalHeaderItem(2).setToolTip(self.AS_OF_FORMS)
+        # room for "2025-06-02" and for the header itself, in this font
+        self.table.setColumnWidth(2, max(self.table.fontMetrics().horizontalAdvance(
+            "2025-06-02") + 24, header.sectionSizeFromContents(2).width()))
 
     def _add(self):
         values = self.get()
@@ -847,15 +868,21 @@ class PhotoField(Field):
             with open(path, "rb") as fh:
                 data = fh.read(PHOTO_MAX_BYTES + 1)
         except OSError as exc:
-            QMessageBox.warning(self.widget, "Photo", f"Cannot read {path}: {exc.strerror}")
+            questions.error(self.widget, f"Cannot read {path}: {exc.strerror}")
             return False
         if len(data) > PHOTO_MAX_BYTES:
-            QMessageBox.warning(self.widget, "Photo", "The photo is larger than 20 MB.")
+            questions.error(self.widget, "The photo is larger than 20 MB.")
             return False
         if image_type(data) is None:
-            QMessageBox.warning(self.widget, "Photo",
-                                f"{path} is not a JPEG, PNG, GIF or WebP image; "
-                                "the photo was not changed.")
+            questions.error(self.widget, f"{path} is not a JPEG, PNG, GIF or WebP image; "
+                                         "the photo was not changed.")
+            return False
+        # refused before Qt decodes it for the thumbnail: a small PNG can claim
+        # 12,000 × 12,000 pixels (576 MB decoded)
+        trouble = photos.problem(data)
+        if trouble is not None:
+            questions.error(self.widget, f"The photo {path} {trouble}; the photo was not "
+                                         "changed.")
             return False
         self.set(data)
         self.notify()

@@ -44,12 +44,13 @@ class HandoutDialog(QDialog):
                                     "with cut marks")
         self.two_up_box.toggled.connect(lambda on: self.size.setEnabled(not on))
         form.addRow(self.two_up_box)
-        buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox()
+        buttons.addButton("&Cancel", QDialogButtonBox.RejectRole)
         accept = buttons.addButton(f"&{verb}", QDialogButtonBox.AcceptRole)
-        accept.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        accept.setDefault(True)  # once inside the dialog, or the dialog ignores it
         self.size.setFocus()  # Enter then presses the default button, not Cancel
 
     def page_size(self) -> str:

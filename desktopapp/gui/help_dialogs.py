@@ -34,7 +34,8 @@ def _dialog(parent, title: str, body) -> QDialog:
     dialog.setWindowTitle(title)
     layout = QVBoxLayout(dialog)
     layout.addWidget(body, 1)
-    buttons = QDialogButtonBox(QDialogButtonBox.Close)
+    buttons = QDialogButtonBox()
+    buttons.addButton("&Close", QDialogButtonBox.RejectRole)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
     return dialog

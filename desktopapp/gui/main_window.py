@@ -17,13 +17,16 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolBar,
+    QWidget,
 )
 
 from .. import __version__, buglog
 from ..documents import PreviewCache
 from ..store import BriefingStore
+from ..store.opening import WRITE_WAIT_SECONDS
 from . import help_dialogs, questions
 from .book_files import BookFiles, recent_books, remember_recent
+from .busy_book import WriterWait
 from .navigation import BOOK_POLL_MS, Navigation
 from .preview import PreviewPane
 from .record_documents import RecordDocuments
@@ -79,6 +82,10 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
             page.editor.changed.connect(self._update_actions)
             page.editor.validity_changed.connect(lambda _: self._update_actions())
             page.editor.create_requested.connect(self.create_linked)
+        # as wide as "Recommendations": never cut, never a sideways scroll bar
+        self.navigator.setMinimumWidth(self.navigator.sizeHintForColumn(0)
+                                       + 2 * self.navigator.frameWidth() + 12)
+        self.navigator.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.preview = PreviewPane()
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.navigator)
@@ -86,6 +93,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
         self.splitter.addWidget(self.preview)
         self.splitter.setSizes([150, 640, 520])
         self.setCentralWidget(self.splitter)
+        self._chain_pages_to_the_preview()
         self._build_actions()
         self.navigator.currentRowChanged.connect(self._kind_changed)
         self.navigator.setCurrentRow(0)
@@ -102,6 +110,12 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
         self.book_poll.timeout.connect(self._poll_book)
         if not self._start_listening():  # a team book tells us of changes; a file is asked
             self.book_poll.start()
+        # a write that has to wait for another program says so, and can be cancelled
+        self.writer_wait = WriterWait(self)
+        if isinstance(store, BriefingStore):
+            store.wait_seconds = WRITE_WAIT_SECONDS
+            store.on_wait = self.writer_wait.on_wait
+            store.keep_waiting = self.writer_wait.keep_waiting
         self.statusBar().showMessage(f"Opened {store.path}", 5000)
         if store.read_only:
             # a read-only mount, an immutable file, a database role that may only read:
@@ -117,6 +131,19 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
                            self.act_settings):
                 action.setEnabled(False)
         OPEN_WINDOWS.add(self)
+
+    def _chain_pages_to_the_preview(self):
+        """Tab after a page's Save goes to the preview (arrow keys scroll its pages).
+
+        The pages' chains are linked one after another: Tab skips the hidden pages'
+        widgets, so from the visible page's Save the next stop is the preview.
+        """
+        self.preview.scroll.setFocusPolicy(Qt.StrongFocus)
+        self.preview.scroll.setAccessibleName("Preview pages")
+        pages = list(self.pages.values())
+        for before, after in zip(pages, pages[1:], strict=False):
+            QWidget.setTabOrder(before.save_button, after.filter)
+        QWidget.setTabOrder(pages[-1].save_button, self.preview.scroll)
 
     # --- actions and menus ---------------------------------------------------------
 
@@ -163,7 +190,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
                                      QKeySequence("Ctrl+R"))
         self.act_print = a("&Print…", self.print_current, QKeySequence.Print,
                            "Print every page of the card or memo in the preview")
-        self.act_print_handout = a("Print &handout…", self.print_handout,
+        self.act_print_handout = a("Print h&andout…", self.print_handout,
                                    QKeySequence("Ctrl+Shift+P"),
                                    "Print the meeting card and a card for each participant")
         self.act_preview = a("Print pre&view…", self.print_preview)
@@ -217,9 +244,10 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
         page = self.current_page()
         editor = page.editor
         writable = not self.store.read_only
-        # enabled even when the record has problems: Save then says what they are
-        can_save = writable and editor.record_loaded() is not None and (
-            editor.is_dirty() or editor.is_new())
+        # Enabled whenever a record is in the form (of a writable book), so Tab reaches
+        # the button (a disabled button takes no focus): with problems Save says what
+        # they are, with no change it says there is nothing to save. "*" marks changes.
+        can_save = writable and editor.record_loaded() is not None
         self.act_save.setEnabled(can_save)
         page.save_button.setEnabled(can_save)
         has_record = page.selected_id() is not None

@@ -45,6 +45,7 @@ class NewActorDialog(QDialog):
         self.picker.setAccessibleName("Affiliation")
         self.chosen = QLabel("none")
         clear = QPushButton("C&lear")
+        clear.setAutoDefault(False)  # Enter in a field creates the actor, never clears
         clear.clicked.connect(lambda: self._affiliated(None))
         affiliation = QWidget()
         row = QVBoxLayout(affiliation)
@@ -66,14 +67,15 @@ class NewActorDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.create_button = self.buttons.addButton("C&reate actor", QDialogButtonBox.AcceptRole)
         self.buttons.addButton("&Cancel", QDialogButtonBox.RejectRole)
-        self.create_button.setDefault(True)
-        self.create_button.setAutoDefault(True)
         self.buttons.accepted.connect(self._accept_if_valid)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+        # made the default once inside the dialog: set before, the dialog ignored it
+        # and Enter pressed "Clear"
+        self.create_button.setDefault(True)
         self.resize(460, self.sizeHint().height())
 
     def _affiliated(self, record):

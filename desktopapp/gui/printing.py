@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .exporting import BackgroundExport, Cancelled
+from .exporting import BackgroundExport, Cancelled, safe_filename
 from .pdfpages import PdfPages
 
 MAX_DPI = 300
@@ -96,6 +96,12 @@ def _fit(painter: QPainter, points: tuple[float, float], printer: QPrinter) -> Q
                   width, height)
 
 
+def document_name(title: str) -> str:
+    """The print job's name, which the print dialog also offers as the PDF file's name:
+    "actor Alexander Fomin", not "actor 'Alexander Fomin'" (quotes in a file name)."""
+    return safe_filename(title.replace("'", "").replace('"', ""), suffix="")
+
+
 class PrintJob(QObject):
     """Print: the system print dialog, then ``paint_pdf`` on a worker thread with progress.
 
@@ -111,7 +117,7 @@ class PrintJob(QObject):
         self.pdf = pdf
         self.title = title
         self.printer = make_printer(pdf)
-        self.printer.setDocName(title)
+        self.printer.setDocName(document_name(title))
         self._background: BackgroundExport | None = None
 
     def ask(self) -> bool:
@@ -150,7 +156,7 @@ class PrintPreview(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Print preview — {title}")
         self.printer = make_printer(pdf)
-        self.printer.setDocName(title)
+        self.printer.setDocName(document_name(title))
         self.view = QPrintPreviewWidget(self.printer, self)
         self.view.setAccessibleName("Print preview pages")
         self.view.paintRequested.connect(
@@ -166,7 +172,8 @@ class PrintPreview(QDialog):
         tools.addAction("P&revious page", lambda: self._go(-1))
         tools.addAction("&Next page", lambda: self._go(1))
         tools.addWidget(self.page_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons = QDialogButtonBox()
+        buttons.addButton("&Close", QDialogButtonBox.RejectRole)
         print_button = buttons.addButton("&Print…", QDialogButtonBox.AcceptRole)
         print_button.setDefault(True)
         buttons.accepted.connect(lambda: self.done(self.PRINT))

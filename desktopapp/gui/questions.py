@@ -6,11 +6,11 @@ never the default, so Enter on a question never destroys anything.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QCheckBox, QMessageBox
 
 
 def _ask(parent, icon, title: str, text: str, buttons: list[tuple[str, str, object]],
-         default: str, informative: str = "") -> str:
+         default: str, informative: str = "", check_box: QCheckBox | None = None) -> str:
     """A message box with (answer, text, role) buttons; returns the answer clicked.
 
     Escape and closing the box answer "cancel".
@@ -18,6 +18,8 @@ def _ask(parent, icon, title: str, text: str, buttons: list[tuple[str, str, obje
     box = QMessageBox(icon, title, text, parent=parent)
     if informative:
         box.setInformativeText(informative)
+    if check_box is not None:
+        box.setCheckBox(check_box)
     by_button = {}
     for answer, label, role in buttons:
         button = box.addButton(label, role)
@@ -30,30 +32,37 @@ def _ask(parent, icon, title: str, text: str, buttons: list[tuple[str, str, obje
     return by_button.get(box.clickedButton(), "cancel")
 
 
-def unsaved_changes(parent, what: str, problem: str = "") -> str:
-    """'save', 'discard' or 'cancel'. A record with problems cannot be saved: no Save."""
+def unsaved_changes(parent, what: str, problem: str = "", created: list[str] = ()) -> str:
+    """'save', 'discard', 'discard-keep-created' or 'cancel'.
+
+    A record with problems cannot be saved: no Save. ``created``: records made
+    with "New actor…" for this edit; discarding removes them too, unless the
+    user ticks the box to keep them.
+    """
+    keep = None
+    informative = problem
+    if created:
+        listed = "\n".join(f"• {text}" for text in created)
+        made = "this record" if len(created) == 1 else "these records"
+        informative = "\n\n".join(filter(None, [problem, (
+            f"Discarding also removes {made}, created for this {what}:\n{listed}")]))
+        keep = QCheckBox(f"&Keep {made} in the book when discarding")
     if problem:
-        return _ask(parent, QMessageBox.Warning, "Unsaved changes",
-                    f"The {what} you are editing has unsaved changes, and it cannot be saved "
-                    "as it is.", [("discard", "&Discard changes", QMessageBox.DestructiveRole),
-                                  ("cancel", "&Cancel — keep editing", QMessageBox.RejectRole)],
-                    "cancel", problem)
-    return _ask(parent, QMessageBox.Question, "Unsaved changes",
-                f"The {what} you are editing has unsaved changes.",
-                [("save", "&Save", QMessageBox.AcceptRole),
-                 ("discard", "&Discard", QMessageBox.DestructiveRole),
-                 ("cancel", "&Cancel", QMessageBox.RejectRole)], "save")
-
-
-def remove_created(parent, labels: list[str], what: str) -> bool:
-    """After discarding a record: remove the records made with "New actor…" for it?"""
-    listed = "\n".join(f"• {text}" for text in labels)
-    return _ask(parent, QMessageBox.Question, f"Created with this {what}",
-                f"You created {'this record' if len(labels) == 1 else 'these records'} while "
-                f"editing the {what} you discarded:\n\n{listed}", [
-                    ("remove", "&Remove from the book", QMessageBox.DestructiveRole),
-                    ("keep", "&Keep in the book", QMessageBox.RejectRole)],
-                "keep") == "remove"
+        answer = _ask(parent, QMessageBox.Warning, "Unsaved changes",
+                      f"The {what} you are editing has unsaved changes, and it cannot be saved "
+                      "as it is.", [("discard", "&Discard changes", QMessageBox.DestructiveRole),
+                                    ("cancel", "&Cancel — keep editing",
+                                     QMessageBox.RejectRole)],
+                      "cancel", informative, keep)
+    else:
+        answer = _ask(parent, QMessageBox.Question, "Unsaved changes",
+                      f"The {what} you are editing has unsaved changes.",
+                      [("save", "&Save", QMessageBox.AcceptRole),
+                       ("discard", "&Discard", QMessageBox.DestructiveRole),
+                       ("cancel", "&Cancel", QMessageBox.RejectRole)], "save", informative, keep)
+    if answer == "discard" and keep is not None and keep.isChecked():
+        return "discard-keep-created"
+    return answer
 
 
 def confirm_delete(parent, label: str) -> bool:
@@ -81,6 +90,6 @@ def error(parent, message: str) -> None:
 
 
 def new_source_citation(parent) -> str | None:
-    citation, ok = QInputDialog.getText(parent, "New source",
-                                        "&Citation (author, title, publication, date):")
-    return citation.strip() if ok and citation.strip() else None
+    from .new_source_dialog import NewSourceDialog
+    dialog = NewSourceDialog(parent)
+    return dialog.citation() if dialog.exec() else None

@@ -6,12 +6,16 @@ calls the store, and handles what the store can answer (conflict, linked
 records, a record gone meanwhile).
 
 Actors and sources made with "New actor…"/"New source…" are saved at once, so
-pickers and lists find them; they belong to the edit of the record they were
-made for: if the user discards that edit, the window offers to remove them.
+pickers, lists and the preview find them; they belong to the edit of the
+record they were made for, as users expect of an edit: Ctrl+Z takes the new
+participant out of the form and the new actor out of the book (Ctrl+Shift+Z
+puts both back), and discarding the edit removes them too unless the user
+ticks "Keep" in the question. Saving the record keeps them for good.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from ..domain import RECORD_TYPES, Source
@@ -29,36 +33,67 @@ class RecordSaving:
         """Unsaved changes: Save, Discard or Cancel. True when it is fine to move on."""
         editor = page.editor
         if not editor.is_dirty():
-            page.created.clear()  # saved with the record, or the user undid their use
+            page.created.clear()  # saved with the record (an undo has removed the others)
             return True
-        answer = questions.unsaved_changes(self, page.kind, editor.first_problem())
+        created = [record.label() for record in page.created]
+        answer = questions.unsaved_changes(self, page.kind, editor.first_problem(), created)
         if answer == "save":
             return self.save(page)
-        if answer == "discard":
+        if answer in ("discard", "discard-keep-created"):
+            made, page.created = page.created, []
             loaded = editor.record_loaded()
             editor.load(loaded)  # back to the stored state
-            self._offer_removing_created(page)
+            if answer == "discard":
+                self._remove_created(made)
             return True
         return False
 
-    def _offer_removing_created(self, page: RecordPage):
-        created, page.created = page.created, []
-        if not created or not questions.remove_created(
-                self, [record.label() for record in created], page.kind):
-            return
-        kept = []
-        for record in created:
-            try:
-                self.store.delete(record.kind_name, record.id)
-            except LinkedRecordError:
-                kept.append(record.label())  # used meanwhile by another record: keep it
-            except NotFoundError:
-                pass
+    def _remove_created(self, records):
+        """Take records made for a discarded edit out of the book again."""
+        kept = [record.label() for record in records if not self._unmake(record)]
         for other in self.pages.values():
             self._reload_list(other)
         if kept:
             self.statusBar().showMessage(f"Kept {', '.join(kept)}: used by other records",
                                          6000)
+
+    def _unmake(self, record) -> bool:
+        """Delete a record made for an edit; False when another record now uses it."""
+        try:
+            self.store.delete(record.kind_name, record.id)
+        except LinkedRecordError:
+            return False  # saved with the record, or used meanwhile elsewhere: keep it
+        except NotFoundError:
+            pass
+        except BriefingError as exc:
+            self.show_error(str(exc))
+            return False
+        return True
+
+    def _unmake_created(self, page, record):
+        """Undo of "New actor…": the actor leaves the book with its participant row."""
+        made = [r for r in page.created if r is record]
+        if made and self._unmake(record):
+            page.created = [r for r in page.created if r is not record]
+            record.unmade = True
+        self._reload_created_kind(record)
+
+    def _remake_created(self, page, record):
+        """Redo of "New actor…": the same actor (same uid) back in the book."""
+        if getattr(record, "unmade", False):
+            again = dataclasses.replace(record, id=None, version=0)
+            try:
+                saved = self.store.save(again)
+            except BriefingError as exc:
+                self.show_error(str(exc))
+                return
+            record.id, record.version, record.unmade = saved.id, saved.version, False
+            page.created.append(record)
+        self._reload_created_kind(record)
+
+    def _reload_created_kind(self, record):
+        if record.kind_name in self.pages:
+            self._reload_list(self.pages[record.kind_name])
 
     def new_record(self):
         page = self.current_page()
@@ -90,6 +125,10 @@ class RecordSaving:
                             "are kept in the editor; save again once the status bar says "
                             "it is back.")
             return False
+        if not editor.is_dirty() and not editor.is_new():
+            self.statusBar().showMessage(
+                f"Nothing to save: {editor.record_loaded().label()} is as stored", 4000)
+            return True
         if not editor.is_valid():
             editor.focus_first_problem()
             self.statusBar().showMessage(f"Not saved — {editor.first_problem()}", 10000)
@@ -191,7 +230,9 @@ class RecordSaving:
             self.show_error(str(exc))
             return
         page.created.append(saved)
-        if saved.kind_name in self.pages:
-            self._reload_list(self.pages[saved.kind_name])
-        field.add_record(saved)
-        self.statusBar().showMessage(f"Created {saved.label()}", 4000)
+        self._reload_created_kind(saved)
+        page.editor.add_created(field, saved,
+                                lambda record: self._unmake_created(page, record),
+                                lambda record: self._remake_created(page, record))
+        self.statusBar().showMessage(f"Created {saved.label()} (Ctrl+Z removes it again)",
+                                     6000)

@@ -48,10 +48,14 @@ class SettingsDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #A31515;")
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        # labelled here, with mnemonics: Qt's standard "OK"/"Cancel" have none
+        buttons = QDialogButtonBox()
+        save = buttons.addButton("&Save settings", QDialogButtonBox.AcceptRole)
+        buttons.addButton("&Cancel", QDialogButtonBox.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        save.setDefault(True)  # once inside the dialog, or the dialog ignores it
         self._result: ExportSettings | None = None
 
     def accept(self):

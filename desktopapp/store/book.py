@@ -165,6 +165,9 @@ class BriefingStore:
         self.wait_seconds = opening.BUSY_TIMEOUT_SECONDS
         #: called with a message when a write has to wait (the CLI prints it)
         self.on_wait = None
+        #: called while a write waits, with the seconds waited; False gives up
+        #: (the window's Cancel); see opening.begin_write
+        self.keep_waiting = None
         paths.register_open_book(path)
         self._open = True
 
@@ -242,7 +245,7 @@ class BriefingStore:
             raise BookReadOnlyError(f"the book {self.path} is open read-only "
                                     f"({self.read_only_reason}); nothing was changed")
         opening.begin_write(self.db, self.path, wait_seconds=self.wait_seconds,
-                            on_wait=self.on_wait)
+                            on_wait=self.on_wait, keep_waiting=self.keep_waiting)
         try:
             yield
             self.db.execute("COMMIT")

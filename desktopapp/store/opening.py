@@ -372,8 +372,14 @@ def _lock_holder(path: Path) -> str:
 
 
 def begin_write(db: Database, path: Path, *, wait_seconds: float = BUSY_TIMEOUT_SECONDS,
-                on_wait=None) -> None:
-    """BEGIN IMMEDIATE; when another program writes, say so and wait up to ``wait_seconds``."""
+                on_wait=None, keep_waiting=None) -> None:
+    """BEGIN IMMEDIATE; when another program writes, say so and wait up to ``wait_seconds``.
+
+    ``on_wait(message)`` is called once when the wait starts (the CLI prints it).
+    ``keep_waiting(seconds)`` (the window) is called about five times a second
+    while waiting, with the seconds waited; False gives up (a Cancel button).
+    It is called once more with None when the wait is over, either way.
+    """
     conn = db.conn
     first = min(FIRST_WAIT_SECONDS, wait_seconds)
     conn.execute(f"PRAGMA busy_timeout = {int(first * 1000)}")
@@ -387,26 +393,42 @@ def begin_write(db: Database, path: Path, *, wait_seconds: float = BUSY_TIMEOUT_
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
     holder = _lock_holder(path)
     if on_wait is not None:
-        on_wait("waiting for another program that is writing the book"
-                + (f" ({holder})" if holder else "") + "…")
-    deadline = time.monotonic() + wait_seconds - first
-    while True:
-        remaining = deadline - time.monotonic()
-        conn.execute(f"PRAGMA busy_timeout = {max(1, int(min(remaining, 5.0) * 1000))}")
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as exc:
-            if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
-                raise storage_error(exc, path) from None
-            if time.monotonic() >= deadline:
-                holder = _lock_holder(path) or holder
-                raise BookLockedError(
-                    f"busy: another program has been writing the book {path.name} for more "
-                    f"than {wait_seconds:.0f} s" + (f" ({holder})" if holder else "")
-                    + "; nothing was changed, try again later") from None
-        finally:
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        on_wait(waiting_message(holder))
+    started = time.monotonic()
+    deadline = started + wait_seconds - first
+    # with someone to ask (a window), short waits between questions keep it responsive
+    step = 0.2 if keep_waiting is not None else 5.0
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            conn.execute(f"PRAGMA busy_timeout = {max(1, int(min(remaining, step) * 1000))}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+                    raise storage_error(exc, path) from None
+                if time.monotonic() >= deadline:
+                    holder = _lock_holder(path) or holder
+                    raise BookLockedError(
+                        f"busy: another program has been writing the book {path.name} for "
+                        f"more than {wait_seconds:.0f} s" + (f" ({holder})" if holder else "")
+                        + "; nothing was changed, try again later") from None
+                if keep_waiting is not None and not keep_waiting(time.monotonic() - started):
+                    raise BookLockedError(
+                        f"stopped waiting for another program that is writing the book "
+                        f"{path.name}" + (f" ({holder})" if holder else "")
+                        + "; nothing was changed") from None
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    finally:
+        if keep_waiting is not None:
+            keep_waiting(None)
+
+
+def waiting_message(holder: str = "") -> str:
+    return ("waiting for another program that is writing the book"
+            + (f" ({holder})" if holder else "") + "…")
 
 
 # --- creating and opening ------------------------------------------------------
