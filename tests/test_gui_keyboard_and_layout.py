@@ -156,3 +156,12 @@ def test_export_menu_letters_reach_print_handout(window, qtbot, dialogs):
     assert QApplication.activeModalWidget() is None or not isinstance(
         QApplication.activeModalWidget(), QDialog)
     press(page.table, QKeySequence.Find)
+
+
+def test_participant_roles_are_not_cut(window, qtbot):
+    page = click_kind(qtbot, window, "Meetings")
+    click_row(qtbot, page.table, "Russian–Ukrainian talks in Istanbul")
+    table = page.editor.field("participants").table
+    head = table.cellWidget(0, 2)
+    assert head.currentText() == "head of delegation"
+    assert table.columnWidth(2) >= head.sizeHint().width()

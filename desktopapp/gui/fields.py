@@ -680,6 +680,9 @@ class ParticipantsField(TableField):
                 self.table.setCellWidget(row, 2, self._combo(ParticipantRole, participant.role))
                 self.table.setItem(row, 3, QTableWidgetItem(participant.role_label))
         self.table.resizeColumnToContents(0)
+        if value:  # room for "head of delegation", not "head of dele…"
+            self.table.setColumnWidth(2, max(self.table.cellWidget(row, 2).sizeHint().width()
+                                             for row in range(len(value))))
 
 
 class PositionsField(TableField):
