@@ -100,6 +100,45 @@ def test_stale_save_from_second_instance_raises_conflict(book_path):
         assert second.get_actor(actor.id).title == "Foreign Minister"
 
 
+def test_save_hands_back_the_stored_version_and_stamps(book):
+    store = book  # a SQLite book, then a team book
+    _, _, medinsky, _, talks, _ = make_world(store)
+    for record in (medinsky, talks):
+        record.tags = ["changed"]
+        store.save(record)
+        stored = store.get(type(record).kind_name, record.id)
+        assert record.version == stored.version == 2
+        assert (record.created_at, record.updated_at) == (stored.created_at, stored.updated_at)
+        assert stored == record
+
+
+def test_a_renamed_actor_finds_the_records_naming_them_under_the_new_name(book):
+    store = book  # a SQLite book, then a team book
+    _, russia, medinsky, _, talks, rec = make_world(store)
+    medinsky.title = "Aide to the President"  # not a rename: still found by name
+    store.save(medinsky)
+    assert ("meeting", talks.id) in {(h.kind, h.id) for h in store.search("Medinsky")}
+    medinsky.name = "Vladimir Rostislavovich Medinsky"
+    store.save(medinsky)
+    assert {("actor", medinsky.id), ("meeting", talks.id)} <= {
+        (h.kind, h.id) for h in store.search("Rostislavovich")}
+    russia.name = "Russian Federation"  # the recommendation's addressee
+    store.save(russia)
+    assert ("recommendation", rec.id) in {(h.kind, h.id) for h in store.search("federation")}
+
+
+def test_a_stale_save_reports_the_conflict_before_a_dangling_link(book):
+    store = book  # a SQLite book, then a team book
+    actor = store.save(Actor(name="Hakan Fidan"))
+    mine = store.get_actor(actor.id)
+    actor.title = "Foreign Minister"
+    store.save(actor)
+    mine.source_uids = [Source(citation="never saved").uid]
+    with pytest.raises(ConflictError):
+        store.save(mine)
+    assert store.get_actor(actor.id).title == "Foreign Minister"
+
+
 def test_save_of_deleted_record_raises_not_found(book):
     store = book  # a SQLite book, then a team book
     actor = store.save(Actor(name="Keith Kellogg"))

@@ -26,7 +26,7 @@ import functools
 import json
 import threading
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import psycopg
 import psycopg.sql
@@ -166,8 +166,13 @@ class TeamStore:
     # --- transactions -----------------------------------------------------
 
     @contextmanager
-    def _session(self):
-        """The thread's connection for one transaction (shared by nested calls)."""
+    def _session(self, *, pipelined: bool = False):
+        """The thread's connection for one transaction (shared by nested calls).
+
+        ``pipelined`` sends BEGIN (and any statement whose result is not
+        read) with the next statement read, saving a round trip each; the
+        body must not use server-side cursors.
+        """
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             yield conn
@@ -175,15 +180,21 @@ class TeamStore:
         with self.pool.connection() as conn:  # commits on success, rolls back otherwise
             self._local.conn = conn
             try:
-                yield conn
+                with conn.pipeline() if pipelined else nullcontext():
+                    yield conn
             finally:
                 self._local.conn = None
 
     @contextmanager
-    def write(self):
+    def write(self, *, pipelined: bool = False):
         """One all-or-nothing write; nested calls become savepoints.
 
         On commit one notification names what changed (kind and id).
+        ``pipelined`` sends statements whose results are not read (BEGIN,
+        link rows, the notification, COMMIT) together with the next one
+        that is read: what a single save waits for is then a few round
+        trips, not one per statement. The body must read every result it
+        depends on (``rowcount`` is not known until then).
         """
         if getattr(self._local, "changes", None) is not None:
             with self._local.conn.transaction():
@@ -196,14 +207,17 @@ class TeamStore:
             with self._session() as conn:
                 self._local.changes = []
                 try:
-                    with conn.transaction():
-                        yield
-                        self._notify(conn, self._local.changes)
-                        self._own_pids.add(conn.info.backend_pid)
+                    with conn.pipeline() if pipelined else nullcontext():
+                        with conn.transaction():
+                            yield
+                            self._notify(conn, self._local.changes)
+                            self._own_pids.add(conn.info.backend_pid)
+                        # after the commit: a reader that sees the new stamp sees the
+                        # change (sent with the commit when pipelined)
+                        conn.execute("SELECT nextval('book_changes')")
+                        conn.commit()
                 finally:
                     self._local.changes = None
-                # after the commit: a reader that sees the new stamp sees the change
-                conn.execute("SELECT nextval('book_changes')")
         except psycopg.Error as exc:
             raise connection.storage_error(exc, self.url) from None
         except psycopg_pool.PoolTimeout:
@@ -461,28 +475,46 @@ class TeamStore:
         """
         record.check()
         kind = KIND_OF_CLASS[type(record)]
-        with self.write():
-            if record.id is None:
+        # Every round trip to the server counts twice on a busy machine (the
+        # server process must be scheduled too): the new version and stamps
+        # come back with the write itself, the link and index writes travel
+        # with the commit, and dependents are re-indexed only when the text
+        # they show (an actor's name) changed.
+        fresh = record.id is None
+        with self.write(pipelined=True):
+            if fresh:
                 if self._ids_by_uid(kind, [record.uid]):
                     raise ValidationError([("uid", "is already used by another record")],
                                           record.label())
                 self._refuse_uid_clashes(kind, [record])
-                record_id = self._insert_row(kind, record, now_iso())
-                self._write_links(kind, record, record_id, fresh=True)
+                record_id, version, created_at, updated_at = self._insert_row(
+                    kind, record, now_iso())
+                old_name = None  # nothing can link to a record that did not exist
+                links = self._link_rows(kind, record, record_id)
             else:
-                self._update_row(kind, record)
                 record_id = record.id
-                self._write_links(kind, record, record_id)
-            self._index(kind, record, record_id)
-            if kind in record_rows.NAMED_IN_OTHERS:
+                # the update travels with the link lookups; its outcome (a
+                # conflict first of all) is read after them
+                updated = self._update_row(kind, record, deferred=True)
+                try:
+                    links = self._link_rows(kind, record, record_id)
+                except ValidationError:
+                    updated()
+                    raise
+                version, created_at, updated_at, old_name = updated()
+            index_row = self._index_row(kind, record, record_id)
+            self._put_links(links, record_id, fresh=fresh)
+            self._x(self._INDEX_INSERT, index_row)
+            if (kind in record_rows.NAMED_IN_OTHERS and not fresh
+                    and old_name != getattr(record, NAME_COLUMN[kind])):
                 self._reindex_dependents(kind, [record_id])
             self._changed(kind, [record_id])
-            stored = self._load(kind, [record_id])[0]
-        record.id, record.version = stored.id, stored.version
-        record.created_at, record.updated_at = stored.created_at, stored.updated_at
+        record.id, record.version = record_id, version
+        record.created_at, record.updated_at = created_at, updated_at
         return record
 
-    def _insert_row(self, kind, record, now, *, keep_stamps=False) -> int:
+    def _insert_row(self, kind, record, now, *, keep_stamps=False) -> tuple:
+        """Insert one record's row; returns (id, version, created_at, updated_at)."""
         values = record_rows.row_values(kind, record)
         values["uid"] = record.uid
         values["created_at"] = (record.created_at if keep_stamps else "") or now
@@ -492,8 +524,9 @@ class TeamStore:
         columns = list(values)
         return self._x(
             f"INSERT INTO {TABLES[kind]} ({', '.join(columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id",
-            list(values.values())).fetchone()[0]
+            f"VALUES ({', '.join(['%s'] * len(columns))}) "
+            "RETURNING id, version, created_at, updated_at",
+            list(values.values())).fetchone()
 
     def _insert_rows(self, kind, records, now) -> None:
         """Insert new records in one round: ids reserved at once, rows sent pipelined."""
@@ -514,21 +547,42 @@ class TeamStore:
         self._many(f"INSERT INTO {table} ({', '.join(columns)}) "
                    f"VALUES ({', '.join(['%s'] * len(columns))})", rows)
 
-    def _update_row(self, kind, record, *, expected_version=True, stamps=None):
+    def _update_row(self, kind, record, *, expected_version=True, stamps=None,
+                    deferred=False):
+        """Update one record's row; returns (version, created_at, updated_at, old name).
+
+        With ``deferred`` the statement is only sent (see write(pipelined=True))
+        and a function is returned that reads its outcome.
+
+        The old name (or title, citation) is the one the row had before this
+        update: a sub-select in RETURNING sees the row as the statement found it.
+        """
         values = record_rows.row_values(kind, record)
         if stamps:
             values["created_at"], values["updated_at"] = stamps
         else:
             values["updated_at"] = now_iso()
         values["changed_by"] = self.changed_by
+        table = TABLES[kind]
         assignments = ", ".join(f"{column} = %s" for column in values)
-        sql = f"UPDATE {TABLES[kind]} SET {assignments}, version = version + 1 WHERE id = %s"
+        sql = f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = %s"
         params = [*values.values(), record.id]
         if expected_version:
             sql += " AND version = %s"
             params.append(record.version)
-        if self._x(sql, params).rowcount == 1:
-            return
+        sql += (f" RETURNING version, created_at, updated_at, (SELECT o.{NAME_COLUMN[kind]} "
+                f"FROM {table} o WHERE o.id = {table}.id)")
+        cursor = self._x(sql, params)
+
+        def outcome() -> tuple:
+            row = cursor.fetchone()
+            if row is not None:
+                return row
+            self._refuse_stale(kind, record)
+        return outcome if deferred else outcome()
+
+    def _refuse_stale(self, kind, record):
+        """Raise why an update found no row at the version it was read at."""
         row = self._x(f"SELECT version, changed_by FROM {TABLES[kind]} WHERE id = %s",
                       [record.id]).fetchone()
         if row is None:
@@ -542,7 +596,30 @@ class TeamStore:
 
         ``fresh``: the record was just inserted and has no links to remove.
         """
-        rows = record_rows.link_rows(kind, record, record_id, self._ids_by_uid)
+        self._put_links(record_rows.link_rows(kind, record, record_id, self._ids_by_uid),
+                        record_id, fresh=fresh)
+
+    def _link_rows(self, kind, record, record_id) -> record_rows.LinkRows:
+        """The record's link rows, every target looked up in one round trip."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for target, uids in record_rows.referenced_uids(kind, record):
+            wanted[target].update(uids)
+        found: dict[str, dict[str, int]] = {target: {} for target in wanted}
+        wanted = {target: list(uids) for target, uids in wanted.items() if uids}
+        if wanted:
+            union = " UNION ALL ".join(
+                f"SELECT %s::text, uid, id FROM {TABLES[target]} WHERE uid = ANY(%s)"
+                for target in wanted)
+            params = [value for target, uids in wanted.items() for value in (target, uids)]
+            for target, uid, record_id_ in self._x(union, params):
+                found[target][uid] = record_id_
+
+        def ids_by_uid(target, uids):
+            known = found.get(target, {})
+            return {uid: known[uid] for uid in uids if uid in known}
+        return record_rows.link_rows(kind, record, record_id, ids_by_uid)
+
+    def _put_links(self, rows: record_rows.LinkRows, record_id, *, fresh=False):
         if not fresh:
             for table, owner in rows.tables:
                 self._x(f"DELETE FROM {table} WHERE {owner} = %s", [record_id])
@@ -609,7 +686,7 @@ class TeamStore:
     def search(self, text: str, *, kinds=None, limit: int = 50) -> list[SearchHit]:
         """Best matches for what a user typed, across record kinds (see text_search)."""
         codes = [search.KIND_CODES[k] for k in kinds] if kinds else None
-        with self._session():
+        with self._session(pipelined=True):
             rowids = self._search_rowids(text, codes, limit)
             if not rowids:
                 return []
@@ -634,30 +711,49 @@ class TeamStore:
         if codes:
             where_kind, kind_params = " AND kind = ANY(%s)", [list(codes)]
         found: dict[int, None] = {}
+        # A LIMIT tempts the planner to scan the table in storage order and stop
+        # at the pool's size; when the matches sit late in the table (meetings
+        # after a hundred thousand actors) it reads all of it. The trigram index
+        # bounds the work whenever a pattern gives it trigrams.
+        indexed = any(text_search.has_trigrams(p) for p in patterns)
+        if indexed:
+            self._x("SET LOCAL enable_seqscan = off")
         key = text_search.name_key(text)
-        if key:
-            for (rowid,) in self._x(
-                    f"SELECT rowid FROM search_index WHERE name_keys @> ARRAY[%s]{where_kind} "
-                    "ORDER BY rowid LIMIT %s", [key, *kind_params, limit]):
-                found[rowid] = None
-        for column in ("title_words", "all_words"):
-            if len(found) >= limit:
-                break
+        # MATERIALIZED: otherwise the planner walks the whole primary key in
+        # rowid order, testing every row, hoping to stop at ``limit``; whole-name
+        # hits are few and the name_keys index finds them at once
+        whole_names = self._x(
+            "WITH hits AS MATERIALIZED (SELECT rowid FROM search_index "
+            f"WHERE name_keys @> ARRAY[%s]{where_kind}) "
+            "SELECT rowid FROM hits ORDER BY rowid LIMIT %s",
+            [key, *kind_params, limit]) if key else None
+
+        def pool(column):
             conditions = " AND ".join([f"{column} LIKE %s"] * len(patterns))
-            # the shorter the text that matched, the more it is about the words (as bm25)
-            rows = self._x(
+            # the shorter the text that matched, the more it is about the words (as
+            # bm25). Never prepared: a plan made for one pattern (and for the
+            # enable_seqscan of its time) can be ruinous for another.
+            return self._local.conn.execute(
                 f"SELECT rowid FROM (SELECT rowid, length({column}) AS size FROM search_index "
                 f"WHERE {conditions}{where_kind} LIMIT %s) pool ORDER BY size, rowid",
-                [*patterns, *kind_params, POOL]).fetchall()
-            for (rowid,) in rows:
+                [*patterns, *kind_params, POOL], prepare=False)
+
+        in_titles = pool("title_words")  # sent with the whole-name query (pipelined)
+        for cursor in (whole_names, in_titles):
+            for (rowid,) in cursor or ():
                 found.setdefault(rowid, None)
+        if len(found) < limit:
+            for (rowid,) in pool("all_words"):
+                found.setdefault(rowid, None)
+        if indexed:
+            self._x("RESET enable_seqscan")
         return list(found)[:limit]
 
     def search_ids(self, text: str, kind: str, *, limit: int | None = None,
                    ranked: bool = True) -> list[int]:
         """Ids of matching records of one kind, best first unless ``ranked`` is False."""
         code = search.KIND_CODES[kind]
-        with self._session():
+        with self._session(pipelined=True):
             if ranked:
                 rowids = self._search_rowids(text, [code], limit if limit is not None else POOL)
                 return [search.split_rowid(rowid)[1] for rowid in rowids]

@@ -76,6 +76,15 @@ def patterns(text: str) -> list[str]:
     return found[:MAX_TERMS]
 
 
+def has_trigrams(pattern: str) -> bool:
+    """True when pg_trgm can look ``pattern`` (from patterns()) up in its index.
+
+    A word start (``'% er%'``) gives the trigram of a word's first letters;
+    a run anywhere in a word needs three characters (``'%刘建%'`` gives none).
+    """
+    return pattern.startswith("% ") or len(pattern.strip("%")) >= 3
+
+
 def name_key(text: str) -> str | None:
     """The whole-name key of what was typed (see folding.name_key), or None."""
     words = folding.words(text or "")
