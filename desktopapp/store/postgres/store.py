@@ -251,6 +251,13 @@ class TeamStore:
             with self._local.conn.cursor() as cur:
                 cur.executemany(sql, rows)
 
+    def _copy(self, table: str, columns, rows) -> None:
+        """Append rows with COPY: many times cheaper than INSERTs, on both ends."""
+        with self._local.conn.cursor() as cur:
+            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+
     # --- uid <-> id --------------------------------------------------------
 
     def _ids_by_uid(self, kind: str, uids) -> dict[str, int]:
@@ -544,8 +551,7 @@ class TeamStore:
                          record.updated_at or now, 1, self.changed_by, *values.values()))
         columns = ["id", "uid", "created_at", "updated_at", "version", "changed_by",
                    *record_rows.row_values(kind, records[0])]
-        self._many(f"INSERT INTO {table} ({', '.join(columns)}) "
-                   f"VALUES ({', '.join(['%s'] * len(columns))})", rows)
+        self._copy(table, columns, rows)
 
     def _update_row(self, kind, record, *, expected_version=True, stamps=None,
                     deferred=False):
@@ -639,6 +645,7 @@ class TeamStore:
         return (search.rowid_for(kind, record_id), search.KIND_CODES[kind],
                 *text_search.document(record, self._names_text))
 
+    _INDEX_COLUMNS = ("rowid", "kind", "title", "body", "title_words", "all_words", "name_keys")
     _INDEX_INSERT = ("INSERT INTO search_index (rowid, kind, title, body, title_words, "
                      "all_words, name_keys) VALUES (%s, %s, %s, %s, %s, %s, %s) "
                      "ON CONFLICT (rowid) DO UPDATE SET title = excluded.title, "
@@ -964,14 +971,17 @@ class TeamStore:
                     [(field_name, message)],
                     f"{kind}s: {record.label()} (uid {record.uid})") from None
         for (table, columns), rows in self._local.link_buffer.items():
-            self._many(f"INSERT INTO {table} ({', '.join(columns)}) "
-                       f"VALUES ({', '.join(['%s'] * len(columns))})", rows)
+            self._copy(table, columns, rows)
         self._local.uid_cache = self._local.link_buffer = None
         self._local.names_cache = dict(self._x(
             "SELECT uid, name FROM actors WHERE uid = ANY(%s)",
             [list(referenced["actor"])]).fetchall())
+        # new records have no index row yet: appended; updated ones replace theirs
+        self._copy("search_index", self._INDEX_COLUMNS,
+                   (self._index_row(kind, record, record.id)
+                    for kind, record, fresh in written if fresh))
         self._many(self._INDEX_INSERT, [self._index_row(kind, record, record.id)
-                                        for kind, record, _ in written])
+                                        for kind, record, fresh in written if not fresh])
         self._local.names_cache = None
         if settings is not None and not self.has_settings():
             self.save_settings(settings)  # a book keeps its own settings once it has them
