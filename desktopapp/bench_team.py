@@ -6,14 +6,19 @@ with ten participants each, a tenth as many recommendations) and then
 measures, in this process: open + the first 200 rows of the actor list;
 saving an actor (read, change, save); the search query mix of bench.py;
 and how long a save takes to reach another connection that LISTENs (what
-a colleague's window waits for). Prints a table (n, p50, p95, max in ms).
-Figures, not assertions: the targets live in the issue.
+a colleague's window waits for). Prints a table (n, p50, p95, max in ms),
+the import's CPU time and peak memory in this process (the machine is
+often shared: CPU time says what the program itself cost), and the
+machine with its load average. Figures, not assertions: the targets live
+in the issue.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import resource
 import select
 import statistics
 import tempfile
@@ -46,9 +51,13 @@ def run(url: str, actors: int, rounds: int) -> dict[str, list[float]]:
         with TeamStore.open(url, create=True, exist_ok=True) as store:
             if not store.is_empty():
                 raise SystemExit(f"{url}: the team book is not empty; give an empty database")
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             store.import_file(path)
             figures["import (whole book)"] = [_ms(start)]
+            figures["import, CPU of this process"] = [(time.process_time() - cpu) * 1000]
+            # ru_maxrss is in KiB on Linux
+            figures["import, peak memory (MiB, not ms)"] = [
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
     for _ in range(rounds):
         start = time.perf_counter()
         with TeamStore.open(url) as store:
@@ -60,9 +69,11 @@ def run(url: str, actors: int, rounds: int) -> dict[str, list[float]]:
         for i in range(rounds * 5):
             actor = store.get_actor(rng.randint(1, count))
             actor.title = f"Adviser {i}"
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             store.save(actor)
             figures.setdefault("save an actor", []).append(_ms(start))
+            figures.setdefault("save an actor, CPU of this process", []).append(
+                (time.process_time() - cpu) * 1000)
         for query in bench.query_mix(random.Random(7)):
             start = time.perf_counter()
             store.search(query, limit=50)
@@ -90,6 +101,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=40, help="samples per measure")
     args = parser.parse_args(argv)
     print(_table(run(args.db, args.actors, args.rounds)))
+    print(json.dumps(bench.machine()))
     return 0
 
 

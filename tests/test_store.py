@@ -283,6 +283,28 @@ def test_new_book_is_at_the_newest_schema(store):
     assert applied == [m.name for m in schema.MIGRATIONS.pending(Database(memory=True))]
 
 
+def test_the_newest_schema_digest_is_current():
+    from desktopapp.store import opening
+    digest = opening.schema_digest(opening.expected_objects(schema.known_version()))
+    assert digest == opening.NEWEST_SCHEMA_DIGEST, (
+        f"a migration changed the schema: set NEWEST_SCHEMA_DIGEST in "
+        f"desktopapp/store/opening.py to {digest!r}")
+
+
+def test_a_book_one_object_off_the_newest_schema_is_still_refused(book_path):
+    from desktopapp.store import opening
+    with BriefingStore.open(book_path) as store:
+        store.save(Actor(name="Hakan Fidan"))
+    conn = sqlite3.connect(book_path)
+    conn.execute("DROP INDEX actors_by_name")
+    conn.execute("CREATE INDEX actors_by_name ON actors (name DESC)")  # same name, other SQL
+    conn.commit()
+    conn.close()
+    with pytest.raises(BookError, match="altered index 'actors_by_name'"):
+        BriefingStore.open(book_path)
+    assert opening.inspect_schema(book_path, schema.known_version()).altered
+
+
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("book-schema*.sqlite")),
                          ids=lambda p: p.name)
 def test_fixture_books_of_every_schema_open_and_keep_their_records(tmp_path, fixture):
