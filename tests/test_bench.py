@@ -33,3 +33,12 @@ def test_figures_percentiles():
     figures.extend("x", range(1, 101))
     assert figures.stats(figures.rows["x"][1]) == {"n": 100, "p50": 50.5, "p95": 95, "max": 100}
     assert "x" in figures.table() and figures.as_json()["results"]["x"]["max"] == 100
+
+
+def test_a_measured_command_reports_its_own_cpu_time_and_peak_memory(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    wall, peak, cpu, _ = bench.run_measured(bench._cli("init", "--db", tmp_path / "b.sqlite"),
+                                            home)
+    assert (tmp_path / "b.sqlite").exists()
+    assert 0 < cpu and 0 < wall and peak > 10  # a Python process holds more than 10 MiB
