@@ -18,6 +18,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from ..domain import MemoSection, Priority, Record, parse_date, parse_time
 from ..errors import LinkedRecordError, ValidationError
@@ -89,23 +90,40 @@ def column_value(codec, value):
     return value
 
 
+@cache
+def _decoder(codec):
+    """What reads a column of this codec back; None when the stored value is the value.
+
+    Decided once per codec: reading a million records decodes tens of
+    millions of columns, most of them text as stored.
+    """
+    if codec in ("date", MEETING_SPAN):
+        return parse_date
+    if codec == "time":
+        return parse_time
+    if codec == "lines":
+        return json.loads
+    if codec == "sections":
+        return lambda value: [MemoSection(**section) for section in json.loads(value)]
+    if codec == "photo":
+        return lambda value: bytes(value) if value is not None else None
+    if codec == OPTIONAL_PRIORITY:
+        return lambda value: Priority(value) if value else None
+    if isinstance(codec, type) and issubclass(codec, StrEnum):
+        return codec
+    return None
+
+
 def _from_column(codec, value):
     """A field's value read back from its column (raises ValueError/TypeError if bad)."""
-    if codec in ("date", MEETING_SPAN):
-        return parse_date(value)
-    if codec == "time":
-        return parse_time(value)
-    if codec == "lines":
-        return json.loads(value)
-    if codec == "sections":
-        return [MemoSection(**section) for section in json.loads(value)]
-    if codec == "photo":
-        return bytes(value) if value is not None else None
-    if codec == OPTIONAL_PRIORITY:
-        return Priority(value) if value else None
-    if isinstance(codec, type) and issubclass(codec, StrEnum):
-        return codec(value)
-    return value
+    decode = _decoder(codec)
+    return value if decode is None else decode(value)
+
+
+@cache
+def _readers(kind: str) -> list[tuple[str, str, object]]:
+    """(attribute, column, decoder or None) of each of the kind's own columns."""
+    return [(f.attr, f.column, _decoder(f.codec)) for f in KINDS[kind].columns]
 
 
 def row_values(kind: str, record: Record) -> dict:
@@ -122,7 +140,8 @@ def common(row) -> dict:
 def build(kind: str, row: dict, links: dict) -> Record:
     """A record from its row and its links (values by field attribute, see read_links)."""
     spec = KINDS[kind]
-    values = {f.attr: _from_column(f.codec, row[f.column]) for f in spec.columns}
+    values = {attr: row[column] if decode is None else decode(row[column])
+              for attr, column, decode in _readers(kind)}
     for link in spec.links:
         values[link.attr] = links.get(link.attr, [])
     return spec.cls(**values, **common(row))
@@ -245,7 +264,8 @@ def read_links(kind: str, fetch) -> dict[int, dict]:
             if isinstance(link, ChildRows):
                 values = {link.link[0]: row[1]}
                 for (attr, _, codec), value in zip(link.fields, row[2:], strict=True):
-                    values[attr] = _from_column(codec, value)
+                    decode = _decoder(codec)
+                    values[attr] = value if decode is None else decode(value)
                 item = link.item(**values)
             else:
                 item = row[1]
