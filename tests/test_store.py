@@ -460,3 +460,17 @@ def test_export_settings_are_stored_and_validated(book):
     assert caught.value.current.author == "Someone else"
     assert store.settings().classification == "RESTRICTED"
 
+
+
+def test_a_team_book_saves_and_searches_without_pipelines(team_store, monkeypatch):
+    # libpq older than 14 has no pipeline mode: the same statements go one by one
+    from desktopapp.store.postgres import store as team_module
+    monkeypatch.setattr(team_module, "PIPELINES", False)
+    _, _, medinsky, _, talks, _ = make_world(team_store)
+    mine = team_store.get_actor(medinsky.id)
+    medinsky.name = "Vladimir Rostislavovich Medinsky"
+    team_store.save(medinsky)
+    assert ("meeting", talks.id) in {(h.kind, h.id) for h in team_store.search("rostislavovich")}
+    mine.title = "stale"
+    with pytest.raises(ConflictError):
+        team_store.save(mine)

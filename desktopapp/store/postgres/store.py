@@ -62,6 +62,9 @@ CHANNEL = "briefing_desk"
 POOL = 400  # matches ranked per search step, as in the SQLite book
 NOTIFY_MAX_RECORDS = 200  # more changes than this are announced as "everything"
 POOL_TIMEOUT_SECONDS = 10
+# Pipelines need libpq 14 or newer (psycopg's binary package brings its own);
+# without them the same statements are sent one by one.
+PIPELINES = psycopg.Pipeline.is_supported()
 
 # Lists: sort expressions per kind, from each kind's description.
 SORTS = {kind: record_rows.sorts(kind, record_rows.POSTGRESQL) for kind in TABLES}
@@ -180,7 +183,7 @@ class TeamStore:
         with self.pool.connection() as conn:  # commits on success, rolls back otherwise
             self._local.conn = conn
             try:
-                with conn.pipeline() if pipelined else nullcontext():
+                with conn.pipeline() if pipelined and PIPELINES else nullcontext():
                     yield conn
             finally:
                 self._local.conn = None
@@ -207,7 +210,7 @@ class TeamStore:
             with self._session() as conn:
                 self._local.changes = []
                 try:
-                    with conn.pipeline() if pipelined else nullcontext():
+                    with conn.pipeline() if pipelined and PIPELINES else nullcontext():
                         with conn.transaction():
                             yield
                             self._notify(conn, self._local.changes)
