@@ -188,6 +188,7 @@ def _decode_approx_date(value):
 
 
 def _decode_value(kind, value):
+    """The kinds _FAST_DECODERS does not cover (see _spec)."""
     if kind == OPTIONAL_PRIORITY:
         return None if value is None else _decode_value(Priority, value)
     if isinstance(kind, type) and issubclass(kind, StrEnum):
@@ -196,10 +197,7 @@ def _decode_value(kind, value):
         except (ValueError, TypeError):
             allowed = ", ".join(m.value for m in kind)
             raise _Bad(f"unknown value {str(value)[:60]!r}; expected one of: {allowed}") from None
-    if kind in ("line", "text"):
-        _need(value is None or isinstance(value, str), "must be a string")
-        return value or ""
-    if kind in ("uid",):
+    if kind == "uid":
         _need(domain.is_uid(value), f"is not a record identifier (UUID): {str(value)[:60]!r}")
         return value
     if kind == "stamp":
@@ -210,8 +208,6 @@ def _decode_value(kind, value):
             except ValueError:
                 raise _Bad(f"{value[:40]!r} is not an ISO 8601 timestamp") from None
         return value or ""
-    if kind == "date":
-        return _decode_date(value)
     if kind == "time":
         if value is None:
             return None
@@ -232,11 +228,6 @@ def _decode_value(kind, value):
             return base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             raise _Bad("is not valid base64") from None
-    if kind in ("uids", "lines"):
-        value = [] if value is None else value
-        _need(isinstance(value, list) and all(isinstance(v, str) for v in value),
-              "must be a list of strings")
-        return value
     if kind == "positions":
         return [_decode_position(i, v) for i, v in enumerate(_list(value))]
     if kind == "participants":
@@ -402,14 +393,6 @@ def _record(cls: type[Record], data) -> Record:
     return record
 
 
-def record_from_dict(cls: type[Record], data, where: str) -> Record:
-    """Build and validate one record; errors name ``where`` and the field."""
-    try:
-        return _record(cls, data)
-    except _Bad as exc:
-        raise ImportFormatError(f"{where}: {exc}") from None
-
-
 def iter_book(members) -> Iterator[tuple[str, object]]:
     """Validate a briefing book one record at a time.
 
@@ -434,7 +417,6 @@ def iter_book(members) -> Iterator[tuple[str, object]]:
             yield key, record
         elif event == "array":
             _check_member(key, header)
-            counts.setdefault(key, 0)
         else:
             _check_member(key, header)
             if key == "format":
