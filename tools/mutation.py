@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -88,15 +90,77 @@ def mutmut(work: Path, *args: str, quiet=True) -> subprocess.CompletedProcess:
                           text=True, capture_output=quiet)
 
 
-def summary(name: str, work: Path) -> str:
-    mutmut(work, "export-cicd-stats")
-    stats = json.loads((work / "mutants" / "mutmut-cicd-stats.json").read_text())
-    killed = stats["killed"] + stats["timeout"]
-    checked = killed + stats["survived"] + stats["suspicious"] + stats["no_tests"]
-    rate = 100 * killed / checked if checked else 0.0
-    return (f"{name}: {killed} of {checked} mutants killed ({rate:.1f}%); "
-            f"survived {stats['survived']}, no tests {stats['no_tests']}, "
-            f"not yet checked {stats['total'] - checked}")
+# mutmut's exit codes per mutant (mutmut/stats.py), sorted into what the report counts
+KILLED, TIMEOUT, SURVIVED, NO_TESTS = {1, 3}, {-24, 24, 152, 255, 36}, {0}, {5, 33}
+
+
+def verdicts(work: Path) -> dict[str, dict[str, int | None]]:
+    """Mutated file -> {mutant name: exit code, None when not yet checked}."""
+    out = {}
+    for meta in sorted((work / "mutants").rglob("*.py.meta")):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        out[str(meta.relative_to(work / "mutants"))[:-len(".meta")]] = codes
+    return out
+
+
+def tally(codes) -> dict[str, int]:
+    codes = list(codes)
+    counts = {"killed": sum(c in KILLED for c in codes),
+              "timeout": sum(c in TIMEOUT for c in codes),
+              "survived": sum(c in SURVIVED for c in codes),
+              "no tests": sum(c in NO_TESTS for c in codes),
+              "not checked": sum(c is None for c in codes)}
+    counts["other"] = len(codes) - sum(counts.values())  # suspicious, segfault
+    return counts
+
+
+def line(label: str, codes) -> str:
+    """One row of the report: timeouts count as killed (the breakage hung the tests)."""
+    t = tally(codes)
+    checked = t["killed"] + t["timeout"] + t["survived"] + t["no tests"] + t["other"]
+    rate = 100 * (t["killed"] + t["timeout"]) / checked if checked else 0.0
+    return (f"{label}: {t['killed'] + t['timeout']} of {checked} checked mutants killed "
+            f"({rate:.1f}%): killed {t['killed']}, timeout {t['timeout']}, survived "
+            f"{t['survived']}, no tests {t['no tests']}, other {t['other']}; "
+            f"not checked {t['not checked']} (of {len(codes)})")
+
+
+def report(name: str, work: Path) -> str:
+    files = verdicts(work)
+    rows = [line(path, codes.values()) for path, codes in files.items()]
+    if len(files) > 1:
+        rows.append(line(name, [c for codes in files.values() for c in codes.values()]))
+    return "\n".join(rows)
+
+
+def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % confidence interval of a proportion from a sample (Wilson score interval)."""
+    if n == 0:
+        return 0.0, 1.0
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def draw_sample(work: Path, size: int, seed: int) -> list[str]:
+    """A uniformly random, reproducible sample of all the module's mutants."""
+    if not verdicts(work):  # mutmut makes its mutants on its first run; ask for none
+        mutmut(work, "run", "--max-children", "1", "no-such-mutant")
+    names = sorted(n for codes in verdicts(work).values() for n in codes)
+    return sorted(random.Random(seed).sample(names, min(size, len(names))))
+
+
+def sample_report(work: Path, sample: list[str]) -> str:
+    codes = {n: c for codes in verdicts(work).values() for n, c in codes.items()}
+    chosen = [codes[n] for n in sample]
+    t = tally(chosen)
+    hits = t["killed"] + t["timeout"]
+    n = len(chosen) - t["not checked"]
+    low, high = wilson(hits, n)
+    return (line(f"sample of {len(sample)}", chosen) + "\n"
+            f"estimated kill rate of the whole module: {100 * hits / max(n, 1):.1f}% "
+            f"(95% interval {100 * low:.1f}-{100 * high:.1f}%, from {n} checked)")
 
 
 def main(argv=None) -> int:
@@ -106,18 +170,45 @@ def main(argv=None) -> int:
                         help="mutants tested at once (default 1: the machine is shared)")
     parser.add_argument("--survivors", action="store_true",
                         help="list the surviving mutants instead of running")
+    parser.add_argument("--report", action="store_true",
+                        help="the verdicts so far, per file, instead of running")
+    parser.add_argument("--rerun-survivors", action="store_true",
+                        help="test again the mutants that survived (after adding tests)")
+    parser.add_argument("--sample", type=int, metavar="N",
+                        help="test only N mutants drawn at random from the whole module, "
+                             "and estimate its kill rate from them")
+    parser.add_argument("--seed", type=int, default=13, help="of the sample (default 13)")
     parser.add_argument("--rev", help="test the files of this git revision (e.g. main) "
                                       "instead of the working tree")
-    parser.add_argument("mutants", nargs="*", help="only these mutants (mutmut names)")
+    parser.add_argument("mutants", nargs="*", help="only these mutants (mutmut names or "
+                                                   "globs such as 'desktopapp.store.search*')")
     args = parser.parse_args(argv)
-    work = prepare(args.module, args.rev)
+    work = REPO / ".mutation" / args.module
     if args.survivors:
-        listing = mutmut(work, "results").stdout
-        print("\n".join(line.strip() for line in listing.splitlines()
-                        if line.strip().endswith(("survived", "no tests"))))
+        for codes in verdicts(work).values():
+            for mutant, code in sorted(codes.items()):
+                if code in SURVIVED | NO_TESTS:
+                    print(mutant, "survived" if code in SURVIVED else "no tests")
         return 0
-    mutmut(work, "run", "--max-children", str(args.children), *args.mutants)
-    print(summary(args.module, work))
+    if args.report:
+        print(report(args.module, work))
+        return 0
+    work = prepare(args.module, args.rev)
+    mutants = list(args.mutants)
+    if args.sample:
+        sample = draw_sample(work, args.sample, args.seed)
+        (work / f"sample-{args.seed}-{args.sample}.txt").write_text("\n".join(sample) + "\n")
+        mutants += sample
+    if args.rerun_survivors:
+        mutants += [m for codes in verdicts(work).values() for m, code in codes.items()
+                    if code in SURVIVED | NO_TESTS]
+        if not mutants:
+            print("no survivors to test again")
+            return 0
+    mutmut(work, "run", "--max-children", str(args.children), *mutants)
+    print(report(args.module, work))
+    if args.sample:
+        print(sample_report(work, sample))
     return 0
 
 
