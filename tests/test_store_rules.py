@@ -6,12 +6,25 @@ import datetime as dt
 
 import pytest
 
+from desktopapp import bookformat
 from desktopapp.domain import Actor, Meeting, Participant, Source
-from desktopapp.errors import ConflictError, NotFoundError, StoredRecordError, ValidationError
+from desktopapp.errors import (
+    ConflictError,
+    LinkedRecordError,
+    NotFoundError,
+    StoredRecordError,
+    ValidationError,
+)
 from desktopapp.store import BriefingStore
 
 DAY = dt.date(2025, 5, 16)
-GHOST = "00000000-0000-4000-8000-000000000001"
+GHOST = "00000000-0000-4000-8000-00000000dead"
+A = "00000000-0000-4000-8000-00000000000a"
+M = "00000000-0000-4000-8000-0000000000aa"
+
+
+def book(**sections) -> dict:
+    return {"format": "briefing-book", "version": bookformat.FORMAT_VERSION, **sections}
 
 
 def test_a_stale_copy_is_told_who_changed_what_and_which_versions(book_path, monkeypatch):
@@ -98,3 +111,72 @@ def test_lists_start_at_the_first_record_unless_asked_otherwise(store):
     assert [r["name"] for r in store.iter_summaries("actor", sort="name",
                                                     descending=True, limit=2)] == [
         "Chen", "Bella"]
+
+
+def test_deleting_an_actor_at_one_meeting_names_that_meeting(store):
+    fidan = store.save(Actor(name="Hakan Fidan"))
+    store.save(Meeting(title="Istanbul talks", date=DAY, participants=[
+        Participant(fidan.uid, "Türkiye")]))
+    with pytest.raises(LinkedRecordError) as caught:
+        store.delete("actor", fidan.id)
+    assert str(caught.value) == (
+        "actor 'Hakan Fidan' takes part in 1 meeting: Istanbul talks (2025-05-16). Remove them "
+        "from these meetings first, or delete anyway to remove them from the meetings too.")
+    store.save(Meeting(title="Ankara call", date=DAY + dt.timedelta(days=1), participants=[
+        Participant(fidan.uid, "Türkiye")]))
+    with pytest.raises(LinkedRecordError, match=r"takes part in 2 meetings: Ankara call "
+                                                r"\(2025-05-17\); Istanbul talks \(2025-05-16\)\."):
+        store.delete("actor", fidan.id)
+
+
+def test_a_renamed_actor_is_found_through_the_meetings_it_took_part_in(store):
+    fidan = store.save(Actor(name="Hakan Fidan"))
+    talks = store.save(Meeting(title="Istanbul talks", date=DAY, participants=[
+        Participant(fidan.uid, "Türkiye")]))
+    fidan.name = "Hakan Fidanoglu"
+    store.save(fidan)
+    found = {(h.kind, h.id) for h in store.search("Fidanoglu")}
+    assert ("meeting", talks.id) in found and ("actor", fidan.id) in found
+
+
+def test_an_unknown_setting_is_refused_by_name(store):
+    with pytest.raises(ValidationError) as caught:
+        store.update_settings({"colour": "red", "author": "Jan"})
+    assert str(caught.value) == "export settings: colour: is not an export setting"
+    assert not store.has_settings()
+
+
+def test_an_import_names_the_record_and_the_entry_that_points_nowhere(store):
+    fidan = {"uid": A, "name": "Hakan Fidan", "positions": [
+        {"topic": "Grain", "stance": "Open"},
+        {"topic": "Black Sea", "stance": "Closed", "source_uid": GHOST}]}
+    with pytest.raises(ValidationError) as caught:
+        store.import_sections(bookformat.parse_book(book(actors=[fidan])))
+    assert str(caught.value) == (
+        f"actors: actor 'Hakan Fidan' (uid {A}): positions[2].source: no source with uid "
+        f"{GHOST} in this book")
+    meeting = {"uid": M, "title": "Istanbul talks", "date": "2025-05-16",
+               "participants": [{"actor_uid": GHOST}]}
+    with pytest.raises(ValidationError) as caught:
+        store.import_sections(bookformat.parse_book(book(meetings=[meeting])))
+    assert str(caught.value) == (
+        f"meetings: meeting 'Istanbul talks' (uid {M}): participants: no actor with uid "
+        f"{GHOST} in this book")
+    assert store.is_empty()
+
+
+def test_an_import_counts_every_record_it_changes_and_reindexes_renamed_ones(store):
+    actors = [{"uid": f"00000000-0000-4000-8000-{i:012d}", "name": f"Actor {i}"}
+              for i in range(1, 2101)]  # more than one batch
+    meeting = {"uid": M, "title": "Talks", "date": "2025-05-16",
+               "participants": [{"actor_uid": actors[0]["uid"]}]}
+    store.import_sections(bookformat.parse_book(book(actors=actors, meetings=[meeting])))
+    for actor in actors:
+        actor["title"] = "Envoy"
+    actors[0]["name"] = "Renamed Envoy"
+    summary = store.import_sections(bookformat.parse_book(book(actors=actors,
+                                                               meetings=[meeting])))
+    assert summary.updated == {"actors": 2100}
+    assert summary.unchanged.get("meetings") == 1
+    talks = store.id_for_uid("meeting", M)
+    assert ("meeting", talks) in {(h.kind, h.id) for h in store.search("Renamed Envoy")}
