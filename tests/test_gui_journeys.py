@@ -25,6 +25,7 @@ from gui_user import (
     open_window,
     press,
     row_of,
+    type_into,
     type_text,
     wait_for_preview,
 )
@@ -320,6 +321,15 @@ def test_new_actor_made_for_a_discarded_meeting_can_be_removed(window, qtbot, di
     assert "Temporary Envoy" in dialogs.seen[-1]
     assert window.store.count("actor") == 38
     assert page.editor.record_loaded().title == "Russian–Ukrainian talks in Istanbul"
+
+
+def test_enter_in_the_new_actor_dialog_creates_the_actor(window, qtbot, dialogs):
+    page = click_kind(qtbot, window, "Meetings")
+    click_row(qtbot, page.table, "Russian–Ukrainian talks in Istanbul")
+    dialogs.answer(None, fill=type_into(qtbot, "Elina Valtonen"), key=Qt.Key_Return)
+    click_button(qtbot, page.editor.field("participants").widget, "New actor…")
+    dialogs.done()
+    assert window.store.count("actor") == 39  # Enter created it; "Clear" is not the default
 
 
 def test_new_actor_dialog_refuses_an_empty_name(window, qtbot, dialogs):

@@ -45,6 +45,7 @@ class NewActorDialog(QDialog):
         self.picker.setAccessibleName("Affiliation")
         self.chosen = QLabel("none")
         clear = QPushButton("C&lear")
+        clear.setAutoDefault(False)  # else the dialog makes it the default: Enter cleared
         clear.clicked.connect(lambda: self._affiliated(None))
         affiliation = QWidget()
         row = QVBoxLayout(affiliation)
@@ -66,14 +67,13 @@ class NewActorDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.create_button = self.buttons.addButton("C&reate actor", QDialogButtonBox.AcceptRole)
         self.buttons.addButton("&Cancel", QDialogButtonBox.RejectRole)
-        self.create_button.setDefault(True)
-        self.create_button.setAutoDefault(True)
         self.buttons.accepted.connect(self._accept_if_valid)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+        self.create_button.setDefault(True)  # once inside the dialog, or the dialog ignores it
         self.resize(460, self.sizeHint().height())
 
     def _affiliated(self, record):
