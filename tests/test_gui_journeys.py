@@ -25,6 +25,7 @@ from gui_user import (
     open_window,
     press,
     row_of,
+    type_into,
     type_text,
     wait_for_preview,
 )
@@ -379,6 +380,15 @@ def test_discarding_keeps_the_actors_made_for_it_when_asked(window, qtbot, dialo
     kept = next(row for row in window.store.list_summaries("actor")
                 if row["name"] == "Temporary Envoy")
     assert window.store.meetings_of_actor(kept["id"]) == []  # the meeting edit was discarded
+
+
+def test_enter_in_the_new_actor_dialog_creates_the_actor(window, qtbot, dialogs):
+    page = click_kind(qtbot, window, "Meetings")
+    click_row(qtbot, page.table, "Russian–Ukrainian talks in Istanbul")
+    dialogs.answer(None, fill=type_into(qtbot, "Elina Valtonen"), key=Qt.Key_Return)
+    click_button(qtbot, page.editor.field("participants").widget, "New actor…")
+    dialogs.done()
+    assert window.store.count("actor") == 39  # Enter created it; "Clear" is not the default
 
 
 def test_new_actor_dialog_refuses_an_empty_name(window, qtbot, dialogs):
