@@ -60,6 +60,16 @@ def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
+def test_new_record_puts_the_cursor_in_its_name(qtbot, book_path, unanswered):
+    window = open_window(qtbot, book_path)
+    page = window.current_page()
+    press(page.table, QKeySequence.New)
+    qtbot.keyClicks(QApplication.focusWidget(), "Hakan Fidan")
+    assert page.editor.field("name").widget.text() == "Hakan Fidan"
+    assert page.editor.field("kind").get() == "person"  # typing did not pick a kind
+    close_quietly(window)
+
+
 def test_journey_1_empty_book_new_actor_found_by_latin_and_arabic(qtbot, book_path,
                                                                   unanswered):
     window = open_window(qtbot, book_path)

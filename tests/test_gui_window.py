@@ -80,7 +80,7 @@ def test_empty_book_editor_is_disabled_with_a_hint_until_new_record(qtbot, book_
     assert editor.hint.text() == "No actors yet — New record (Ctrl+N)"
     assert not editor.field("name").widget.isEnabled()
     press(page.table, QKeySequence.New)
-    assert editor.field("kind").widget.hasFocus() and not editor.hint.isVisible()
+    assert editor.field("name").widget.hasFocus() and not editor.hint.isVisible()
     qtbot.mouseClick(editor.field("name").widget, Qt.LeftButton)
     type_text(editor.field("name").widget, "Hakan Fidan")
     assert "*" in window.windowTitle()

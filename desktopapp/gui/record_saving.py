@@ -109,7 +109,11 @@ class RecordSaving:
         page.table.clearSelection()
         self._selecting = False
         page.editor.load(record)
-        page.editor.fields[0].focus_widget().setFocus()
+        # the cursor where the user types first: the record's name or title
+        # (Kind comes first on the actor form, and typing there picked a kind)
+        first = next((f for f in page.editor.fields if f.attr in ("name", "title")),
+                     page.editor.fields[0])
+        first.focus_widget().setFocus()
         self.preview.clear(f"New {page.kind}: its document appears once it is saved "
                            "(Ctrl+R previews it before).")
         self._update_actions()
