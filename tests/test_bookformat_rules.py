@@ -5,6 +5,7 @@ section, the record's position and name, the field and the problem. Written
 against parse_book/load_file/export, not against how the decoder is built.
 """
 
+import base64
 import copy
 import datetime as dt
 import io
@@ -22,6 +23,9 @@ from desktopapp.domain import (
     MeetingStatus,
     PageSize,
     ParticipantRole,
+    Position,
+    Priority,
+    Recommendation,
 )
 from desktopapp.errors import ImportFormatError
 
@@ -435,3 +439,32 @@ def test_dumps_is_indented_and_keeps_names_in_their_own_script():
     assert lines[1] == '  "format": "briefing-book",'
     assert '        "Фидан"' in lines  # list entry three levels deep
     assert text.endswith("}\n")
+
+
+def test_an_export_writes_each_kind_of_value_as_documented():
+    # the sample book has no priority, start time, photo or dated position: an encoder
+    # dropping them would still round-trip (null in, null out), so say what is written
+    photo = b"\x89PNG\r\n\x1a\n-not-checked-here"
+    fidan = Actor(uid=A, name="Hakan Fidan", photo=photo, positions=[
+        Position("Grain", "Open", dt.date(2024, 5, 1), C, DatePrecision.MONTH)])
+    talks = Meeting(uid=M, title="Talks", date=dt.date(2025, 5, 16), start_time=dt.time(13, 30),
+                    duration_minutes=115, status=MeetingStatus.HELD)
+    spring = Meeting(uid=B, title="Spring talks", date=dt.date(2023, 3, 1),
+                     end_date=dt.date(2023, 4, 1), date_precision=DatePrecision.MONTH)
+    advice = Recommendation(uid=C, title="Keep talking", text="Do.", addressee="EU",
+                            priority=Priority.HIGH, date=dt.date(2025, 5, 20))
+    actor = bookformat.record_to_dict(fidan)
+    assert base64.b64decode(actor["photo"]) == photo
+    assert actor["positions"] == [{"topic": "Grain", "stance": "Open", "as_of": "2024-05",
+                                   "source_uid": C}]
+    meeting = bookformat.record_to_dict(talks)
+    assert (meeting["date"], meeting["start_time"], meeting["duration_minutes"],
+            meeting["status"], meeting["end_date"]) == ("2025-05-16", "13:30", 115, "held", None)
+    period = bookformat.record_to_dict(spring)
+    assert (period["date"], period["end_date"], period["start_time"]) == ("2023-03", "2023-04",
+                                                                          None)
+    written = bookformat.record_to_dict(advice)
+    assert (written["priority"], written["date"]) == ("high", "2025-05-20")
+    advice.priority = None  # "no priority given" stays null, never "medium"
+    assert bookformat.record_to_dict(advice)["priority"] is None
+    assert bookformat.record_to_dict(Actor(uid=B, name="No photo"))["photo"] is None

@@ -196,7 +196,7 @@ def main(argv=None) -> int:
                                       "instead of the working tree")
     parser.add_argument("mutants", nargs="*", help="only these mutants (mutmut names or "
                                                    "globs such as 'desktopapp.store.search*')")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)  # mutant names after the options too
     work = REPO / ".mutation" / args.module
     if args.survivors:
         for codes in verdicts(work).values():
