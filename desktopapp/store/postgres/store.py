@@ -143,6 +143,14 @@ class TeamStore:
         pool = psycopg_pool.ConnectionPool(
             url, min_size=1, max_size=pool_size, kwargs=kwargs,
             timeout=POOL_TIMEOUT_SECONDS, open=True, name="briefing-team-book")
+        # The first connection is made now, not by the pool's thread while the
+        # store is in use: the book is ready (or unreachable) when open returns.
+        try:
+            pool.wait(timeout=POOL_TIMEOUT_SECONDS)
+        except psycopg_pool.PoolTimeout:  # the pool closed itself
+            raise ServerUnreachableError(
+                f"no connection to {connection.describe(url)} within "
+                f"{POOL_TIMEOUT_SECONDS} s: is the server running?") from None
         reason = "" if may_write else f"the database role {role!r} may only read this book"
         return cls(url, pool, changed_by=analyst.strip() or role, read_only=not may_write,
                    read_only_reason=reason, password=password)
