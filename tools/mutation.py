@@ -49,7 +49,10 @@ TARGETS = {
     "store": (["desktopapp/store/*"], ["desktopapp/store/postgres/*"],
               ["tests/test_store.py", "tests/test_store_rules.py", "tests/test_safety.py",
                "tests/test_search.py", "tests/test_folding.py", "tests/test_who_changed.py",
-               "tests/test_bookformat.py", "tests/test_dates_roles_priority.py"],
+               "tests/test_bookformat.py", "tests/test_dates_roles_priority.py",
+               # records, lists, settings, search (book.py, record_rows.py, ...) and the
+               # book as a file (opening.py, copying.py, migrations.py, maintenance.py)
+               "tests/test_store_records.py", "tests/test_store_files.py"],
               # seconds each, and they test the command or the operating system more
               # than the store: kill -9 loops, racing processes, mounts, terminals
               "kill_9 or two_cli_writers or many_rounds or fifos or dev_full or "
