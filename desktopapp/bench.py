@@ -24,6 +24,11 @@ Suites (``--suite``, repeatable; default all but ``peers``):
 ``peers``  (``pip install ".[bench]"``) the sample's actor and meeting card
            made with plain ReportLab, fpdf2 and WeasyPrint, as ratios to ours.
 
+``--backend postgresql --db URL`` runs the team-book bench instead
+(desktopapp/bench_team.py): the synthetic book of ``--scale`` imported into
+the empty PostgreSQL database at URL, then open + first page, saving,
+searching and a save seen by another connection.
+
 ``--keep DIR`` builds in DIR and reuses the JSON and the book there on the
 next run with the same scale; nothing else is written outside a temporary
 folder (the GUI suite runs with its own HOME and XDG folders). Results:
@@ -713,8 +718,26 @@ def main(argv=None) -> int:
                         help="build in DIR and keep the files; a later run with the same "
                              "scale reuses the book")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write JSON figures here")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="sqlite (default): the suites above on a book file; postgresql: "
+                             "the team-book bench on the database given by --db")
+    parser.add_argument("--db", metavar="URL",
+                        help="with --backend postgresql: an empty database "
+                             "(postgresql://user@host:port/dbname) the bench fills")
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.backend == "postgresql" or args.db:
+        if args.backend != "postgresql" or not args.db:
+            parser.error("a team-book bench needs both --backend postgresql and "
+                         "--db postgresql://user@host:port/empty_db")
+        if args.suite or args.keep:
+            parser.error("--suite and --keep are for book files; the team-book bench "
+                         "(--backend postgresql) runs its own measures")
+        from . import bench_team
+        team_args = ["--db", args.db, "--actors", str(SCALES[args.scale])]
+        if args.json:
+            team_args += ["--json", str(args.json)]
+        return bench_team.main(team_args)
     if args.child:
         child_main(args.child[0], args.child[1:])
         return 0

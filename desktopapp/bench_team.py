@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import select
@@ -43,7 +44,9 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def run(url: str, actors: int, rounds: int) -> dict[str, list[float]]:
+def run(url: str, actors: int, rounds: int, facts: dict | None = None) -> dict[str, list[float]]:
+    """The figures by measure; ``facts`` gets the load average around the import."""
+    facts = {} if facts is None else facts
     figures: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "synthetic.json"
@@ -51,10 +54,12 @@ def run(url: str, actors: int, rounds: int) -> dict[str, list[float]]:
         with TeamStore.open(url, create=True, exist_ok=True) as store:
             if not store.is_empty():
                 raise SystemExit(f"{url}: the team book is not empty; give an empty database")
+            facts["load average before the import"] = os.getloadavg()
             start, cpu = time.perf_counter(), time.process_time()
             store.import_file(path)
             figures["import (whole book)"] = [_ms(start)]
             figures["import, CPU of this process"] = [(time.process_time() - cpu) * 1000]
+            facts["load average after the import"] = os.getloadavg()
             # ru_maxrss is in KiB on Linux
             figures["import, peak memory (MiB, not ms)"] = [
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
@@ -99,9 +104,20 @@ def main(argv=None) -> int:
                         help="an empty PostgreSQL database (postgresql://user@host:port/db)")
     parser.add_argument("--actors", type=int, default=100_000, help="actors in the book")
     parser.add_argument("--rounds", type=int, default=40, help="samples per measure")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write JSON figures here")
     args = parser.parse_args(argv)
-    print(_table(run(args.db, args.actors, args.rounds)))
-    print(json.dumps(bench.machine()))
+    facts: dict = {"actors": args.actors}
+    figures = run(args.db, args.actors, args.rounds, facts)
+    print(_table(figures))
+    for name, value in facts.items():
+        print(f"{name}: {value}")
+    machine = bench.machine()
+    print(json.dumps(machine))
+    if args.json:
+        results = {name: bench.Figures.stats(samples) for name, samples in figures.items()}
+        args.json.write_text(json.dumps({"results": results, "facts": facts,
+                                         "machine": machine}, indent=2) + "\n",
+                             encoding="utf-8")
     return 0
 
 

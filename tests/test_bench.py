@@ -3,6 +3,8 @@
 import json
 import random
 
+import pytest
+
 from desktopapp import bench
 from desktopapp.store import BriefingStore
 
@@ -42,3 +44,30 @@ def test_a_measured_command_reports_its_own_cpu_time_and_peak_memory(tmp_path):
                                             home)
     assert (tmp_path / "b.sqlite").exists()
     assert 0 < cpu and 0 < wall and peak > 10  # a Python process holds more than 10 MiB
+
+
+def test_team_bench_needs_a_database_and_says_so(capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--backend", "postgresql"])
+    assert "--db postgresql://" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        bench.main(["--db", "postgresql://u@h/d", "--suite", "cards"])
+    assert "--backend postgresql" in capsys.readouterr().err
+
+
+def test_team_bench_runs_through_the_bench_command(team_book_url, tmp_path, monkeypatch,
+                                                   capsys):
+    from desktopapp import bench_team
+
+    monkeypatch.setitem(bench.SCALES, "10k", 60)  # the smallest scale, made tiny
+    out = tmp_path / "team.json"
+    assert bench.main(["--backend", "postgresql", "--db", team_book_url, "--scale", "10k",
+                       "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    for measure in ("import (whole book)", "open + first 200 actors", "save an actor",
+                    "search (query mix, 50 hits)", "a save seen by a listener"):
+        assert measure in printed and results[measure]["n"] >= 1
+    assert "load average before the import" in printed
+    with pytest.raises(SystemExit, match="not empty"):  # a second run finds the book full
+        bench_team.run(team_book_url, 60, 1)

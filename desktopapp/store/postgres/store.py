@@ -45,7 +45,6 @@ from ...errors import (
     BriefingError,
     ConflictError,
     EmptyDatabaseError,
-    ImportFormatError,
     NotFoundError,
     ServerUnreachableError,
     StoredRecordError,
@@ -54,9 +53,8 @@ from ...errors import (
 from .. import record_rows, search, settings_rows
 from ..book import SearchHit
 from ..importing import ImportSummary
-from ..importing import _content as importing_content
 from ..record_rows import KIND_OF_CLASS, NAME_COLUMN, TABLES, WRITE_ORDER
-from . import connection, schema, text_search
+from . import connection, importing, schema, text_search
 
 CHANNEL = "briefing_desk"
 POOL = 400  # matches ranked per search step, as in the SQLite book
@@ -216,12 +214,13 @@ class TeamStore:
                                     f"({self.read_only_reason}); nothing was changed")
         try:
             with self._session() as conn:
-                self._local.changes = []
+                self._local.changes = {}
+                self._local.all_changed = False
                 try:
                     with conn.pipeline() if pipelined and PIPELINES else nullcontext():
                         with conn.transaction():
                             yield
-                            self._notify(conn, self._local.changes)
+                            self._notify(conn, self._local.changes, self._local.all_changed)
                             self._own_pids.add(conn.info.backend_pid)
                         # after the commit: a reader that sees the new stamp sees the
                         # change (sent with the commit when pipelined)
@@ -235,19 +234,29 @@ class TeamStore:
             raise ServerUnreachableError(
                 f"no connection to {self.path} within {POOL_TIMEOUT_SECONDS} s") from None
 
-    def _notify(self, conn, changes):
-        unique = list(dict.fromkeys(changes))
+    def _notify(self, conn, changes, everything: bool):
         payload = {"by": self.changed_by}
-        if len(unique) > NOTIFY_MAX_RECORDS:
+        if everything:
             payload["all"] = True
         else:
-            payload["changes"] = [list(change) for change in unique]
+            payload["changes"] = [list(change) for change in changes]
         conn.execute("SELECT pg_notify(%s, %s)", [CHANNEL, json.dumps(payload)])
 
-    def _changed(self, kind, ids):
+    def _changed(self, kind, ids) -> bool:
+        """Note records the write changed, for its notification; False once they are
+        more than one notification names (it then says everything changed)."""
         changes = getattr(self._local, "changes", None)
-        if changes is not None:
-            changes.extend((kind, i) for i in ids)
+        if changes is None:
+            return True
+        if self._local.all_changed:
+            return False
+        for record_id in ids:
+            changes[(kind, record_id)] = None
+            if len(changes) > NOTIFY_MAX_RECORDS:
+                self._local.all_changed = True
+                changes.clear()
+                return False
+        return True
 
     def _x(self, sql, params=None):
         return self._local.conn.execute(sql, params)
@@ -262,32 +271,14 @@ class TeamStore:
             with self._local.conn.cursor() as cur:
                 cur.executemany(sql, rows)
 
-    def _copy(self, table: str, columns, rows) -> None:
-        """Append rows with COPY: many times cheaper than INSERTs, on both ends."""
-        with self._local.conn.cursor() as cur:
-            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-
     # --- uid <-> id --------------------------------------------------------
 
     def _ids_by_uid(self, kind: str, uids) -> dict[str, int]:
         uids = list(set(uids))
         if not uids:
             return {}
-        cache = getattr(self._local, "uid_cache", None)
-        if cache is not None:  # an import looked every referenced uid up at once
-            known = cache[kind]
-            return {uid: known[uid] for uid in uids if uid in known}
         return dict(self._x(f"SELECT uid, id FROM {TABLES[kind]} WHERE uid = ANY(%s)",
                             [uids]).fetchall())
-
-    def _require_ids(self, kind: str, uids, field_name: str, problems) -> list[int]:
-        found = self._ids_by_uid(kind, uids)
-        for uid in uids:
-            if uid not in found:
-                problems.append((field_name, f"no {kind} with uid {uid} in this book"))
-        return [found[uid] for uid in uids if uid in found]
 
     def _refuse_uid_clashes(self, kind: str, records, section: str = "") -> None:
         """A uid names one record in the whole book, whatever its kind."""
@@ -546,24 +537,6 @@ class TeamStore:
             "RETURNING id, version, created_at, updated_at",
             list(values.values())).fetchone()
 
-    def _insert_rows(self, kind, records, now) -> None:
-        """Insert new records in one round: ids reserved at once, rows sent pipelined."""
-        if not records:
-            return
-        table = TABLES[kind]
-        ids = [r[0] for r in self._x(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(records)])]
-        rows = []
-        for record, record_id in zip(records, ids, strict=True):
-            record.id = record_id
-            values = record_rows.row_values(kind, record)
-            rows.append((record_id, record.uid, record.created_at or now,
-                         record.updated_at or now, 1, self.changed_by, *values.values()))
-        columns = ["id", "uid", "created_at", "updated_at", "version", "changed_by",
-                   *record_rows.row_values(kind, records[0])]
-        self._copy(table, columns, rows)
-
     def _update_row(self, kind, record, *, expected_version=True, stamps=None,
                     deferred=False):
         """Update one record's row; returns (version, created_at, updated_at, old name).
@@ -640,12 +613,8 @@ class TeamStore:
         if not fresh:
             for table, owner in rows.tables:
                 self._x(f"DELETE FROM {table} WHERE {owner} = %s", [record_id])
-        buffer = getattr(self._local, "link_buffer", None)
         for table, columns, values in rows.inserts:
             if not values:
-                continue
-            if buffer is not None:  # an import writes each link table once, at the end
-                buffer[(table, tuple(columns))].extend(values)
                 continue
             self._many(f"INSERT INTO {table} ({', '.join(columns)}) "
                        f"VALUES ({', '.join(['%s'] * len(columns))})", values)
@@ -656,7 +625,6 @@ class TeamStore:
         return (search.rowid_for(kind, record_id), search.KIND_CODES[kind],
                 *text_search.document(record, self._names_text))
 
-    _INDEX_COLUMNS = ("rowid", "kind", "title", "body", "title_words", "all_words", "name_keys")
     _INDEX_INSERT = ("INSERT INTO search_index (rowid, kind, title, body, title_words, "
                      "all_words, name_keys) VALUES (%s, %s, %s, %s, %s, %s, %s) "
                      "ON CONFLICT (rowid) DO UPDATE SET title = excluded.title, "
@@ -670,9 +638,6 @@ class TeamStore:
         uids = list(set(uids))
         if not uids:
             return ""
-        cache = getattr(self._local, "names_cache", None)
-        if cache is not None:  # an import read every linked actor's name at once
-            return " ".join(cache[uid] for uid in uids if uid in cache)
         names = dict(self._x("SELECT uid, name FROM actors WHERE uid = ANY(%s)",
                              [uids]).fetchall())
         return " ".join(names.values())
@@ -905,108 +870,14 @@ class TeamStore:
         """Merge records by uid, all or nothing, as the SQLite book does.
 
         ``items`` yields ``(section, record)`` and ``("settings", settings)``
-        pairs. A record whose uid is in the book replaces it (new version)
-        unless its content is the same ("unchanged"); others are added.
-        References may point to records later in the file. The records are
-        held in memory until the end of the file (the SQLite book streams
-        them through temporary tables).
+        pairs, and is read as it is used: memory holds one batch of records,
+        never the file (see importing.py). A record whose uid is in the book
+        replaces it (new version) unless its content is the same
+        ("unchanged"); others are added. References may point to records
+        later in the file.
         """
-        summary = ImportSummary(defaultdict(int), defaultdict(int), defaultdict(int))
-        now = now_iso()
-        by_kind: dict[str, list[tuple[Record, int]]] = defaultdict(list)
-        settings = None
-        for section, item in items:
-            if section == "settings":
-                settings = item
-            else:
-                by_kind[section[:-1]].append((item, len(by_kind[section[:-1]]) + 1))
         with self.write():
-            try:
-                return self._import(by_kind, settings, summary, now)
-            finally:
-                self._local.uid_cache = self._local.link_buffer = None
-                self._local.names_cache = None
-
-    def _import(self, by_kind, settings, summary, now) -> ImportSummary:
-        written: list[tuple[str, Record, bool]] = []
-        renamed = defaultdict(list)  # kind -> ids of records whose name others show
-        for kind in WRITE_ORDER:
-            section = f"{kind}s"
-            entries = by_kind.get(kind, [])
-            existing = self._ids_by_uid(kind, [r.uid for r, _ in entries])
-            self._refuse_uid_clashes(kind, [r for r, _ in entries], section)
-            stored = {r.uid: r for r in self._load(kind, list(existing.values()))}
-            seen = set()
-            fresh_records = []
-            for record, position in entries:
-                if record.uid in seen:
-                    raise ImportFormatError(
-                        f"{section}[{position}] ({record.display_name()[:80]!r}): uid "
-                        f"{record.uid} is used twice in the file")
-                seen.add(record.uid)
-                old = stored.get(record.uid)
-                if old is not None and importing_content(old) == importing_content(record):
-                    summary.unchanged[section] += 1
-                    continue
-                if old is not None:
-                    record.id = old.id
-                    self._update_row(kind, record, expected_version=False,
-                                     stamps=(record.created_at or now,
-                                             record.updated_at or now))
-                    summary.updated[section] += 1
-                    if record_rows.renamed(kind, old, record):
-                        renamed[kind].append(record.id)
-                else:
-                    fresh_records.append(record)
-                    summary.added[section] += 1
-                written.append((kind, record, old is None))
-            for start in range(0, len(fresh_records), 2000):
-                self._insert_rows(kind, fresh_records[start:start + 2000], now)
-        # every uid the file's links name, looked up once per kind
-        referenced: dict[str, set] = defaultdict(set)
-        for kind, record, _ in written:
-            for target, uids in record_rows.referenced_uids(kind, record):
-                referenced[target].update(uids)
-        self._local.uid_cache = {
-            kind: (dict(self._x(f"SELECT uid, id FROM {TABLES[kind]} WHERE uid = ANY(%s)",
-                                [list(referenced[kind])]).fetchall())
-                   if referenced[kind] else {})
-            for kind in TABLES}
-        self._local.link_buffer = defaultdict(list)
-        for kind, record, fresh in written:
-            try:
-                self._write_links(kind, record, record.id, fresh=fresh)
-            except ValidationError as exc:
-                field_name, message = exc.problems[0]
-                raise ValidationError(
-                    [(field_name, message)],
-                    f"{kind}s: {record.label()} (uid {record.uid})") from None
-        for (table, columns), rows in self._local.link_buffer.items():
-            self._copy(table, columns, rows)
-        self._local.uid_cache = self._local.link_buffer = None
-        self._local.names_cache = dict(self._x(
-            "SELECT uid, name FROM actors WHERE uid = ANY(%s)",
-            [list(referenced["actor"])]).fetchall())
-        # new records have no index row yet: appended; updated ones replace theirs
-        self._copy("search_index", self._INDEX_COLUMNS,
-                   (self._index_row(kind, record, record.id)
-                    for kind, record, fresh in written if fresh))
-        self._many(self._INDEX_INSERT, [self._index_row(kind, record, record.id)
-                                        for kind, record, fresh in written if not fresh])
-        self._local.names_cache = None
-        if settings is not None and not self.has_settings():
-            self.save_settings(settings)  # a book keeps its own settings once it has them
-        done = {(kind, record.id) for kind, record, _ in written}
-        for target, renamed_ids in renamed.items():
-            for kind, ids in self._dependents_of(target, renamed_ids).items():
-                self._reindex(kind, [i for i in ids if (kind, i) not in done])
-        self._changed_many([(kind, record.id) for kind, record, _ in written])
-        return ImportSummary(dict(summary.added), dict(summary.updated), dict(summary.unchanged))
-
-    def _changed_many(self, pairs):
-        changes = getattr(self._local, "changes", None)
-        if changes is not None:
-            changes.extend(pairs)
+            return importing.run(self, items, now_iso())
 
     # --- export settings --------------------------------------------------
 

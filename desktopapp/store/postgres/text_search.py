@@ -42,7 +42,12 @@ def _spaced(words) -> str:
 
 def document(record, names_of) -> tuple[str, str, str, str, list[str]]:
     """(title, body, title_words, all_words, name_keys) of a record for the index."""
-    title, body, title_extra, body_extra = search.document(record, names_of)
+    return index_text(*search.document(record, names_of))
+
+
+def index_text(title: str, body: str, title_extra: str,
+               body_extra: str) -> tuple[str, str, str, str, list[str]]:
+    """The index row's text from what search.document gives (see document())."""
     keys = [token for token in title_extra.split() if token.startswith("\ue000")]
     extra = [token for token in title_extra.split() if not token.startswith("\ue000")]
     title_words = _words(title) + extra
