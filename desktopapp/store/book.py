@@ -272,13 +272,6 @@ class BriefingStore:
             found.update(rows.fetchall())
         return found
 
-    def _require_ids(self, kind: str, uids, field_name: str, problems) -> list[int]:
-        found = self._ids_by_uid(kind, uids)
-        for uid in uids:
-            if uid not in found:
-                problems.append((field_name, f"no {kind} with uid {uid} in this book"))
-        return [found[uid] for uid in uids if uid in found]
-
     def _uid_owners(self, uids, except_kind: str) -> dict[str, tuple[str, str]]:
         """uid -> (kind, name) for records of other kinds that use one of ``uids``."""
         owners = {}
