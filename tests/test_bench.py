@@ -71,3 +71,15 @@ def test_team_bench_runs_through_the_bench_command(team_book_url, tmp_path, monk
     assert "load average before the import" in printed
     with pytest.raises(SystemExit, match="not empty"):  # a second run finds the book full
         bench_team.run(team_book_url, 60, 1)
+
+
+def test_window_suite_times_the_window_with_its_card_and_counts_pages(tmp_path, sample_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    figures = bench.Figures()
+    bench.gui_suite(sample_path, figures, home)
+    assert figures.stats(figures.rows["window: CPU time to first paint (user + system)"][1])[
+        "n"] == 3
+    # one first page, then one page per filter text typed: nothing queried twice
+    pages = figures.rows["window: list pages queried (first page + filters)"][1]
+    assert pages == [1 + figures.facts["window: filter texts typed"]] * 3

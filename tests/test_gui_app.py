@@ -1,5 +1,6 @@
 import sys
 
+from gui_user import click_kind
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktopapp import books
@@ -12,7 +13,8 @@ def test_first_run_opens_the_users_book_made_from_the_sample(qtbot):
     window = MainWindow(store)
     qtbot.addWidget(window)
     assert store.path == books.default_book_path()
-    assert window.pages["meeting"].model.rowCount() == 7
+    window.show()
+    assert click_kind(qtbot, window, "Meetings").model.rowCount() == 7
     window.close()
 
 

@@ -12,7 +12,7 @@ import threading
 
 import pypdfium2
 import pytest
-from gui_user import DialogAnswers
+from gui_user import DialogAnswers, click_kind
 from pypdf import PdfReader
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -305,15 +305,29 @@ def test_window_starts_inside_the_screen_with_spare_width_for_titles(window):
     assert header.sectionSize(title) > header.sectionSize(status)
 
 
-def test_each_list_page_is_queried_once_and_nothing_counts_rows(qtbot, sample_path,
-                                                                 monkeypatch):
+def test_start_up_queries_only_the_shown_list_and_each_page_once(qtbot, sample_path,
+                                                                  monkeypatch):
     store = BriefingStore.open(sample_path)
     monkeypatch.setattr(store, "count", lambda kind: pytest.fail("count(*) at start-up"))
+    queried = []
+    list_summaries = store.list_summaries
+
+    def counted(kind, **options):
+        queried.append((kind, options.get("offset", 0)))
+        return list_summaries(kind, **options)
+
+    monkeypatch.setattr(store, "list_summaries", counted)
     win = MainWindow(store)
     qtbot.addWidget(win)
     win.show()
-    assert {kind: page.model.loads for kind, page in win.pages.items()} == \
-        dict.fromkeys(KINDS, 1)
+    assert queried == [("actor", 0)]  # the other kinds' lists wait until they are shown
+    assert win.current_page().model.rowCount() == 38
+    click_kind(qtbot, win, "Meetings")
+    assert queried == [("actor", 0), ("meeting", 0)]
+    assert win.current_page().model.rowCount() == 7
+    click_kind(qtbot, win, "Actors")
+    click_kind(qtbot, win, "Meetings")
+    assert queried == [("actor", 0), ("meeting", 0)]  # shown again: not queried again
     win.close()
 
 

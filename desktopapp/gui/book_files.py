@@ -106,7 +106,7 @@ class BookFiles:
             self.show_error(f"Nothing was imported.\n\n{exc}")
             return
         for page in self.pages.values():
-            page.model.reload()
+            self._reload_list(page)
         self.statusBar().showMessage(f"Imported {path.name}: {summary}", 8000)
 
     def export_json(self):

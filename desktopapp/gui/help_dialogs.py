@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,6 +24,8 @@ OTHER_KEYS = [
 
 
 def user_guide_html() -> str:
+    from markdown_it import MarkdownIt  # only when the guide is opened: not at start-up
+
     text = resource_path(USER_GUIDE).read_text(encoding="utf-8")
     return MarkdownIt("commonmark").enable("table").render(text)
 

@@ -4,7 +4,9 @@ Rows are fetched a page at a time (``canFetchMore``/``fetchMore``), so a
 book of a million actors opens as fast as one of ten: each page is one
 query, which asks for one row more than it shows to know whether there is
 more (no ``count(*)``, which reads the whole table). The model starts
-empty; the view's first ``sort()`` loads the first page. Sorting and the
+empty and stays so until it is first loaded (``reload()``, a filter):
+the window loads a kind's list when the kind is first shown, so start-up
+queries one page, not one per kind. Sorting and the
 full-text filter are done by the store (SQL ORDER BY and FTS5), because
 only the store sees every row; the QSortFilterProxyModel in front of each
 model hands header clicks down to it.
@@ -70,6 +72,7 @@ class RecordTableModel(QAbstractTableModel):
         self._filter = ""
         self._sort_column, self._order = DEFAULT_SORT[kind]
         self._changed_by = False
+        self._loaded = False  # the first page has been queried
         self.loads = 0  # pages queried, for the benchmark and tests
 
     def set_changed_by_column(self, shown: bool):
@@ -78,6 +81,11 @@ class RecordTableModel(QAbstractTableModel):
         if shown == self._changed_by:
             return
         self._changed_by = shown
+        if not self._loaded:  # the column comes with the first page
+            self.beginResetModel()
+            self.columns = COLUMNS[self.kind] + ([CHANGED_BY] if shown else [])
+            self.endResetModel()
+            return
         try:
             rows = self._page(0)
         except Exception:
@@ -111,7 +119,12 @@ class RecordTableModel(QAbstractTableModel):
         rows = self._page(0)  # first: a failed query leaves the model as it was
         self.beginResetModel()
         self._rows = rows
+        self._loaded = True
         self.endResetModel()
+
+    def is_loaded(self) -> bool:
+        """True once the first page has been queried (the list has been shown)."""
+        return self._loaded
 
     def set_filter(self, text: str):
         self._filter = text
@@ -194,7 +207,8 @@ class RecordTableModel(QAbstractTableModel):
         if not 0 <= column < len(self.columns) or self.columns[column].sort is None:
             return
         self._sort_column, self._order = column, order
-        self.reload()
+        if self._loaded:  # before the first load, the first load sorts
+            self.reload()
 
     # --- helpers for the window -----------------------------------------------
 

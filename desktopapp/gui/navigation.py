@@ -24,6 +24,10 @@ class Navigation:
         if row < 0:
             return
         page = self.pages[KINDS[row]]
+        try:
+            page.show_rows()
+        except BriefingError as exc:  # a team book's server gone: the list stays empty
+            self.statusBar().showMessage(str(exc).splitlines()[0], 10000)
         self.stack.setCurrentWidget(page)
         self.undo_group.setActiveStack(page.editor.undo_stack)
         if page.selected_id() is None and page.model.rowCount() and not page.editor.is_new():
@@ -90,7 +94,11 @@ class Navigation:
             self.preview.clear(page.empty_hint())
 
     def _reload_list(self, page: RecordPage):
-        """Fetch the list again (filter re-run), keeping the editor's record selected."""
+        """Fetch the list again (filter re-run), keeping the editor's record selected.
+
+        A list not shown yet stays unloaded: it is read when it is shown."""
+        if not page.model.is_loaded():
+            return
         loaded = page.editor.record_loaded()
         keep = loaded.id if loaded is not None and loaded.id is not None else page.selected_id()
         self._selecting = True
@@ -138,6 +146,8 @@ class Navigation:
         """Reload lists and clean editors; what changed under unsaved edits, in words."""
         changed_elsewhere = []
         for page in self.pages.values():
+            if not page.model.is_loaded():
+                continue  # never shown: it reads the book when it is
             self._reload_list(page)
             editor = page.editor
             loaded = editor.record_loaded()

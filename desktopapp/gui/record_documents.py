@@ -7,6 +7,10 @@ Reading the store happens here, on the GUI thread (the connection is
 its); laying out PDFs and rasterising pages happen on worker threads: the
 preview's own worker, or a background job behind a cancellable progress
 dialog for exports and printing.
+
+Handouts, memos (pypdf, more of ReportLab) and printing (QtPrintSupport) are
+imported when first used, not when the window starts: start-up loads only
+what the list, the editor and the preview of one card need.
 """
 
 from __future__ import annotations
@@ -20,11 +24,8 @@ from PySide6.QtWidgets import QFileDialog, QProgressDialog
 from .. import dossier
 from ..documents import prepare_document
 from ..errors import BriefingError, NotFoundError
-from ..pdf import handout, memo, write_pdf
 from . import questions
 from .exporting import BackgroundExport, safe_filename
-from .handout_dialog import HandoutDialog
-from .printing import PrintJob, PrintPreview
 from .textdirection import isolated
 
 
@@ -144,6 +145,8 @@ class RecordDocuments:
                             lambda result: self._write_export(result, path))
 
     def _write_export(self, result, path: Path):
+        from ..pdf import write_pdf
+
         try:
             write_pdf(result, path)
         except BriefingError as exc:
@@ -157,6 +160,9 @@ class RecordDocuments:
 
     def _handout_job(self, verb: str):
         """Ask the handout's options; return (job, title) or (None, None) when cancelled."""
+        from ..pdf import handout
+        from .handout_dialog import HandoutDialog
+
         page = self.current_page()
         if page.kind != "meeting" or page.selected_id() is None:
             return None, None
@@ -192,6 +198,8 @@ class RecordDocuments:
         return None
 
     def export_memo(self):
+        from ..pdf import memo
+
         record = self._memo_record()
         if record is None:
             return
@@ -235,12 +243,16 @@ class RecordDocuments:
         self._with_document(self._show_print_preview)
 
     def _show_print_preview(self, pdf: bytes, title: str):
+        from .printing import PrintPreview
+
         dialog = PrintPreview(pdf, title, self)
         if dialog.exec() == PrintPreview.PRINT:
             self.print_pdf(pdf, title)
 
     def print_pdf(self, pdf: bytes, title: str):
         """The system print dialog, then every page printed off the GUI thread."""
+        from .printing import PrintJob
+
         job = PrintJob(pdf, title, self)
         if not job.ask():
             self.statusBar().showMessage("Printing cancelled", 4000)

@@ -45,7 +45,7 @@ class RecordPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         column, order = self.model.sort_state()
         self.table.horizontalHeader().setSortIndicator(column, order)
-        self.table.setSortingEnabled(True)  # sorts by the indicator: the one first-page query
+        self.table.setSortingEnabled(True)  # the indicator is the first load's order
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(
             self.table.fontMetrics().height() + 8)
@@ -104,6 +104,12 @@ class RecordPage(QWidget):
             if not inside_popup and not widget.isWindow():
                 out.append(widget)
         return out
+
+    def show_rows(self):
+        """Load the list's first page if it has not been loaded: when the kind is shown."""
+        if not self.model.is_loaded():
+            self.model.reload()
+            self.columns.measure()  # widths from the rows, now that there are some
 
     def show_changed_by(self, shown: bool):
         """The "Changed by" column on or off; the record stays selected."""

@@ -18,9 +18,10 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel
 
-from ..store.postgres.connection import without_password
-from .connect_dialog import ConnectDialog
 from .team_sync import BookListener
+
+# The PostgreSQL driver (psycopg, with asyncio) is imported only for team books:
+# the connection helpers and the Connect dialog load when first used.
 
 RECENT_TEAM_MAX = 8
 RECENT_TEAM_KEY = "team/recent"
@@ -34,6 +35,8 @@ def recent_team_books(settings: QSettings) -> list[str]:
 
 
 def remember_team_book(settings: QSettings, url: str):
+    from ..store.postgres.connection import without_password
+
     entries = [without_password(url)]
     entries += [u for u in recent_team_books(settings) if u != entries[0]]
     settings.setValue(RECENT_TEAM_KEY, entries[:RECENT_TEAM_MAX])
@@ -70,6 +73,8 @@ class TeamBooks:
     def connect_team_book(self, url: str | None = None) -> bool:
         """The Connect dialog (connecting at once to ``url``, a recent team book); the
         team book then opens in a window that replaces this one."""
+        from .connect_dialog import ConnectDialog
+
         dialog = ConnectDialog(recent_team_books(self.settings), url, self,
                                connect_now=bool(url))
         if not dialog.exec() or dialog.store is None:
