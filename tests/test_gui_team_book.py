@@ -89,6 +89,16 @@ def problem_shown(containing):
     return shown
 
 
+def shown_in_full(dialog) -> bool:
+    """Nothing squeezed or cut: every field at least as tall as it needs to be, and the
+    problem's label tall enough for all of its wrapped lines."""
+    dialog.layout().activate()
+    fields = [w for w in dialog.findChildren(QLineEdit) if w.isVisible()]
+    label = dialog.error
+    return (all(f.height() >= f.minimumSizeHint().height() for f in fields)
+            and label.height() >= label.heightForWidth(label.width()))
+
+
 def cancel(qtbot):
     return lambda: click_button(qtbot, modal(ConnectDialog), "Cancel")
 
@@ -244,13 +254,19 @@ def test_a_password_asked_for_is_used_and_never_written(
                 fill_connection(qtbot, "127.0.0.1", postgres_server.port,
                                 dbname_of(team_sample_url), "analyst"))
     script.when(lambda: modal(QInputDialog), answer("guessed-wrong"))
-    script.when(problem_shown("The password you typed was refused"),
-                lambda: click_button(qtbot, modal(ConnectDialog), "Connect"))
+    def look_then_retry():
+        dialog = modal(ConnectDialog)
+        laid_out.append(shown_in_full(dialog))
+        click_button(qtbot, dialog, "Connect")
+
+    laid_out = []
+    script.when(problem_shown("The password you typed was refused"), look_then_retry)
     script.when(lambda: modal(QInputDialog), answer("analyst-secret"))
     press(window, "Ctrl+Shift+O")
     script.done()
     qtbot.waitUntil(lambda: new_window(window) is not None, timeout=WAIT)
     assert "never saved" in prompts[0] and len(prompts) == 2
+    assert laid_out == [True]  # after the refusal: fields at full height, the whole message
     team = new_window(window)
     assert team.current_page().model.rowCount() == 38
     # the typed password also serves the listener: a colleague's save is heard
@@ -371,6 +387,35 @@ def test_a_broken_connection_is_shown_edits_kept_and_it_reconnects(
         other.save(Actor(name="Heard After Reconnecting"))
     qtbot.waitUntil(lambda: page.model.rowCount() == 39, timeout=WAIT)  # heard again
     row_of(page.table, "Heard After Reconnecting")
+
+
+def test_with_the_server_gone_another_row_says_so_and_keeps_the_editors_record(
+        qtbot, team_window, team_sample_url, postgres_server):
+    page = click_kind(qtbot, team_window, "Actors")
+    click_row(qtbot, page.table, "Vladimir Medinsky")
+    assert page.editor.record_loaded().name == "Vladimir Medinsky"
+    dbname = dbname_of(team_sample_url)
+    with qtbot.waitSignal(team_window.book_listener.lost, timeout=WAIT):
+        postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS false")
+        postgres_server.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = %s AND pid <> pg_backend_pid()", dbname)
+    try:
+        click_row(qtbot, page.table, "Hakan Fidan")
+        # said when the click is handled, not after the connection pool gives up
+        assert "server cannot be reached" in team_window.statusBar().currentMessage()
+        assert "Vladimir Medinsky" in team_window.statusBar().currentMessage()
+        # the list selects the record the editor shows, never another one's row
+        assert page.editor.record_loaded().name == "Vladimir Medinsky"
+        assert page.selected_id() == page.editor.record_loaded().id
+        click_kind(qtbot, team_window, "Meetings")  # a list not read yet: not waited for
+        assert "server cannot be reached" in team_window.statusBar().currentMessage()
+        click_kind(qtbot, team_window, "Actors")
+    finally:
+        postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS true")
+    qtbot.waitUntil(lambda: not team_window.connection_lost(), timeout=WAIT)
+    click_row(qtbot, page.table, "Hakan Fidan")  # back: the row is read as usual
+    assert page.editor.record_loaded().name == "Hakan Fidan"
+    assert page.selected_id() == page.editor.record_loaded().id
 
 
 # --- read-only role -------------------------------------------------------------------------

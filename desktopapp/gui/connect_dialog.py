@@ -274,7 +274,9 @@ class ConnectDialog(QDialog):
                 self._show_error(str(error))
         elif isinstance(error, AuthenticationFailedError) and self._password is not None:
             self._password = None
-            self._show_error(f"The password you typed was refused.\n\n{error}")
+            detail = str(error)
+            self._show_error("The password you typed was refused.\n\n"
+                             f"{detail[:1].upper()}{detail[1:]}")
         elif isinstance(error, EmptyDatabaseError):
             if self._offer_create():
                 self._connect(create=True)
@@ -311,6 +313,19 @@ class ConnectDialog(QDialog):
     def _show_error(self, message: str):
         self.error.setText(message[:1].upper() + message[1:])
         self.error.show()
+        self._fit_height()
+
+    def _fit_height(self):
+        """Grow to the height the contents need at the dialog's width.
+
+        A word-wrapped message gives the layout no minimum height (its height
+        depends on the width), so the dialog kept its first height: the fields
+        were squeezed and the message cut. The width stays as the user left it.
+        """
+        self.layout().activate()
+        needed = self.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def reject(self):
         if self._attempt is not None:

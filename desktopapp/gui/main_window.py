@@ -63,6 +63,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
         self.pages: dict[str, RecordPage] = {}
         self._selecting = False
         self._exports = []
+        self.book_listener = None  # a team book's, once the window listens (team_books)
 
         self.navigator = QListWidget()
         self.navigator.setAccessibleName("Record types")

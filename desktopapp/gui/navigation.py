@@ -24,10 +24,14 @@ class Navigation:
         if row < 0:
             return
         page = self.pages[KINDS[row]]
-        try:
-            page.show_rows()
-        except BriefingError as exc:  # a team book's server gone: the list stays empty
-            self.statusBar().showMessage(str(exc).splitlines()[0], 10000)
+        if not page.model.is_loaded() and self.connection_lost():
+            self.statusBar().showMessage(f"The list is empty for now: {self.unreachable()}",
+                                         10000)
+        else:
+            try:
+                page.show_rows()
+            except BriefingError as exc:  # a team book's server gone: the list stays empty
+                self.statusBar().showMessage(str(exc).splitlines()[0], 10000)
         self.stack.setCurrentWidget(page)
         self.undo_group.setActiveStack(page.editor.undo_stack)
         if page.selected_id() is None and page.model.rowCount() and not page.editor.is_new():
@@ -74,6 +78,10 @@ class Navigation:
             self._show_nothing(page)
             self._update_actions()
             return
+        if self.connection_lost():
+            # known gone: say so now rather than wait for the server (the pool's timeout)
+            self._keep_editors_record(page, self.unreachable())
+            return
         try:
             record = self.store.get(page.kind, record_id)
         except NotFoundError as exc:
@@ -81,10 +89,27 @@ class Navigation:
             self._reload_list(page)
             return
         except BriefingError as exc:  # a team book's server gone: say so, keep the editor
-            self.statusBar().showMessage(str(exc).splitlines()[0], 10000)
+            self._keep_editors_record(page, str(exc).splitlines()[0])
             return
         page.editor.load(record)
-        self._refresh_preview()
+        self._refresh_preview(record)
+        self._update_actions()
+
+    def _keep_editors_record(self, page: RecordPage, why: str):
+        """Another record could not be read: the list selects the editor's record again
+        (never one record's form under another's row) and the status bar says why."""
+        loaded = page.editor.record_loaded()
+        row = page.model.row_of(loaded.id) if loaded is not None and loaded.id else None
+        self._selecting = True
+        try:
+            if row is None:
+                page.table.clearSelection()
+            else:
+                page.table.selectRow(page.proxy.mapFromSource(page.model.index(row, 0)).row())
+        finally:
+            self._selecting = False
+        shown = f"; {loaded.label()} is still shown" if row is not None else ""
+        self.statusBar().showMessage(f"The record cannot be read: {why}{shown}", 15000)
         self._update_actions()
 
     def _show_nothing(self, page: RecordPage):

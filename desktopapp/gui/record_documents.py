@@ -56,22 +56,33 @@ class RecordDocuments:
         render = prepare_document(self.store, record)
         return lambda: cache.put(key, render(settings))
 
-    def _refresh_preview(self):
+    def _refresh_preview(self, record=None):
+        """The preview of ``record`` (just read for the editor), else of the selected one.
+
+        A card reads linked records and settings from the book: while a team book's
+        server cannot be reached the pane says so instead of waiting for it."""
+        if self.connection_lost():
+            self.preview.clear(f"No preview: {self.unreachable()}")
+            self._update_actions()
+            return
         try:
-            record = self._selected_record()
+            if record is None:
+                record = self._selected_record()
+            if record is None:
+                self.preview.clear()
+            else:
+                label = record.label()
+
+                def caption(result):
+                    note = f" — {'; '.join(result.warnings)}" if result.warnings else ""
+                    return f"{isolated(label)} — {pages_text(result.pages)}{note}"
+
+                self.preview.render(self._document_job(record, self.store.settings()),
+                                    caption, label)
         except NotFoundError:
-            record = None
-        if record is None:
             self.preview.clear()
-        else:
-            label = record.label()
-
-            def caption(result):
-                note = f" — {'; '.join(result.warnings)}" if result.warnings else ""
-                return f"{isolated(label)} — {pages_text(result.pages)}{note}"
-
-            self.preview.render(self._document_job(record, self.store.settings()), caption,
-                                label)
+        except BriefingError as exc:  # the server went away before the window heard of it
+            self.preview.clear(f"No preview: {str(exc).splitlines()[0]}")
         self._update_actions()
 
     def preview_changes(self):

@@ -106,6 +106,11 @@ class TeamBooks:
         """True while a team book's server cannot be reached (the window is reconnecting)."""
         return self.book_listener is not None and self.book_listener.is_lost
 
+    @staticmethod
+    def unreachable() -> str:
+        """What the window says of a read it did not try while the connection is lost."""
+        return "the team book's server cannot be reached (reconnecting…)"
+
     def _team_changed(self, changes):
         others = [change for change in changes if not change.own]
         if not others:
