@@ -47,6 +47,32 @@ def test_window_opens_on_actors_with_a_preview(window, qtbot):
     assert "Briefing Desk" in window.windowTitle()
 
 
+def test_a_filter_typed_reads_the_book_once(window, qtbot, monkeypatch):
+    page = window.current_page()
+    calls = []
+
+    def counting(name, real):
+        def counted(*args, **options):
+            calls.append((name, *args) if name == "get" else name)
+            return real(*args, **options)
+        return counted
+
+    for name in ("search_ids", "list_summaries", "get", "count"):
+        monkeypatch.setattr(window.store, name, counting(name, getattr(window.store, name)))
+    qtbot.mouseClick(page.filter, Qt.LeftButton)
+    type_text(page.filter, "erdo")  # typed in one go: the filter runs once typing pauses
+    qtbot.waitUntil(lambda: page.model.filter_text() == "erdo", timeout=3000)
+    assert [page.model.index(row, 0).data() for row in range(page.model.rowCount())] == \
+        ["Recep Tayyip Erdoğan"]
+    assert window.statusBar().currentMessage() == "1 actor matches"
+    erdogan = page.editor.record_loaded()
+    assert erdogan.name == "Recep Tayyip Erdoğan"
+    # one search, one page of the list, the record once (for the editor and its preview;
+    # its form also reads the records it links to)
+    assert calls[:3] == ["search_ids", "list_summaries", ("get", "actor", erdogan.id)]
+    assert calls.count(("get", "actor", erdogan.id)) == 1 and "count" not in calls
+
+
 def test_filter_uses_search(window, qtbot):
     page = window.current_page()
     qtbot.mouseClick(page.filter, Qt.LeftButton)
