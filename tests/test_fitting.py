@@ -7,6 +7,8 @@ each test can say which type size and which limits a card must end up with.
 import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from reportlab.platypus import Flowable
 
 from desktopapp.pdf import fitting
@@ -71,18 +73,76 @@ def test_measure_adds_heights_and_collapses_spacing_to_the_larger():
 
 
 @pytest.mark.parametrize("low, high", [(0, 0), (0, 1), (0, 7), (2, 9), (0, 64), (3, 100)])
-def test_largest_fitting_finds_the_largest_n_that_fits(low, high):
+@pytest.mark.parametrize("shape", ["straight", "steps", "flat start", "one tall item"])
+def test_largest_fitting_finds_the_largest_n_that_fits(low, high, shape):
+    heights = {  # the height of n items: growing, straight or not
+        "straight": lambda n: 10.0 * n,
+        "steps": lambda n: 30.0 * (n // 3),  # three items to a line
+        "flat start": lambda n: max(0.0, n - 20.0) * 10,
+        "one tall item": lambda n: 10.0 * n + (500 if n > high // 2 else 0),
+    }[shape]
     for threshold in range(low - 1, high + 2):
         calls = []
 
-        def fits(n, threshold=threshold, calls=calls):
+        def height_of(n, calls=calls):
             calls.append(n)
-            return n <= threshold
+            return heights(n)
 
-        found = fitting._largest_fitting(fits, low, high)
-        expected = None if threshold < low else min(threshold, high)
+        room = heights(threshold) if threshold >= low else heights(low) - 1
+        found = fitting._largest_fitting(height_of, room, low, high)
+        expected = None if threshold < low else max(
+            n for n in range(low, high + 1) if heights(n) <= room)
         assert found == expected, (low, high, threshold)
         assert all(low <= n <= high for n in calls)
+        assert len(calls) == len(set(calls))  # nothing measured twice
+
+
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=80), st.integers(0, 79),
+       st.integers(-5, 2000), st.booleans())
+def test_largest_fitting_of_any_growing_heights(growth, low, room, exact):
+    """Any heights that never shrink: the largest n that fits (within 2.5 % for text)."""
+    tops = list(itertools.accumulate(growth))
+    low = min(low, len(tops) - 1)
+    calls = []
+
+    def height_of(n):
+        calls.append(n)
+        return float(tops[n])
+
+    found = fitting._largest_fitting(height_of, room, low, len(tops) - 1, exact)
+    fitting_ns = [n for n in range(low, len(tops)) if tops[n] <= room]
+    if not fitting_ns:
+        assert found is None
+        return
+    best = max(fitting_ns)
+    assert found is not None and tops[found] <= room
+    assert found == best if exact else best - max(1, found // 40) <= found <= best
+    assert len(calls) == len(set(calls))
+
+
+def test_largest_fitting_measures_straight_heights_a_few_times():
+    # 499 delegates, 23 of which fit: where the page ends is found, not searched for
+    calls = []
+
+    def height_of(n):
+        calls.append(n)
+        return 20.0 + 27.5 * n
+
+    assert fitting._largest_fitting(height_of, 20.0 + 27.5 * 23 + 5, 1, 499) == 23
+    assert len(calls) <= 4 and max(calls) <= 24
+
+
+@pytest.mark.parametrize("answer", [600, 601, 777, 3000, 11_999])
+def test_largest_fitting_of_characters_stops_within_two_and_a_half_percent(answer):
+    calls = []
+
+    def height_of(n):  # lines of 95 characters, 12 points each
+        calls.append(n)
+        return 12.0 * -(-n // 95)
+
+    found = fitting._largest_fitting(height_of, height_of(answer), 600, 12_000, exact=False)
+    best = max(n for n in range(600, 12_001) if height_of(n) <= height_of(answer))
+    assert best * 0.975 <= found <= best and height_of(found) <= height_of(answer)
 
 
 def test_everything_fits_at_the_largest_type():
