@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,6 +54,8 @@ def replacing(target, *, books=(), backup_of_book=False, writes_book=False) -> P
     folder = target.parent
     if not folder.is_dir():
         raise BriefingError(f"cannot write {shown}: the folder {shown.parent} does not exist")
+    import tempfile  # (with random): only commands that write a file need it
+
     try:
         fd, temp_name = tempfile.mkstemp(prefix=".briefing-", suffix=".part", dir=folder)
     except OSError as exc:

@@ -13,11 +13,14 @@ Suites (``--suite``, repeatable; default all but ``peers``):
            ``briefing export`` (time, peak memory).
 ``cli``    cold commands, timed from process start to exit (wall and CPU
            time): ``briefing card``, ``list --limit 200``, ``search``,
-           ``show``.
+           ``show``; from compiled bytecode, as installed (one untimed
+           start first compiles it into the temporary folder).
 ``cards``  milliseconds per card in a warm process: the sample's cards, a
            card needing shortening, meetings with 50/200/499 participants,
-           a handout (per page); and the first card of a fresh process
-           (fonts loaded once). Cases are in CARD_CASES.
+           a handout (per page); the sample meeting with no markup parsed
+           before (the others repeat a card, whose parsed markup is kept);
+           and the first card of a fresh process (fonts loaded once). Cases
+           are in CARD_CASES.
 ``gui``    the window on the synthetic book in a fresh process: process
            start to the first painted window showing the first page of the
            list and the first record's card in the preview (wall and CPU
@@ -233,6 +236,12 @@ def _env(home: Path | None = None) -> dict:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     if home is not None:  # nothing written to the user's own folders
+        # A program installed with pip starts from compiled bytecode: children
+        # keep theirs in the temporary home (not beside the sources), even
+        # where PYTHONDONTWRITEBYTECODE is set, which would time compiling
+        # the program's own modules on every start instead.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
         env["HOME"] = str(home)
         for var in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
                     "XDG_RUNTIME_DIR"):
@@ -395,6 +404,8 @@ def cli_suite(book: Path, folder: Path, figures: Figures, home: Path):
         "cold: briefing show actor (big book)": ("show", "actor", "7", "--db", book),
     }
     for name, args in commands.items():
+        # the first start compiles the bytecode the others start from
+        run_measured(_briefing(*args), home, stdout=subprocess.DEVNULL)
         for _ in range(5):
             wall, _, cpu, _ = run_measured(_briefing(*args), home, stdout=subprocess.DEVNULL)
             figures.add(name, _ms(wall))
@@ -531,11 +542,23 @@ def cards_suite(folder: Path, figures: Figures, home: Path, repeats=20):
 
 def _time_cards(path: Path, repeats: int) -> dict:
     from .documents import render_record
+    from .pdf import scripts
     from .store import BriefingStore
 
     out = {}
     with BriefingStore.open(path) as store:
         settings = store.settings()
+        # a card laid out for the first time in a warm process: no markup
+        # parsed before (the others repeat the same card, whose markup is)
+        record = store.get("meeting", 5)
+        render_record(store, record, settings)
+        timings = []
+        for _ in range(repeats):
+            scripts.forget_parsed()
+            started = time.perf_counter()
+            render_record(store, record, settings)
+            timings.append(_ms(time.perf_counter() - started))
+        out["card: sample meeting, its markup parsed afresh"] = timings
         for name, make in CARD_CASES.items():
             record = make(store)
             render_record(store, record, settings)  # warm

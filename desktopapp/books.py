@@ -10,8 +10,6 @@ import errno
 import os
 from pathlib import Path
 
-import platformdirs
-
 from . import paths
 from .errors import BookError
 from .resources import SAMPLE_BOOK, resource_path
@@ -20,11 +18,19 @@ from .store import BriefingStore
 APP_NAME = "briefing-desk"
 
 
+# platformdirs is imported when a folder of the user's is needed: a command
+# given --db never needs one
+
+
 def default_book_path() -> Path:
+    import platformdirs
+
     return platformdirs.user_data_path(APP_NAME, appauthor=False) / "book.sqlite"
 
 
 def log_dir() -> Path:
+    import platformdirs
+
     return platformdirs.user_log_path(APP_NAME, appauthor=False)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import traceback
 
 from . import __version__, books
 
 
 def record_bug(program: str) -> str:
     """Append the current exception's traceback to the log; say where it went."""
+    import traceback  # only when there is a bug to record
+
     try:
         folder = books.log_dir()
         folder.mkdir(parents=True, exist_ok=True)

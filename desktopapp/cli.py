@@ -108,10 +108,19 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line and exit status 2."""
+    """argparse, but a usage error is one line and exit status 2; ``describe`` (if set)
+    writes the description when help is shown (finding the default book's folder is
+    work no other command needs)."""
+
+    describe = None
 
     def error(self, message):
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def format_help(self):
+        if self.describe is not None:
+            self.description = self.describe()
+        return super().format_help()
 
 
 def _counter(noun: str, minimum: int):
@@ -158,10 +167,11 @@ settings_version = _numbered("a settings version", "versions start at 1")
 
 
 def build_parser() -> Parser:
-    parser = Parser(prog="briefing", description=(
+    parser = Parser(prog="briefing")
+    parser.describe = lambda: (
         "Briefing Desk on the command line: keep a briefing book of actors, meetings and "
         "recommendations in one SQLite file. Without --db, commands use your own book "
-        f"({books.default_book_path()}), created from the sample book on first use."))
+        f"({books.default_book_path()}), created from the sample book on first use.")
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True

@@ -11,7 +11,6 @@ blocks until someone writes to it.
 from __future__ import annotations
 
 import errno
-import getpass
 import os
 import shutil
 import stat
@@ -33,6 +32,8 @@ def current_analyst() -> str:
     name = os.environ.get(ANALYST_VARIABLE, "").strip()
     if name:
         return name
+    import getpass  # with termios: only when no name is given
+
     try:
         return getpass.getuser()
     except (OSError, KeyError, ImportError):  # no user name in the environment or passwd

@@ -25,6 +25,7 @@ from desktopapp.domain import (
 from desktopapp.errors import ValidationError
 from desktopapp.pdf import (
     actor_card,
+    blocks,
     fonts,
     handout,
     meeting_card,
@@ -32,6 +33,7 @@ from desktopapp.pdf import (
     recommendation_card,
     write_pdf,
 )
+from desktopapp.pdf.fonts import TextPreparer
 from desktopapp.pdf.styles import MIN_BODY, card_styles
 
 PAGE_SIZES = ["a4", "letter", "a5"]
@@ -220,6 +222,27 @@ def test_sixty_participants_still_one_readable_page(store, page_size):
     text = text_of(result.pdf)
     assert "more member" in text or "more recommendation" in text
     assert "Delegate 0" in text  # heads of delegation first
+
+
+def test_the_least_delegation_height_never_exceeds_the_laid_out_one(store):
+    """The fitting skips layouts the least height rules out: a least height above the
+    real one would cut delegations that fit."""
+    meeting = crowded_meeting(store, participants=13, text_length=100)
+    people = [store.save(Actor(name=name, title=title)) for name, title in
+              [("Short", ""), ("A name long enough to wrap " * 4, "Minister"), ("Plain", "x")]]
+    meeting.participants += [Participant(p.uid, f"Side {i}", role_label="chair" if i else "")
+                             for i, p in enumerate(people)]
+    meeting = store.save(meeting)
+    found = dossier.meeting_dossier(store, meeting.id)
+    least = meeting_card.least_delegations_height(found)
+    styles = card_styles(MIN_BODY)
+    for width in (300.0, 500.0):
+        ctx = blocks.CardContext(prep=TextPreparer(), width=width)
+        for limit in range(0, 8):
+            tables = meeting_card.delegation_table(found, ctx, styles, limit)
+            laid_out = sum(table.wrap(width, 1e6)[1] for table in tables)
+            assert least(limit) <= laid_out, (width, limit)
+        assert least(7) > least(1) > least(0) == 0
 
 
 @pytest.mark.parametrize("page_size", PAGE_SIZES)

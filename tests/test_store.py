@@ -279,7 +279,7 @@ def test_new_book_is_at_the_newest_schema(store):
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == schema.known_version()
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    applied = [m.name for m in schema.MIGRATIONS.applied(store.db)]
+    applied = [m.name for m in schema.MIGRATIONS.applied(store.db.as_sqlite_utils())]
     assert applied == [m.name for m in schema.MIGRATIONS.pending(Database(memory=True))]
 
 
@@ -349,7 +349,7 @@ def test_upgrade_backs_up_first_and_runs_in_order(tmp_path, monkeypatch):
     monkeypatch.setattr(schema, "MIGRATIONS", newer)
     with BriefingStore.open(path) as store:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == schema.known_version(newer)
-        assert "test_note" in store.db["actors"].columns_dict
+        assert "test_note" in store.db.as_sqlite_utils()["actors"].columns_dict
     backups = list(tmp_path.glob("old.sqlite.schema1-*.bak"))
     assert len(backups) == 1
     conn = sqlite3.connect(backups[0])

@@ -6,7 +6,11 @@ the PDF bytes; ``write_pdf`` puts them on disk atomically.
 """
 
 from ..atomicfile import write_bytes
-from .card import RenderResult
+from .reportlab_import import import_platypus
+
+import_platypus()  # before any module here imports ReportLab's flowables
+
+from .card import RenderResult  # noqa: E402
 
 
 def write_pdf(result: RenderResult, path) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Table
-
 from ..domain import ActorKind, label, priority_label, status_label
 from ..dossier import ActorDossier
 from . import blocks
-from .blocks import CardContext
+from .blocks import CardContext, Table
 from .card import CardPlan, render_card
 from .pages import format_date
 from .scripts import Paragraph

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Table, TableStyle
+from reportlab.platypus import Flowable, Image, TableStyle
+from reportlab.platypus import Table as _ReportLabTable
 from reportlab.platypus.flowables import HRFlowable
 
 from ..domain import Source
@@ -46,6 +47,27 @@ class CardContext:
             if source.uid == source_uid:
                 return f"[{number}]"
         return ""
+
+
+class Table(_ReportLabTable):
+    """ReportLab's Table, measured once per width.
+
+    The fitting measures a card's tables, then the page lays them out again
+    at the same width: ReportLab would size every cell of every row anew (a
+    fifth of a handout's time). A table asked again at the width it was
+    measured at, with room for its height, answers from that measurement; a
+    table too tall for the room left is measured (and split) as ReportLab does.
+    """
+
+    def wrap(self, availWidth, availHeight):
+        known = getattr(self, "_measured", None)
+        if known is not None and known[0] == availWidth and known[2] <= availHeight:
+            return known[1], known[2]
+        width, height = super().wrap(availWidth, availHeight)
+        # a table taller than the room may have been sized only as far as the
+        # room (ReportLab's long-table shortcut): not an answer for more room
+        self._measured = (availWidth, width, height) if height <= availHeight else None
+        return width, height
 
 
 def table_style(horizontal: float, vertical: float, *extra) -> TableStyle:
@@ -127,8 +149,11 @@ def table_section(name: str, priority: int, title: str, header: list[str],
             return []
         out = heading(title, styles)
         if limit:
-            out += item_table(header, [row(e, styles) for e in entries[:limit]], fractions,
-                              ctx, styles)
+            # each row's cells are made once per type size: every limit the
+            # fitting tries reuses them, already measured
+            rows = [ctx.once(("row", name, index, styles.size), lambda e=e: row(e, styles))
+                    for index, e in enumerate(entries[:limit])]
+            out += item_table(header, rows, fractions, ctx, styles)
         if limit < len(entries):
             out.append(more_note(len(entries) - limit, noun, where, styles))
         return out

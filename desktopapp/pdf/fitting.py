@@ -38,12 +38,26 @@ class Section:
     item_height: float = 0.0
     exact: bool = True  # False: a count of characters, where near enough is enough
     title: str = ""  # as the card's heading names it, for the export's warning
+    # Least height the first n items take at the smallest type, when the items
+    # themselves say more than ``item_height`` (a delegate with a title takes
+    # two lines): cards that cannot fit are known without laying them out.
+    least_height: Callable[[int], float] | None = None
 
     def __post_init__(self):
         if not self.title:
             self.title = self.name.replace("_", " ").capitalize()
 
+    def least(self, limit: int) -> float:
+        """The least height of the first ``limit`` items at the smallest type."""
+        if self.least_height is not None:
+            return self.least_height(limit)
+        return limit * self.item_height
+
     def page_cap(self, height: float) -> int:
+        """Items a page could show, and one more: a section cut here is too tall."""
+        if self.least_height is not None:
+            return next((n for n in range(self.size + 1) if self.least_height(n) > height),
+                        self.size)
         if not self.item_height:
             return self.size
         return min(self.size, int(height // self.item_height) + 1)
@@ -225,7 +239,7 @@ def fit_one_page(header: Callable[[Styles], list], sections: list[Section],
 
 def _least_height(sections, limits) -> float:
     """The height the counted items of ``limits`` take at least at the smallest type."""
-    return sum(limits[s.name] * s.item_height for s in sections if s.item_height)
+    return sum(s.least(limits[s.name]) for s in sections)
 
 
 def _give_back(sections, limits, shortened, height_with, room):

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import font_roboto
 from reportlab.lib.fonts import addMapping
@@ -95,6 +95,12 @@ PREFERRED = ["DejaVuSans.ttf", "NotoSans-Regular.ttf", "FreeSans.ttf", "wqy-zenh
              "Symbola.ttf", "unifont.ttf", "ArialUnicodeMS.ttf", "arialuni.ttf"]
 
 
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as Paragraph markup needs them (xml.sax.saxutils' escape, whose
+    module imports urllib.request and http.client: a tenth of a cold ``briefing card``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def system_fonts_allowed() -> bool:
     return os.environ.get("BRIEFING_SYSTEM_FONTS", "1") != "0"
 
@@ -148,18 +154,40 @@ def bundled_font_for(code: int) -> str | None:
     return None
 
 
+# Loading a TTF costs milliseconds: the upright styles are loaded with the
+# family, the italic ones when a paragraph first asks for them
+# (``load_style``; many cards print no italic, few a bold italic).
+LATER = {FONT_NAMES[(0, 1)], FONT_NAMES[(1, 1)]}
+_loading = threading.Lock()
+
+
+def _load(key) -> None:
+    # asciiReadable=False: smaller subsets, faster (measured in the guide)
+    path = Path(font_roboto.font_directory) / STYLES[key]
+    pdfmetrics.registerFont(TTFont(FONT_NAMES[key], str(path), asciiReadable=False))
+
+
 @lru_cache(maxsize=1)
 def register() -> set[int]:
     """Register the card family once per process; return its character set."""
-    folder = Path(font_roboto.font_directory)
-    for key, file_name in STYLES.items():
-        # asciiReadable=False: smaller subsets, faster (measured in the guide)
-        pdfmetrics.registerFont(TTFont(FONT_NAMES[key], str(folder / file_name),
-                                       asciiReadable=False))
+    for key in STYLES:
+        if FONT_NAMES[key] not in LATER:
+            _load(key)
         addMapping(FAMILY, key[0], key[1], FONT_NAMES[key])
     pdfmetrics.registerFontFamily(FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC,
                                   boldItalic=FONT_NAMES[(1, 1)])
     return set(pdfmetrics.getFont(REGULAR).face.charToGlyph)
+
+
+def load_style(font_name: str) -> None:
+    """Load an italic style of the card family the first time text is set in it."""
+    if font_name not in LATER:
+        return
+    with _loading:
+        if font_name in LATER:
+            key = next(k for k, name in FONT_NAMES.items() if name == font_name)
+            _load(key)
+            LATER.discard(font_name)
 
 
 @dataclass

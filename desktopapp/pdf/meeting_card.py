@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Table
-
 from ..domain import ParticipantRole, label, priority_label
 from ..dossier import MeetingDossier
 from . import blocks
-from .blocks import CardContext
+from .blocks import CardContext, Table
 from .card import CardPlan, render_card
 from .fitting import Section
 from .scripts import Paragraph
-from .styles import NAVY, RULE, TINT
+from .styles import MIN_BODY, NAVY, RULE, TINT, card_styles
 from .text import line
 
 MAX_COLUMNS = 3  # delegations per row; more sides wrap onto further rows
@@ -85,6 +83,37 @@ def delegation_table(dossier: MeetingDossier, ctx: CardContext, styles, limit: i
     return out
 
 
+def _lines(dossier: MeetingDossier, participant) -> int:
+    """Lines a delegate's entry takes at least: name, native name, title, role."""
+    actor = dossier.actors.get(participant.actor_uid)
+    lines = 1 + bool(actor and actor.native_name) + bool(actor and actor.title)
+    return lines + bool(participant.role != ParticipantRole.MEMBER or participant.role_label)
+
+
+def least_delegations_height(dossier: MeetingDossier):
+    """The least height of the delegations at the smallest type with at most n people a
+    side: each entry's lines (a line may wrap, never fewer) and the gaps between
+    entries, the tallest side of each row of sides (they stack)."""
+    person = card_styles(MIN_BODY).person
+    groups = []
+    sides = dossier.meeting.sides()
+    for start in range(0, len(sides), MAX_COLUMNS):
+        heights = []
+        for _side, members in sides[start:start + MAX_COLUMNS]:
+            running = [0.0]
+            for participant in members:
+                gap = person.spaceAfter if len(running) > 1 else 0.0
+                running.append(running[-1] + gap + _lines(dossier, participant) * person.leading)
+            heights.append(running)
+        groups.append(heights)
+
+    def least(limit: int) -> float:
+        return sum(max(side[min(limit, len(side) - 1)] for side in heights)
+                   for heights in groups)
+
+    return least
+
+
 def plan(dossier: MeetingDossier):
     meeting = dossier.meeting
 
@@ -116,9 +145,9 @@ def plan(dossier: MeetingDossier):
 
         longest_side = max((len(m) for _, m in meeting.sides()), default=0)
         sections = [
-            # a delegate is at least a name line and a gap at the 7.5 pt floor
+            # a delegate is at least their lines at the 7.5 pt floor
             Section("delegations", 90, longest_side, delegations, minimum=min(longest_side, 1),
-                    item_height=12.0),
+                    least_height=least_delegations_height(dossier)),
             blocks.text_section("agenda", 40, "Agenda", meeting.agenda, ctx, keep=300),
             blocks.text_section("outcomes", 60, "Outcomes", meeting.outcomes, ctx, keep=400),
             blocks.text_section("follow_ups", 35, "Follow-ups", meeting.follow_ups, ctx,

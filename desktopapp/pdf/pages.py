@@ -131,7 +131,10 @@ def content_frame(page_size: str, x0=None, width=None, name="content") -> Frame:
 
 def content_size(page_size: str) -> tuple[float, float]:
     frame = content_frame(page_size)
-    return frame._width, frame._height
+    # the width exactly as the frame hands it to each flowable (on A4 it is
+    # one float step below _width): what the fitting measured at is then what
+    # the page lays out at, so no paragraph or table is measured twice
+    return frame._getAvailableWidth(), frame._height
 
 
 class Document(BaseDocTemplate):

@@ -42,8 +42,7 @@ from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.platypus import Paragraph as _ReportLabParagraph
 from reportlab.platypus.paragraph import _drawBullet
 
-from . import kinsoku
-from .fonts import register, split_by_font
+from .fonts import LATER, load_style, register, split_by_font
 
 # Characters whose display needs bidi reordering or shaping: Hebrew, Arabic
 # (with Syriac, Thaana, NKo), the Indic scripts, Thai, Lao, Tibetan, Myanmar,
@@ -55,6 +54,12 @@ COMPLEX = re.compile(
 # reference implementation removes them from its character list (rule X9),
 # which would misalign levels and characters. Marks (LRM, RLM) stay.
 _EXPLICIT = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _kinsoku():
+    from . import kinsoku  # Chinese and Japanese line breaking: only for their text
+
+    return kinsoku
 
 
 def is_complex(text: str) -> bool:
@@ -204,18 +209,62 @@ class _Line:
         self.start, self.end, self.width = start, end, width
 
 
+# Paragraph markup parsed before, by (text, style, bullet): ReportLab parses
+# markup with Python's HTML parser, a quarter of a card's time, and a card
+# and a handout set the same words again and again (headings, labels, notes,
+# a delegate on the meeting card and on their own; each type size the
+# fitting tries). Bounded; emptied when full.
+_PARSED: dict[tuple, tuple] = {}
+PARSED_MAX = 4096
+
+
+def forget_parsed() -> None:
+    """Empty the parsed-markup cache (the benchmark times a card's first layout so)."""
+    _PARSED.clear()
+
+
+def _fresh(frag):
+    """A copy of a parsed fragment that shares no list with it (links, underlines)."""
+    twin = frag.clone()
+    for name, value in twin.__dict__.items():
+        if type(value) is list:
+            twin.__dict__[name] = list(value)
+    return twin
+
+
 class Paragraph(_ReportLabParagraph):
     """ReportLab's Paragraph, laid out here when its text needs bidi or shaping."""
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        if frags is not None or style is None or not isinstance(text, str):
+            return super()._setup(text, style, bulletText, frags, cleaner)
+        key = (text, style, bulletText)
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            super()._setup(text, style, bulletText, None, cleaner)
+            if len(_PARSED) >= PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[key] = (self.text, self.style, [_fresh(f) for f in self.frags],
+                            self.bulletText)
+            return None
+        self.text, self.style, frags, self.bulletText = parsed
+        self.frags = [_fresh(f) for f in frags]
+        self.debug = 0
+        return None
 
     def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1,
                  encoding="utf8"):
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
         covered = register()
+        if LATER:  # an italic style not loaded yet: load it if this text uses it
+            for frag in self.frags:
+                if getattr(frag, "fontName", None) in LATER:
+                    load_style(frag.fontName)
         self._cjk = False
         if isinstance(text, str) and not covered.issuperset(map(ord, text)):
             self.frags = split_by_font(self.frags, covered)
             self._complex = is_complex(text)
-            self._cjk = not self._complex and kinsoku.has_cjk(text)
+            self._cjk = not self._complex and _kinsoku().has_cjk(text)
         else:
             self._complex = False
         if self._complex:
@@ -224,7 +273,7 @@ class Paragraph(_ReportLabParagraph):
     def breakLines(self, width):
         if self._cjk:  # Chinese and Japanese: between characters, kinsoku kept
             widths = width if isinstance(width, (list, tuple)) else [width]
-            return kinsoku.break_lines(self.frags, widths)
+            return _kinsoku().break_lines(self.frags, widths)
         return super().breakLines(width)
 
     # logical text, one frag per character, levels once per paragraph

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-
 from .fonts import TextPreparer
 from .scripts import Paragraph
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def _parser():
+    # imported when a card first has a long text: a card without one, and
+    # every command that prints none, does without it (~15 ms to import)
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("zero").enable(["emphasis", "list"])
 
 

@@ -26,8 +26,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from .. import bookformat, paths
 from ..domain import (
     Actor,
@@ -49,6 +47,7 @@ from ..errors import (
     ValidationError,
 )
 from . import importing, opening, record_rows, search, settings_rows
+from .connection import Connection
 from .importing import ImportSummary
 from .record_rows import KIND_OF_CLASS, NAME_COLUMN, TABLES
 
@@ -151,7 +150,7 @@ class BriefingStore:
 
     records_who = True  #: list_summaries(changed_by=True) says who changed each record
 
-    def __init__(self, db: Database, path: Path, *, read_only: bool = False,
+    def __init__(self, db: Connection, path: Path, *, read_only: bool = False,
                  read_only_reason: str = "", changed_by: str | None = None):
         self.db = db
         self.path = path

@@ -9,10 +9,38 @@ Never edit a released migration: add a new one. Fixture books of every
 released schema live in db/fixtures/ and tests upgrade each of them.
 """
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from __future__ import annotations
 
-MIGRATIONS = Migrations("briefing-desk")
+TYPE_CHECKING = False  # typing itself is not imported for it (opening a book needs none)
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+# (name, function) in the order they run. ``MIGRATIONS``, sqlite-utils'
+# Migrations of them, is made when first used (creating, upgrading or
+# checking a book): opening a current book needs neither it nor sqlite-utils
+# (see connection.py).
+_STEPS: list[tuple[str, object]] = []
+
+
+def _migration(name: str):
+    def register(function):
+        _STEPS.append((name, function))
+        return function
+    return register
+
+
+def __getattr__(name: str):
+    if name != "MIGRATIONS":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations("briefing-desk")
+    for step, function in _STEPS:
+        migrations(name=step)(function)
+    globals()["MIGRATIONS"] = migrations
+    return migrations
+
 
 # Written into the SQLite header at creation: marks the file as ours.
 APPLICATION_ID = 0x42444B31  # "BDK1"
@@ -32,7 +60,7 @@ def _run(db: Database, script: str) -> None:
             db.execute(statement)
 
 
-@MIGRATIONS(name="0001_create_briefing_book")
+@_migration(name="0001_create_briefing_book")
 def create_briefing_book(db: Database) -> None:
     _run(db, f"""
     CREATE TABLE book_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -160,7 +188,7 @@ def create_briefing_book(db: Database) -> None:
     """)
 
 
-@MIGRATIONS(name="0002_add_memos")
+@_migration(name="0002_add_memos")
 def add_memos(db: Database) -> None:
     _run(db, f"""
     CREATE TABLE memos ({_COMMON},
@@ -195,7 +223,7 @@ def add_memos(db: Database) -> None:
     """)
 
 
-@MIGRATIONS(name="0003_search_across_spellings")
+@_migration(name="0003_search_across_spellings")
 def search_across_spellings(db: Database) -> None:
     # The index gains columns for folded spellings (Arabic, Hebrew,
     # transliteration marks), CJK pieces and whole-name keys, and a
@@ -212,7 +240,7 @@ def search_across_spellings(db: Database) -> None:
     """)
 
 
-@MIGRATIONS(name="0004_dates_roles_priority")
+@_migration(name="0004_dates_roles_priority")
 def add_approximate_dates_role_labels_optional_priority(db: Database) -> None:
     """Meetings over several days and approximate dates, the analyst's own role
     labels, approximate durations, and recommendations with no priority given.
@@ -256,7 +284,7 @@ def add_approximate_dates_role_labels_optional_priority(db: Database) -> None:
     """)
 
 
-@MIGRATIONS(name="0005_search_rows_by_kind")
+@_migration(name="0005_search_rows_by_kind")
 def search_rows_by_kind(db: Database) -> None:
     # Index rowids become kind code << 40 | record id (they were id * 8 +
     # code), so a search limited to one kind reads only that kind's rows.
@@ -272,7 +300,7 @@ def search_rows_by_kind(db: Database) -> None:
                "VALUES ('search_index_stale', '1')")
 
 
-@MIGRATIONS(name="0006_who_changed")
+@_migration(name="0006_who_changed")
 def who_changed(db: Database) -> None:
     # Who made the last change to each record (the analyst's name, see
     # paths.current_analyst), as a team book records it; '' for records
@@ -281,7 +309,7 @@ def who_changed(db: Database) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN changed_by TEXT NOT NULL DEFAULT ''")
 
 
-@MIGRATIONS(name="0007_status_not_given")
+@_migration(name="0007_status_not_given")
 def recommendation_status_may_be_unknown(db: Database) -> None:
     """A recommendation's status may be NULL: "no status given" (advice taken from a
     source, whose fate nobody has recorded). The table is rebuilt as in 0004."""
@@ -315,5 +343,10 @@ def recommendation_status_may_be_unknown(db: Database) -> None:
 
 def known_version(migrations: Migrations | None = None) -> int:
     """How many migrations this program knows: the newest schema it can open."""
+    migrations = migrations or globals().get("MIGRATIONS")  # a test may give its own
+    if migrations is None:
+        return len(_STEPS)
+    from sqlite_utils import Database
+
     # pending() on an empty database lists every registered migration
-    return len((migrations or MIGRATIONS).pending(Database(memory=True, execute_plugins=False)))
+    return len(migrations.pending(Database(memory=True, execute_plugins=False)))

@@ -34,8 +34,6 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlite_utils import Database
-
 from ..errors import (
     BookDamagedError,
     BookError,
@@ -46,6 +44,7 @@ from ..errors import (
 )
 from ..paths import describe_os_error, disk_full_message, free_megabytes
 from . import migrations as schema
+from .connection import Connection
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -167,19 +166,16 @@ def _uri(path: Path, **params) -> str:
     return f"file:{quote(str(path.absolute()))}?{query}"
 
 
-def _configure(conn: sqlite3.Connection) -> Database:
+def _configure(conn: sqlite3.Connection) -> Connection:
     # trusted_schema=OFF: functions with side effects and virtual tables
     # cannot be used from triggers and views someone put into the file.
     conn.execute("PRAGMA trusted_schema = OFF")
-    # execute_plugins=False: no scan of installed packages for sqlite-utils
-    # plugins (11-15 ms per process, more on a busy machine), and no
-    # third-party code run on the connection to a book
-    db = Database(conn, execute_plugins=False)
+    db = Connection(conn)
     db.execute("PRAGMA foreign_keys = ON")
     return db
 
 
-def connect(path: Path, *, read_only: bool = False) -> Database:
+def connect(path: Path, *, read_only: bool = False) -> Connection:
     # SQLite's same-thread check stays on: a store is used only by the thread
     # that opened it (the window gathers what an export needs on the GUI
     # thread; the background render never touches the store).
@@ -238,7 +234,7 @@ def _objects(conn) -> dict[str, SchemaObject]:
 @cache
 def expected_objects(version: int) -> dict[str, SchemaObject]:
     """The objects a book of schema ``version`` holds: built in memory by the migrations."""
-    db = Database(memory=True, execute_plugins=False)
+    db = Connection(sqlite3.connect(":memory:")).as_sqlite_utils()
     names = [m.name for m in schema.MIGRATIONS._migrations]
     schema.MIGRATIONS.apply(db, stop_before=names[version] if version < len(names) else None)
     objects = _objects(db.conn)
@@ -393,7 +389,7 @@ def _lock_holder(path: Path) -> str:
     return ""
 
 
-def begin_write(db: Database, path: Path, *, wait_seconds: float = BUSY_TIMEOUT_SECONDS,
+def begin_write(db: Connection, path: Path, *, wait_seconds: float = BUSY_TIMEOUT_SECONDS,
                 on_wait=None, keep_waiting=None) -> None:
     """BEGIN IMMEDIATE; when another program writes, say so and wait up to ``wait_seconds``.
 
@@ -455,7 +451,7 @@ def waiting_message(holder: str = "") -> str:
 
 # --- creating and opening ------------------------------------------------------
 
-def create_book(path: Path) -> Database:
+def create_book(path: Path) -> Connection:
     """Create a new, empty book file at ``path`` (which must not exist)."""
     try:
         # "x" mode: refuse to overwrite anything that appeared meanwhile
@@ -489,7 +485,7 @@ def create_book(path: Path) -> Database:
 
 @dataclass
 class OpenedBook:
-    db: Database
+    db: Connection
     read_only: bool
     read_only_reason: str = ""
 
@@ -622,7 +618,7 @@ def copy_book(source_path: Path, destination: Path) -> Path:
     return destination
 
 
-def migrate(db: Database, path: Path, *, is_new: bool,
+def migrate(db: Connection, path: Path, *, is_new: bool,
             wait_seconds: float = BUSY_TIMEOUT_SECONDS, on_wait=None) -> None:
     """Apply pending migrations in one write transaction.
 
@@ -648,7 +644,7 @@ def migrate(db: Database, path: Path, *, is_new: bool,
             # A second connection reads the last committed state while this
             # one holds the write lock.
             copy_book(path, backup_path_for(path, version))
-        schema.MIGRATIONS.apply(db)
+        schema.MIGRATIONS.apply(db.as_sqlite_utils())
         db.execute(f"PRAGMA user_version = {known}")
         if is_new:
             now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

@@ -1,0 +1,78 @@
+"""What a command started from the shell loads: only what it uses.
+
+A cold ``briefing card`` spent most of its time importing (issue 10):
+sqlite-utils with click, pluggy and dateutil for a book it only reads,
+http.client for an escape function, ReportLab's URL pattern, fonts it did
+not print with. These tests name what each command must do without; the
+times themselves are the benchmark's (``python -m desktopapp.bench --suite cli``).
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+REPORT = ("import sys\nfrom desktopapp.cli import main\n"
+          "status = main(sys.argv[1:])\n"
+          "sys.stderr.write('\\nMODULES ' + ' '.join(sorted(sys.modules)))\n"
+          "sys.exit(status)\n")
+# never needed to read a book or print a card from one
+NEVER = {"sqlite_utils", "click", "pluggy", "dateutil", "http.client", "urllib.request",
+         "xml.sax.saxutils", "PySide6", "psycopg", "pypdf", "platformdirs"}
+PRINTING = {"reportlab", "markdown_it", "uharfbuzz", "PIL"}
+
+
+def modules_after(*args) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", REPORT, *map(str, args)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return set(done.stderr.rsplit("MODULES ", 1)[1].split())
+
+
+@pytest.mark.parametrize("command", [["list", "actors", "--limit", "5"], ["show", "actor", "1"],
+                                     ["search", "erdogan"]])
+def test_reading_commands_load_neither_sqlite_utils_nor_the_printing(sample_path, command):
+    loaded = modules_after(*command, "--db", sample_path)
+    assert "desktopapp.store.book" in loaded  # the command did read the book
+    assert not loaded & (NEVER | PRINTING | {"tempfile", "typing"})
+
+
+def test_card_command_loads_the_printing_but_not_sqlite_utils(sample_path, tmp_path):
+    loaded = modules_after("card", "meeting", "5", "--db", sample_path, "-o",
+                           tmp_path / "card.pdf")
+    assert "reportlab.platypus" in loaded and (tmp_path / "card.pdf").exists()
+    assert not loaded & NEVER
+
+
+def test_a_book_is_still_created_and_upgraded_with_sqlite_utils_migrations(tmp_path):
+    loaded = modules_after("init", "--db", tmp_path / "new.sqlite")
+    assert "sqlite_utils" in loaded  # the migrations ran on a new book
+
+
+FIRST_USE = """
+from desktopapp.pdf import fonts, reportlab_import
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import paragraph
+from desktopapp.pdf.scripts import Paragraph
+from desktopapp.pdf.styles import card_styles
+
+styles = card_styles(10)
+# ReportLab's URL pattern is compiled on first use, and works then
+assert isinstance(paragraph.uri_pat, reportlab_import.CompiledOnFirstUse)
+assert paragraph.uri_pat.match("https://example.org/a/b").group(1) == "https://"
+# the italic styles are loaded when a paragraph first uses them
+assert fonts.ITALIC not in pdfmetrics.getRegisteredFontNames()
+Paragraph("upright <b>bold</b>", styles.body).wrap(300, 100)
+assert fonts.ITALIC not in pdfmetrics.getRegisteredFontNames()
+Paragraph("<i>italic</i>", styles.body).wrap(300, 100)
+assert fonts.ITALIC in pdfmetrics.getRegisteredFontNames()
+assert "CardSans-BoldItalic" not in pdfmetrics.getRegisteredFontNames()
+Paragraph("a note", styles.note)  # the style's own font counts too
+Paragraph("<b><i>both</i></b>", styles.body)
+assert "CardSans-BoldItalic" in pdfmetrics.getRegisteredFontNames()
+"""
+
+
+def test_the_url_pattern_and_the_italic_fonts_load_on_first_use():
+    done = subprocess.run([sys.executable, "-c", FIRST_USE], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
