@@ -132,6 +132,19 @@ def test_largest_fitting_measures_straight_heights_a_few_times():
     assert len(calls) <= 4 and max(calls) <= 24
 
 
+def test_largest_fitting_after_an_overshoot_interpolates_instead_of_halving():
+    # the first two delegates are short, the rest taller: the first guess
+    # overshoots, the line through it and the last fit lands on the answer
+    calls = []
+
+    def height_of(n):
+        calls.append(n)
+        return 20.0 + 20 * min(n, 2) + 27.5 * max(0, n - 2)
+
+    assert fitting._largest_fitting(height_of, 310.0, 1, 15) == 11
+    assert calls == [1, 2, 14, 11, 12]
+
+
 @pytest.mark.parametrize("answer", [600, 601, 777, 3000, 11_999])
 def test_largest_fitting_of_characters_stops_within_two_and_a_half_percent(answer):
     calls = []

@@ -587,6 +587,26 @@ def test_a5_header_shortens_the_organisation_between_words(store):
     assert shown == organisation.split()[:len(shown)]  # whole words, none cut in half
 
 
+def test_every_page_prints_its_own_documents_header(store):
+    """The header's lines are laid out once and drawn on every page: each document
+    still prints its own organisation and marking, on every one of its pages."""
+    actor = store.save(Actor(name="Radosław Sikorski"))
+    found = dossier.actor_dossier(store, actor.id)
+    for organisation, marking in [("First Institute", ""), ("Second Institute", "restricted"),
+                                  ("First Institute", "restricted")]:
+        settings = ExportSettings(organisation=organisation, classification=marking)
+        text = text_of(actor_card.render(found, settings, "a5").pdf)
+        assert organisation in text and ("RESTRICTED" in text) == bool(marking)
+        other = ({"First Institute", "Second Institute"} - {organisation}).pop()
+        assert other not in text
+    meeting = store.save(Meeting(title="Talks", date=dt.date(2025, 5, 16), participants=[
+        Participant(actor.uid, "Poland")]))
+    pages = PdfReader(io.BytesIO(handout.render(
+        dossier.handout(store, meeting.id),
+        ExportSettings(organisation="Third Institute")).pdf)).pages
+    assert len(pages) == 2 and all("Third Institute" in p.extract_text() for p in pages)
+
+
 def test_a5_header_gives_the_organisation_the_room_no_marking_takes(store):
     """Without a classification marking the middle of the header is empty: an
     organisation of 46 characters prints whole on A5 (it was cut to a third of the

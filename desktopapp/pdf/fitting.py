@@ -161,13 +161,15 @@ def _largest_fitting(height_of: Callable[[int], float], room: float, low: int, h
         else:  # the first step, to learn how fast the height grows
             probe = good + (1 if exact else max(1, low // 4))
         probe = max(good + 1, min(top, probe))
+        interpolated = bad is not None
         height = height_of(probe)
         if height <= room:
             previous, previous_height, good, good_height = good, good_height, probe, height
         else:
             bad, bad_height = probe, height
         narrowed = (high if bad is None else bad - 1) - good
-        bisect = narrowed * 2 > top - good  # the probe did not halve the interval
+        # an interpolation that did not halve the interval: the next probe halves it
+        bisect = interpolated and narrowed * 2 > top - good
 
 
 def fit_one_page(header: Callable[[Styles], list], sections: list[Section],

@@ -43,21 +43,38 @@ class PageInfo:
     masthead_on_first_page: bool = False
 
 
+# The furniture's lines, laid out once and drawn on every page (a 500-page
+# handout drew the same organisation 500 times): (text, width, font, size,
+# colour) -> (paragraph, its width).
+_LINES: dict[tuple, tuple] = {}
+
+
+def _line(text: str, width: float, font: str, size: float, color):
+    key = (text, width, font, size, color.hexval())
+    found = _LINES.get(key)
+    if found is None:
+        from reportlab.lib.styles import ParagraphStyle
+
+        from .scripts import one_line
+
+        prep = fonts.TextPreparer()
+        style = ParagraphStyle("furniture", fontName=font, fontSize=size,
+                               leading=size * 1.2, textColor=color)
+        words = [prep.inline(word) for word in text.split()]
+        para, used, _shortened = one_line(words, style, width)
+        para.wrap(used, 10_000)
+        if len(_LINES) > 64:
+            _LINES.clear()
+        found = _LINES[key] = (para, used)
+    return found
+
+
 def _draw_line(canvas, text: str, x: float, baseline: float, width: float, font: str,
                size: float, color, align: str = "left"):
     """User text in the page furniture: any script, shortened between words to fit."""
-    from reportlab.lib.styles import ParagraphStyle
-
-    from .scripts import one_line
-
-    prep = fonts.TextPreparer()
-    style = ParagraphStyle("furniture", fontName=font, fontSize=size, leading=size * 1.2,
-                           textColor=color)
-    words = [prep.inline(word) for word in text.split()]
-    para, used, _shortened = one_line(words, style, width)
-    para.wrap(used, 10_000)
+    para, used = _line(text, width, font, size, color)
     left = {"left": x, "centre": x - used / 2, "right": x - used}[align]
-    para.drawOn(canvas, left, baseline - (style.leading - size))
+    para.drawOn(canvas, left, baseline - (para.style.leading - size))
 
 
 class NumberedCanvas(pdfcanvas.Canvas):

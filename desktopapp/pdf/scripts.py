@@ -225,10 +225,9 @@ def forget_parsed() -> None:
 
 def _fresh(frag):
     """A copy of a parsed fragment that shares no list with it (links, underlines)."""
-    twin = frag.clone()
-    for name, value in twin.__dict__.items():
-        if type(value) is list:
-            twin.__dict__[name] = list(value)
+    twin = object.__new__(type(frag))
+    twin.__dict__ = {name: value[:] if type(value) is list else value
+                     for name, value in frag.__dict__.items()}
     return twin
 
 
