@@ -49,7 +49,7 @@ def test_a_book_is_still_created_and_upgraded_with_sqlite_utils_migrations(tmp_p
     assert "sqlite_utils" in loaded  # the migrations ran on a new book
 
 
-FIRST_USE = """
+FIRST_USE = r"""
 from desktopapp.pdf import fonts, reportlab_import
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import paragraph
@@ -70,9 +70,18 @@ assert "CardSans-BoldItalic" not in pdfmetrics.getRegisteredFontNames()
 Paragraph("a note", styles.note)  # the style's own font counts too
 Paragraph("<b><i>both</i></b>", styles.body)
 assert "CardSans-BoldItalic" in pdfmetrics.getRegisteredFontNames()
+# the Markdown parser is imported for text that has lists or emphasis, only
+import sys
+from desktopapp.pdf.text import rich_text
+prep = fonts.TextPreparer()
+assert len(rich_text("Two lines\nof text.\n\nA second paragraph.", prep, styles.body,
+                     styles.bullet)) == 2
+assert "markdown_it" not in sys.modules
+assert rich_text("- one\n- two", prep, styles.body, styles.bullet)[1].bulletText == "•"
+assert "markdown_it" in sys.modules
 """
 
 
-def test_the_url_pattern_and_the_italic_fonts_load_on_first_use():
+def test_the_url_pattern_the_italic_fonts_and_markdown_load_on_first_use():
     done = subprocess.run([sys.executable, "-c", FIRST_USE], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

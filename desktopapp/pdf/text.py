@@ -8,6 +8,7 @@ printed literally, as typed.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .fonts import TextPreparer
@@ -47,7 +48,22 @@ def rich_text(text: str, prep: TextPreparer, style, bullet_style, limit: int | N
         cut = text[:limit]
         space = cut.rfind(" ")
         text = (cut[:space] if space > limit * 0.8 else cut).rstrip() + " …"
-    flowables = []
+    return [Paragraph(markup, style) if label is None
+            else Paragraph(markup, bullet_style, bulletText=label)
+            for markup, label in blocks(text, prep)]
+
+
+def blocks(text: str, prep: TextPreparer) -> list[tuple[str, str | None]]:
+    """Each paragraph or list item of ``text`` as (Paragraph markup, its bullet or None)."""
+    plain = plain_paragraphs(text)
+    if plain is not None:
+        return [(prep.inline(paragraph), None) for paragraph in plain]
+    return parsed_blocks(text, prep)
+
+
+def parsed_blocks(text: str, prep: TextPreparer) -> list[tuple[str, str | None]]:
+    """``blocks`` as markdown-it parses the subset."""
+    out = []
     bullet = None
     number = 0
     for token in _parser().parse(text):
@@ -59,14 +75,37 @@ def rich_text(text: str, prep: TextPreparer, style, bullet_style, limit: int | N
             bullet = None
         elif token.type == "inline":
             markup = _inline(token, prep)
-            if bullet is None:
-                flowables.append(Paragraph(markup, style))
-            else:
-                if bullet == "#":
-                    number += 1
-                label = f"{number}." if bullet == "#" else "•"
-                flowables.append(Paragraph(markup, bullet_style, bulletText=label))
-    return flowables
+            if bullet == "#":
+                number += 1
+            out.append((markup, None if bullet is None else
+                        f"{number}." if bullet == "#" else "•"))
+    return out
+
+
+# What makes text more than paragraphs: an emphasis delimiter, or a line that
+# could start a list item ("- ", "+ ", "* ", "1. ", "1) ").
+_MARKDOWN = re.compile(r"[*_]|^[ \t]*(?:[-+]|[0-9]{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
+
+
+def plain_paragraphs(text: str) -> list[str] | None:
+    """The paragraphs of text with no list and no emphasis, as markdown-it gives them
+    (lines up to a blank one, joined, stripped), or None for text that has either.
+
+    Most fields are such text: they need neither the parser nor its import
+    (a tenth of a ``briefing card`` started from the shell).
+    """
+    if _MARKDOWN.search(text):
+        return None
+    paragraphs, lines = [], []
+    for each in text.split("\n"):
+        if each.strip(" \t"):
+            lines.append(each)
+        elif lines:  # a blank line (spaces and tabs only) ends a paragraph
+            paragraphs.append("\n".join(lines).strip())
+            lines = []
+    if lines:
+        paragraphs.append("\n".join(lines).strip())
+    return paragraphs
 
 
 def line(text: str, prep: TextPreparer, style, field: str | None = None,
