@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
-from . import domain, jsonstream, recordkinds
+from . import domain, jsonstream, quickdecode, recordkinds
 from .domain import (
     DatePrecision,
     ExportSettings,
@@ -411,10 +411,14 @@ def iter_book(members) -> Iterator[tuple[str, object]]:
     for event, key, value in members:
         if event == "element":
             index = counts[key] = counts.get(key, 0) + 1
-            try:
-                record = _record(SECTIONS[key], value)
-            except _Bad as exc:
-                raise ImportFormatError(f"{_where(key, index - 1, value)}: {exc}") from None
+            # the one-pass decoder takes records that are fine; the full one
+            # decides (and words the message) for any other
+            record = quickdecode.record(SECTIONS[key], value)
+            if record is None:
+                try:
+                    record = _record(SECTIONS[key], value)
+                except _Bad as exc:
+                    raise ImportFormatError(f"{_where(key, index - 1, value)}: {exc}") from None
             yield key, record
         elif event == "array":
             _check_member(key, header)

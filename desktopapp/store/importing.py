@@ -26,11 +26,13 @@ import gc
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import attrgetter
 
 from .. import bookformat, folding
 from ..domain import Record
 from ..errors import ImportFormatError, ValidationError
-from ..recordkinds import KINDS, ChildRows, link_uids, named_links
+from ..recordkinds import KINDS, ChildRows, named_links
 from . import record_rows, search
 
 BATCH = 2000  # records per executemany round
@@ -82,18 +84,34 @@ class _WaitingLink:
         return (f"INSERT INTO {link.table} ({link.owner}, {link.column}, ord{tag_column}) "
                 f"SELECT l.owner, t.id, l.ord{tag_value}")
 
-    def rows(self, record) -> list[tuple]:
-        """The record's rows of this link, as temporary rows (uid, ord, a, b, c, d)."""
+    @property
+    def insert_values(self) -> str:
+        """INSERT ... VALUES writing link rows (owner, ord, target id, values...)."""
         link = self.link
-        uids = link_uids(record, link)
         if isinstance(link, ChildRows):
-            out = []
-            for i, (item, uid) in enumerate(zip(getattr(record, link.attr), uids, strict=True)):
-                values = [record_rows.column_value(codec, getattr(item, attr))
-                          for attr, _, codec in link.fields]
-                out.append((uid, i, *values, *[None] * (len(_TEMP_VALUES) - len(values))))
-            return out
-        return [(uid, i, None, None, None, None) for i, uid in enumerate(uids)]
+            columns = [link.owner, "ord", link.column, *(c for _, c, _ in link.fields)]
+            return (f"INSERT INTO {link.table} ({', '.join(columns)}) "
+                    f"VALUES ({', '.join('?' * len(columns))})")
+        tag_column, tag_value = ((f", {link.tag[0]}", f", '{link.tag[1]}'") if link.tag
+                                 else ("", ""))
+        return (f"INSERT INTO {link.table} ({link.owner}, ord, {link.column}{tag_column}) "
+                f"VALUES (?, ?, ?{tag_value})")
+
+    @cached_property
+    def items(self):
+        """record -> its (uid, own values...) per item of this link, in order."""
+        link = self.link
+        if isinstance(link, ChildRows):
+            encode = record_rows.item_encoder(link)
+            get = attrgetter(link.attr)
+            return lambda record: [encode(item) for item in get(record)]
+        get = attrgetter(link.attr)
+        return lambda record: [(uid,) for uid in get(record)]
+
+    @property
+    def optional(self) -> bool:
+        """Whether an item may name no target (a position's source)."""
+        return isinstance(self.link, ChildRows) and not self.link.required
 
     def error_field(self, ord_: int) -> str:
         if isinstance(self.link, ChildRows):
@@ -103,17 +121,13 @@ class _WaitingLink:
 
 LINKS = {f"{spec.kind}_{link.attr}": _WaitingLink(spec.kind, link)
          for spec in KINDS.values() for link in spec.links}
+LINKS_OF = {kind: [(name, waiting) for name, waiting in LINKS.items()
+                   if waiting.owner_kind == kind] for kind in KINDS}
 # Where an updated record's old links live: (table, owner column), per kind.
 OLD_LINKS = {kind: list(dict.fromkeys((link.table, link.owner) for link in spec.links))
              for kind, spec in KINDS.items()}
 # Kinds whose index text holds the names of linked actors (see search.document).
 NAMED_KINDS = tuple(kind for kind, spec in KINDS.items() if named_links(spec))
-
-
-def _links_of(kind: str, record) -> dict[str, list[tuple]]:
-    """The record's links as temporary rows (uid, ord, a, b, c, d) per link."""
-    return {name: waiting.rows(record) for name, waiting in LINKS.items()
-            if waiting.owner_kind == kind}
 
 
 def _content(record: Record) -> dict:
@@ -146,6 +160,10 @@ class BulkImport:
             self.next_id[kind] = (top or 0) + 1
         self.first_new_id = dict(self.next_id)
         self.has_rows = {kind: self.next_id[kind] > 1 for kind in TABLES}
+        # uid -> id of the records written so far, per kind: links to them are
+        # written without a lookup
+        self.ids = {kind: {} for kind in TABLES}
+        self.book_ids = {kind: {} for kind in TABLES}  # uid -> id of targets in the book
         self.replaced = defaultdict(list)  # kind -> ids of updated records
         self.renamed = defaultdict(list)  # kind -> ids of records whose name others show
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_docs "
@@ -179,14 +197,13 @@ class BulkImport:
         existing = {}
         if self.has_rows[kind]:
             existing = self.store._ids_by_uid(kind, [r.uid for r, _ in entries])
-        seen = {}
+        ids = self.ids[kind]
         new, changed = [], []
         for record, position in entries:
-            if record.uid in seen or existing.get(record.uid, 0) >= self.first_new_id[kind]:
+            if record.uid in ids:
                 raise ImportFormatError(
                     f"{section}[{position}] ({record.display_name()[:80]!r}): uid {record.uid} "
                     "is used twice in the file")
-            seen[record.uid] = True
             if record.uid in existing:
                 record.id = existing[record.uid]
                 changed.append(record)
@@ -194,6 +211,7 @@ class BulkImport:
                 record.id = self.next_id[kind]
                 self.next_id[kind] += 1
                 new.append(record)
+            ids[record.uid] = record.id
         if changed:
             stored = {r.uid: r for r in self.store._load(kind, [r.id for r in changed])}
             really = []
@@ -205,52 +223,80 @@ class BulkImport:
                     if record_rows.renamed(kind, stored[record.uid], record):
                         self.renamed[kind].append(record.id)
             changed = really
+        encode = record_rows.row_encoder(kind)
+        columns = [f.column for f in KINDS[kind].columns]
         if new:
-            rows = [self.store._row_values(kind, r) for r in new]
-            columns = [*rows[0], "uid", "created_at", "updated_at", "version", "id", "changed_by"]
             who = self.store.changed_by
+            now = self.now
+            names = [*columns, "uid", "created_at", "updated_at", "version", "id", "changed_by"]
             self.conn.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                f"({', '.join('?' * len(columns))})",
-                [(*row.values(), r.uid, r.created_at or self.now, r.updated_at or self.now, 1,
-                  r.id, who) for row, r in zip(rows, new, strict=True)])
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+                f"({', '.join('?' * len(names))})",
+                [(*encode(r), r.uid, r.created_at or now, r.updated_at or now, 1, r.id, who)
+                 for r in new])
             self.summary.added[section] += len(new)
         if changed:
-            rows = [self.store._row_values(kind, r) for r in changed]
-            assignments = ", ".join(f"{column} = ?" for column in rows[0])
+            assignments = ", ".join(f"{column} = ?" for column in columns)
             self.conn.executemany(
                 f"UPDATE {table} SET {assignments}, created_at = ?, updated_at = ?, "
                 "changed_by = ?, version = version + 1 WHERE id = ?",
-                [(*row.values(), r.created_at or self.now, r.updated_at or self.now,
-                  self.store.changed_by, r.id) for row, r in zip(rows, changed, strict=True)])
+                [(*encode(r), r.created_at or self.now, r.updated_at or self.now,
+                  self.store.changed_by, r.id) for r in changed])
             self.conn.executemany("DELETE FROM search_index WHERE rowid = ?",
                                   [(search.rowid_for(kind, r.id),) for r in changed])
+            self._drop_old_links(kind, [r.id for r in changed])
             self.replaced[kind].extend(r.id for r in changed)
             self.summary.updated[section] += len(changed)
         written = new + changed
         if not written:
             return
-        links = defaultdict(list)
-        for record in written:
-            for link_table, rows in _links_of(kind, record).items():
-                links[link_table].extend((record.id, *row) for row in rows)
-        for link_table, rows in links.items():
-            if rows:
-                self.conn.executemany(f"INSERT INTO temp.import_{link_table} "
-                                      "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-                self.link_rows[link_table] += len(rows)
+        self._write_links(kind, written)
         docs = [(search.rowid_for(kind, r.id), *search.document(r, no_names)) for r in written]
         target = "temp.import_docs" if kind in NAMED_KINDS else "search_index"
         self.conn.executemany(f"INSERT INTO {target} (rowid, title, body, title_extra, "
                               "body_extra) VALUES (?, ?, ?, ?, ?)", docs)
+
+    def _write_links(self, kind, records):
+        """Link rows of these records: written now when the target is known, else waiting.
+
+        A target is known when it came earlier in the file or is in the book;
+        others (a source listed after the actors that cite it, a uid in no
+        record) wait in a temporary table for the end.
+        """
+        for name, waiting in LINKS_OF[kind]:
+            target = waiting.link.target
+            known = self.ids[target]
+            items = waiting.items
+            per_record = [(record.id, items(record)) for record in records]
+            in_book = self.book_ids[target]
+            if self.has_rows[target]:
+                unknown = {item[0] for _, its in per_record for item in its
+                           if item[0] is not None and item[0] not in known}
+                in_book.update(self.store._ids_by_uid(target, unknown - in_book.keys())
+                               if unknown else ())
+            found, missing = [], []
+            optional = waiting.optional
+            for owner, its in per_record:
+                for ord_, item in enumerate(its):
+                    uid = item[0]
+                    target_id = known.get(uid) or in_book.get(uid)
+                    if target_id is not None or (uid is None and optional):
+                        found.append((owner, ord_, target_id, *item[1:]))
+                    else:
+                        missing.append((owner, uid, ord_, *item[1:],
+                                        *[None] * (len(_TEMP_VALUES) + 1 - len(item))))
+            if found:
+                self.conn.executemany(waiting.insert_values, found)
+            if missing:
+                self.conn.executemany(f"INSERT INTO temp.import_{name} "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?)", missing)
+                self.link_rows[name] += len(missing)
 
     # --- the end: links, names, settings ---------------------------------------
 
     def finish(self) -> ImportSummary:
         self.flush()
         self._refuse_uid_clashes()
-        for kind, ids in self.replaced.items():
-            self._drop_old_links(kind, ids)
         for link_table in LINKS:
             self._resolve(link_table)
         self._index_named()

@@ -1,0 +1,119 @@
+"""How a bulk import finds the records a link names (desktopapp/store/importing.py).
+
+A link to a record met earlier in the file, or already in the book, is
+written with its batch; a link to a record later in the file (sources come
+last in an exported file) waits for the end. Batches are made small here
+so that every case crosses batches.
+"""
+
+import pytest
+
+from desktopapp import bookformat
+from desktopapp.errors import ImportFormatError, ValidationError
+from desktopapp.store import importing
+
+S = "00000000-0000-4000-8000-0000000000{:02x}"
+
+
+def uid(n: int) -> str:
+    return S.format(n)
+
+
+def book(**sections) -> dict:
+    return {"format": "briefing-book", "version": bookformat.FORMAT_VERSION, **sections}
+
+
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch):
+    monkeypatch.setattr(importing, "BATCH", 3)
+
+
+def actor(n, **more):
+    return {"uid": uid(n), "name": f"Actor {n}", **more}
+
+
+def exported(store) -> dict:
+    """The book's records as JSON dicts by uid, without stamps."""
+    out = {}
+    for section, records in store.export_sections().items():
+        for record in records:
+            data = bookformat.record_to_dict(record)
+            data.pop("created_at"), data.pop("updated_at")
+            out[data["uid"]] = (section, data)
+    return out
+
+
+def test_links_to_records_earlier_later_and_in_no_batch_of_their_own(store):
+    actors = [actor(n, affiliations=[uid(n + 1)] if n < 9 else [uid(1)],
+                    positions=[{"topic": "Grain", "stance": "For", "source_uid": uid(40)}],
+                    sources=[uid(40), uid(41)])
+              for n in range(1, 10)]
+    meetings = [{"uid": uid(20 + n), "title": f"Talks {n}", "date": "2025-05-16",
+                 "hosts": [uid(n)], "mediators": [uid(n + 1)],
+                 "participants": [{"actor_uid": uid(n + 2), "side": "A", "role": "head"},
+                                  {"actor_uid": uid(1), "side": "B"}]}
+                for n in range(1, 6)]
+    recs = [{"uid": uid(30), "title": "Advice", "text": "Do it.",
+             "addressee_actors": [uid(3)], "meetings": [uid(21)], "actors": [uid(2)]}]
+    sources = [{"uid": uid(40), "citation": "A source"}, {"uid": uid(41), "citation": "Another"}]
+    # the order of an exported file: sources after the records citing them
+    data = book(actors=actors, meetings=meetings, recommendations=recs, sources=sources)
+    summary = store.import_sections(bookformat.parse_book(data))
+    assert summary.added == {"actors": 9, "meetings": 5, "recommendations": 1, "sources": 2}
+    stored = exported(store)
+    for section in ("actors", "meetings", "recommendations", "sources"):
+        for record in data[section]:
+            expected = bookformat.record_to_dict(
+                bookformat.parse_book(book(**{section: [record]}))[section][0])
+            expected.pop("created_at"), expected.pop("updated_at")
+            assert stored[record["uid"]] == (section, expected)
+    # the meetings are found by the names of the people at the table
+    talks = store.id_for_uid("meeting", uid(22))
+    assert ("meeting", talks) in {(h.kind, h.id) for h in store.search("Actor 4")}
+
+
+def test_links_to_records_already_in_the_book(store):
+    store.import_sections(bookformat.parse_book(book(actors=[actor(n) for n in range(1, 8)])))
+    meetings = [{"uid": uid(20 + n), "title": f"Talks {n}", "date": "2025-05-16",
+                 "participants": [{"actor_uid": uid(n)}, {"actor_uid": uid(7)}]}
+                for n in range(1, 6)]
+    store.import_sections(bookformat.parse_book(book(meetings=meetings)))
+    for n in range(1, 6):
+        meeting = store.get("meeting", store.id_for_uid("meeting", uid(20 + n)))
+        assert [p.actor_uid for p in meeting.participants] == [uid(n), uid(7)]
+
+
+def test_an_updated_record_has_its_new_links_only(store):
+    first = [actor(n) for n in range(1, 8)]
+    meeting = {"uid": uid(20), "title": "Talks", "date": "2025-05-16",
+               "participants": [{"actor_uid": uid(1)}, {"actor_uid": uid(2)}]}
+    store.import_sections(bookformat.parse_book(book(actors=first, meetings=[meeting])))
+    meeting["participants"] = [{"actor_uid": uid(3)}, {"actor_uid": uid(1)}]
+    summary = store.import_sections(bookformat.parse_book(book(actors=first, meetings=[meeting])))
+    assert summary.updated == {"meetings": 1}
+    assert summary.unchanged == {"actors": 7}
+    stored = store.get("meeting", store.id_for_uid("meeting", uid(20)))
+    assert [p.actor_uid for p in stored.participants] == [uid(3), uid(1)]
+    assert stored.version == 2
+
+
+def test_a_link_to_nothing_fails_the_import_after_many_batches(store):
+    actors = [actor(n, sources=[uid(40)]) for n in range(1, 8)]
+    actors[5]["sources"] = [uid(40), uid(99)]
+    data = book(actors=actors, sources=[{"uid": uid(40), "citation": "A source"}])
+    with pytest.raises(ValidationError) as caught:
+        store.import_sections(bookformat.parse_book(data))
+    assert str(caught.value) == (f"actors: actor 'Actor 6' (uid {uid(6)}): sources: no source "
+                                 f"with uid {uid(99)} in this book")
+    assert store.is_empty()
+
+
+def test_a_uid_twice_in_the_file_is_refused_across_batches_even_for_a_stored_record(store):
+    store.import_sections(bookformat.parse_book(book(actors=[actor(1)])))
+    actors = [actor(1, title="Envoy"), *[actor(n) for n in range(2, 7)],
+              actor(1, title="Minister")]
+    with pytest.raises(ImportFormatError, match=r"actors\[7\] \('Actor 1'\): uid .* is used "
+                                                r"twice in the file"):
+        store.import_records(list(bookformat.iter_book(
+            bookformat._members_of(book(actors=actors)))))
+    assert store.get("actor", store.id_for_uid("actor", uid(1))).title == ""
