@@ -108,6 +108,12 @@ class _WaitingLink:
         get = attrgetter(link.attr)
         return lambda record: [(uid,) for uid in get(record)]
 
+    def rows(self, record) -> list[tuple]:
+        """The record's rows of this link, as temporary rows (uid, ord, a, b, c, d)."""
+        pad = (None,) * (len(_TEMP_VALUES) + 1)
+        return [(item[0], i, *item[1:], *pad[len(item):])
+                for i, item in enumerate(self.items(record))]
+
     @property
     def optional(self) -> bool:
         """Whether an item may name no target (a position's source)."""
