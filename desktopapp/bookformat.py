@@ -126,9 +126,18 @@ def book_to_dict(sections: dict[str, list[Record]],
 
 
 def write_book(out, sections, settings: ExportSettings | None = None) -> dict[str, int]:
+    """Write a book to the text file ``out`` record by record (see write_objects).
+
+    ``sections(name)`` returns an iterable of that section's records.
+    """
+    return write_objects(out, lambda name: map(record_to_dict, sections(name)), settings)
+
+
+def write_objects(out, sections, settings: ExportSettings | None = None) -> dict[str, int]:
     """Write a book to the text file ``out`` record by record, in bounded memory.
 
-    ``sections(name)`` returns an iterable of that section's records. Each
+    ``sections(name)`` returns an iterable of that section's records as
+    their JSON objects (record_to_dict). Each
     record is one line: the standard library encodes a line in C, while an
     indented layout goes through its Python encoder, five times slower (a
     million records: minutes). The document is the one :func:`book_to_dict`
@@ -141,7 +150,7 @@ def write_book(out, sections, settings: ExportSettings | None = None) -> dict[st
         out.write(f',\n "{name}": [')
         n = 0
         for record in sections(name):
-            out.write(("\n  " if n == 0 else ",\n  ") + encode(record_to_dict(record)))
+            out.write(("\n  " if n == 0 else ",\n  ") + encode(record))
             n += 1
         out.write("\n ]" if n else "]")
         counts[name] = n

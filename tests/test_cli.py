@@ -13,7 +13,7 @@ from conftest import REPO, both_backends, file_bytes
 
 from desktopapp import bookformat, books, cli
 from desktopapp.domain import Actor
-from desktopapp.store import BriefingStore, opening
+from desktopapp.store import BriefingStore, exporting, opening
 
 
 def run(capsys, *argv):
@@ -193,16 +193,17 @@ def test_existing_output_is_kept_when_export_fails(sample_path, tmp_path, capsys
 
     written = []
 
-    def explode(record):  # the disk fills up half-way through the records
-        written.append(record)
-        if len(written) > 5:
-            raise OSError(28, "No space left on device")
-        return encode(record)
+    def explode(store, kind):  # the disk fills up half-way through the records
+        for record in records(store, kind):
+            written.append(record)
+            if len(written) > 5:
+                raise OSError(28, "No space left on device")
+            yield record
 
-    encode = bookformat.record_to_dict
-    monkeypatch.setattr(bookformat, "record_to_dict", explode)
+    records = exporting.iter_dicts  # what the export writes, record by record
+    monkeypatch.setattr(exporting, "iter_dicts", explode)
     code, _, err = run(capsys, "export", "--db", sample_path, "-o", target)
-    assert code == 1
+    assert code == 1 and len(written) == 6
     assert target.read_text() == "previous good export"
 
 

@@ -117,3 +117,28 @@ def test_a_uid_twice_in_the_file_is_refused_across_batches_even_for_a_stored_rec
         store.import_records(list(bookformat.iter_book(
             bookformat._members_of(book(actors=actors)))))
     assert store.get("actor", store.id_for_uid("actor", uid(1))).title == ""
+
+
+def schema_of(store) -> dict:
+    return {name: sql for name, sql in store.db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite%'")}
+
+
+def test_an_empty_book_gets_its_indexes_back_after_an_import_that_worked_or_failed(store):
+    before = schema_of(store)
+    assert any(name == "participants_by_actor" for name in before)
+    broken = book(actors=[actor(n) for n in range(1, 8)],
+                  meetings=[{"uid": uid(20), "title": "Talks", "date": "2025-05-16",
+                             "participants": [{"actor_uid": uid(99)}]}])
+    with pytest.raises(ValidationError):
+        store.import_sections(bookformat.parse_book(broken))
+    assert schema_of(store) == before and store.is_empty()
+    broken["meetings"][0]["participants"] = [{"actor_uid": uid(2)}]
+    store.import_sections(bookformat.parse_book(broken))
+    assert schema_of(store) == before
+    assert store.check() == []
+    # the index is there and used: the actor's meetings are found through it
+    plan = " ".join(row[3] for row in store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT meeting_id FROM participants WHERE actor_id = 2"))
+    assert "participants_by_actor" in plan
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1

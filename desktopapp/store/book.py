@@ -46,7 +46,7 @@ from ..errors import (
     StoredRecordError,
     ValidationError,
 )
-from . import importing, opening, record_rows, search, settings_rows
+from . import exporting, importing, opening, record_rows, search, settings_rows
 from .connection import Connection
 from .importing import ImportSummary
 from .record_rows import KIND_OF_CLASS, NAME_COLUMN, TABLES
@@ -815,8 +815,8 @@ class BriefingStore:
         """
         with self.db.atomic():
             settings = self.settings() if self.has_settings() else None
-            return bookformat.write_book(
-                out, lambda section: self.iter_records(section[:-1]), settings)
+            return bookformat.write_objects(
+                out, lambda section: exporting.iter_dicts(self, section[:-1]), settings)
 
     def export_book(self) -> dict:
         """The whole book as a briefing-book JSON document (a dict)."""
@@ -839,8 +839,26 @@ class BriefingStore:
         the file or already in the book; any other reference fails the whole
         import, naming the record and the field. See store/importing.py.
         """
-        with self.write():
+        with self._links_checked_by_caller(), self.write():
             return importing.run(self, items, now_iso())
+
+    @contextmanager
+    def _links_checked_by_caller(self):
+        """SQLite's foreign-key checks off, for a write that checks every link itself.
+
+        The bulk import resolves each link to a record it wrote or found
+        (store/importing.py); SQLite looking each target up again costs a
+        tenth of a large import. The setting only changes outside a
+        transaction: inside one (a nested write) the checks stay on.
+        """
+        if self.db.conn.in_transaction:
+            yield
+            return
+        self.db.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA foreign_keys = ON")
 
     def import_sections(self, sections: dict) -> ImportSummary:
         """Merge records given by JSON section (as bookformat.parse_book returns them)."""
