@@ -9,14 +9,17 @@ memory holds one batch, never the file. Each batch is written with a few
   is the stored one is left as it is and counted "unchanged"; any other
   is updated (new version);
 - links (participants, affiliations, sources ...) name their targets by
-  uid, and a target may come later in the file, so they wait in temporary
-  tables and are resolved by one join per link table at the end; a uid
-  that resolves to nothing fails the import, naming the record and field;
+  uid. A target met earlier in the file, or already in the book, is known
+  by its id and the link row is written with the batch; a target that may
+  come later (sources come last in an exported file) waits in a temporary
+  table, resolved by one join per link table at the end; a uid that
+  resolves to nothing fails the import, naming the record and field;
 - search-index rows are written with the batch; meetings and
   recommendations, whose index text holds the names of linked actors, get
   theirs at the end.
 
-The caller runs all this inside one write transaction: any error, at any
+Into an empty book the secondary indexes are made once at the end. The
+caller runs all this inside one write transaction: any error, at any
 record, leaves the book as it was.
 """
 
