@@ -39,7 +39,7 @@ from ..recordkinds import KINDS, ChildRows, named_links
 from . import record_rows, search
 
 BATCH = 2000  # records per executemany round
-IMPORT_CACHE_KIB = 128 * 1024
+IMPORT_CACHE_KIB = 96 * 1024
 SECTION_ORDER = ["sources", "actors", "meetings", "recommendations", "memos"]
 
 
