@@ -1,13 +1,30 @@
 """What a caller sees of the book as a file: opening, copying, upgrading, backing up,
 checking and repairing it (the files opening.py, copying.py, migrations.py and
-maintenance.py of the store).
+maintenance.py of the store). In-process, so that the mutation tester can link each test
+to the code it runs (tools/mutation.py, target "store").
 """
 
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from conftest import FIXTURES
 
 from desktopapp.domain import Actor
-from desktopapp.errors import BriefingError
-from desktopapp.store import BriefingStore
+from desktopapp.errors import (
+    BookDamagedError,
+    BookError,
+    BookLockedError,
+    BookReadOnlyError,
+    BriefingError,
+    UnknownSchemaError,
+)
+from desktopapp.store import BriefingStore, opening
+from desktopapp.store import migrations as schema
 
 
 def test_a_backup_over_the_open_book_is_refused_and_the_book_keeps_its_records(book_path):
@@ -19,3 +36,458 @@ def test_a_backup_over_the_open_book_is_refused_and_the_book_keeps_its_records(b
                                  "(book.sqlite); choose another file name")
     with BriefingStore.open(book_path) as store:
         assert [r["name"] for r in store.list_summaries("actor")] == ["Hakan Fidan"]
+
+
+KNOWN = schema.known_version()
+
+
+def sqlite_error(code, text="some  text\n  more"):
+    exc = sqlite3.OperationalError(text)
+    if code is not None:
+        exc.sqlite_errorname = code
+    return exc
+
+
+def refused(path, **options) -> str:
+    with pytest.raises(BookError) as caught:
+        BriefingStore.open(path, **options)
+    return str(caught.value)
+
+
+# --- what SQLite's errors become ---------------------------------------------------------
+
+def test_storage_errors_are_told_in_a_persons_words_by_their_code(tmp_path):
+    book = tmp_path / "b.sqlite"
+
+    def told(code, text="some  text\n  more"):
+        return opening.storage_error(sqlite_error(code, text), book)
+
+    for code in ("SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_LOCKED"):
+        error = told(code)
+        assert isinstance(error, BookLockedError)
+        assert str(error) == ("busy: another program is writing the book b.sqlite; nothing "
+                              "was changed, try again in a moment")
+    for code in ("SQLITE_READONLY", "SQLITE_READONLY_DIRECTORY"):
+        error = told(code)
+        assert isinstance(error, BookReadOnlyError)
+        assert str(error) == f"the book {book} is read-only; nothing was changed"
+    full = told("SQLITE_FULL")
+    assert type(full) is BookError
+    assert re.fullmatch(r"the disk is full \([\d,]+\.\d MB free\); nothing was changed",
+                        str(full)), str(full)
+    assert str(told("SQLITE_IOERR_WRITE", "disk I/O error")) == (
+        f"the book {book} cannot be read or written (disk I/O error; SQLITE_IOERR_WRITE)")
+    assert str(told("SQLITE_IOERR")) == (
+        f"the book {book} cannot be read or written (some text more; SQLITE_IOERR)")
+    assert str(told("SQLITE_CANTOPEN", "unable to open database file")) == (
+        f"the book {book} cannot be opened (unable to open database file; SQLITE_CANTOPEN)")
+    for code in ("SQLITE_CORRUPT", "SQLITE_CORRUPT_INDEX", "SQLITE_NOTADB"):
+        error = told(code)
+        assert isinstance(error, BookDamagedError)
+        assert str(error) == opening.damaged_message(book, "some text more")
+    constraint = told("SQLITE_CONSTRAINT_UNIQUE", "UNIQUE constraint failed: actors.uid")
+    assert type(constraint) is BookError
+    assert str(constraint) == ("the book b.sqlite refused the change (UNIQUE constraint "
+                               "failed: actors.uid); nothing was changed")
+    assert str(told("SQLITE_MISMATCH")) == (
+        f"the book {book} cannot be used (some text more; SQLITE_MISMATCH)")
+    assert str(opening.storage_error(sqlite_error(None), book)) == (
+        f"the book {book} cannot be used (some text more; unknown error)")
+
+
+def test_a_damaged_book_points_to_its_newest_backup(tmp_path):
+    book = tmp_path / "b.sqlite"
+    advice = ("the book {} is damaged (bad page). This happens when a -wal file from another "
+              "book or an old copy was put beside it, or the file was changed by another "
+              "program. Restore it from a backup ({}); do not keep writing to it.")
+    assert opening.damaged_message(book, "bad page") == advice.format(
+        book, "use a copy made with 'briefing backup'")
+    for name in ("b.sqlite.schema1-20250101-101010.bak", "b.sqlite.schema2-20260101-101010.bak",
+                 "other.sqlite.schema9-20270101-101010.bak"):
+        (tmp_path / name).write_bytes(b"")
+    assert opening.damaged_message(book, "bad page") == advice.format(
+        book, "the newest backup beside it is b.sqlite.schema2-20260101-101010.bak")
+
+
+# --- files that are not books ------------------------------------------------------------
+
+def test_files_that_are_not_books_are_refused_with_what_they_are(tmp_path):
+    assert refused(tmp_path) == f"{tmp_path} is a folder, not a briefing book"
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    assert refused(empty) == f"{empty} is an empty file, not a briefing book"
+    text = tmp_path / "notes.sqlite"
+    text.write_text("minutes of the Istanbul talks\n" * 10)
+    assert refused(text) == f"{text} is not a briefing book (it is not a SQLite database)"
+    cut = tmp_path / "cut.sqlite"  # the first bytes of a book, cut short
+    cut.write_bytes(opening.SQLITE_MAGIC + b"\x10\x00" * 20)
+    assert refused(cut) == f"{cut} is not a briefing book (it is not a SQLite database)"
+    for path in (empty, text, cut):
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(path.name)) == [
+            path.name]
+
+
+def test_a_fifo_is_refused_before_anything_opens_it(tmp_path):
+    fifo = tmp_path / "book.sqlite"
+    shutil.os.mkfifo(fifo)
+    # opening a FIFO for reading would wait for a writer forever
+    assert refused(fifo) == (f"{fifo} is not a regular file (it is a FIFO, device or socket), "
+                             "not a briefing book")
+
+
+def test_another_programs_database_is_named_and_left_untouched(tmp_path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("PRAGMA application_id = 1234")
+    conn.execute("CREATE TABLE notes (text)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    assert refused(other) == (f"{other} is a SQLite database but not a Briefing Desk book; "
+                              "it was left untouched")
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_inspecting_a_path_that_cannot_be_read_says_why(tmp_path):
+    blocked = tmp_path / "a-file" / "book.sqlite"  # a file where a folder should be
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(BookError) as caught:
+        opening.inspect_file(blocked)
+    assert str(caught.value) == f"{blocked} cannot be read: Not a directory"
+    book = tmp_path / "book.sqlite"
+    BriefingStore.open(book, create=True).close()
+    assert opening.inspect_file(book)[68:72] == schema.APPLICATION_ID.to_bytes(4, "big")
+
+
+# --- books from a newer program ----------------------------------------------------------
+
+def newer_message(path, version):
+    return (f"{path} was written by a newer Briefing Desk (schema {version}; this program "
+            f"knows up to {KNOWN}); update the program to open it. The book was left "
+            "untouched.")
+
+
+def files_beside(path):
+    return {p.name: p.read_bytes() for p in Path(path).parent.iterdir()}
+
+
+def test_a_book_from_a_newer_program_is_refused_untouched(book_path):
+    conn = sqlite3.connect(book_path)
+    conn.execute(f"PRAGMA user_version = {KNOWN + 3}")
+    conn.close()
+    before = files_beside(book_path)
+    assert refused(book_path) == newer_message(book_path, KNOWN + 3)
+    assert files_beside(book_path) == before
+
+
+def wal_copy(tmp_path, book_path, statements, name="copy.sqlite"):
+    """A copy of the book whose last transactions sit in its -wal (not yet checkpointed),
+    as another program that is still running leaves it."""
+    writer = sqlite3.connect(book_path, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    for statement in statements:
+        writer.execute(statement)
+    folder = tmp_path / "copy"
+    folder.mkdir(exist_ok=True)
+    copy = folder / name
+    shutil.copy(book_path, copy)
+    shutil.copy(f"{book_path}-wal", f"{copy}-wal")
+    writer.close()
+    return copy
+
+
+def test_a_newer_schema_still_in_the_wal_is_refused_untouched(tmp_path, book_path):
+    copy = wal_copy(tmp_path, book_path, [f"PRAGMA user_version = {KNOWN + 1}"])
+    before = files_beside(copy)
+    assert refused(copy) == newer_message(copy, KNOWN + 1)
+    assert files_beside(copy) == before
+    assert opening.stored_version(copy, opening.inspect_file(copy)) == KNOWN + 1
+
+
+def test_the_newest_committed_version_in_the_wal_counts(tmp_path, book_path):
+    copy = wal_copy(tmp_path, book_path, [f"PRAGMA user_version = {KNOWN + 1}",
+                                          "CREATE TABLE padding (x)",
+                                          f"PRAGMA user_version = {KNOWN + 2}"])
+    assert refused(copy) == newer_message(copy, KNOWN + 2)
+
+
+def test_a_half_written_transaction_in_the_wal_does_not_count(tmp_path, book_path):
+    # page 1 (the version) is written first, the commit mark comes with the last page
+    copy = wal_copy(tmp_path, book_path, [
+        "BEGIN", f"PRAGMA user_version = {KNOWN + 1}",
+        "CREATE TABLE padding (x)", "INSERT INTO padding VALUES (randomblob(20000))",
+        "COMMIT"])
+    wal = Path(f"{copy}-wal")
+    page_size = int.from_bytes(wal.read_bytes()[8:12], "big")
+    with open(wal, "r+b") as fh:  # the program writing it was killed after page 1
+        fh.truncate(32 + 24 + page_size)
+    assert opening.stored_version(copy, opening.inspect_file(copy)) == KNOWN
+    with BriefingStore.open(copy) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == KNOWN
+        assert store.check() == []
+
+
+def test_wal_frames_of_an_earlier_generation_do_not_count(tmp_path, book_path):
+    copy = wal_copy(tmp_path, book_path, [f"PRAGMA user_version = {KNOWN + 1}"])
+    wal = Path(f"{copy}-wal")
+    data = bytearray(wal.read_bytes())
+    data[16:24] = bytes(b ^ 0xFF for b in data[16:24])  # the header's salts moved on
+    wal.write_bytes(bytes(data))
+    assert opening.stored_version(copy, opening.inspect_file(copy)) == KNOWN
+
+
+def write_wal(book, page_size, *, magic=0x377F0682, version=KNOWN + 5):
+    """A -wal file by hand: its header, then one committed frame holding page 1."""
+    salts = (0x1234, 0x5678)
+    header = b"".join(n.to_bytes(4, "big") for n in (magic, 3007000, page_size, 0, *salts))
+    page = bytearray(page_size)
+    page[60:64] = version.to_bytes(4, "big")
+    frame = b"".join(n.to_bytes(4, "big") for n in (1, 1, *salts)) + bytes(8)
+    Path(f"{book}-wal").write_bytes(header + bytes(8) + frame + bytes(page))
+
+
+@pytest.mark.parametrize(("magic", "page_size", "counts"), [
+    (0x377F0682, 4096, True), (0x377F0683, 512, True), (0x377F0683, 65536, True),
+    (0x377F0684, 4096, False),  # not a WAL file
+    (0x377F0682, 256, False),  # smaller than any SQLite page
+    (0x377F0682, 3072, False),  # not a power of two
+])
+def test_only_a_wellformed_wal_can_make_a_book_newer(book_path, magic, page_size, counts):
+    write_wal(book_path, page_size, magic=magic)
+    assert opening.stored_version(book_path, opening.inspect_file(book_path)) == (
+        KNOWN + 5 if counts else KNOWN)
+
+
+def test_a_wal_cut_short_does_not_count(book_path):
+    write_wal(book_path, 4096)
+    wal = Path(f"{book_path}-wal")
+    whole = wal.read_bytes()
+    for size in (20, 32 + 10, 32 + 24 + 50):  # in the header, the frame header, page 1
+        wal.write_bytes(whole[:size])
+        assert opening.stored_version(book_path, opening.inspect_file(book_path)) == KNOWN
+
+
+# --- creating -----------------------------------------------------------------------------
+
+def test_a_new_book_is_marked_as_ours_in_wal_mode_with_its_creation_time(tmp_path):
+    path = tmp_path / "new.sqlite"
+    with BriefingStore.open(path, create=True) as store:
+        created = store.db.execute(
+            "SELECT value FROM book_meta WHERE key = 'created_at'").fetchone()[0]
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", created), created
+    header = path.read_bytes()[:100]
+    assert int.from_bytes(header[68:72], "big") == schema.APPLICATION_ID
+    assert int.from_bytes(header[60:64], "big") == KNOWN
+    assert header[18:20] == b"\x02\x02"  # WAL mode, recorded in the file itself
+
+
+def test_creating_over_a_file_or_in_a_missing_folder_is_refused(tmp_path):
+    existing = tmp_path / "taken.sqlite"
+    existing.write_text("someone's notes")
+    assert refused(existing, create=True) == f"{existing} already exists; choose a new file name"
+    assert existing.read_text() == "someone's notes"
+    nowhere = tmp_path / "no-such-folder" / "book.sqlite"
+    assert refused(nowhere, create=True) == (
+        f"cannot create {nowhere}: No such file or directory")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.sqlite"]
+
+
+# --- upgrading ----------------------------------------------------------------------------
+
+def test_an_upgrade_keeps_a_self_contained_copy_of_the_old_book(tmp_path):
+    book = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "book-schema1.sqlite", book)
+    with BriefingStore.open(book) as store:
+        actors = store.count("actor")
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == KNOWN
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    (backup,) = tmp_path.glob("*.bak")
+    assert re.fullmatch(r"old\.sqlite\.schema1-\d{8}-\d{6}\.bak", backup.name), backup.name
+    assert not Path(f"{backup}-wal").exists()
+    copy = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert copy.execute("SELECT count(*) FROM actors").fetchone()[0] == actors
+    copy.close()
+
+
+def test_a_book_in_rollback_journal_mode_is_opened_in_wal_mode(book_path):
+    conn = sqlite3.connect(book_path)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    with BriefingStore.open(book_path) as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_upgrade_that_would_leave_broken_links_is_refused(tmp_path):
+    book = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "book-schema1.sqlite", book)
+    conn = sqlite3.connect(book)  # foreign keys are off outside the program
+    conn.execute("INSERT INTO actor_sources (record_id, source_id, ord) VALUES (1, 9999, 0)")
+    conn.execute("INSERT INTO actor_sources (record_id, source_id, ord) VALUES (2, 9998, 0)")
+    conn.commit()
+    conn.close()
+    assert refused(book) == (f"{book} cannot be upgraded: 2 broken links (first in table "
+                             "actor_sources); it was left as it was")
+    conn = sqlite3.connect(book)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM actor_sources").fetchone()[0] > 2
+    conn.close()
+
+
+# --- objects we did not create -------------------------------------------------------------
+
+def plant(path, sql):
+    conn = sqlite3.connect(path)
+    conn.executescript(sql)
+    conn.close()
+
+
+def test_planted_objects_are_listed_by_kind_with_the_way_out(book_path):
+    plant(book_path, "CREATE TRIGGER steal AFTER INSERT ON actors BEGIN SELECT 1; END;"
+                     "CREATE VIEW peek AS SELECT name FROM actors;"
+                     "DROP INDEX actors_by_kind;"
+                     "DROP INDEX actors_by_name;"
+                     "CREATE INDEX actors_by_name ON actors (name DESC);")
+    before = files_beside(book_path)
+    with pytest.raises(UnknownSchemaError) as caught:
+        BriefingStore.open(book_path)
+    assert str(caught.value) == (
+        f"{book_path} contains database objects that Briefing Desk did not create or that "
+        "were changed (unknown trigger 'steal' on actors (not created by Briefing Desk); "
+        "unknown view 'peek' (not created by Briefing Desk); altered index 'actors_by_name' "
+        "on actors (its definition differs from Briefing Desk's); missing index "
+        "'actors_by_kind' on actors). They could change or copy your data, so the book was "
+        "not opened and was left untouched. 'briefing check' lists them; 'briefing repair' "
+        "removes them after a backup.")
+    assert files_beside(book_path) == before
+
+
+def test_many_planted_objects_are_counted_after_the_first_eight(book_path):
+    plant(book_path, "".join(f"CREATE VIEW v{i} AS SELECT 1;" for i in range(11)))
+    message = refused(book_path)
+    names = "; ".join(f"unknown view 'v{i}' (not created by Briefing Desk)" for i in range(8))
+    assert f"were changed ({names}; and 3 more). They could" in message
+
+
+def test_a_changed_table_is_met_with_the_way_to_save_the_records(book_path):
+    plant(book_path, "ALTER TABLE actors ADD COLUMN loot TEXT;")
+    message = refused(book_path)
+    assert "(altered table 'actors' (its definition differs from Briefing Desk's))" in message
+    assert message.endswith(
+        "left untouched. A changed table cannot be repaired; 'briefing export -o FILE.json' "
+        "still reads the book: export it, then 'briefing init --db NEW' and 'briefing import "
+        "FILE.json --db NEW'.")
+
+
+def test_an_old_book_with_planted_objects_must_be_repaired_before_its_upgrade(tmp_path):
+    book = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "book-schema1.sqlite", book)
+    plant(book, "CREATE TRIGGER steal AFTER INSERT ON actors BEGIN SELECT 1; END;")
+    before = files_beside(book)
+    assert "(unknown trigger 'steal' on actors (not created" in refused(book)
+    with pytest.raises(UnknownSchemaError) as caught:
+        BriefingStore.open(book, allow_unknown_objects=True)
+    assert str(caught.value) == (f"{book} needs an upgrade but contains objects Briefing Desk "
+                                 "did not create; run 'briefing repair' first")
+    assert [o.name for o in caught.value.difference.unknown] == ["steal"]
+    assert files_beside(book) == before
+
+
+def test_rescue_reads_a_book_with_planted_objects_without_touching_it(book_path):
+    with BriefingStore.open(book_path) as store:
+        store.save(Actor(name="Hakan Fidan"))
+    plant(book_path, "CREATE TRIGGER steal AFTER INSERT ON actors BEGIN SELECT 1; END;")
+    before = files_beside(book_path)
+    with BriefingStore.open(book_path, rescue=True) as store:
+        assert store.read_only
+        assert store.read_only_reason == (
+            "it contains database objects Briefing Desk did not create, so it is only read, "
+            "to save its records")
+        assert [row["name"] for row in store.list_summaries("actor")] == ["Hakan Fidan"]
+    assert files_beside(book_path) == before
+    with BriefingStore.open(book_path, allow_unknown_objects=True) as store:
+        assert not store.read_only and store.read_only_reason == ""
+
+
+# --- waiting for another writer -----------------------------------------------------------
+
+HOLD = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE book_meta SET value = value WHERE key = 'created_at'")
+print("holding", flush=True)
+sys.stdin.readline()
+conn.execute("ROLLBACK")
+"""
+
+
+@pytest.fixture
+def other_writer(book_path):
+    """Another program (its own process) in the middle of a write to the book."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(book_path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "holding\n"
+    yield holder
+    holder.communicate("done\n", timeout=60)
+
+
+def test_a_writer_names_the_program_it_waits_for_then_gives_up(book_path, other_writer):
+    said = []
+    with BriefingStore.open(book_path, wait_seconds=1.2, on_wait=said.append) as store:
+        with pytest.raises(BookLockedError) as caught:
+            store.update_settings({"author": "A. Analyst"})
+        assert store.settings().author != "A. Analyst"
+    holder = f"process {other_writer.pid}: {sys.executable} -c"
+    assert len(said) == 1
+    assert said[0].startswith(f"waiting for another program that is writing the book ({holder} ")
+    assert said[0].endswith(")…")
+    message = str(caught.value)
+    assert message.startswith("busy: another program has been writing the book book.sqlite "
+                              f"for more than 1 s ({holder} ")
+    assert message.endswith("); nothing was changed, try again later")
+
+
+def test_a_person_can_stop_waiting_and_is_told_nothing_changed(book_path, other_writer):
+    asked = []
+
+    def keep_waiting(seconds):
+        asked.append(seconds)
+        return seconds is not None and len(asked) < 3
+
+    with BriefingStore.open(book_path, wait_seconds=60) as store:
+        store.keep_waiting = keep_waiting
+        with pytest.raises(BookLockedError) as caught:
+            store.update_settings({"author": "A. Analyst"})
+    message = str(caught.value)
+    assert message.startswith("stopped waiting for another program that is writing the book "
+                              f"book.sqlite (process {other_writer.pid}: ")
+    assert message.endswith("); nothing was changed")
+    assert len(asked) == 4 and asked[-1] is None
+    assert 0 <= asked[0] <= asked[1] <= asked[2]
+
+
+def test_a_writer_waits_for_the_other_program_and_then_writes(book_path):
+    holder = sqlite3.connect(book_path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    said, asked = [], []
+
+    def keep_waiting(seconds):
+        asked.append(seconds)
+        if len(asked) == 2:
+            holder.execute("ROLLBACK")  # the other program finishes its write
+        return True
+
+    with BriefingStore.open(book_path, wait_seconds=60, on_wait=said.append) as store:
+        store.keep_waiting = keep_waiting
+        store.update_settings({"author": "A. Analyst"})
+        assert store.settings().author == "A. Analyst"
+        # the wait is over: the next write does not wait
+        store.update_settings({"author": "B. Analyst"})
+    holder.close()
+    assert said == ["waiting for another program that is writing the book…"]
+    assert asked[-1] is None and asked.count(None) == 1

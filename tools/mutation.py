@@ -17,6 +17,7 @@ Requires the dev extra (mutmut). See CONTRIBUTING.md.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import math
 import os
@@ -160,11 +161,13 @@ def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return centre - half, centre + half
 
 
-def draw_sample(work: Path, size: int, seed: int) -> list[str]:
-    """A uniformly random, reproducible sample of all the module's mutants."""
+def draw_sample(work: Path, size: int, seed: int, among: list[str]) -> list[str]:
+    """A uniformly random, reproducible sample of the module's mutants, or of those
+    matching the globs ``among`` (one file's: ``desktopapp.store.opening*``)."""
     if not verdicts(work):  # mutmut makes its mutants on its first run; ask for none
         mutmut(work, "run", "--max-children", "1", "no-such-mutant")
-    names = sorted(n for codes in verdicts(work).values() for n in codes)
+    names = sorted(n for codes in verdicts(work).values() for n in codes
+                   if not among or any(fnmatch.fnmatchcase(n, glob) for glob in among))
     return sorted(random.Random(seed).sample(names, min(size, len(names))))
 
 
@@ -192,8 +195,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rerun-survivors", action="store_true",
                         help="test again the mutants that survived (after adding tests)")
     parser.add_argument("--sample", type=int, metavar="N",
-                        help="test only N mutants drawn at random from the whole module, "
-                             "and estimate its kill rate from them")
+                        help="test only N mutants drawn at random from the whole module "
+                             "(or from those the mutant globs name), and estimate its kill "
+                             "rate from them")
     parser.add_argument("--seed", type=int, default=13, help="of the sample (default 13)")
     parser.add_argument("--rev", help="test the files of this git revision (e.g. main) "
                                       "instead of the working tree")
@@ -213,9 +217,12 @@ def main(argv=None) -> int:
     work = prepare(args.module, args.rev)
     mutants = list(args.mutants)
     if args.sample:
-        sample = draw_sample(work, args.sample, args.seed)
-        (work / f"sample-{args.seed}-{args.sample}.txt").write_text("\n".join(sample) + "\n")
-        mutants += sample
+        # with mutant globs, the sample is drawn among them (one file of the module)
+        sample = draw_sample(work, args.sample, args.seed, mutants)
+        among = "-".join(m.rstrip("*").rsplit(".", 1)[-1] for m in mutants)
+        name = f"sample-{args.seed}-{args.sample}{'-' + among if among else ''}.txt"
+        (work / name).write_text("\n".join(sample) + "\n")
+        mutants = sample
     if args.rerun_survivors:
         mutants += [m for codes in verdicts(work).values() for m, code in codes.items()
                     if code in SURVIVED | NO_TESTS]
