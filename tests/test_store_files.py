@@ -491,3 +491,150 @@ def test_a_writer_waits_for_the_other_program_and_then_writes(book_path):
     holder.close()
     assert said == ["waiting for another program that is writing the book…"]
     assert asked[-1] is None and asked.count(None) == 1
+
+
+# --- backups ------------------------------------------------------------------------------
+
+def test_a_backup_is_one_file_that_opens_alone_and_may_replace_an_older_backup(tmp_path,
+                                                                               book_path):
+    with BriefingStore.open(book_path) as store:
+        store.save(Actor(name="Hakan Fidan"))
+        backup = tmp_path / "copies" / "monday.sqlite"
+        backup.parent.mkdir()
+        assert store.backup(backup) == backup
+        store.save(Actor(name="Sergey Lavrov"))
+        assert store.backup(backup) == backup  # the newer backup replaces the older one
+    assert sorted(p.name for p in backup.parent.iterdir()) == ["monday.sqlite"]
+    conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+    with BriefingStore.open(backup) as copy:
+        assert sorted(r["name"] for r in copy.list_summaries("actor")) == [
+            "Hakan Fidan", "Sergey Lavrov"]
+
+
+# --- checking -----------------------------------------------------------------------------
+
+def actors_book(path, names):
+    with BriefingStore.open(path) as store:
+        for name in names:
+            store.save(Actor(name=name))
+
+
+def test_check_names_broken_links_a_stale_search_index_and_bad_records(book_path):
+    actors_book(book_path, ["Hakan Fidan", "Sergey Lavrov", "Rustem Umerov"])
+    conn = sqlite3.connect(book_path)  # hand edits, foreign keys off
+    conn.execute("INSERT INTO actor_sources (record_id, source_id, ord) VALUES (2, 77, 0)")
+    conn.execute("DELETE FROM search_index WHERE rowid IN (SELECT rowid FROM search_index "
+                 "LIMIT 1)")
+    conn.execute("UPDATE actors SET name = '' WHERE id = 3")
+    uid = conn.execute("SELECT uid FROM actors WHERE id = 3").fetchone()[0]
+    conn.commit()
+    conn.close()
+    with BriefingStore.open(book_path) as store:
+        assert store.check() == [
+            "broken link: row 1 of actor_sources points to a missing sources row",
+            "search index: 2 actor entries for 3 actors ('briefing repair' re-creates it)",
+            f"actors row 3 (uid {uid}): name: is required"]
+        assert store.check_notes() == []
+
+
+def uid(n):
+    return f"00000000-0000-4000-8000-{n:012}"
+
+
+def test_check_reads_every_record_in_chunks_and_stops_after_two_hundred_problems(book_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    conn = sqlite3.connect(book_path)
+    conn.execute("INSERT INTO actors (uid, created_at, updated_at, kind, name) "
+                 "SELECT printf('00000000-0000-4000-8000-%012d', value), "
+                 "'2025-01-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00', 'person', "
+                 "'Delegate ' || value "
+                 "FROM (WITH RECURSIVE n(value) AS (SELECT 2 UNION ALL SELECT value + 1 FROM n "
+                 "WHERE value < 1300) SELECT value FROM n)")
+    conn.execute("UPDATE actors SET name = '' WHERE id IN (1201, 1299)")
+    conn.commit()
+    conn.close()
+    with BriefingStore.open(book_path) as store:
+        store.rebuild_search_index()
+        assert store.check() == [f"actors row {n} (uid {uid(n)}): name: is required"
+                                 for n in (1201, 1299)]
+    conn = sqlite3.connect(book_path)
+    conn.execute("UPDATE actors SET name = '' WHERE id <= 300")
+    conn.commit()
+    conn.close()
+    with BriefingStore.open(book_path) as store:
+        problems = store.check()
+    assert len(problems) == 201 and problems[-1] == "… and more; fix these first"
+    assert problems[0].startswith("actors row 1 (uid ")
+    assert problems[199] == f"actors row 200 (uid {uid(200)}): name: is required"
+
+
+def test_check_skips_the_search_index_check_while_another_program_writes(book_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    holder = sqlite3.connect(book_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with BriefingStore.open(book_path) as store:
+            assert store.check() == []
+            assert store.check_notes() == [
+                "busy: another program is writing the book, so the search index's own check "
+                "was skipped; run 'briefing check' again later for it"]
+            # the wait for the lock was short, and writes wait as long as ever afterwards
+            assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == int(
+                opening.BUSY_TIMEOUT_SECONDS * 1000)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with BriefingStore.open(book_path) as store:
+        assert store.check() == [] and store.check_notes() == []
+
+
+def test_a_read_only_book_is_checked_without_the_search_index_check(book_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    plant(book_path, "CREATE VIEW peek AS SELECT name FROM actors;")
+    with BriefingStore.open(book_path, rescue=True) as store:
+        assert store.check() == ["schema: unknown view 'peek' (not created by Briefing Desk)"]
+        assert store.check_notes() == [
+            "the book is read-only, so the search index's own check was skipped"]
+
+
+def test_a_damaged_search_index_is_reported_with_the_way_to_rebuild_it(book_path):
+    actors_book(book_path, ["Hakan Fidan", "Sergey Lavrov"])
+    conn = sqlite3.connect(book_path)
+    # the index's own tables edited by hand: its integrity check fails
+    conn.execute("DELETE FROM search_index_docsize WHERE id = (SELECT min(id) FROM "
+                 "search_index_docsize)")
+    conn.commit()
+    conn.close()
+    with BriefingStore.open(book_path) as store:
+        problems = store.check()
+    assert len(problems) == 1
+    assert problems[0].startswith("search index: ")
+    assert problems[0].endswith(" ('briefing repair' re-creates it)")
+
+
+def test_a_damaged_file_lists_twenty_problems_and_points_to_a_backup(book_path):
+    actors_book(book_path, [f"Delegate {i:02}" for i in range(40)])
+    conn = sqlite3.connect(book_path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'actors_by_kind'"
+                        ).fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(book_path, "r+b") as fh:  # the index page loses its entries
+        fh.seek((root - 1) * page_size)
+        page = bytearray(fh.read(page_size))
+        assert page[0] == 0x0A  # one leaf page of an index
+        page[3:5] = b"\x00\x00"
+        fh.seek((root - 1) * page_size)
+        fh.write(page)
+    conn = sqlite3.connect(f"file:{book_path}?mode=ro", uri=True)
+    found = [m for (m,) in conn.execute("PRAGMA integrity_check").fetchall()]
+    conn.close()
+    with BriefingStore.open(book_path) as store:
+        problems = store.check()
+    assert len(found) > 20
+    assert problems == [f"integrity: {m}" for m in found[:20]] + [
+        f"integrity: and {len(found) - 20} more",
+        opening.damaged_message(book_path, "SQLite's integrity check failed")]
+    assert "integrity: row 1 missing from index actors_by_kind" in problems

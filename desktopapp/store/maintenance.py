@@ -184,8 +184,6 @@ def repair_book(store, backup_path=None) -> tuple[Path | None, list[str]]:
     order = {"trigger": 0, "view": 1, "index": 2, "table": 3}
     with store.write():
         for obj in sorted(difference.unknown + difference.altered, key=lambda o: order[o.type]):
-            if obj.type == "table" and obj.name.startswith("sqlite_"):
-                continue
             exists = db.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
                                 [obj.name]).fetchone()
             if exists and (obj.type != "index" or obj.sql is not None):

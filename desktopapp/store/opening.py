@@ -225,9 +225,12 @@ class SchemaObject:
 
 
 def _objects(conn) -> dict[str, SchemaObject]:
+    # SQLite's own tables: statistics (ANALYZE) and the AUTOINCREMENT counters, which
+    # any AUTOINCREMENT table creates and nothing can drop; they run no code
     rows = conn.execute(
         "SELECT type, name, tbl_name, sql FROM sqlite_master "
-        "WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'").fetchall()
+        "WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' "
+        "AND name != 'sqlite_sequence'").fetchall()
     return {row[1]: SchemaObject(*row) for row in rows}
 
 
