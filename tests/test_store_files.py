@@ -4,6 +4,7 @@ maintenance.py of the store). In-process, so that the mutation tester can link e
 to the code it runs (tools/mutation.py, target "store").
 """
 
+import json
 import re
 import shutil
 import sqlite3
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from desktopapp.domain import Actor
+from desktopapp.domain import Actor, Source
 from desktopapp.errors import (
     BookDamagedError,
     BookError,
@@ -23,7 +24,7 @@ from desktopapp.errors import (
     BriefingError,
     UnknownSchemaError,
 )
-from desktopapp.store import BriefingStore, opening
+from desktopapp.store import BriefingStore, copying, opening
 from desktopapp.store import migrations as schema
 
 
@@ -638,3 +639,243 @@ def test_a_damaged_file_lists_twenty_problems_and_points_to_a_backup(book_path):
         f"integrity: and {len(found) - 20} more",
         opening.damaged_message(book_path, "SQLite's integrity check failed")]
     assert "integrity: row 1 missing from index actors_by_kind" in problems
+
+
+# --- repairing ----------------------------------------------------------------------------
+
+def test_repair_removes_what_we_did_not_create_after_a_backup_and_keeps_the_records(book_path):
+    actors_book(book_path, ["Hakan Fidan", "Sergey Lavrov"])
+    loot = '"loot ""box"""'  # a name that needs quoting
+    plant(book_path, f"""
+        CREATE TABLE counter (id INTEGER PRIMARY KEY AUTOINCREMENT, x);
+        INSERT INTO counter (x) VALUES (1);
+        CREATE TABLE {loot} (a UNIQUE);
+        CREATE TRIGGER steal AFTER INSERT ON {loot} BEGIN SELECT 1; END;
+        CREATE VIEW peek AS SELECT name FROM actors;
+        CREATE INDEX spy ON actors (title);
+        DROP INDEX actors_by_kind;
+        DROP INDEX actors_by_name;
+        CREATE INDEX actors_by_name ON actors (name DESC);
+        CREATE TRIGGER wipe AFTER UPDATE ON actors BEGIN DELETE FROM search_index; END;
+    """)
+    with BriefingStore.open(book_path, allow_unknown_objects=True) as store:
+        backup, done = store.repair()
+        assert done == [
+            "removed trigger 'steal' on loot \"box\"",
+            "removed trigger 'wipe' on actors",
+            "removed view 'peek'",
+            "removed index 'spy' on actors",
+            "removed index 'actors_by_name' on actors",
+            "removed table 'counter'",
+            "removed table 'loot \"box\"'",
+            "re-created index 'actors_by_name' on actors",
+            "re-created index 'actors_by_kind' on actors"]
+        assert store.check() == [] and store.repair() == (None, [])
+    assert re.fullmatch(r"book\.sqlite\.before-repair-\d{8}-\d{6}\.bak", backup.name)
+    with BriefingStore.open(backup, allow_unknown_objects=True) as before:  # undoable
+        assert "schema: unknown view 'peek' (not created by Briefing Desk)" in before.check()
+    with BriefingStore.open(book_path) as store:  # the book opens again, records and all
+        assert sorted(r["name"] for r in store.list_summaries("actor")) == [
+            "Hakan Fidan", "Sergey Lavrov"]
+        assert [hit.title for hit in store.search("lavrov")] == ["Sergey Lavrov"]
+
+
+def test_repair_rebuilds_a_search_index_that_no_longer_matches_the_records(tmp_path,
+                                                                          book_path):
+    actors_book(book_path, ["Hakan Fidan", "Sergey Lavrov"])
+    conn = sqlite3.connect(book_path)
+    conn.execute("DELETE FROM search_index")
+    conn.commit()
+    conn.close()
+    chosen = tmp_path / "before-repair.sqlite"
+    with BriefingStore.open(book_path) as store:
+        assert store.search("lavrov") == []
+        assert store.repair(chosen) == (
+            chosen, ["re-created the search index from the 2 records"])
+        assert [hit.title for hit in store.search("lavrov")] == ["Sergey Lavrov"]
+        assert store.repair() == (None, [])
+    assert sorted(p.name for p in tmp_path.glob("*.bak")) == []
+    with BriefingStore.open(chosen) as before:
+        assert before.search("lavrov") == []
+
+
+def test_repair_rebuilds_the_index_a_planted_trigger_emptied(book_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    plant(book_path, "CREATE TRIGGER wipe AFTER UPDATE ON book_meta BEGIN "
+                     "DELETE FROM search_index; END;"
+                     "UPDATE book_meta SET value = value;")
+    with BriefingStore.open(book_path, allow_unknown_objects=True) as store:
+        assert store.repair()[1] == ["removed trigger 'wipe' on book_meta",
+                                     "re-created the search index from the 1 records"]
+        assert [hit.title for hit in store.search("fidan")] == ["Hakan Fidan"]
+
+
+def test_repair_does_not_rebuild_changed_tables_and_says_how_to_save_the_records(book_path):
+    plant(book_path, "ALTER TABLE actors ADD COLUMN loot TEXT;"
+                     "ALTER TABLE meetings ADD COLUMN spy TEXT;")
+    before = files_beside(book_path)
+    with BriefingStore.open(book_path, allow_unknown_objects=True) as store:
+        with pytest.raises(BookError) as caught:
+            store.repair()
+    assert str(caught.value) == (
+        f"the table(s) actors, meetings in {book_path} differ from Briefing Desk's and cannot "
+        "be repaired safely; restore a backup, or save its records: 'briefing export -o "
+        "FILE.json' still reads the book, then 'briefing init --db NEW' and 'briefing import "
+        "FILE.json --db NEW'. Nothing was changed.")
+    assert sorted(files_beside(book_path)) == sorted(before)  # no backup either
+
+
+# --- copying a whole book -----------------------------------------------------------------
+
+def run_cli(capsys, *argv):
+    from desktopapp import cli
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_copying_a_book_to_a_new_file_says_what_it_copied(sample_path, tmp_path, capsys):
+    with BriefingStore.open(sample_path) as store:
+        store.update_settings({"author": "A. Analyst"})
+        expected = copying.fingerprint(store)
+        exported = store.export_book()
+    target = tmp_path / "copies" / "copy.sqlite"
+    target.parent.mkdir()
+    code, out, err = run_cli(capsys, "copy", sample_path, target)
+    assert code == 0, err
+    counts = expected.counts
+    assert out == (f"Copied {sample_path} to {target}: {counts['actors']} actors, "
+                   f"{counts['meetings']} meetings, {counts['recommendations']} "
+                   f"recommendations, {counts['memos']} memos, {counts['sources']} sources; "
+                   f"content SHA-256 {expected.digest[:16]}…\n")
+    assert counts["actors"] > 30 and counts["memos"] > 0 and counts["sources"] > 0
+    # one finished, self-contained file, and nothing else left in the folder
+    assert sorted(p.name for p in target.parent.iterdir()) == ["copy.sqlite"]
+    with BriefingStore.open(target) as copy:
+        assert copying.fingerprint(copy) == expected
+        copied = copy.export_book()
+    assert copied["settings"]["author"] == "A. Analyst"
+    for section in copying.SECTIONS:
+        assert copied[section] == exported[section]
+
+
+def test_a_copy_never_replaces_a_file_and_needs_its_folder(book_path, tmp_path, capsys):
+    taken = tmp_path / "taken.sqlite"
+    taken.write_text("someone's notes")
+    link = tmp_path / "dangling.sqlite"
+    link.symlink_to(tmp_path / "nowhere.sqlite")
+    for target in (taken, link):
+        code, _, err = run_cli(capsys, "copy", book_path, target)
+        assert code == 1
+        assert err == f"error: {target} already exists; choose a new file name\n"
+    assert taken.read_text() == "someone's notes"
+    assert not (tmp_path / "nowhere.sqlite").exists()
+    missing = tmp_path / "no-such-folder" / "copy.sqlite"
+    code, _, err = run_cli(capsys, "copy", book_path, missing)
+    assert code == 1 and err == (f"error: cannot create {missing}: the folder "
+                                 f"{missing.parent} does not exist\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "book.sqlite", "dangling.sqlite", "taken.sqlite"]
+
+
+def test_copying_into_a_book_that_holds_records_is_refused(book_path, tmp_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    other = tmp_path / "other.sqlite"
+    with BriefingStore.open(other, create=True) as destination:
+        destination.save(Actor(name="Sergey Lavrov"))
+        with BriefingStore.open(book_path) as source:
+            with pytest.raises(BookError) as caught:
+                copying.copy_into(source, destination)
+        assert str(caught.value) == (f"{other} is not empty; copy into a new book (a new file, "
+                                     "or an empty team book)")
+        assert [r["name"] for r in destination.list_summaries("actor")] == ["Sergey Lavrov"]
+
+
+class LosingBook:
+    """A destination backend that loses or changes what it is given (a bug the copy's
+    verification is there to catch)."""
+
+    def __init__(self, store, change):
+        self.store, self.change = store, change
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def import_records(self, items):
+        return self.store.import_records(self.change(list(items)))
+
+
+def without_last_actor(items):
+    last = max(i for i, (section, _) in enumerate(items) if section == "actors")
+    return items[:last] + items[last + 1:]
+
+
+def renamed_first_actor(items):
+    section, record = items[0]
+    record.name = "Someone Else"
+    return items
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    (without_last_actor, "actors: 3 in the source, 2 copied"),
+    (renamed_first_actor, "same counts, different content"),
+])
+def test_a_copy_that_does_not_match_its_source_is_rolled_back(book_path, tmp_path, change,
+                                                               said):
+    actors_book(book_path, ["Hakan Fidan", "Sergey Lavrov", "Rustem Umerov"])
+    with BriefingStore.open(book_path) as source, \
+            BriefingStore.open(tmp_path / "new.sqlite", create=True) as destination:
+        with pytest.raises(BookError) as caught:
+            copying.copy_into(source, LosingBook(destination, change))
+        assert str(caught.value) == (f"the copy does not match the source ({said}); nothing "
+                                     "was written")
+        assert destination.is_empty()
+
+
+def test_the_content_hash_follows_the_records_and_settings_not_ids_or_versions(tmp_path,
+                                                                              book_path):
+    actors_book(book_path, ["Hakan Fidan", "Sergey Lavrov"])
+    with BriefingStore.open(book_path) as store:
+        first = copying.fingerprint(store)
+        assert first.counts == {"actors": 2, "meetings": 0, "recommendations": 0, "memos": 0,
+                                "sources": 0}
+        copying.copy_to_new_file(store, tmp_path / "copy.sqlite")
+        store.update_settings({"author": "A. Analyst"})
+        with_settings = copying.fingerprint(store)
+        store.update_settings({"author": "B. Analyst"})
+        store.update_settings({"author": "A. Analyst"})  # same settings, a later version
+        assert copying.fingerprint(store) == with_settings
+        assert with_settings.digest != first.digest
+        lavrov = store.get("actor", store.list_summaries("actor")[1]["id"])
+        lavrov.title = "Minister of Foreign Affairs"
+        store.save(lavrov)
+        assert copying.fingerprint(store).digest != with_settings.digest
+    with BriefingStore.open(tmp_path / "copy.sqlite") as copy:
+        assert copying.fingerprint(copy) == first
+    assert str(first) == f"2 actors, 0 meetings, 0 recommendations, 0 memos, 0 sources; " \
+                         f"content SHA-256 {first.digest[:16]}…"
+
+
+def test_the_content_hash_tells_the_sections_apart(tmp_path):
+    with BriefingStore.open(tmp_path / "a.sqlite", create=True) as a, \
+            BriefingStore.open(tmp_path / "b.sqlite", create=True) as b:
+        a.save(Actor(name="Hakan Fidan"))
+        b.save(Actor(name="Hakan Fidan"))
+        b.save(Source(citation="PISM Bulletin 58"))
+        assert copying.fingerprint(a).digest != copying.fingerprint(b).digest
+
+
+def test_a_snapshot_is_written_as_json_or_as_a_book_by_its_name(book_path, tmp_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    old = tmp_path / "snap.JSON"
+    old.write_text("yesterday's snapshot")
+    with BriefingStore.open(book_path) as store:
+        assert copying.snapshot_to_file(store, old) == {
+            "actors": 1, "meetings": 0, "recommendations": 0, "memos": 0, "sources": 0}
+        summary = copying.snapshot_to_file(store, tmp_path / "snap.sqlite")
+        assert summary == copying.fingerprint(store)
+    assert [a["name"] for a in json.loads(old.read_text())["actors"]] == ["Hakan Fidan"]
+    with BriefingStore.open(tmp_path / "snap.sqlite") as snap:
+        assert [r["name"] for r in snap.list_summaries("actor")] == ["Hakan Fidan"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.sqlite", "snap.JSON",
+                                                          "snap.sqlite"]
