@@ -879,3 +879,106 @@ def test_a_snapshot_is_written_as_json_or_as_a_book_by_its_name(book_path, tmp_p
         assert [r["name"] for r in snap.list_summaries("actor")] == ["Hakan Fidan"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.sqlite", "snap.JSON",
                                                           "snap.sqlite"]
+
+
+# --- more of opening ----------------------------------------------------------------------
+
+def test_an_object_planted_by_a_transaction_still_in_the_wal_is_seen(tmp_path, book_path):
+    copy = wal_copy(tmp_path, book_path, [
+        "CREATE TRIGGER steal AFTER INSERT ON actors BEGIN SELECT 1; END"])
+    before = files_beside(copy)
+    assert "(unknown trigger 'steal' on actors (not created by Briefing Desk))" in refused(copy)
+    # the book and its -wal are as they were (reading a -wal needs SQLite's -shm index)
+    after = files_beside(copy)
+    assert {name: after[name] for name in before} == before
+
+
+def test_a_book_whose_path_has_uri_characters_opens(tmp_path):
+    folder = tmp_path / "50% done #1? yes&no"
+    folder.mkdir()
+    book = folder / "book?.sqlite"
+    with BriefingStore.open(book, create=True) as store:
+        store.save(Actor(name="Hakan Fidan"))
+    plant(book, "CREATE VIEW peek AS SELECT 1;")  # read through the inspection's URI
+    assert "unknown view 'peek'" in refused(book)
+    with BriefingStore.open(book, rescue=True) as store:
+        assert [r["name"] for r in store.list_summaries("actor")] == ["Hakan Fidan"]
+    with BriefingStore.open(book, allow_unknown_objects=True) as store:
+        backup, _ = store.repair()
+    assert backup.parent == folder
+    with BriefingStore.open(backup, rescue=True) as copy:
+        assert copy.count("actor") == 1
+
+
+def test_two_programs_upgrading_an_old_book_at_once_upgrade_it_once(tmp_path):
+    book = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "book-schema1.sqlite", book)
+    holder = sqlite3.connect(book, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the other program is about to upgrade it
+
+    def other_program_upgrades(message):
+        holder.execute("ROLLBACK")
+        with BriefingStore.open(book) as other:
+            assert other.db.execute("PRAGMA user_version").fetchone()[0] == KNOWN
+
+    with BriefingStore.open(book, wait_seconds=30, on_wait=other_program_upgrades) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == KNOWN
+        assert store.check() == []
+        assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == int(
+            opening.BUSY_TIMEOUT_SECONDS * 1000)
+    holder.close()
+    assert len(list(tmp_path.glob("old.sqlite.schema1-*.bak"))) == 1
+
+
+class SlowSource:
+    """A source book during whose copy another program puts a file at the destination."""
+
+    def __init__(self, store, destination, content):
+        self.store, self.destination, self.content = store, destination, content
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def iter_records(self, kind):
+        if not self.destination.exists():
+            self.destination.write_text(self.content)
+        return self.store.iter_records(kind)
+
+
+def test_a_file_that_appears_at_the_destination_during_a_copy_is_kept(book_path, tmp_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    target = tmp_path / "out" / "copy.sqlite"
+    target.parent.mkdir()
+    with BriefingStore.open(book_path) as store:
+        with pytest.raises(BookError) as caught:
+            copying.copy_to_new_file(SlowSource(store, target, "another program's file"),
+                                     target)
+    assert str(caught.value) == f"{target} already exists; choose a new file name"
+    assert target.read_text() == "another program's file"
+    assert [p.name for p in target.parent.iterdir()] == ["copy.sqlite"]
+
+
+def test_a_copy_is_put_in_place_where_hard_links_are_not_supported(book_path, tmp_path,
+                                                                   monkeypatch):
+    import errno
+    import os
+
+    def no_links(*_):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    actors_book(book_path, ["Hakan Fidan"])
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "out" / "copy.sqlite"
+    target.parent.mkdir()
+    with BriefingStore.open(book_path) as store:
+        copying.copy_to_new_file(store, target)
+        with pytest.raises(BookError) as caught:  # and still never over another file
+            copying.copy_to_new_file(SlowSource(store, tmp_path / "out" / "late.sqlite",
+                                                "another program's file"),
+                                     tmp_path / "out" / "late.sqlite")
+    assert str(caught.value) == (f"{tmp_path / 'out' / 'late.sqlite'} already exists; choose "
+                                 "a new file name")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["copy.sqlite", "late.sqlite"]
+    assert (tmp_path / "out" / "late.sqlite").read_text() == "another program's file"
+    with BriefingStore.open(target) as copy:
+        assert [r["name"] for r in copy.list_summaries("actor")] == ["Hakan Fidan"]
