@@ -5,11 +5,15 @@ to the code it runs (tools/mutation.py, target "store").
 """
 
 import json
+import os
 import re
+import resource
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -427,14 +431,19 @@ conn.execute("ROLLBACK")
 """
 
 
+def start_writer(book_path, *extra):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(book_path), *extra],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert holder.stdout.readline() == b"holding\n"
+    return holder
+
+
 @pytest.fixture
 def other_writer(book_path):
     """Another program (its own process) in the middle of a write to the book."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(book_path)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline() == "holding\n"
+    holder = start_writer(book_path)
     yield holder
-    holder.communicate("done\n", timeout=60)
+    holder.communicate(b"done\n", timeout=60)
 
 
 def test_a_writer_names_the_program_it_waits_for_then_gives_up(book_path, other_writer):
@@ -443,14 +452,44 @@ def test_a_writer_names_the_program_it_waits_for_then_gives_up(book_path, other_
         with pytest.raises(BookLockedError) as caught:
             store.update_settings({"author": "A. Analyst"})
         assert store.settings().author != "A. Analyst"
-    holder = f"process {other_writer.pid}: {sys.executable} -c"
-    assert len(said) == 1
-    assert said[0].startswith(f"waiting for another program that is writing the book ({holder} ")
-    assert said[0].endswith(")…")
-    message = str(caught.value)
-    assert message.startswith("busy: another program has been writing the book book.sqlite "
-                              f"for more than 1 s ({holder} ")
-    assert message.endswith("); nothing was changed, try again later")
+    # its command line, spaces and newlines as single spaces, cut at 120 characters
+    command = " ".join(" ".join([sys.executable, "-c", HOLD, str(book_path)]).split())[:120]
+    holder = f"process {other_writer.pid}: {command}"
+    assert said == [f"waiting for another program that is writing the book ({holder})…"]
+    assert str(caught.value) == (
+        f"busy: another program has been writing the book book.sqlite for more than 1 s "
+        f"({holder}); nothing was changed, try again later")
+
+
+def test_a_program_whose_command_line_is_not_utf8_is_named_all_the_same(book_path,
+                                                                        tmp_path):
+    python = tmp_path / os.fsdecode(b"caf\xe9-python")  # a program name in Latin-1
+    python.symlink_to(sys.executable)
+    holder = subprocess.Popen([python, "-c", HOLD, str(book_path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE)
+    said = []
+    try:
+        assert holder.stdout.readline() == b"holding\n"
+        with BriefingStore.open(book_path, wait_seconds=0.6, on_wait=said.append) as store:
+            with pytest.raises(BookLockedError):
+                store.update_settings({"author": "A. Analyst"})
+    finally:
+        holder.communicate(b"done\n", timeout=60)
+    assert said[0].startswith("waiting for another program that is writing the book "
+                              f"(process {holder.pid}: {tmp_path}/caf\ufffd-python -c import ")
+
+
+def test_a_book_whose_name_is_not_utf8_opens_checks_and_repairs(tmp_path):
+    book = tmp_path / os.fsdecode(b"caf\xe9.sqlite")  # a file name in Latin-1
+    BriefingStore.open(book, create=True).close()
+    actors_book(book, ["Hakan Fidan"])
+    plant(book, "CREATE VIEW peek AS SELECT 1;")
+    with BriefingStore.open(book, allow_unknown_objects=True) as store:
+        assert store.check() == ["schema: unknown view 'peek' (not created by Briefing Desk)"]
+        backup, done = store.repair()
+    assert done == ["removed view 'peek'"] and backup.parent == tmp_path
+    with BriefingStore.open(book) as store:
+        assert [r["name"] for r in store.list_summaries("actor")] == ["Hakan Fidan"]
 
 
 def test_a_person_can_stop_waiting_and_is_told_nothing_changed(book_path, other_writer):
@@ -961,7 +1000,6 @@ def test_a_file_that_appears_at_the_destination_during_a_copy_is_kept(book_path,
 def test_a_copy_is_put_in_place_where_hard_links_are_not_supported(book_path, tmp_path,
                                                                    monkeypatch):
     import errno
-    import os
 
     def no_links(*_):
         raise OSError(errno.EPERM, "Operation not permitted")
@@ -982,3 +1020,66 @@ def test_a_copy_is_put_in_place_where_hard_links_are_not_supported(book_path, tm
     assert (tmp_path / "out" / "late.sqlite").read_text() == "another program's file"
     with BriefingStore.open(target) as copy:
         assert [r["name"] for r in copy.list_summaries("actor")] == ["Hakan Fidan"]
+
+
+# --- a disk that fills up -----------------------------------------------------------------
+
+@contextmanager
+def disk_fills_after(limit):
+    """Writes past ``limit`` bytes fail in this process (EFBIG), as on a full disk."""
+    old = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old)
+
+
+def test_a_book_that_cannot_be_created_leaves_no_file_behind(tmp_path):
+    path = tmp_path / "new.sqlite"
+    with disk_fills_after(4096), pytest.raises(BookError) as caught:
+        BriefingStore.open(path, create=True)
+    assert str(caught.value).startswith(f"the book {path} cannot be ")
+    assert str(caught.value).endswith("; SQLITE_IOERR_WRITE)")
+    assert list(tmp_path.iterdir()) == []
+    BriefingStore.open(path, create=True).close()  # with room, the same name is free
+
+
+def test_a_failed_open_leaves_no_wal_or_shm_it_made(book_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    before = files_beside(book_path)
+    assert sorted(before) == ["book.sqlite"]
+    with disk_fills_after(0), pytest.raises(BookError) as caught:
+        BriefingStore.open(book_path)
+    assert str(caught.value).startswith(f"the book {book_path} cannot be ")
+    assert files_beside(book_path) == before
+
+
+def test_a_failed_open_leaves_the_wal_and_shm_another_program_uses(book_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    reader = sqlite3.connect(book_path)
+    reader.execute("SELECT count(*) FROM actors").fetchone()
+    try:
+        with disk_fills_after(0), pytest.raises(BookError):
+            with BriefingStore.open(book_path) as store:
+                store.save(Actor(name="Sergey Lavrov"))
+        assert Path(f"{book_path}-shm").exists() and Path(f"{book_path}-wal").exists()
+    finally:
+        reader.close()
+    with BriefingStore.open(book_path) as store:
+        assert [r["name"] for r in store.list_summaries("actor")] == ["Hakan Fidan"]
+
+
+def test_a_backup_that_cannot_be_written_blames_the_backup_and_leaves_nothing(sample_path,
+                                                                             tmp_path):
+    target = tmp_path / "copies" / "copy.sqlite"
+    target.parent.mkdir()
+    with BriefingStore.open(sample_path) as store:
+        with disk_fills_after(64 * 1024), pytest.raises(BookError) as caught:
+            store.backup(target)
+        assert store.count("actor") > 30  # the book itself is fine
+    assert str(caught.value) == (f"cannot write the backup {target}: disk I/O error "
+                                 "(SQLITE_IOERR_WRITE)")
+    assert list(target.parent.iterdir()) == []

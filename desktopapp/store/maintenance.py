@@ -42,6 +42,10 @@ def backup_to(store, destination: Path) -> Path:
         if exc.sqlite_errorname == "SQLITE_FULL" or (free is not None and free < 1):
             raise BookError(f"cannot write the backup {destination}: "
                             f"{disk_full_message(destination.parent)}") from None
+        if exc.sqlite_errorname.startswith("SQLITE_IOERR_WRITE"):
+            # the book is only read: a failed write is the backup's
+            raise BookError(f"cannot write the backup {destination}: "
+                            f"{' '.join(str(exc).split())} ({exc.sqlite_errorname})") from None
         raise opening.storage_error(exc, store.path) from None
     return destination
 

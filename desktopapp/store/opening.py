@@ -163,7 +163,8 @@ def writable_problem(path: Path) -> str | None:
 
 def _uri(path: Path, **params) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    return f"file:{quote(str(path.absolute()))}?{query}"
+    # the name's own bytes, percent-encoded: a file name that is not UTF-8 opens too
+    return f"file:{quote(os.fsencode(path.absolute()))}?{query}"
 
 
 def _configure(conn: sqlite3.Connection) -> Connection:
