@@ -690,8 +690,8 @@ def test_repair_removes_what_we_did_not_create_after_a_backup_and_keeps_the_reco
         INSERT INTO counter (x) VALUES (1);
         CREATE TABLE {loot} (a UNIQUE);
         CREATE TRIGGER steal AFTER INSERT ON {loot} BEGIN SELECT 1; END;
-        CREATE VIEW peek AS SELECT name FROM actors;
         CREATE INDEX spy ON actors (title);
+        CREATE VIEW peek AS SELECT name FROM actors;
         DROP INDEX actors_by_kind;
         DROP INDEX actors_by_name;
         CREATE INDEX actors_by_name ON actors (name DESC);
@@ -747,6 +747,22 @@ def test_repair_rebuilds_the_index_a_planted_trigger_emptied(book_path):
         assert store.repair()[1] == ["removed trigger 'wipe' on book_meta",
                                      "re-created the search index from the 1 records"]
         assert [hit.title for hit in store.search("fidan")] == ["Hakan Fidan"]
+
+
+def test_repair_while_another_program_writes_finds_nothing_to_do_and_says_what_it_skipped(
+        book_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    holder = sqlite3.connect(book_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with BriefingStore.open(book_path) as store:
+            assert store.repair() == (None, [])
+            assert store.check_notes() == [
+                "busy: another program is writing the book, so the search index's own check "
+                "was skipped; run 'briefing check' again later for it"]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 def test_repair_does_not_rebuild_changed_tables_and_says_how_to_save_the_records(book_path):
@@ -849,6 +865,11 @@ def without_last_actor(items):
     return items[:last] + items[last + 1:]
 
 
+def without_last_actor_and_source(items):
+    return [(section, record) for section, record in without_last_actor(items)
+            if section != "sources"]
+
+
 def renamed_first_actor(items):
     section, record = items[0]
     record.name = "Someone Else"
@@ -857,11 +878,15 @@ def renamed_first_actor(items):
 
 @pytest.mark.parametrize(("change", "said"), [
     (without_last_actor, "actors: 3 in the source, 2 copied"),
+    (without_last_actor_and_source,
+     "actors: 3 in the source, 2 copied; sources: 1 in the source, 0 copied"),
     (renamed_first_actor, "same counts, different content"),
 ])
 def test_a_copy_that_does_not_match_its_source_is_rolled_back(book_path, tmp_path, change,
                                                                said):
     actors_book(book_path, ["Hakan Fidan", "Sergey Lavrov", "Rustem Umerov"])
+    with BriefingStore.open(book_path) as source:
+        source.save(Source(citation="PISM Bulletin 58"))
     with BriefingStore.open(book_path) as source, \
             BriefingStore.open(tmp_path / "new.sqlite", create=True) as destination:
         with pytest.raises(BookError) as caught:
@@ -1083,3 +1108,23 @@ def test_a_backup_that_cannot_be_written_blames_the_backup_and_leaves_nothing(sa
     assert str(caught.value) == (f"cannot write the backup {target}: disk I/O error "
                                  "(SQLITE_IOERR_WRITE)")
     assert list(target.parent.iterdir()) == []
+
+
+def test_a_book_snapshot_replaces_an_older_one_but_a_json_snapshot_never_a_book(book_path,
+                                                                               tmp_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    older = tmp_path / "snap.sqlite"
+    with BriefingStore.open(book_path) as store:
+        copying.snapshot_to_file(store, older)
+        store.save(Actor(name="Sergey Lavrov"))
+        copying.snapshot_to_file(store, older)  # a newer snapshot over the older one
+        disguised = tmp_path / "snap.json"
+        shutil.copy(older, disguised)  # a book under a JSON name
+        before = disguised.read_bytes()
+        with pytest.raises(BriefingError) as caught:
+            copying.snapshot_to_file(store, disguised)
+    assert str(caught.value) == (f"refusing to write {disguised}: it is a briefing book (a "
+                                 "book or a backup of one); choose another file name")
+    assert disguised.read_bytes() == before
+    with BriefingStore.open(older) as snap:
+        assert snap.count("actor") == 2
