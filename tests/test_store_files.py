@@ -378,6 +378,13 @@ def test_many_planted_objects_are_counted_after_the_first_eight(book_path):
     assert f"were changed ({names}; and 3 more). They could" in message
 
 
+@pytest.mark.parametrize(("views", "more"), [(8, ""), (9, "; and 1 more")])
+def test_eight_planted_objects_are_named_in_full(book_path, views, more):
+    plant(book_path, "".join(f"CREATE VIEW v{i} AS SELECT 1;" for i in range(views)))
+    names = "; ".join(f"unknown view 'v{i}' (not created by Briefing Desk)" for i in range(8))
+    assert f"were changed ({names}{more}). They could" in refused(book_path)
+
+
 def test_a_changed_table_is_met_with_the_way_to_save_the_records(book_path):
     plant(book_path, "ALTER TABLE actors ADD COLUMN loot TEXT;")
     message = refused(book_path)
@@ -649,9 +656,8 @@ def test_a_damaged_search_index_is_reported_with_the_way_to_rebuild_it(book_path
     conn.close()
     with BriefingStore.open(book_path) as store:
         problems = store.check()
-    assert len(problems) == 1
-    assert problems[0].startswith("search index: ")
-    assert problems[0].endswith(" ('briefing repair' re-creates it)")
+    assert problems == ["search index: database disk image is malformed ('briefing repair' "
+                        "re-creates it)"]
 
 
 def test_a_damaged_file_lists_twenty_problems_and_points_to_a_backup(book_path):
@@ -907,6 +913,7 @@ def test_the_content_hash_follows_the_records_and_settings_not_ids_or_versions(t
         store.update_settings({"author": "A. Analyst"})
         with_settings = copying.fingerprint(store)
         store.update_settings({"author": "B. Analyst"})
+        assert copying.fingerprint(store).digest != with_settings.digest
         store.update_settings({"author": "A. Analyst"})  # same settings, a later version
         assert copying.fingerprint(store) == with_settings
         assert with_settings.digest != first.digest
@@ -1128,3 +1135,44 @@ def test_a_book_snapshot_replaces_an_older_one_but_a_json_snapshot_never_a_book(
     assert disguised.read_bytes() == before
     with BriefingStore.open(older) as snap:
         assert snap.count("actor") == 2
+
+
+@pytest.mark.parametrize(("bad", "shown"), [(200, 200), (201, 200)])
+def test_check_lists_two_hundred_problems_in_full_and_no_more(book_path, bad, shown):
+    actors_book(book_path, ["Hakan Fidan"])
+    conn = sqlite3.connect(book_path)
+    conn.execute("INSERT INTO actors (uid, created_at, updated_at, kind, name) "
+                 "SELECT printf('00000000-0000-4000-8000-%012d', value), "
+                 "'2025-01-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00', 'person', '' "
+                 "FROM (WITH RECURSIVE n(value) AS (SELECT 2 UNION ALL SELECT value + 1 FROM n "
+                 f"WHERE value < {bad + 1}) SELECT value FROM n)")
+    conn.commit()
+    conn.close()
+    with BriefingStore.open(book_path) as store:
+        store.rebuild_search_index()
+        problems = store.check()
+    more = ["… and more; fix these first"] if bad > shown else []
+    assert problems == [f"actors row {n} (uid {uid(n)}): name: is required"
+                        for n in range(2, shown + 2)] + more
+
+
+@pytest.mark.parametrize(("actors", "lines"), [(18, 20), (19, 21)])
+def test_check_lists_twenty_integrity_lines_in_full_and_no_more(book_path, actors, lines):
+    actors_book(book_path, [f"Delegate {i:02}" for i in range(actors)])
+    conn = sqlite3.connect(book_path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'actors_by_kind'"
+                        ).fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(book_path, "r+b") as fh:  # the index page loses its entries
+        fh.seek((root - 1) * page_size + 3)
+        fh.write(b"\x00\x00")
+    conn = sqlite3.connect(f"file:{book_path}?mode=ro", uri=True)
+    found = [m for (m,) in conn.execute("PRAGMA integrity_check").fetchall()]
+    conn.close()
+    assert len(found) == lines
+    with BriefingStore.open(book_path) as store:
+        problems = store.check()
+    more = ["integrity: and 1 more"] if lines > 20 else []
+    assert problems == [f"integrity: {m}" for m in found[:20]] + more + [
+        opening.damaged_message(book_path, "SQLite's integrity check failed")]
