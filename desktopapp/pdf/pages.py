@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from dataclasses import dataclass, field
 
 from reportlab.lib.units import mm
@@ -45,13 +46,17 @@ class PageInfo:
 
 # The furniture's lines, laid out once and drawn on every page (a 500-page
 # handout drew the same organisation 500 times): (text, width, font, size,
-# colour) -> (paragraph, its width).
-_LINES: dict[tuple, tuple] = {}
+# colour) -> (paragraph, its width). One set per thread: a paragraph is drawn
+# on one canvas at a time (the preview and an export may render at once).
+_lines_of_thread = threading.local()
 
 
 def _line(text: str, width: float, font: str, size: float, color):
+    lines = getattr(_lines_of_thread, "lines", None)
+    if lines is None:
+        lines = _lines_of_thread.lines = {}
     key = (text, width, font, size, color.hexval())
-    found = _LINES.get(key)
+    found = lines.get(key)
     if found is None:
         from reportlab.lib.styles import ParagraphStyle
 
@@ -63,9 +68,9 @@ def _line(text: str, width: float, font: str, size: float, color):
         words = [prep.inline(word) for word in text.split()]
         para, used, _shortened = one_line(words, style, width)
         para.wrap(used, 10_000)
-        if len(_LINES) > 64:
-            _LINES.clear()
-        found = _LINES[key] = (para, used)
+        if len(lines) > 64:
+            lines.clear()
+        found = lines[key] = (para, used)
     return found
 
 
