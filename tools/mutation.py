@@ -161,9 +161,9 @@ def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return centre - half, centre + half
 
 
-def draw_sample(work: Path, size: int, seed: int, among: list[str]) -> list[str]:
-    """A uniformly random, reproducible sample of the module's mutants, or of those
-    matching the globs ``among`` (one file's: ``desktopapp.store.opening*``)."""
+def draw_sample(work: Path, size: int, seed: int, among=()) -> list[str]:
+    """A uniformly random, reproducible sample of the module's mutants (of those whose
+    names match one of the globs ``among``, when given: one file's sample)."""
     if not verdicts(work):  # mutmut makes its mutants on its first run; ask for none
         mutmut(work, "run", "--max-children", "1", "no-such-mutant")
     names = sorted(n for codes in verdicts(work).values() for n in codes
@@ -191,12 +191,13 @@ def main(argv=None) -> int:
     parser.add_argument("--survivors", action="store_true",
                         help="list the surviving mutants instead of running")
     parser.add_argument("--report", action="store_true",
-                        help="the verdicts so far, per file, instead of running")
+                        help="the verdicts so far, per file, instead of running (with "
+                             "--sample: also the estimate from that sample)")
     parser.add_argument("--rerun-survivors", action="store_true",
                         help="test again the mutants that survived (after adding tests)")
     parser.add_argument("--sample", type=int, metavar="N",
                         help="test only N mutants drawn at random from the whole module "
-                             "(or from those the mutant globs name), and estimate its kill "
+                             "(or from the mutants named), and estimate its (their) kill "
                              "rate from them")
     parser.add_argument("--seed", type=int, default=13, help="of the sample (default 13)")
     parser.add_argument("--rev", help="test the files of this git revision (e.g. main) "
@@ -211,17 +212,21 @@ def main(argv=None) -> int:
                 if code in SURVIVED | NO_TESTS:
                     print(mutant, "survived" if code in SURVIVED else "no tests")
         return 0
+    # with mutant names or globs, a sample is drawn among those only (one file's sample)
+    sample_file = work / "-".join(["sample", str(args.seed), str(args.sample or 0),
+                                   *("".join(c if c.isalnum() else "_" for c in glob)
+                                     for glob in args.mutants)])
+    sample_file = sample_file.with_name(sample_file.name[:200] + ".txt")
     if args.report:
         print(report(args.module, work))
+        if args.sample and sample_file.exists():
+            print(sample_report(work, sample_file.read_text().split()))
         return 0
     work = prepare(args.module, args.rev)
     mutants = list(args.mutants)
     if args.sample:
-        # with mutant globs, the sample is drawn among them (one file of the module)
-        sample = draw_sample(work, args.sample, args.seed, mutants)
-        among = "-".join(m.rstrip("*").rsplit(".", 1)[-1] for m in mutants)
-        name = f"sample-{args.seed}-{args.sample}{'-' + among if among else ''}.txt"
-        (work / name).write_text("\n".join(sample) + "\n")
+        sample = draw_sample(work, args.sample, args.seed, among=mutants)
+        sample_file.write_text("\n".join(sample) + "\n")
         mutants = sample
     if args.rerun_survivors:
         mutants += [m for codes in verdicts(work).values() for m, code in codes.items()
