@@ -70,10 +70,6 @@ def test_list_and_sort_columns_are_described_columns(kind):
         assert column in columns
 
 
-def sqlite_columns(store, table):
-    return {row[1]: row[2].upper() for row in store.db.execute(f"PRAGMA table_info([{table}])")}
-
-
 def postgres_columns(store, table):
     with store._session():
         rows = store._x("SELECT column_name, data_type FROM information_schema.columns "
@@ -82,14 +78,7 @@ def postgres_columns(store, table):
     return dict(rows)
 
 
-def test_a_new_sqlite_book_has_exactly_the_described_tables(store):
-    for kind, spec in KINDS.items():
-        got = sqlite_columns(store, spec.table)
-        assert got == record_rows.declared_columns(kind, record_rows.SQLITE), kind
-    for table, columns in record_rows.link_table_columns(record_rows.SQLITE).items():
-        assert sqlite_columns(store, table) == columns, table
-
-
+# the same for a SQLite book: tests/test_store_records.py
 def test_a_new_team_book_has_exactly_the_described_tables(team_store):
     for kind, spec in KINDS.items():
         got = postgres_columns(team_store, spec.table)

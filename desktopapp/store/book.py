@@ -55,10 +55,6 @@ MAX_ROWID = 2**63 - 1  # SQLite's largest integer
 CHUNK = 500  # ids per "IN (...)" query, well under SQLite's variable limit
 POOL = 400  # matches ranked per search step: bounds the cost of very broad queries
 
-# Lists: sort expressions and columns per kind, from each kind's description.
-SORTS = {kind: record_rows.sorts(kind, record_rows.SQLITE) for kind in TABLES}
-SUMMARY_COLUMNS = {kind: record_rows.summary_columns(kind, record_rows.SQLITE)
-                   for kind in TABLES}
 
 
 @dataclass
@@ -429,7 +425,9 @@ class BriefingStore:
         ``changed_by`` adds who changed each record last and when (``changed_by``,
         ``updated_at``).
         """
-        sorts = SORTS[kind]
+        # made per call (microseconds), not once at import, so that the tests of a
+        # mutation run (tools/mutation.py) reach them
+        sorts = record_rows.sorts(kind, record_rows.SQLITE)
         sort = sort or next(iter(sorts))
         if sort not in sorts:
             raise ValueError(f"cannot sort {kind} lists by {sort!r}")
@@ -457,13 +455,13 @@ class BriefingStore:
         Memory stays flat for a list of a million records, and the first row
         comes at once: nothing waits for the last.
         """
-        sorts = SORTS[kind]
+        sorts = record_rows.sorts(kind, record_rows.SQLITE)
         sort = sort or next(iter(sorts))
         if sort not in sorts:
             raise ValueError(f"cannot sort {kind} lists by {sort!r}")
         direction = "DESC" if descending else "ASC"
         cursor = self.db.execute(
-            f"SELECT {SUMMARY_COLUMNS[kind]} FROM {TABLES[kind]} "
+            f"SELECT {record_rows.summary_columns(kind, record_rows.SQLITE)} FROM {TABLES[kind]} "
             f"ORDER BY {sorts[sort]} {direction}, id {direction} LIMIT ? OFFSET ?",
             [-1 if limit is None else limit, offset])
         columns = [d[0] for d in cursor.description]

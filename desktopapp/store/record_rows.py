@@ -92,6 +92,14 @@ def column_value(codec, value):
     return value
 
 
+def _json_list(value) -> list:
+    """A JSON list column read back; a hand-edited object or number is not one."""
+    decoded = json.loads(value)
+    if not isinstance(decoded, list):
+        raise ValueError("is not a JSON list")
+    return decoded
+
+
 @cache
 def _decoder(codec):
     """What reads a column of this codec back; None when the stored value is the value.
@@ -104,9 +112,9 @@ def _decoder(codec):
     if codec == "time":
         return parse_time
     if codec == "lines":
-        return json.loads
+        return _json_list
     if codec == "sections":
-        return lambda value: [MemoSection(**section) for section in json.loads(value)]
+        return lambda value: [MemoSection(**section) for section in _json_list(value)]
     if codec == "photo":
         return lambda value: bytes(value) if value is not None else None
     if codec in OPTIONAL_ENUMS:

@@ -33,7 +33,6 @@ STALE_KEY = "search_index_stale"
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
 PREFIX_INDEXED = 3  # the index's longest prefix index (prefix = '1 2 3')
-TITLE_COLUMNS = "{title title_extra}"
 
 # kept for callers of the first schema's helpers
 fold = folding.fold
@@ -156,20 +155,9 @@ def title_rank(title: str, words: set[str]) -> tuple[int, int, int]:
     return (-whole, -begun, len(title))
 
 
-def title_expression(expression: str) -> str:
-    """``expression`` restricted to the title columns."""
-    return f"{TITLE_COLUMNS} : ({expression})"
-
-
 def key_expression(text: str) -> str | None:
     """A MATCH expression finding records whose whole name is what was typed."""
     words = folding.words(text or "")
     if not words or len(words) > MAX_TERMS or sum(map(len, words)) > 4 * MAX_TERM_LENGTH:
         return None
     return _quote(folding.name_key(text))
-
-
-def is_short(text: str) -> bool:
-    """True for one- and two-letter queries, which match a large part of any book."""
-    words = folding.words(text or "")
-    return bool(words) and max(len(word) for word in words) <= 2
