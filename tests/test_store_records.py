@@ -17,10 +17,14 @@ from desktopapp.domain import (
     PageSize,
     Participant,
     ParticipantRole,
+    Position,
     Priority,
     Recommendation,
+    Source,
 )
 from desktopapp.errors import (
+    BookReadOnlyError,
+    BriefingError,
     ConflictError,
     LinkedRecordError,
     NotFoundError,
@@ -297,14 +301,17 @@ def test_a_forced_delete_leaves_the_others_changed_by_the_deleter_and_unfound_by
         talks = store.save(Meeting(title="Paris talks", date=dt.date(2025, 4, 17),
                                    participants=[Participant(kellogg.uid, "United States")]))
         untouched = store.save(Meeting(title="London talks", date=dt.date(2025, 4, 23)))
+        hosted = store.save(Meeting(title="Washington talks", date=dt.date(2025, 3, 1),
+                                    host_uids=[kellogg.uid]))
         group = store.save(Actor(name="Quint", kind=ActorKind.GROUP,
                                  affiliation_uids=[kellogg.uid]))
-        assert [h.title for h in store.search("kellogg", kinds=["meeting"])] == ["Paris talks"]
+        assert {h.title for h in store.search("kellogg", kinds=["meeting"])} == {
+            "Paris talks", "Washington talks"}
     later = "2030-01-02T03:04:05Z"  # stamps have whole seconds: the delete comes later
     monkeypatch.setattr("desktopapp.store.book.now_iso", lambda: later)
     with BriefingStore.open(book_path, analyst="Ben") as store:
         store.delete("actor", kellogg.id, force=True)
-        for kind, record in [("meeting", talks), ("actor", group)]:
+        for kind, record in [("meeting", talks), ("meeting", hosted), ("actor", group)]:
             after = store.get(kind, record.id)
             assert (after.version, after.updated_at) == (2, later)
             assert after.created_at == record.created_at
@@ -337,6 +344,10 @@ HAND_EDITS = [
      "start_time: '25:99' is not a time of day in the form HH:MM"),
     ("recommendation", "UPDATE recommendations SET priority = 'urgent'",
      "priority: unknown value 'urgent'; expected one of: high, medium, low"),
+    ("actor", "UPDATE actors SET title = X'00ff'", "title: stored as bytes, not text"),
+    ("actor", "UPDATE actors SET photo = 'a photo'", "photo: stored as text, not bytes"),
+    ("meeting", "UPDATE meetings SET duration_minutes = 'long'",
+     "duration_minutes: stored as text, not a whole number"),
     ("recommendation", "UPDATE recommendations SET priority = '', status = 'maybe'",
      "status: unknown value 'maybe'; expected one of: proposed, adopted, rejected, "
      "implemented"),
@@ -360,13 +371,14 @@ def test_a_row_edited_by_hand_is_named_with_the_field_and_what_is_wrong(store, k
     store.db.execute("PRAGMA ignore_check_constraints = ON")
     store.db.execute(f"{edit} WHERE id = ?", [record.id])
     store.db.conn.commit()
-    with pytest.raises(StoredRecordError) as caught:
-        store.get(kind, record.id)
-    table = f"{kind}s"
-    assert str(caught.value) == (
-        f"{table} row {record.id} (uid {record.uid}) is not a valid {kind}: {problem}. The "
-        "book was changed outside Briefing Desk; fix or delete this record (or restore a "
-        "backup)")
+    for read in (lambda: store.get(kind, record.id), lambda: store.get_many(kind, [record.id]),
+                 lambda: store.all_records(kind)):
+        with pytest.raises(StoredRecordError) as caught:
+            read()
+        assert str(caught.value) == (
+            f"{kind}s row {record.id} (uid {record.uid}) is not a valid {kind}: {problem}. "
+            "The book was changed outside Briefing Desk; fix or delete this record (or "
+            "restore a backup)")
 
 
 def test_a_recommendation_with_no_priority_stored_as_empty_text_reads_as_none(store):
@@ -451,3 +463,141 @@ def test_a_whole_name_of_twelve_words_typed_in_full_comes_first(store):
     wanted = store.save(Actor(name=" ".join(words)))
     hits = store.search(" ".join(words))
     assert [h.id for h in hits] == [wanted.id, wanted.id - 1]
+
+
+def test_a_number_too_large_for_the_book_is_a_message_not_a_crash(store):
+    store.save(Actor(name="Hakan Fidan"))
+    for call in (lambda: store.list_summaries("actor", limit=2**70),
+                 lambda: store.changed_by_of("actor", 2**70)):
+        with pytest.raises(BriefingError) as caught:
+            call()
+        assert str(caught.value) == ("a number is too large for the book "
+                                     "(at most 9223372036854775807)")
+    assert store.get_many("actor", [2**70, 2**63 - 1]) == []
+
+
+def test_a_book_open_read_only_refuses_every_write_naming_the_reason(store, book_path):
+    actor = store.save(Actor(name="Hakan Fidan"))
+    store.read_only, store.read_only_reason = True, "it is on a read-only file system"
+    message = (f"the book {book_path} is open read-only (it is on a read-only file system); "
+               "nothing was changed")
+    for write in (lambda: store.save(Actor(name="Keith Kellogg")),
+                  lambda: store.delete("actor", actor.id),
+                  lambda: store.update_settings({"author": "A. Analyst"})):
+        with pytest.raises(BookReadOnlyError) as caught:
+            write()
+        assert str(caught.value) == message
+    assert [r["name"] for r in store.list_summaries("actor")] == ["Hakan Fidan"]
+
+
+def test_a_failed_write_inside_another_undoes_only_its_own_changes(store):
+    with store.write():
+        store.save(Actor(name="Hakan Fidan"))
+        with pytest.raises(ValidationError):
+            with store.write():
+                store.save(Actor(name="Keith Kellogg"))
+                store.save(Actor(name="Ghost", affiliation_uids=[GHOST]))
+        store.save(Actor(name="Marco Rubio"))
+    assert [r["name"] for r in store.list_summaries("actor")] == ["Hakan Fidan", "Marco Rubio"]
+
+
+def test_the_change_stamp_moves_with_every_change_by_anyone_and_only_then(book_path):
+    with BriefingStore.open(book_path) as window, BriefingStore.open(book_path) as cli:
+        first = window.change_stamp()
+        window.list_summaries("actor")
+        assert window.change_stamp() == first
+        cli.save(Actor(name="Hakan Fidan"))
+        second = window.change_stamp()
+        assert second != first
+        window.save(Actor(name="Keith Kellogg"))
+        assert window.change_stamp() not in (first, second)
+
+
+def test_list_rows_hold_the_columns_of_their_kind_with_linked_names_in_order(store):
+    e3 = store.save(Actor(name="E3", kind=ActorKind.GROUP))
+    nato = store.save(Actor(name="NATO", kind=ActorKind.ORGANISATION))
+    store.save(Actor(name="France", native_name="République française", kind=ActorKind.STATE,
+                     title="Republic", affiliation_uids=[nato.uid, e3.uid]))
+    row = store.list_summaries("actor", sort="name")[1]
+    assert list(row) == ["id", "uid", "name", "native_name", "kind", "title", "affiliation"]
+    assert (row["name"], row["native_name"], row["kind"], row["title"], row["affiliation"]) == (
+        "France", "République française", "state", "Republic", "NATO; E3")
+    assert next(store.iter_summaries("actor", sort="name", offset=1)) == row
+    assert list(store.list_summaries("actor", changed_by=True)[0])[-2:] == [
+        "changed_by", "updated_at"]
+
+
+def test_recommendations_sort_by_priority_high_first_and_none_given_last(store):
+    for title, priority in [("Later", None), ("Soon", Priority.LOW), ("Now", Priority.HIGH),
+                            ("Next", Priority.MEDIUM)]:
+        store.save(Recommendation(title=title, text="Act.", addressee="EU", priority=priority))
+    assert [r["title"] for r in store.list_summaries("recommendation", sort="priority")] == [
+        "Now", "Next", "Soon", "Later"]
+    assert [r["title"] for r in store.list_summaries("recommendation", sort="priority",
+                                                     descending=True)] == [
+        "Later", "Soon", "Next", "Now"]
+
+
+def test_a_position_citing_a_source_not_in_the_book_is_refused_naming_the_position(store):
+    source = store.save(Source(citation="PISM Bulletin No. 58"))
+    actor = Actor(name="Hakan Fidan", positions=[
+        Position("Ceasefire", "Supports talks", source_uid=source.uid),
+        Position("Grain deal", "Wants it back", source_uid=GHOST),
+        Position("Sanctions", "Opposes them")])
+    with pytest.raises(ValidationError) as caught:
+        store.save(actor)
+    assert str(caught.value) == (
+        f"actor 'Hakan Fidan': positions[2].source: no source with uid {GHOST} in this book")
+    assert store.count("actor") == 0
+    actor.positions[1].source_uid = None
+    saved = store.get_actor(store.save(actor).id)
+    assert [p.source_uid for p in saved.positions] == [source.uid, None, None]
+
+
+def test_search_hits_name_kind_id_uid_and_title_shorter_titles_first(store):
+    fidan = store.save(Actor(name="Hakan Fidan", biography="Minister"))
+    talks = store.save(Meeting(title="Fidan meets Zelensky", date=dt.date(2025, 5, 16)))
+    call = store.save(Recommendation(title="Call Fidan", text="Soon.", addressee="EU"))
+    hits = store.search("fidan")
+    assert [(h.kind, h.id, h.uid, h.title, h.snippet) for h in hits] == [
+        ("recommendation", call.id, call.uid, "Call Fidan", "Call [Fidan]"),
+        ("actor", fidan.id, fidan.uid, "Hakan Fidan", "Hakan [Fidan]"),
+        ("meeting", talks.id, talks.uid, "Fidan meets Zelensky", "[Fidan] meets Zelensky")]
+    assert [h.kind for h in store.search("fidan", kinds=["meeting", "recommendation"])] == [
+        "recommendation", "meeting"]
+    assert [h.title for h in store.search("fidan", limit=2)] == ["Call Fidan", "Hakan Fidan"]
+    assert store.search("fidan", limit=0) == [] and store.search("  ") == []
+    assert store.search_ids("fidan", "actor", limit=0) == []
+    assert store.search_ids("fidan", "meeting", ranked=False) == [talks.id]
+    assert store.search_ids("minister", "actor") == [fidan.id]
+
+
+def test_the_rebuilt_search_index_finds_every_record_and_meetings_by_their_people(store):
+    store.import_records([("actors", Actor(name=f"Delegate {n:04}")) for n in range(1, 1002)])
+    fidan = store.save(Actor(name="Hakan Fidan"))
+    store.save(Meeting(title="Istanbul talks", date=dt.date(2025, 5, 16),
+                       mediator_uids=[fidan.uid]))
+    store.save(Memo(title="Istanbul memo", date=dt.date(2025, 5, 20)))
+    store.rebuild_search_index()
+    assert [h.title for h in store.search("delegate 1001")] == ["Delegate 1001"]
+    assert [h.title for h in store.search("delegate 0001")] == ["Delegate 0001"]
+    assert [h.title for h in store.search("fidan", kinds=["meeting"])] == ["Istanbul talks"]
+    assert [h.title for h in store.search("memo")] == ["Istanbul memo"]
+    assert store.check() == []
+
+
+def test_check_names_every_record_sharing_a_uid_edited_in_by_hand(store):
+    fidan = store.save(Actor(name="Hakan Fidan"))
+    talks = store.save(Meeting(title="Talks", date=dt.date(2025, 5, 16)))
+    source = store.save(Source(citation="PISM Bulletin"))
+    store.save(Actor(name="Keith Kellogg"))
+    for table, record_id in [("meetings", talks.id), ("sources", source.id)]:
+        store.db.execute(f"UPDATE {table} SET uid = ? WHERE id = ?", [fidan.uid, record_id])
+    store.db.conn.commit()
+    (clash,) = store.uid_clashes()
+    intro = f"uid {fidan.uid} is used by several records: "
+    assert clash.startswith(intro)
+    assert set(clash[len(intro):].split(", ")) == {
+        f"actor {fidan.id} 'Hakan Fidan'", f"meeting {talks.id} 'Talks'",
+        f"source {source.id} 'PISM Bulletin'"}
+    assert clash in store.check()

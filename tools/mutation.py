@@ -74,7 +74,9 @@ def prepare(name: str, rev: str | None) -> Path:
     if rev:
         archive = subprocess.run(["git", "archive", rev], cwd=REPO, check=True,
                                  capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
+        # -m: extracted files dated now, so mutmut (which compares dates) makes their
+        # mutants again instead of keeping those of the files they replace
+        subprocess.run(["tar", "-x", "-m", "-C", str(work)], input=archive, check=True)
     else:
         files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
                                 "--exclude-standard"], cwd=REPO, check=True,
@@ -84,7 +86,7 @@ def prepare(name: str, rev: str | None) -> Path:
             if source.is_file() and (not target.exists()
                                      or target.read_bytes() != source.read_bytes()):
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, target)
+                shutil.copy(source, target)  # dated now, not as the source: see above
     tests = [t for t in tests if ((work if rev else REPO) / t).exists()]
     config = "\n".join([
         "", "[tool.mutmut]",
@@ -173,12 +175,15 @@ def draw_sample(work: Path, size: int, seed: int, among=()) -> list[str]:
 
 def sample_report(work: Path, sample: list[str]) -> str:
     codes = {n: c for codes in verdicts(work).values() for n, c in codes.items()}
-    chosen = [codes[n] for n in sample]
+    # a mutant of code changed or removed since the sample was drawn is gone
+    gone = [n for n in sample if n not in codes]
+    chosen = [codes[n] for n in sample if n in codes]
     t = tally(chosen)
     hits = t["killed"] + t["timeout"]
     n = len(chosen) - t["not checked"]
     low, high = wilson(hits, n)
-    return (line(f"sample of {len(sample)}", chosen) + "\n"
+    return (line(f"sample of {len(sample)}", chosen)
+            + (f"; {len(gone)} no longer exist (the code changed)" if gone else "") + "\n"
             f"estimated kill rate of the whole module: {100 * hits / max(n, 1):.1f}% "
             f"(95% interval {100 * low:.1f}-{100 * high:.1f}%, from {n} checked)")
 
