@@ -334,6 +334,9 @@ HAND_EDITS = [
     ("actor", "UPDATE actors SET kind = '" + "x" * 50 + "'",
      f"kind: unknown value '{'x' * 40}'; expected one of: person, organisation, state, group"),
     ("memo", "UPDATE memos SET sections = '{}'", "sections: is not a JSON list"),
+    # after a list column that reads back well, the next one is still looked at
+    ("actor", "UPDATE actors SET tags = '{}'", "tags: is not a JSON list"),
+    ("memo", "UPDATE memos SET tags = '3'", "tags: is not a JSON list"),
     ("memo", "UPDATE memos SET sections = '[\"Background\"]'",
      "sections: is not a list of sections with heading and body"),
     ("memo", "UPDATE memos SET sections = '[{\"heading\": \"H\", \"text\": \"B\"}]'",
@@ -358,13 +361,13 @@ HAND_EDITS = [
 def test_a_row_edited_by_hand_is_named_with_the_field_and_what_is_wrong(store, kind, edit,
                                                                          problem):
     records = {
-        "actor": Actor(name="Hakan Fidan", aliases=["Fidan"]),
+        "actor": Actor(name="Hakan Fidan", aliases=["Fidan"], tags=["turkey"]),
         "meeting": Meeting(title="Istanbul talks", date=dt.date(2025, 5, 16),
                            start_time=dt.time(13, 30)),
         "recommendation": Recommendation(title="Keep talking", text="Meet again.",
                                          addressee="EU", priority=Priority.HIGH),
         "memo": Memo(title="Istanbul talks", date=dt.date(2025, 5, 20),
-                     sections=[MemoSection("Background", "Talks resumed.")]),
+                     sections=[MemoSection("Background", "Talks resumed.")], tags=["talks"]),
     }
     record = store.save(records[kind])
     # SQLite's CHECK constraints stop an unknown kind; another program need not respect them
@@ -601,3 +604,28 @@ def test_check_names_every_record_sharing_a_uid_edited_in_by_hand(store):
         f"actor {fidan.id} 'Hakan Fidan'", f"meeting {talks.id} 'Talks'",
         f"source {source.id} 'PISM Bulletin'"}
     assert clash in store.check()
+
+
+def test_every_link_to_a_record_not_in_the_book_is_named_in_one_refusal(store):
+    other = "00000000-0000-4000-8000-00000000beef"
+    fidan = store.save(Actor(name="Hakan Fidan"))
+    with pytest.raises(ValidationError) as caught:
+        store.save(Meeting(title="Istanbul talks", date=dt.date(2025, 5, 16),
+                           host_uids=[GHOST, fidan.uid, other]))
+    assert caught.value.problems == [
+        ("hosts", f"no actor with uid {GHOST} in this book"),
+        ("hosts", f"no actor with uid {other} in this book")]
+    assert store.count("meeting") == 0
+
+
+def test_each_kind_is_read_back_by_its_own_getter(store):
+    source = store.save(Source(citation="PISM Bulletin No. 58"))
+    actor = store.save(Actor(name="Hakan Fidan"))
+    meeting = store.save(Meeting(title="Istanbul talks", date=dt.date(2025, 5, 16)))
+    advice = store.save(Recommendation(title="Meet again", text="Soon.", addressee="EU"))
+    memo = store.save(Memo(title="Istanbul memo", date=dt.date(2025, 5, 20)))
+    assert store.get_source(source.id).citation == "PISM Bulletin No. 58"
+    assert store.get_actor(actor.id).name == "Hakan Fidan"
+    assert store.get_meeting(meeting.id).title == "Istanbul talks"
+    assert store.get_recommendation(advice.id).title == "Meet again"
+    assert store.get_memo(memo.id).title == "Istanbul memo"

@@ -93,8 +93,14 @@ def column_value(codec, value):
 
 
 def _json_list(value) -> list:
-    """A JSON list column read back; a hand-edited object or number is not one."""
-    decoded = json.loads(value)
+    """A JSON list column read back; a hand-edited object or number is not one.
+
+    The ValueError says what is wrong, for :func:`diagnose_row`.
+    """
+    try:
+        decoded = json.loads(value)
+    except (TypeError, ValueError):
+        raise ValueError("is not JSON") from None
     if not isinstance(decoded, list):
         raise ValueError("is not a JSON list")
     return decoded
@@ -238,11 +244,9 @@ def diagnose_row(kind: str, row: dict) -> tuple[str, str] | None:
         value = row[f.column]
         if f.codec in ("lines", "sections"):
             try:
-                decoded = json.loads(value)
-            except (TypeError, ValueError):
-                return f.column, "is not JSON"
-            if not isinstance(decoded, list):
-                return f.column, "is not a JSON list"
+                decoded = _json_list(value)
+            except ValueError as exc:
+                return f.column, str(exc)
             if f.codec == "sections" and not all(
                     isinstance(v, dict) and set(v) <= {"heading", "body"} for v in decoded):
                 return f.column, "is not a list of sections with heading and body"
