@@ -92,7 +92,7 @@ def column_value(codec, value):
     return value
 
 
-def _json_list(value) -> list:
+def _read_json_list(value) -> list:
     """A JSON list column read back; a hand-edited object or number is not one.
 
     The ValueError says what is wrong, for :func:`diagnose_row`.
@@ -118,9 +118,9 @@ def _decoder(codec):
     if codec == "time":
         return parse_time
     if codec == "lines":
-        return _json_list
+        return _read_json_list
     if codec == "sections":
-        return lambda value: [MemoSection(**section) for section in _json_list(value)]
+        return lambda value: [MemoSection(**section) for section in _read_json_list(value)]
     if codec == "photo":
         return lambda value: bytes(value) if value is not None else None
     if codec in OPTIONAL_ENUMS:
@@ -244,7 +244,7 @@ def diagnose_row(kind: str, row: dict) -> tuple[str, str] | None:
         value = row[f.column]
         if f.codec in ("lines", "sections"):
             try:
-                decoded = _json_list(value)
+                decoded = _read_json_list(value)
             except ValueError as exc:
                 return f.column, str(exc)
             if f.codec == "sections" and not all(
