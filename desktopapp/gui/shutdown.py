@@ -15,7 +15,11 @@ from PySide6.QtWidgets import QApplication
 
 def quit_on_signals(app: QApplication):
     def close_all(*_):
-        app.closeAllWindows()  # the last window closed ends the event loop
+        # Python runs this between two instructions of whatever slot is running (the
+        # book's poll, a save): closing the book under that slot left it failing on a
+        # closed database behind a modal message, and the program never quit. The event
+        # loop closes the windows as soon as that slot returns; the last one ends the loop.
+        QTimer.singleShot(0, app.closeAllWindows)
 
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, close_all)
