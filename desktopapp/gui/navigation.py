@@ -170,7 +170,7 @@ class Navigation:
     def _read_book_again(self) -> list[str]:
         """Reload lists and clean editors; what changed under unsaved edits, in words."""
         changed_elsewhere = []
-        for page in self.pages.values():
+        for page in self.pages.made():
             if not page.model.is_loaded():
                 continue  # never shown: it reads the book when it is
             self._reload_list(page)
