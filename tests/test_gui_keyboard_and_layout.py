@@ -12,6 +12,7 @@ from gui_user import (
     menu_command,
     open_menu,
     press,
+    wait_for_preview,
 )
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QKeySequence, QWheelEvent
@@ -78,6 +79,7 @@ def test_the_wheel_scrolls_the_form_and_leaves_a_combo_box_alone(window, qtbot):
 def test_tab_reaches_save_on_an_unchanged_record_then_the_preview(window, qtbot):
     page = window.current_page()
     click_row(qtbot, page.table, "Vladimir Medinsky")
+    wait_for_preview(qtbot, window)  # Tab stops at the preview's pages once they are shown
     assert not page.editor.is_dirty()
     focus_by_tab(qtbot, page.filter, page.save_button, limit=120)
     qtbot.keyClick(page.save_button, Qt.Key_Tab)
@@ -85,6 +87,12 @@ def test_tab_reaches_save_on_an_unchanged_record_then_the_preview(window, qtbot)
     page.save_button.setFocus()
     qtbot.keyClick(page.save_button, Qt.Key_Space)  # pressing Save with nothing changed
     assert "Nothing to save" in window.statusBar().currentMessage()
+    for kind in ("Meetings", "Actors"):  # a page made when first shown, and back
+        page = click_kind(qtbot, window, kind)
+        wait_for_preview(qtbot, window)  # the preview shows pages: Tab can stop there
+        page.save_button.setFocus()
+        qtbot.keyClick(page.save_button, Qt.Key_Tab)
+        assert window.preview.scroll.hasFocus(), kind
 
 
 def test_each_menu_opens_with_alt_and_its_letters_are_unique(window, qtbot):

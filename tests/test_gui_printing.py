@@ -322,8 +322,10 @@ def test_start_up_queries_only_the_shown_list_and_each_page_once(qtbot, sample_p
     win.show()
     assert queried == [("actor", 0)]  # the other kinds' lists wait until they are shown
     assert win.current_page().model.rowCount() == 38
+    assert [page.kind for page in win.pages.made()] == ["actor"]  # their forms too
     click_kind(qtbot, win, "Meetings")
     assert queried == [("actor", 0), ("meeting", 0)]
+    assert [page.kind for page in win.pages.made()] == ["actor", "meeting"]
     assert win.current_page().model.rowCount() == 7
     click_kind(qtbot, win, "Actors")
     click_kind(qtbot, win, "Meetings")

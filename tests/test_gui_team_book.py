@@ -410,10 +410,18 @@ def test_with_the_server_gone_another_row_says_so_and_keeps_the_editors_record(
         click_kind(qtbot, team_window, "Meetings")  # a list not read yet: not waited for
         assert "server cannot be reached" in team_window.statusBar().currentMessage()
         click_kind(qtbot, team_window, "Actors")
+        qtbot.mouseClick(page.filter, Qt.LeftButton)
+        type_text(page.filter, "fidan")
+        qtbot.waitUntil(lambda: "Not filtered yet" in team_window.statusBar().currentMessage(),
+                        timeout=WAIT)
+        assert page.model.rowCount() == 38  # the list as it was
     finally:
         postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS true")
     qtbot.waitUntil(lambda: not team_window.connection_lost(), timeout=WAIT)
-    click_row(qtbot, page.table, "Hakan Fidan")  # back: the row is read as usual
+    # back: the filter typed meanwhile is applied, and the row is read as usual
+    qtbot.waitUntil(lambda: page.model.filter_text() == "fidan", timeout=WAIT)
+    assert page.model.rowCount() == 1
+    click_row(qtbot, page.table, "Hakan Fidan")
     assert page.editor.record_loaded().name == "Hakan Fidan"
     assert page.selected_id() == page.editor.record_loaded().id
 

@@ -25,6 +25,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QFileDialog, QToolTip
 
 from desktopapp.domain import Actor
+from desktopapp.gui import models
 from desktopapp.gui.editor import mnemonic_titles
 from desktopapp.gui.exporting import safe_filename
 from desktopapp.gui.main_window import OPEN_WINDOWS
@@ -71,6 +72,19 @@ def test_a_filter_typed_reads_the_book_once(window, qtbot, monkeypatch):
     # its form also reads the records it links to)
     assert calls[:3] == ["search_ids", "list_summaries", ("get", "actor", erdogan.id)]
     assert calls.count(("get", "actor", erdogan.id)) == 1 and "count" not in calls
+
+
+def test_a_filter_matching_more_than_the_list_keeps_says_to_type_more(window, qtbot,
+                                                                         monkeypatch):
+    monkeypatch.setattr(models, "SEARCH_LIMIT", 5)
+    page = window.current_page()
+    qtbot.mouseClick(page.filter, Qt.LeftButton)
+    type_text(page.filter, "a")  # most of the sample's 38 actors
+    qtbot.waitUntil(lambda: page.model.filter_text() == "a", timeout=3000)
+    names = [page.model.index(row, 0).data() for row in range(page.model.rowCount())]
+    assert len(names) == 5 and names == sorted(names, key=str.casefold)
+    assert window.statusBar().currentMessage() == \
+        "Showing the first 5 matching actors: type more to narrow"
 
 
 def test_filter_uses_search(window, qtbot):

@@ -55,7 +55,7 @@ class BookFiles:
 
     def switch_book(self, path: Path) -> bool:
         """Open another book in a new window that replaces this one; on failure keep this."""
-        for page in self.pages.values():
+        for page in self.pages.made():
             if not self.confirm_leave(page):
                 return False
         try:
@@ -69,7 +69,7 @@ class BookFiles:
         """A new window on ``store`` replaces this one (unsaved changes asked about first,
         unless ``asked``); when the user cancels, ``store`` is closed and this one stays."""
         if not asked:
-            for page in self.pages.values():
+            for page in self.pages.made():
                 if not self.confirm_leave(page):
                     store.close()
                     return False
@@ -105,7 +105,7 @@ class BookFiles:
         except BriefingError as exc:
             self.show_error(f"Nothing was imported.\n\n{exc}")
             return
-        for page in self.pages.values():
+        for page in self.pages.made():
             self._reload_list(page)
         self.statusBar().showMessage(f"Imported {path.name}: {summary}", 8000)
 

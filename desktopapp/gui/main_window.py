@@ -30,7 +30,7 @@ from .busy_book import WriterWait
 from .navigation import BOOK_POLL_MS, Navigation
 from .preview import PreviewPane
 from .record_documents import RecordDocuments
-from .record_page import KIND_TITLES, KINDS, RecordPage
+from .record_page import KIND_TITLES, KINDS, RecordPage, RecordPages
 from .record_saving import RecordSaving
 from .team_books import TeamBooks, book_label, is_team_store
 from .window_size import first_window_geometry, split_sizes
@@ -60,7 +60,8 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
         self.previews = PreviewCache()  # documents of saved records, by version and book state
         self.settings = QSettings()
         self.undo_group = QUndoGroup(self)
-        self.pages: dict[str, RecordPage] = {}
+        # each kind's page is made when first shown (or asked for): _make_page
+        self.pages = RecordPages(self._make_page)
         self._selecting = False
         self._exports = []
         self.book_listener = None  # a team book's, once the window listens (team_books)
@@ -68,33 +69,22 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
         self.navigator = QListWidget()
         self.navigator.setAccessibleName("Record types")
         self.navigator.setMaximumWidth(170)
-        self.stack = QStackedWidget()
         for kind in KINDS:
-            page = RecordPage(store, kind, self)
-            self.pages[kind] = page
             self.navigator.addItem(KIND_TITLES[kind])
-            self.stack.addWidget(page)
-            self.undo_group.addStack(page.editor.undo_stack)
-            page.table.selectionModel().selectionChanged.connect(
-                lambda *_, k=kind: self._selection_changed(k))
-            page.filter.textChanged.connect(lambda _, p=page: p.timer.start())
-            page.timer.timeout.connect(lambda p=page: self._apply_filter(p))
-            page.save_button.clicked.connect(lambda _=False, p=page: self.save(p))
-            page.editor.changed.connect(self._update_actions)
-            page.editor.validity_changed.connect(lambda _: self._update_actions())
-            page.editor.create_requested.connect(self.create_linked)
+        self.stack = QStackedWidget()
         # as wide as "Recommendations": never cut, never a sideways scroll bar
         self.navigator.setMinimumWidth(self.navigator.sizeHintForColumn(0)
                                        + 2 * self.navigator.frameWidth() + 12)
         self.navigator.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.preview = PreviewPane()
+        self.preview.scroll.setFocusPolicy(Qt.StrongFocus)
+        self.preview.scroll.setAccessibleName("Preview pages")
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.navigator)
         self.splitter.addWidget(self.stack)
         self.splitter.addWidget(self.preview)
         self.splitter.setSizes([150, 640, 520])
         self.setCentralWidget(self.splitter)
-        self._chain_pages_to_the_preview()
         self._build_actions()
         self.navigator.currentRowChanged.connect(self._kind_changed)
         self.navigator.setCurrentRow(0)
@@ -125,7 +115,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
             self.read_only_banner.setAccessibleName("Read-only")
             self.read_only_banner.setStyleSheet("font-weight: bold;")
             self.statusBar().addPermanentWidget(self.read_only_banner)
-            for page in self.pages.values():
+            for page in self.pages.made():  # pages made later are made read-only
                 page.editor.set_read_only(True)
                 page.save_button.hide()
             for action in (self.act_new, self.act_save, self.act_delete, self.act_import,
@@ -133,18 +123,39 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
                 action.setEnabled(False)
         OPEN_WINDOWS.add(self)
 
-    def _chain_pages_to_the_preview(self):
+    def _make_page(self, kind: str) -> RecordPage:
+        """The page of one kind, wired to the window (see RecordPages)."""
+        page = RecordPage(self.store, kind, self)
+        self.stack.addWidget(page)
+        self.undo_group.addStack(page.editor.undo_stack)
+        page.table.selectionModel().selectionChanged.connect(
+            lambda *_: self._selection_changed(kind))
+        page.filter.textChanged.connect(lambda _: page.timer.start())
+        page.timer.timeout.connect(lambda: self._apply_filter(page))
+        page.save_button.clicked.connect(lambda _=False: self.save(page))
+        page.editor.changed.connect(self._update_actions)
+        page.editor.validity_changed.connect(lambda _: self._update_actions())
+        page.editor.create_requested.connect(self.create_linked)
+        page.table.addAction(self.act_delete)
+        if self.store.read_only:
+            page.editor.set_read_only(True)
+            page.save_button.hide()
+        if self.act_changed_by.isChecked():
+            page.show_changed_by(True)
+        self._chain_to_the_preview(page)
+        return page
+
+    def _chain_to_the_preview(self, page: RecordPage):
         """Tab after a page's Save goes to the preview (arrow keys scroll its pages).
 
-        The pages' chains are linked one after another: Tab skips the hidden pages'
-        widgets, so from the visible page's Save the next stop is the preview.
+        The pages' chains are linked one after another, in the order they were made:
+        Tab skips the hidden pages' widgets, so from the visible page's Save the next
+        stop is the preview.
         """
-        self.preview.scroll.setFocusPolicy(Qt.StrongFocus)
-        self.preview.scroll.setAccessibleName("Preview pages")
-        pages = list(self.pages.values())
-        for before, after in zip(pages, pages[1:], strict=False):
-            QWidget.setTabOrder(before.save_button, after.filter)
-        QWidget.setTabOrder(pages[-1].save_button, self.preview.scroll)
+        made = self.pages.made()
+        if made:  # ``page`` is not among them yet
+            QWidget.setTabOrder(made[-1].save_button, page.filter)
+        QWidget.setTabOrder(page.save_button, self.preview.scroll)
 
     # --- actions and menus ---------------------------------------------------------
 
@@ -178,9 +189,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
         self.act_delete = a("&Delete record", self.delete_record, QKeySequence.Delete)
         # Delete means the record only while the list has the focus; in a field it
         # deletes text, in an editor's list or table the selected entry.
-        self.act_delete.setShortcutContext(Qt.WidgetShortcut)
-        for page in self.pages.values():
-            page.table.addAction(self.act_delete)
+        self.act_delete.setShortcutContext(Qt.WidgetShortcut)  # each page's list has it
         self.act_refresh = a("&Refresh", self.refresh, QKeySequence.Refresh,
                              "Read the book again: changes made by the CLI or another window")
         self.act_find = a("&Find", self.focus_filter, QKeySequence.Find)
@@ -262,7 +271,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
         self._set_title()
 
     def _set_title(self):
-        dirty = any(p.editor.is_dirty() for p in self.pages.values())
+        dirty = any(p.editor.is_dirty() for p in self.pages.made())
         read_only = " (read-only)" if self.store.read_only else ""
         self.setWindowTitle(f"{book_label(self.store)}{read_only}{' *' if dirty else ''} "
                             "— Briefing Desk")
@@ -275,7 +284,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
         self.settings.setValue(self._changed_by_key(), bool(shown))
         self._selecting = True  # the editors keep their records
         try:
-            for page in self.pages.values():
+            for page in self.pages.made():  # pages made later are made so
                 page.show_changed_by(shown)
         finally:
             self._selecting = False
@@ -310,7 +319,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
             self.splitter.setSizes(split_sizes(self.width()))
 
     def closeEvent(self, event):
-        for page in self.pages.values():
+        for page in self.pages.made():
             if not self.confirm_leave(page):
                 event.ignore()
                 return

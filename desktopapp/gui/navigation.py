@@ -50,7 +50,14 @@ class Navigation:
     def _apply_filter(self, page: RecordPage):
         if not self.confirm_leave(page):
             return
-        page.model.set_filter(page.filter.text())
+        if self.connection_lost():  # filtered when the connection is back (team_books)
+            self.statusBar().showMessage(f"Not filtered yet: {self.unreachable()}", 10000)
+            return
+        try:
+            page.model.set_filter(page.filter.text())
+        except BriefingError as exc:  # the server went away before the window heard of it
+            self.statusBar().showMessage(f"Not filtered: {str(exc).splitlines()[0]}", 10000)
+            return
         self.statusBar().showMessage(page.model.filter_summary(), 5000)
         if page.model.rowCount():
             page.table.selectRow(0)
@@ -170,7 +177,7 @@ class Navigation:
     def _read_book_again(self) -> list[str]:
         """Reload lists and clean editors; what changed under unsaved edits, in words."""
         changed_elsewhere = []
-        for page in self.pages.values():
+        for page in self.pages.made():
             if not page.model.is_loaded():
                 continue  # never shown: it reads the book when it is
             self._reload_list(page)

@@ -1,6 +1,9 @@
-"""One record kind's page: the filter box, the sortable list and the kind's editor."""
+"""One record kind's page: the filter box, the sortable list and the kind's editor;
+and the window's pages, each made when it is first needed."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -143,3 +146,33 @@ class RecordPage(QWidget):
             row = self.model.row_of(record_id)
         if row is not None:
             self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+
+
+class RecordPages(Mapping):
+    """The window's pages by kind, each made when first asked for.
+
+    A page (its list, its editor's form) takes tens of milliseconds to make;
+    a window starts on one kind, so the others are made when they are shown
+    or asked for. Looking a page up makes it; ``made()`` lists the pages made
+    so far, for what concerns only those (unsaved edits, reloading lists).
+    """
+
+    def __init__(self, make: Callable[[str], RecordPage]):
+        self._make = make
+        self._pages: dict[str, RecordPage] = {}
+
+    def __getitem__(self, kind: str) -> RecordPage:
+        if kind not in self._pages:
+            if kind not in KINDS:
+                raise KeyError(kind)
+            self._pages[kind] = self._make(kind)
+        return self._pages[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(KINDS)
+
+    def __len__(self) -> int:
+        return len(KINDS)
+
+    def made(self) -> list[RecordPage]:
+        return [self._pages[kind] for kind in KINDS if kind in self._pages]

@@ -51,7 +51,7 @@ class RecordSaving:
     def _remove_created(self, records):
         """Take records made for a discarded edit out of the book again."""
         kept = [record.label() for record in records if not self._unmake(record)]
-        for other in self.pages.values():
+        for other in self.pages.made():
             self._reload_list(other)
         if kept:
             self.statusBar().showMessage(f"Kept {', '.join(kept)}: used by other records",
@@ -92,8 +92,9 @@ class RecordSaving:
         self._reload_created_kind(record)
 
     def _reload_created_kind(self, record):
-        if record.kind_name in self.pages:
-            self._reload_list(self.pages[record.kind_name])
+        for page in self.pages.made():  # a page not made yet reads the book when it is
+            if page.kind == record.kind_name:
+                self._reload_list(page)
 
     def new_record(self):
         page = self.current_page()
@@ -205,7 +206,7 @@ class RecordSaving:
             self.show_error(str(exc))
             return
         page.editor.unload("")
-        for other in self.pages.values():
+        for other in self.pages.made():
             self._reload_list(other)
         self.preview.clear()
         if page.model.rowCount():
@@ -217,7 +218,7 @@ class RecordSaving:
 
     def create_linked(self, field, kind: str):
         """A field's "New actor…"/"New source…": ask, save, hand the record to the field."""
-        page = next(p for p in self.pages.values() if field in p.editor.fields)
+        page = next(p for p in self.pages.made() if field in p.editor.fields)
         if kind == "source":
             citation = questions.new_source_citation(self)
             if citation is None:

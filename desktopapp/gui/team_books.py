@@ -128,6 +128,9 @@ class TeamBooks:
         self.connection_label.setText(f"Team book: {self.store.path}")
         self.connection_label.setStyleSheet("")
         self._refresh_quietly("Reconnected to the team book; refreshed")
+        for page in self.pages.made():  # a filter typed while the server was gone
+            if page.filter.text() != page.model.filter_text():
+                page.timer.start()
 
     def _refresh_quietly(self, message: str):
         self.refresh(quiet=True, note=message)
