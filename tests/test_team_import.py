@@ -2,6 +2,7 @@
 
 import json
 
+import psycopg
 import pytest
 from test_import_memory import run_limited, write_big_book
 
@@ -119,3 +120,29 @@ def test_file_larger_than_memory_imports_into_a_team_book(team_book_url, tmp_pat
     assert "30000 actors added" in done.stdout
     with TeamStore.open(team_book_url) as team:
         assert team.count("actor") == 30_000
+
+
+def schema_objects(store):
+    """The search index's indexes and every foreign key, as the server describes them."""
+    with store._session():
+        return (sorted(store._x("SELECT indexdef FROM pg_indexes "
+                                "WHERE tablename = 'search_index'").fetchall()),
+                sorted(store._x("SELECT conrelid::regclass::text, pg_get_constraintdef(oid) "
+                                "FROM pg_constraint WHERE contype = 'f'").fetchall()))
+
+
+def test_an_empty_book_gets_its_indexes_and_keys_back_after_a_bulk_import(team_store,
+                                                                          tmp_path):
+    before = schema_objects(team_store)
+    assert len(before[0]) == 4 and len(before[1]) > 10
+    book = synthetic()
+    book["meetings"][3]["participants"][0]["actor_uid"] = "00000000-0000-4000-8000-00000000dead"
+    with pytest.raises(ValidationError):  # fails after the rows went in: all rolled back
+        team_store.import_file(write(tmp_path / "bad.json", book))
+    assert schema_objects(team_store) == before and team_store.is_empty()
+    team_store.import_file(write(tmp_path / "good.json", synthetic()))
+    assert schema_objects(team_store) == before
+    # the keys hold again: an actor at a meeting cannot simply go
+    with team_store._session():
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):
+            team_store._x("DELETE FROM actors")
