@@ -33,9 +33,11 @@ FORMAT_NAME = "briefing-book"
 # 2 added memos and export settings; 3 added approximate dates and meetings over
 # several days, role labels, approximate durations and "no priority given";
 # 4 a null status ("no status given": older programs would refuse it with a
-# puzzling message, so they are told to update instead).
+# puzzling message, so they are told to update instead); 5 every record's
+# changed_by (who made its last change: copies and backups keep it; older
+# programs refuse the unknown field, so they are told to update).
 # Files of every older version still import.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MAX_FILE_BYTES = 2 * 1024**3
 
 # Section name in the file -> record class, in the order an import writes them.
@@ -45,7 +47,7 @@ EXPORT_ORDER = ["actors", "meetings", "recommendations", "memos", "sources"]
 SETTINGS_KEYS = set(recordkinds.SETTINGS_FIELDS)
 
 COMMON_FIELDS = [("uid", "uid", "uid"), ("created_at", "created_at", "stamp"),
-                 ("updated_at", "updated_at", "stamp")]
+                 ("updated_at", "updated_at", "stamp"), ("changed_by", "changed_by", "line")]
 
 # (json key, attribute, codec) per record class, in the file's order, from
 # the one description of each kind (desktopapp/recordkinds.py, which lists
@@ -97,7 +99,11 @@ _LISTS = {"uids", "lines"}
 
 
 def record_to_dict(record: Record) -> dict:
-    """The JSON form of one record (without its local database id)."""
+    """The JSON form of one record (without its local database id).
+
+    ``changed_by`` is left out when nobody is named (as in files before
+    version 5).
+    """
     out = {}
     for key, attr, kind in COMMON_FIELDS + FIELDS[type(record)]:
         value = getattr(record, attr)
@@ -107,6 +113,8 @@ def record_to_dict(record: Record) -> dict:
             out[key] = list(value)
         else:
             out[key] = _encode_value(kind, value, record)
+    if not out["changed_by"]:
+        del out["changed_by"]
     return out
 
 

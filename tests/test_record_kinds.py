@@ -39,12 +39,12 @@ def test_every_dataclass_field_is_described_once(kind):
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_the_json_format_and_its_schema_follow_the_description(kind):
     spec = KINDS[kind]
-    keys = ["uid", "created_at", "updated_at", *(f.json for f in spec.json_fields)]
+    keys = ["uid", "created_at", "updated_at", "changed_by", *(f.json for f in spec.json_fields)]
     # the JSON Schema in resources/ lists the same properties, in the same order
     assert list(schema()["$defs"][kind]["properties"]) == keys
     # and the format writes them (one record with every field)
-    assert list(bookformat.record_to_dict(spec.cls())) == keys
-    assert [key for key, _, _ in bookformat.FIELDS[spec.cls]] == keys[3:]
+    assert list(bookformat.record_to_dict(spec.cls(changed_by="Anna Kowalska"))) == keys
+    assert [key for key, _, _ in bookformat.FIELDS[spec.cls]] == keys[4:]
     assert bookformat.SECTIONS[spec.section] is spec.cls
 
 

@@ -31,6 +31,7 @@ def synthetic(order=("meetings", "recommendations", "actors", "sources")):
 
 
 def test_streamed_batches_give_what_a_book_file_gets(small_batches, team_store, store, tmp_path):
+    team_store.changed_by = store.changed_by = "Anna Kowalska"
     path = write(tmp_path / "book.json", synthetic())
     assert str(team_store.import_file(path)) == str(store.import_file(path))
     assert team_store.export_book() == store.export_book()
@@ -42,6 +43,7 @@ def test_streamed_batches_give_what_a_book_file_gets(small_batches, team_store, 
 
 def test_a_second_import_updates_renames_and_counts_unchanged(small_batches, team_store, store,
                                                              tmp_path):
+    team_store.changed_by = store.changed_by = "Anna Kowalska"
     book = synthetic()
     write(tmp_path / "first.json", book)
     team_store.import_file(tmp_path / "first.json")

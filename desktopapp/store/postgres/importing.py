@@ -57,11 +57,11 @@ class TeamImport:
     Must be made and used inside ``store.write()``.
     """
 
-    def __init__(self, store, now: str):
+    def __init__(self, store, now: str, keep_who: bool = False):
         self.store = store
         self.conn = store._local.conn
         self.now = now
-        self.who = store.changed_by
+        self.keep_who = keep_who
         self.summary = ImportSummary(defaultdict(int), defaultdict(int), defaultdict(int))
         self.batch: list[tuple[str, Record, int]] = []  # (kind, record, position in file)
         self.settings = None
@@ -77,6 +77,11 @@ class TeamImport:
         for name in LINKS:
             self.conn.execute(f"CREATE TEMP TABLE import_{name} ({_WAITING})")
         self.deferred = self._defer_indexes_and_keys() if store.is_empty() else []
+
+    def who(self, record) -> str:
+        """Who made the record's last change: as the file says, else the importer."""
+        return record.changed_by if self.keep_who else (record.changed_by
+                                                         or self.store.changed_by)
 
     # --- one record at a time -------------------------------------------------
 
@@ -165,7 +170,7 @@ class TeamImport:
         for record, record_id in zip(records, ids, strict=True):
             record.id = record_id
             rows.append((record_id, record.uid, record.created_at or self.now,
-                         record.updated_at or self.now, 1, self.who,
+                         record.updated_at or self.now, 1, self.who(record),
                          *record_rows.row_values(kind, record).values()))
         columns = ("id", "uid", "created_at", "updated_at", "version", "changed_by",
                    *record_rows.row_values(kind, records[0]))
@@ -190,7 +195,7 @@ class TeamImport:
                 f"UPDATE {table} SET {assignments}, created_at = %s, updated_at = %s, "
                 "changed_by = %s, version = version + 1 WHERE id = %s",
                 [(*row.values(), r.created_at or self.now, r.updated_at or self.now,
-                  self.who, r.id) for row, r in zip(rows, records, strict=True)])
+                  self.who(r), r.id) for row, r in zip(rows, records, strict=True)])
         # their old links and index rows go now; the new ones come with the others'
         for link_table, owner in OLD_LINKS[kind]:
             self.conn.execute(f"DELETE FROM {link_table} WHERE {owner} = ANY(%s)", [ids])
@@ -351,7 +356,7 @@ def _index_row(kind: str, doc) -> tuple:
     return (rowid, search.KIND_CODES[kind], *text_search.index_text(*text))
 
 
-def run(store, items, now: str) -> ImportSummary:
+def run(store, items, now: str, *, keep_who: bool = False) -> ImportSummary:
     """Import ``items`` ((section, record) and ("settings", settings) pairs).
 
     Must run inside the store's write transaction. The garbage collector is
@@ -361,7 +366,7 @@ def run(store, items, now: str) -> ImportSummary:
     gc.disable()
     gc.freeze()
     try:
-        importer = TeamImport(store, now)
+        importer = TeamImport(store, now, keep_who)
         for section, item in items:
             importer.add(section, item)
         return importer.finish()

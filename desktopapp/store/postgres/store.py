@@ -543,14 +543,14 @@ class TeamStore:
             self._changed(kind, [record_id])
         record.id, record.version = record_id, version
         record.created_at, record.updated_at = created_at, updated_at
+        record.changed_by = self.changed_by
         return record
 
-    def _insert_row(self, kind, record, now, *, keep_stamps=False) -> tuple:
+    def _insert_row(self, kind, record, now) -> tuple:
         """Insert one record's row; returns (id, version, created_at, updated_at)."""
         values = record_rows.row_values(kind, record)
         values["uid"] = record.uid
-        values["created_at"] = (record.created_at if keep_stamps else "") or now
-        values["updated_at"] = (record.updated_at if keep_stamps else "") or now
+        values["created_at"] = values["updated_at"] = now
         values["version"] = 1
         values["changed_by"] = self.changed_by
         columns = list(values)
@@ -889,7 +889,7 @@ class TeamStore:
             items.append(("settings", sections["settings"]))
         return self.import_records(items)
 
-    def import_records(self, items) -> ImportSummary:
+    def import_records(self, items, *, keep_who: bool = False) -> ImportSummary:
         """Merge records by uid, all or nothing, as the SQLite book does.
 
         ``items`` yields ``(section, record)`` and ``("settings", settings)``
@@ -897,10 +897,11 @@ class TeamStore:
         never the file (see importing.py). A record whose uid is in the book
         replaces it (new version) unless its content is the same
         ("unchanged"); others are added. References may point to records
-        later in the file.
+        later in the file. Who changed each record comes from the file (see
+        BriefingStore.import_records for ``keep_who``).
         """
         with self.write():
-            return importing.run(self, items, now_iso())
+            return importing.run(self, items, now_iso(), keep_who=keep_who)
 
     # --- export settings --------------------------------------------------
 
