@@ -159,12 +159,19 @@ def test_search_codes_are_unique_and_kept():
 
 def test_child_items_are_the_same_in_the_file_its_schema_and_the_tables():
     defs = schema()["$defs"]
-    keys = {"positions": bookformat.POSITION_KEYS, "participants": bookformat.PARTICIPANT_KEYS}
-    assert set(defs["position"]["properties"]) == keys["positions"]
-    assert set(defs["participant"]["properties"]) == keys["participants"]
-    for spec in KINDS.values():
-        for link in spec.links:
-            if isinstance(link, ChildRows):
-                stored = {attr for attr, _, _ in link.fields} | {link.link[0]}
-                # a position's precision is written as the form of its date (2024, 2024-05)
-                assert stored - {"as_of_precision"} == keys[link.attr]
+    items = {link.attr: link for spec in KINDS.values() for link in spec.links
+             if isinstance(link, ChildRows)}
+    assert set(items) == set(bookformat.ITEM_KEYS) == {"positions", "participants"}
+    # the JSON Schema lists each object's keys in the order the format writes them
+    assert list(defs["position"]["properties"]) == list(items["positions"].json_keys)
+    assert list(defs["participant"]["properties"]) == list(items["participants"].json_keys)
+    for link in items.values():
+        stored = {attr for attr, _, _ in link.fields} | {link.link[0]}
+        # a position's precision is written as the form of its date (2024, 2024-05)
+        assert stored - {"as_of_precision"} == set(link.json_keys)
+        assert set(link.omit_empty) <= set(link.json_keys)
+        # one object with every value given is written with every key, in order
+        full = bookformat._encode_item(link.attr, link.item(
+            **{key: "x" for key, codec in recordkinds.item_json(link) if codec in (
+                "uid", "line", "text")}))
+        assert list(full) == list(link.json_keys)
