@@ -148,3 +148,28 @@ def test_an_empty_book_gets_its_indexes_and_keys_back_after_a_bulk_import(team_s
     with team_store._session():
         with pytest.raises(psycopg.errors.ForeignKeyViolation):
             team_store._x("DELETE FROM actors")
+
+
+def test_a_role_that_does_not_own_the_tables_imports_row_by_row(postgres_server, team_store,
+                                                                tmp_path):
+    """An editor the administrator granted rights to, instead of making a member of the
+    owning role, may not drop indexes: the import still works, growing them as it goes."""
+    dbname = team_store.url.rsplit("/", 1)[1]
+    if not postgres_server.admin("SELECT 1 FROM pg_roles WHERE rolname = 'clerk'"):
+        postgres_server.admin("CREATE ROLE clerk LOGIN PASSWORD 'clerk-secret'")
+    for statement in (f"GRANT CONNECT ON DATABASE {dbname} TO clerk",):
+        postgres_server.admin(statement)
+    for statement in ("GRANT USAGE ON SCHEMA public TO clerk",
+                      "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                      "TO clerk",
+                      "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO clerk"):
+        postgres_server.admin(statement, dbname=dbname)
+    before = schema_objects(team_store)
+    with TeamStore.open(team_store.url.replace("analyst@", "clerk@"),
+                        password="clerk-secret") as clerk:
+        assert not clerk.read_only
+        summary = clerk.import_file(write(tmp_path / "book.json", synthetic()))
+    assert summary.added["actors"] == 40
+    assert schema_objects(team_store) == before
+    assert team_store.search(team_store.get_actor(1).name)[0].kind == "actor"
+    assert team_store.check() == []
