@@ -26,7 +26,7 @@ import functools
 import json
 import threading
 from collections import defaultdict
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 
 import psycopg
 import psycopg.sql
@@ -238,7 +238,11 @@ class TeamStore:
                             if piped:
                                 conn.execute("COMMIT")
                         except BaseException:
-                            conn.rollback()
+                            # In a pipeline a statement's error aborts the ones after it,
+                            # and the rollback may fail on that too: the first error is
+                            # the one to report (the pool rolls back what is left).
+                            with suppress(psycopg.Error):
+                                conn.rollback()
                             raise
                     conn.commit()  # without a pipeline; after one, nothing is left to commit
                 finally:
