@@ -7,8 +7,9 @@ measures, in this process: open + the first 200 rows of the actor list;
 saving an actor (read, change, save); the search query mix of bench.py;
 and how long a save takes to reach another connection that LISTENs (what
 a colleague's window waits for). Prints a table (n, p50, p95, max in ms),
-the import's CPU time and peak memory in this process (the machine is
-often shared: CPU time says what the program itself cost), and the
+the import's CPU time and peak memory in this process and the CPU time of
+the server's processes when it runs on this machine (the machine is often
+shared: CPU time says what the program itself cost), and the
 machine with its load average. Figures, not assertions: the targets live
 in the issue.
 """
@@ -44,6 +45,40 @@ def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def server_cpu_seconds(url: str) -> float | None:
+    """CPU time (user + system) the local server's processes have used so far.
+
+    The postmaster's children, living and ended (the kernel adds an ended
+    child's time to its parent), read from /proc; None when the server runs
+    elsewhere or cannot be read. With the machine shared, the server's CPU
+    time says what an import cost it better than the wall clock does.
+    """
+    import psycopg
+    try:
+        with psycopg.connect(url) as conn:
+            backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        postmaster = int(_stat(backend)[1])
+        ticks = 0
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = _stat(int(entry.name))
+                except (OSError, IndexError):
+                    continue  # ended meanwhile
+                if int(fields[1]) == postmaster:
+                    ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        fields = _stat(postmaster)
+        ticks += sum(int(fields[i]) for i in (11, 12, 13, 14))  # its own and ended children's
+        return ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, psycopg.Error):
+        return None
+
+
+def _stat(pid: int) -> list[str]:
+    """Fields of /proc/PID/stat after the command name: [state, ppid, ...]."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def run(url: str, actors: int, rounds: int, facts: dict | None = None) -> dict[str, list[float]]:
     """The figures by measure; ``facts`` gets the load average around the import."""
     facts = {} if facts is None else facts
@@ -55,10 +90,14 @@ def run(url: str, actors: int, rounds: int, facts: dict | None = None) -> dict[s
             if not store.is_empty():
                 raise SystemExit(f"{url}: the team book is not empty; give an empty database")
             facts["load average before the import"] = os.getloadavg()
+            server = server_cpu_seconds(url)
             start, cpu = time.perf_counter(), time.process_time()
             store.import_file(path)
             figures["import (whole book)"] = [_ms(start)]
             figures["import, CPU of this process"] = [(time.process_time() - cpu) * 1000]
+            server_after = server_cpu_seconds(url)
+            if server is not None and server_after is not None:
+                figures["import, CPU of the local server"] = [(server_after - server) * 1000]
             facts["load average after the import"] = os.getloadavg()
             # ru_maxrss is in KiB on Linux
             figures["import, peak memory (MiB, not ms)"] = [

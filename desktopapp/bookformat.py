@@ -22,9 +22,6 @@ from .domain import (
     DatePrecision,
     ExportSettings,
     MemoSection,
-    Participant,
-    ParticipantRole,
-    Position,
     Record,
 )
 from .errors import ImportFormatError, ValidationError
@@ -33,19 +30,21 @@ FORMAT_NAME = "briefing-book"
 # 2 added memos and export settings; 3 added approximate dates and meetings over
 # several days, role labels, approximate durations and "no priority given";
 # 4 a null status ("no status given": older programs would refuse it with a
-# puzzling message, so they are told to update instead).
+# puzzling message, so they are told to update instead); 5 every record's
+# changed_by (who made its last change: copies and backups keep it; older
+# programs refuse the unknown field, so they are told to update).
 # Files of every older version still import.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MAX_FILE_BYTES = 2 * 1024**3
 
 # Section name in the file -> record class, in the order an import writes them.
 SECTIONS: dict[str, type[Record]] = {recordkinds.KINDS[kind].section: recordkinds.KINDS[kind].cls
                                      for kind in recordkinds.WRITE_ORDER}
-EXPORT_ORDER = ["actors", "meetings", "recommendations", "memos", "sources"]
+EXPORT_ORDER = [recordkinds.KINDS[kind].section for kind in recordkinds.EXPORT_ORDER]
 SETTINGS_KEYS = set(recordkinds.SETTINGS_FIELDS)
 
 COMMON_FIELDS = [("uid", "uid", "uid"), ("created_at", "created_at", "stamp"),
-                 ("updated_at", "updated_at", "stamp")]
+                 ("updated_at", "updated_at", "stamp"), ("changed_by", "changed_by", "line")]
 
 # (json key, attribute, codec) per record class, in the file's order, from
 # the one description of each kind (desktopapp/recordkinds.py, which lists
@@ -56,8 +55,12 @@ FIELDS: dict[type[Record], list[tuple[str, str, object]]] = {
     spec.cls: [(f.json, f.attr, f.codec) for f in spec.json_fields]
     for spec in recordkinds.KINDS.values()}
 
-POSITION_KEYS = {"topic", "stance", "as_of", "source_uid"}
-PARTICIPANT_KEYS = {"actor_uid", "side", "role", "role_label"}
+# The child objects of a record (positions, participants), by their codec:
+# their keys and how each is written come from the kind's description.
+CHILD_ITEMS = {link.codec: link for spec in recordkinds.KINDS.values() for link in spec.links
+               if isinstance(link, recordkinds.ChildRows)}
+ITEM_JSON = {codec: recordkinds.item_json(link) for codec, link in CHILD_ITEMS.items()}
+ITEM_KEYS = {codec: frozenset(key for key, _ in fields) for codec, fields in ITEM_JSON.items()}
 SECTION_KEYS = {"heading", "body"}
 
 
@@ -74,13 +77,8 @@ def _encode_value(kind, value, record=None):
         return value.strftime("%H:%M") if value else None
     if kind == "photo":
         return base64.b64encode(value).decode("ascii") if value else None
-    if kind == "positions":
-        return [{"topic": p.topic, "stance": p.stance,
-                 "as_of": domain.approx_date_text(p.as_of, p.as_of_precision),
-                 "source_uid": p.source_uid} for p in value]
-    if kind == "participants":
-        return [{"actor_uid": p.actor_uid, "side": p.side, "role": p.role.value,
-                 **({"role_label": p.role_label} if p.role_label else {})} for p in value]
+    if kind in CHILD_ITEMS:
+        return [_encode_item(kind, item) for item in value]
     if kind == "sections":
         return [{"heading": s.heading, "body": s.body} for s in value]
     if isinstance(value, StrEnum):
@@ -97,7 +95,11 @@ _LISTS = {"uids", "lines"}
 
 
 def record_to_dict(record: Record) -> dict:
-    """The JSON form of one record (without its local database id)."""
+    """The JSON form of one record (without its local database id).
+
+    ``changed_by`` is left out when nobody is named (as in files before
+    version 5).
+    """
     out = {}
     for key, attr, kind in COMMON_FIELDS + FIELDS[type(record)]:
         value = getattr(record, attr)
@@ -107,6 +109,8 @@ def record_to_dict(record: Record) -> dict:
             out[key] = list(value)
         else:
             out[key] = _encode_value(kind, value, record)
+    if not out["changed_by"]:
+        del out["changed_by"]
     return out
 
 
@@ -238,13 +242,25 @@ def _decode_value(kind, value):
             return base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             raise _Bad("is not valid base64") from None
-    if kind == "positions":
-        return [_decode_position(i, v) for i, v in enumerate(_list(value))]
-    if kind == "participants":
-        return [_decode_participant(i, v) for i, v in enumerate(_list(value))]
+    if kind in CHILD_ITEMS:
+        return [_decode_item(kind, i, v) for i, v in enumerate(_list(value))]
     if kind == "sections":
         return [_decode_section(i, v) for i, v in enumerate(_list(value))]
     raise AssertionError(f"unknown field kind {kind!r}")
+
+
+def _encode_item(codec, item) -> dict:
+    out = {}
+    omit = CHILD_ITEMS[codec].omit_empty
+    for key, kind in ITEM_JSON[codec]:
+        value = getattr(item, key)
+        if isinstance(kind, tuple):
+            value = domain.approx_date_text(value, getattr(item, kind[1]))
+        elif isinstance(value, StrEnum):
+            value = value.value
+        if value or key not in omit:
+            out[key] = value
+    return out
 
 
 def _list(value):
@@ -261,35 +277,36 @@ def _object(index, value, keys):
         raise _Bad(f"entry {index + 1} has unknown field {unknown[0]!r}")
 
 
-def _decode_position(index, value):
-    _object(index, value, POSITION_KEYS)
-    for key in ("topic", "stance"):
-        _need(isinstance(value.get(key, ""), str), f"entry {index + 1}: {key} must be a string")
-    source = value.get("source_uid")
-    _need(source is None or isinstance(source, str),
-          f"entry {index + 1}: source_uid must be a string")
-    try:
-        as_of, precision = _decode_approx_date(value.get("as_of"))
-    except _Bad as exc:
-        raise _Bad(f"entry {index + 1}: as_of {exc}") from None
-    return Position(value.get("topic", ""), value.get("stance", ""), as_of, source,
-                    precision or DatePrecision.DAY)
-
-
-def _decode_participant(index, value):
-    _object(index, value, PARTICIPANT_KEYS)
-    _need(isinstance(value.get("actor_uid"), str), f"entry {index + 1}: actor_uid must be a string")
-    _need(isinstance(value.get("side", ""), str), f"entry {index + 1}: side must be a string")
-    _need(isinstance(value.get("role_label", ""), str),
-          f"entry {index + 1}: role_label must be a string")
-    try:
-        role = ParticipantRole(value.get("role", "member"))
-    except (ValueError, TypeError):
-        allowed = ", ".join(m.value for m in ParticipantRole)
-        raise _Bad(f"entry {index + 1}: unknown role {str(value.get('role'))[:40]!r}; "
-                   f"expected one of: {allowed}") from None
-    return Participant(value["actor_uid"], value.get("side", ""), role,
-                       value.get("role_label", ""))
+def _decode_item(codec, index, value):
+    """A position, participant ... from its JSON object (see recordkinds.item_json)."""
+    link = CHILD_ITEMS[codec]
+    _object(index, value, ITEM_KEYS[codec])
+    where = f"entry {index + 1}"
+    values = {}
+    for key, kind in ITEM_JSON[codec]:
+        if kind == "uid":
+            found = value.get(key)
+            _need(isinstance(found, str) or (found is None and not link.required),
+                  f"{where}: {key} must be a string")
+            values[key] = found
+        elif isinstance(kind, tuple):
+            try:
+                values[key], precision = _decode_approx_date(value.get(key))
+            except _Bad as exc:
+                raise _Bad(f"{where}: {key} {exc}") from None
+            values[kind[1]] = precision or DatePrecision.DAY
+        elif isinstance(kind, type):  # an enum: absent is the item's default
+            if key in value:
+                try:
+                    values[key] = kind(value[key])
+                except (ValueError, TypeError):
+                    allowed = ", ".join(m.value for m in kind)
+                    raise _Bad(f"{where}: unknown {key} {str(value[key])[:40]!r}; "
+                               f"expected one of: {allowed}") from None
+        else:
+            _need(isinstance(value.get(key, ""), str), f"{where}: {key} must be a string")
+            values[key] = value.get(key, "")
+    return link.item(**values)
 
 
 def _decode_section(index, value):

@@ -410,6 +410,9 @@ class Record:
     created_at: str = field(default="", kw_only=True)
     updated_at: str = field(default="", kw_only=True)
     version: int = field(default=0, kw_only=True)
+    #: who made the last change (an analyst's name or a database role); kept by
+    #: copies, backups and imports, stamped by the store on every write
+    changed_by: str = field(default="", kw_only=True)
 
     #: singular word for messages ("actor", "meeting", ...)
     kind_name = "record"
@@ -441,6 +444,7 @@ class Record:
         from . import recordkinds
         c = _Checker()
         c.uid("uid", self.uid)
+        c.line("changed_by", self.changed_by, max_len=NAME_MAX)
         recordkinds.check(self, c)
         return c.problems
 

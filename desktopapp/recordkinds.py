@@ -137,6 +137,11 @@ class ChildRows:
     ``item`` is the object's class; ``fields`` are (attribute, column, codec)
     of its own values; ``link`` is (attribute holding a uid, column, target
     kind) and ``required`` says whether every row must name a target.
+
+    In the JSON format each object's keys are ``json_keys``, in that order:
+    the link's attribute and the attributes of ``fields``, a date written
+    with its precision (``as_of`` with ``as_of_precision``: "2024-05") and
+    the keys of ``omit_empty`` left out when empty (see :func:`item_json`).
     """
 
     attr: str
@@ -151,6 +156,8 @@ class ChildRows:
     restrict: bool = False
     named: bool = False
     keyed: bool = False  # the rows have an id column of their own
+    json_keys: tuple[str, ...] = ()
+    omit_empty: tuple[str, ...] = ()
 
     @property
     def codec(self) -> str:
@@ -237,7 +244,8 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
                               ("as_of", "as_of", "date"),
                               ("as_of_precision", "as_of_precision", DatePrecision)),
                       link=("source_uid", "source_id", "source"), required=False,
-                      error="positions[{n}].source", keyed=True),
+                      error="positions[{n}].source", keyed=True,
+                      json_keys=("topic", "stance", "as_of", "source_uid")),
             Column("photo", "photo"), Column("tags", "lines", max_len=TAG_MAX), _sources("actor")),
         list_columns=("name", "native_name", "kind", "title",
                       ("affiliation", "names", "affiliation_uids")),
@@ -261,7 +269,9 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
                       fields=(("side", "side", "line"), ("role", "role", ParticipantRole),
                               ("role_label", "role_label", "line")),
                       link=("actor_uid", "actor_id", "actor"), required=True,
-                      error="participants", restrict=True, named=True),
+                      error="participants", restrict=True, named=True,
+                      json_keys=("actor_uid", "side", "role", "role_label"),
+                      omit_empty=("role_label",)),
             Column("agenda", "text"), Column("outcomes", "text"), Column("follow_ups", "text"),
             Column("status", MeetingStatus), Column("tags", "lines", max_len=TAG_MAX),
             _sources("meeting"),
@@ -322,6 +332,9 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
 # Order in which a whole book is written: a record's links point to earlier
 # kinds (or to records later in the same kind, which links written last allow).
 WRITE_ORDER = ("source", "actor", "meeting", "recommendation", "memo")
+# Order of the sections in an exported file (and of a copy's content hash):
+# what people read first.
+EXPORT_ORDER = ("actor", "meeting", "recommendation", "memo", "source")
 TABLES = {kind: spec.table for kind, spec in KINDS.items()}
 KIND_OF_CLASS = {spec.cls: kind for kind, spec in KINDS.items()}
 NAME_COLUMN = {kind: spec.name_column for kind, spec in KINDS.items()}
@@ -345,6 +358,25 @@ def link_uids(record: Record, link: UidList | ChildRows) -> list:
     if isinstance(link, ChildRows):
         return [getattr(item, link.link[0]) for item in values]
     return list(values)
+
+
+def item_json(link: ChildRows) -> tuple[tuple[str, object], ...]:
+    """(key, codec) of a child object's JSON form, in the file's order.
+
+    Codecs: ``"uid"`` (the link; null allowed unless ``link.required``),
+    ``"line"``/``"text"``, an enum class, or ``("approx", precision attribute)``
+    for a date written with its precision.
+    """
+    codecs = {attr: codec for attr, _, codec in link.fields}
+    out = []
+    for key in link.json_keys:
+        if key == link.link[0]:
+            out.append((key, "uid"))
+        elif codecs[key] == "date" and f"{key}_precision" in codecs:
+            out.append((key, ("approx", f"{key}_precision")))
+        else:
+            out.append((key, codecs[key]))
+    return tuple(out)
 
 
 def named_links(spec: KindSpec) -> tuple[UidList | ChildRows, ...]:

@@ -39,12 +39,12 @@ def test_every_dataclass_field_is_described_once(kind):
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_the_json_format_and_its_schema_follow_the_description(kind):
     spec = KINDS[kind]
-    keys = ["uid", "created_at", "updated_at", *(f.json for f in spec.json_fields)]
+    keys = ["uid", "created_at", "updated_at", "changed_by", *(f.json for f in spec.json_fields)]
     # the JSON Schema in resources/ lists the same properties, in the same order
     assert list(schema()["$defs"][kind]["properties"]) == keys
     # and the format writes them (one record with every field)
-    assert list(bookformat.record_to_dict(spec.cls())) == keys
-    assert [key for key, _, _ in bookformat.FIELDS[spec.cls]] == keys[3:]
+    assert list(bookformat.record_to_dict(spec.cls(changed_by="Anna Kowalska"))) == keys
+    assert [key for key, _, _ in bookformat.FIELDS[spec.cls]] == keys[4:]
     assert bookformat.SECTIONS[spec.section] is spec.cls
 
 
@@ -159,12 +159,19 @@ def test_search_codes_are_unique_and_kept():
 
 def test_child_items_are_the_same_in_the_file_its_schema_and_the_tables():
     defs = schema()["$defs"]
-    keys = {"positions": bookformat.POSITION_KEYS, "participants": bookformat.PARTICIPANT_KEYS}
-    assert set(defs["position"]["properties"]) == keys["positions"]
-    assert set(defs["participant"]["properties"]) == keys["participants"]
-    for spec in KINDS.values():
-        for link in spec.links:
-            if isinstance(link, ChildRows):
-                stored = {attr for attr, _, _ in link.fields} | {link.link[0]}
-                # a position's precision is written as the form of its date (2024, 2024-05)
-                assert stored - {"as_of_precision"} == keys[link.attr]
+    items = {link.attr: link for spec in KINDS.values() for link in spec.links
+             if isinstance(link, ChildRows)}
+    assert set(items) == set(bookformat.ITEM_KEYS) == {"positions", "participants"}
+    # the JSON Schema lists each object's keys in the order the format writes them
+    assert list(defs["position"]["properties"]) == list(items["positions"].json_keys)
+    assert list(defs["participant"]["properties"]) == list(items["participants"].json_keys)
+    for link in items.values():
+        stored = {attr for attr, _, _ in link.fields} | {link.link[0]}
+        # a position's precision is written as the form of its date (2024, 2024-05)
+        assert stored - {"as_of_precision"} == set(link.json_keys)
+        assert set(link.omit_empty) <= set(link.json_keys)
+        # one object with every value given is written with every key, in order
+        full = bookformat._encode_item(link.attr, link.item(
+            **{key: "x" for key, codec in recordkinds.item_json(link) if codec in (
+                "uid", "line", "text")}))
+        assert list(full) == list(link.json_keys)

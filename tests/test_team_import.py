@@ -2,6 +2,7 @@
 
 import json
 
+import psycopg
 import pytest
 from test_import_memory import run_limited, write_big_book
 
@@ -30,6 +31,7 @@ def synthetic(order=("meetings", "recommendations", "actors", "sources")):
 
 
 def test_streamed_batches_give_what_a_book_file_gets(small_batches, team_store, store, tmp_path):
+    team_store.changed_by = store.changed_by = "Anna Kowalska"
     path = write(tmp_path / "book.json", synthetic())
     assert str(team_store.import_file(path)) == str(store.import_file(path))
     assert team_store.export_book() == store.export_book()
@@ -41,6 +43,7 @@ def test_streamed_batches_give_what_a_book_file_gets(small_batches, team_store, 
 
 def test_a_second_import_updates_renames_and_counts_unchanged(small_batches, team_store, store,
                                                              tmp_path):
+    team_store.changed_by = store.changed_by = "Anna Kowalska"
     book = synthetic()
     write(tmp_path / "first.json", book)
     team_store.import_file(tmp_path / "first.json")
@@ -119,3 +122,54 @@ def test_file_larger_than_memory_imports_into_a_team_book(team_book_url, tmp_pat
     assert "30000 actors added" in done.stdout
     with TeamStore.open(team_book_url) as team:
         assert team.count("actor") == 30_000
+
+
+def schema_objects(store):
+    """The search index's indexes and every foreign key, as the server describes them."""
+    with store._session():
+        return (sorted(store._x("SELECT indexdef FROM pg_indexes "
+                                "WHERE tablename = 'search_index'").fetchall()),
+                sorted(store._x("SELECT conrelid::regclass::text, pg_get_constraintdef(oid) "
+                                "FROM pg_constraint WHERE contype = 'f'").fetchall()))
+
+
+def test_an_empty_book_gets_its_indexes_and_keys_back_after_a_bulk_import(team_store,
+                                                                          tmp_path):
+    before = schema_objects(team_store)
+    assert len(before[0]) == 4 and len(before[1]) > 10
+    book = synthetic()
+    book["meetings"][3]["participants"][0]["actor_uid"] = "00000000-0000-4000-8000-00000000dead"
+    with pytest.raises(ValidationError):  # fails after the rows went in: all rolled back
+        team_store.import_file(write(tmp_path / "bad.json", book))
+    assert schema_objects(team_store) == before and team_store.is_empty()
+    team_store.import_file(write(tmp_path / "good.json", synthetic()))
+    assert schema_objects(team_store) == before
+    # the keys hold again: an actor at a meeting cannot simply go
+    with team_store._session():
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):
+            team_store._x("DELETE FROM actors")
+
+
+def test_a_role_that_does_not_own_the_tables_imports_row_by_row(postgres_server, team_store,
+                                                                tmp_path):
+    """An editor the administrator granted rights to, instead of making a member of the
+    owning role, may not drop indexes: the import still works, growing them as it goes."""
+    dbname = team_store.url.rsplit("/", 1)[1]
+    if not postgres_server.admin("SELECT 1 FROM pg_roles WHERE rolname = 'clerk'"):
+        postgres_server.admin("CREATE ROLE clerk LOGIN PASSWORD 'clerk-secret'")
+    for statement in (f"GRANT CONNECT ON DATABASE {dbname} TO clerk",):
+        postgres_server.admin(statement)
+    for statement in ("GRANT USAGE ON SCHEMA public TO clerk",
+                      "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                      "TO clerk",
+                      "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO clerk"):
+        postgres_server.admin(statement, dbname=dbname)
+    before = schema_objects(team_store)
+    with TeamStore.open(team_store.url.replace("analyst@", "clerk@"),
+                        password="clerk-secret") as clerk:
+        assert not clerk.read_only
+        summary = clerk.import_file(write(tmp_path / "book.json", synthetic()))
+    assert summary.added["actors"] == 40
+    assert schema_objects(team_store) == before
+    assert team_store.search(team_store.get_actor(1).name)[0].kind == "actor"
+    assert team_store.check() == []

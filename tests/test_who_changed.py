@@ -2,6 +2,7 @@
 
 import datetime as dt
 import getpass
+import json
 import shutil
 import sqlite3
 
@@ -130,3 +131,102 @@ def test_a_meeting_records_who_when_a_participant_is_renamed(book):
         # the meeting's own row is not changed by renaming a participant
         (row,) = jan.list_summaries("meeting", changed_by=True)
         assert row["changed_by"] == "Anna Kowalska"
+
+
+# --- who changed what, carried by copies, backups and the JSON format -------------
+
+def run_cli(capsys, *argv):
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def who_and_when(store) -> dict:
+    return {r.uid: (r.changed_by, r.updated_at)
+            for kind in ("actor", "meeting") for r in store.all_records(kind)}
+
+
+def test_copies_backups_and_exports_keep_who_changed_what(book, tmp_path, capsys,
+                                                          monkeypatch):
+    with open_as(book, "Anna Kowalska") as anna:
+        fidan = anna.save(Actor(name="Hakan Fidan"))
+    with open_as(book, "Jan Nowak") as jan:
+        jan.save(Meeting(title="Talks", date=dt.date(2025, 5, 16),
+                         participants=[Participant(fidan.uid, "Türkiye")]))
+        expected = who_and_when(jan)
+        exported = jan.export_book()
+    assert sorted(who for who, _ in expected.values()) == ["Anna Kowalska", "Jan Nowak"]
+    assert [a["changed_by"] for a in exported["actors"]] == ["Anna Kowalska"]
+    assert exported["version"] == 5
+    # whoever copies, backs up or imports, the records keep who changed them
+    monkeypatch.setenv("BRIEFING_ANALYST", "Ewa Lis")
+    run_cli(capsys, "copy", book, tmp_path / "copy.sqlite")
+    run_cli(capsys, "backup", "-o", tmp_path / "backup.sqlite", "--db", book)
+    # a team book's backup may be JSON; any book exports it
+    as_json = "backup" if isinstance(book, str) else "export"
+    run_cli(capsys, as_json, "-o", tmp_path / "book.json", "--db", book)
+    run_cli(capsys, "init", "--db", tmp_path / "imported.sqlite")
+    run_cli(capsys, "import", tmp_path / "book.json", "--db", tmp_path / "imported.sqlite")
+    for name in ("copy.sqlite", "backup.sqlite", "imported.sqlite"):
+        with BriefingStore.open(tmp_path / name) as other:
+            assert who_and_when(other) == expected, name
+            fidan_id = other.id_for_uid("actor", fidan.uid)
+            assert other.changed_by_of("actor", fidan_id) == expected[fidan.uid]
+    # a change made in the copy is the copier's
+    with books.open_book(tmp_path / "copy.sqlite") as copy:
+        actor = copy.get_by_uid("actor", fidan.uid)
+        actor.title = "Foreign Minister"
+        assert copy.save(actor).changed_by == "Ewa Lis"
+
+
+def test_a_team_book_copied_from_a_file_keeps_who_and_no_one(team_book_url, tmp_path, capsys,
+                                                              monkeypatch):
+    path = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "book-schema5.sqlite", path)  # changed before anyone was named
+    with open_as(path, "Anna Kowalska") as anna:
+        erdogan = next(a for a in anna.all_records("actor") if a.name == "Recep Tayyip Erdoğan")
+        erdogan.title = "President of Türkiye"
+        anna.save(erdogan)
+        expected = who_and_when(anna)
+    assert {who for who, _ in expected.values()} == {"", "Anna Kowalska"}
+    monkeypatch.setenv("BRIEFING_ANALYST", "Ewa Lis")
+    out = run_cli(capsys, "copy", path, team_book_url)
+    with TeamStore.open(team_book_url) as team:
+        assert who_and_when(team) == expected
+    back = run_cli(capsys, "copy", team_book_url, tmp_path / "back.sqlite")
+    assert out.split("SHA-256 ")[1] == back.split("SHA-256 ")[1]
+
+
+def test_the_content_hash_covers_who_changed_each_record(book):
+    from desktopapp.store import copying
+    with open_as(book, "Anna Kowalska") as anna:
+        anna.save(Actor(name="Hakan Fidan"))
+        with anna.snapshot():
+            before = copying.fingerprint(anna)
+    with open_as(book, "Jan Nowak") as jan:
+        with jan.write():  # the same content, changed by another at the same moment
+            jan._x("UPDATE actors SET changed_by = 'Jan Nowak'") if isinstance(
+                jan, TeamStore) else jan.db.execute("UPDATE actors SET changed_by = 'Jan Nowak'")
+        with jan.snapshot():
+            after = copying.fingerprint(jan)
+    assert after.counts == before.counts and after.digest != before.digest
+
+
+def test_an_import_that_names_no_one_names_the_importer_and_keeps_unchanged(book, tmp_path):
+    with open_as(book, "Anna Kowalska") as anna:
+        anna.save(Actor(name="Hakan Fidan"))
+        document = anna.export_book()
+    for record in document["actors"]:
+        del record["changed_by"]  # as files before format 5
+    path = tmp_path / "v4.json"
+    path.write_text(json.dumps(dict(document, version=4)), encoding="utf-8")
+    with open_as(book, "Jan Nowak") as jan:
+        summary = jan.import_file(path)  # the same content: nothing changes, not even who
+        assert summary.unchanged == {"actors": 1}
+        assert [r.changed_by for r in jan.all_records("actor")] == ["Anna Kowalska"]
+        document["actors"][0]["uid"] = "6f1c8c1e-5a4e-4c55-9a8a-2d1f3c4b5a6d"
+        path.write_text(json.dumps(dict(document, version=4)), encoding="utf-8")
+        jan.import_file(path)
+        assert sorted(r.changed_by for r in jan.all_records("actor")) == [
+            "Anna Kowalska", "Jan Nowak"]

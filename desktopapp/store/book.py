@@ -520,17 +520,17 @@ class BriefingStore:
         stored = self.get(kind, record_id)
         record.id, record.version = stored.id, stored.version
         record.created_at, record.updated_at = stored.created_at, stored.updated_at
+        record.changed_by = stored.changed_by
         return record
 
     @staticmethod
     def _row_values(kind: str, record: Record) -> dict:
         return record_rows.row_values(kind, record)
 
-    def _insert_row(self, kind, record, now, *, keep_stamps=False) -> int:
+    def _insert_row(self, kind, record, now) -> int:
         values = self._row_values(kind, record)
         values["uid"] = record.uid
-        values["created_at"] = (record.created_at if keep_stamps else "") or now
-        values["updated_at"] = (record.updated_at if keep_stamps else "") or now
+        values["created_at"] = values["updated_at"] = now
         values["version"] = 1
         values["changed_by"] = self.changed_by
         columns = list(values)
@@ -826,19 +826,22 @@ class BriefingStore:
         """Merge a briefing-book JSON file, streamed in bounded memory (see import_records)."""
         return self.import_records(bookformat.read_file(path))
 
-    def import_records(self, items) -> ImportSummary:
+    def import_records(self, items, *, keep_who: bool = False) -> ImportSummary:
         """Merge records by uid, all or nothing.
 
         ``items`` yields ``(section, record)`` and ``("settings", settings)``
         pairs, as bookformat.read_file does. A record whose uid is in the
         book replaces it (new version) unless its content is the same
         ("unchanged": version and timestamps kept); others are added.
-        Timestamps come from the file. References may point to records in
-        the file or already in the book; any other reference fails the whole
-        import, naming the record and the field. See store/importing.py.
+        Timestamps and who changed each record come from the file; a record
+        that names no one is stamped with this store's analyst, unless
+        ``keep_who`` (a copy of a book keeps "no one" too). References may
+        point to records in the file or already in the book; any other
+        reference fails the whole import, naming the record and the field.
+        See store/importing.py.
         """
         with self._links_checked_by_caller(), self.write():
-            return importing.run(self, items, now_iso())
+            return importing.run(self, items, now_iso(), keep_who=keep_who)
 
     @contextmanager
     def _links_checked_by_caller(self):

@@ -8,8 +8,9 @@ and a content hash are compared with the source's: a copy that does not
 hold exactly what the source holds is rolled back.
 
 The content hash is SHA-256 over every record's briefing-book JSON (uids,
-fields, links, timestamps; not the ids, which each book assigns itself)
-in export order, then the export settings (not their version).
+fields, links, timestamps and who made each record's last change; not the
+ids, which each book assigns itself) in export order, then the export
+settings (not their version).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def copy_into(source, destination) -> CopySummary:
                         "(a new file, or an empty team book)")
     with source.snapshot():
         with destination.write():
-            destination.import_records(_items(source))
+            destination.import_records(_items(source), keep_who=True)
             expected = fingerprint(source)
             got = fingerprint(destination)
             if got != expected:

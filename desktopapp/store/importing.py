@@ -140,23 +140,25 @@ NAMED_KINDS = tuple(kind for kind, spec in KINDS.items() if named_links(spec))
 
 
 def _content(record: Record) -> dict:
-    """What an import compares to tell an unchanged record (stamps aside)."""
+    """What an import compares to tell an unchanged record (stamps and who aside)."""
     data = bookformat.record_to_dict(record)
     data.pop("created_at")
     data.pop("updated_at")
+    data.pop("changed_by", None)
     return data
 
 
 class BulkImport:
     """One import into ``store``; call add() per record, then finish()."""
 
-    def __init__(self, store, now: str):
+    def __init__(self, store, now: str, keep_who: bool = False):
         from .book import TABLES
 
         self.store = store
         self.db = store.db
         self.conn = store.db.conn
         self.now = now
+        self.keep_who = keep_who
         self.tables = TABLES
         self.summary = ImportSummary(defaultdict(int), defaultdict(int), defaultdict(int))
         self.batch: list[tuple[str, Record, int]] = []  # (kind, record, position in file)
@@ -194,6 +196,11 @@ class BulkImport:
         for table in LINKS:
             self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS import_{table} "
                               "(owner INTEGER, uid TEXT, ord INTEGER, a, b, c, d)")
+
+    def who(self, record) -> str:
+        """Who made the record's last change: as the file says, else the importer."""
+        return record.changed_by if self.keep_who else (record.changed_by
+                                                         or self.store.changed_by)
 
     # --- one record at a time -------------------------------------------------
 
@@ -249,13 +256,13 @@ class BulkImport:
         encode = record_rows.row_encoder(kind)
         columns = [f.column for f in KINDS[kind].columns]
         if new:
-            who = self.store.changed_by
+            who = self.who
             now = self.now
             names = [*columns, "uid", "created_at", "updated_at", "version", "id", "changed_by"]
             self.conn.executemany(
                 f"INSERT INTO {table} ({', '.join(names)}) VALUES "
                 f"({', '.join('?' * len(names))})",
-                [(*encode(r), r.uid, r.created_at or now, r.updated_at or now, 1, r.id, who)
+                [(*encode(r), r.uid, r.created_at or now, r.updated_at or now, 1, r.id, who(r))
                  for r in new])
             self.summary.added[section] += len(new)
         if changed:
@@ -264,7 +271,7 @@ class BulkImport:
                 f"UPDATE {table} SET {assignments}, created_at = ?, updated_at = ?, "
                 "changed_by = ?, version = version + 1 WHERE id = ?",
                 [(*encode(r), r.created_at or self.now, r.updated_at or self.now,
-                  self.store.changed_by, r.id) for r in changed])
+                  self.who(r), r.id) for r in changed])
             self.conn.executemany("DELETE FROM search_index WHERE rowid = ?",
                                   [(search.rowid_for(kind, r.id),) for r in changed])
             self._drop_old_links(kind, [r.id for r in changed])
@@ -455,7 +462,7 @@ def _chunks(values, size=500):
         yield values[start:start + size]
 
 
-def run(store, items, now: str) -> ImportSummary:
+def run(store, items, now: str, *, keep_who: bool = False) -> ImportSummary:
     """Import ``items`` ((section, record) and ("settings", settings) pairs).
 
     Must run inside the store's write transaction. The garbage collector is
@@ -470,7 +477,7 @@ def run(store, items, now: str) -> ImportSummary:
     # index: a page cache of IMPORT_CACHE_KIB keeps them in memory.
     store.db.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     try:
-        importer = BulkImport(store, now)
+        importer = BulkImport(store, now, keep_who)
         for section, item in items:
             importer.add(section, item)
         return importer.finish()

@@ -215,7 +215,8 @@ def row_values(kind: str, record: Record) -> dict:
 
 def common(row) -> dict:
     return {"id": row["id"], "uid": row["uid"], "created_at": row["created_at"],
-            "updated_at": row["updated_at"], "version": row["version"]}
+            "updated_at": row["updated_at"], "version": row["version"],
+            "changed_by": row["changed_by"] or ""}
 
 
 def build(kind: str, row: dict, links: dict) -> Record:

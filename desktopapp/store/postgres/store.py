@@ -26,7 +26,7 @@ import functools
 import json
 import threading
 from collections import defaultdict
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 
 import psycopg
 import psycopg.sql
@@ -60,6 +60,11 @@ CHANNEL = "briefing_desk"
 POOL = 400  # matches ranked per search step, as in the SQLite book
 NOTIFY_MAX_RECORDS = 200  # more changes than this are announced as "everything"
 POOL_TIMEOUT_SECONDS = 10
+# Every write counts itself here (see change_stamp): the row is locked from the
+# count to the commit, the last thing a write does, so writers queue only there.
+STAMP_KEY = "changes"
+STAMP_SQL = ("INSERT INTO book_meta (key, value) VALUES (%s, '1') ON CONFLICT (key) "
+             "DO UPDATE SET value = (book_meta.value::bigint + 1)::text")
 # Pipelines need libpq 14 or newer (psycopg's binary package brings its own);
 # without them the same statements are sent one by one.
 PIPELINES = psycopg.Pipeline.is_supported()
@@ -198,12 +203,14 @@ class TeamStore:
     def write(self, *, pipelined: bool = False):
         """One all-or-nothing write; nested calls become savepoints.
 
-        On commit one notification names what changed (kind and id).
+        On commit one notification names what changed (kind and id), and
+        the book's change stamp moves on (see change_stamp()).
         ``pipelined`` sends statements whose results are not read (BEGIN,
-        link rows, the notification, COMMIT) together with the next one
-        that is read: what a single save waits for is then a few round
-        trips, not one per statement. The body must read every result it
-        depends on (``rowcount`` is not known until then).
+        link rows, the notification, the stamp, COMMIT) together with the
+        next one that is read: a single save waits for two round trips (its
+        link targets, then COMMIT), not one per statement. The body must
+        read every result it depends on (``rowcount`` is not known until
+        then).
         """
         if getattr(self._local, "changes", None) is not None:
             with self._local.conn.transaction():
@@ -217,15 +224,27 @@ class TeamStore:
                 self._local.changes = {}
                 self._local.all_changed = False
                 try:
-                    with conn.pipeline() if pipelined and PIPELINES else nullcontext():
-                        with conn.transaction():
+                    # The transaction begins with the first statement. In a pipeline
+                    # it ends with a COMMIT statement, answered at the pipeline's one
+                    # Sync: psycopg's transaction() and commit() would each wait for
+                    # an answer of their own (BEGIN's, then COMMIT's).
+                    piped = pipelined and PIPELINES
+                    with conn.pipeline() if piped else nullcontext():
+                        try:
                             yield
                             self._notify(conn, self._local.changes, self._local.all_changed)
                             self._own_pids.add(conn.info.backend_pid)
-                        # after the commit: a reader that sees the new stamp sees the
-                        # change (sent with the commit when pipelined)
-                        conn.execute("SELECT nextval('book_changes')")
-                        conn.commit()
+                            conn.execute(STAMP_SQL, [STAMP_KEY])
+                            if piped:
+                                conn.execute("COMMIT")
+                        except BaseException:
+                            # In a pipeline a statement's error aborts the ones after it,
+                            # and the rollback may fail on that too: the first error is
+                            # the one to report (the pool rolls back what is left).
+                            with suppress(psycopg.Error):
+                                conn.rollback()
+                            raise
+                    conn.commit()  # without a pipeline; after one, nothing is left to commit
                 finally:
                     self._local.changes = None
         except psycopg.Error as exc:
@@ -444,9 +463,17 @@ class TeamStore:
                 yield from cursor
 
     def change_stamp(self) -> tuple[int, int]:
-        """Changes to the book by anyone: equal stamps, same contents (see write())."""
+        """Changes to the book by anyone: equal stamps, same contents.
+
+        Every write counts itself in book_meta (STAMP_KEY) in its own
+        transaction, so a reader that sees the new count sees the change.
+        Programs before that moved the sequence book_changes after each
+        commit instead; both are added, so their writes move the stamp too.
+        """
         with self._session():
-            return self._x("SELECT last_value FROM book_changes").fetchone()[0], 0
+            return self._x(
+                "SELECT (SELECT last_value FROM book_changes) + coalesce((SELECT "
+                "value::bigint FROM book_meta WHERE key = %s), 0)", [STAMP_KEY]).fetchone()[0], 0
 
     def meetings_of_actor(self, actor_id: int) -> list[dict]:
         """Meetings an actor takes part in (as participant, host or mediator), newest first."""
@@ -520,14 +547,14 @@ class TeamStore:
             self._changed(kind, [record_id])
         record.id, record.version = record_id, version
         record.created_at, record.updated_at = created_at, updated_at
+        record.changed_by = self.changed_by
         return record
 
-    def _insert_row(self, kind, record, now, *, keep_stamps=False) -> tuple:
+    def _insert_row(self, kind, record, now) -> tuple:
         """Insert one record's row; returns (id, version, created_at, updated_at)."""
         values = record_rows.row_values(kind, record)
         values["uid"] = record.uid
-        values["created_at"] = (record.created_at if keep_stamps else "") or now
-        values["updated_at"] = (record.updated_at if keep_stamps else "") or now
+        values["created_at"] = values["updated_at"] = now
         values["version"] = 1
         values["changed_by"] = self.changed_by
         columns = list(values)
@@ -866,7 +893,7 @@ class TeamStore:
             items.append(("settings", sections["settings"]))
         return self.import_records(items)
 
-    def import_records(self, items) -> ImportSummary:
+    def import_records(self, items, *, keep_who: bool = False) -> ImportSummary:
         """Merge records by uid, all or nothing, as the SQLite book does.
 
         ``items`` yields ``(section, record)`` and ``("settings", settings)``
@@ -874,10 +901,11 @@ class TeamStore:
         never the file (see importing.py). A record whose uid is in the book
         replaces it (new version) unless its content is the same
         ("unchanged"); others are added. References may point to records
-        later in the file.
+        later in the file. Who changed each record comes from the file (see
+        BriefingStore.import_records for ``keep_who``).
         """
         with self.write():
-            return importing.run(self, items, now_iso())
+            return importing.run(self, items, now_iso(), keep_who=keep_who)
 
     # --- export settings --------------------------------------------------
 
