@@ -184,7 +184,8 @@ class _KindExport:
         # (json key, column index or link key, encoder, kind of field)
         self.fields = [("uid", at["uid"], None, "column"),
                        ("created_at", at["created_at"], None, "column"),
-                       ("updated_at", at["updated_at"], None, "column")]
+                       ("updated_at", at["updated_at"], None, "column"),
+                       ("changed_by", at["changed_by"], None, "who")]
         precision_at = at.get("date_precision")
         for f in spec.json_fields:
             if not isinstance(f, Column):
@@ -205,6 +206,9 @@ class _KindExport:
                 out[key] = value if encode is None else encode(value)
             elif what == "link":
                 out[key] = links[key].get(record_id, [])
+            elif what == "who":
+                if row[where]:  # left out when nobody is named, as record_to_dict does
+                    out[key] = row[where]
             else:
                 out[key] = _approx(row[where], _precision(row[encode]))
         return out
