@@ -177,6 +177,16 @@ def _stamp(value):
     return value
 
 
+def _who(value):
+    """changed_by as the full decoder keeps it: as written (it is not normalised)."""
+    if value is None:
+        return ""
+    if (value.__class__ is not str or len(value) > NAME_MAX or _BAD_IN_LINE(value)
+            or value != value.strip() or (not value.isascii() and _NFC("NFC", value) != value)):
+        raise _GIVE_UP
+    return value
+
+
 def _approx_date(value):
     """(first day, precision) as bookformat._decode_approx_date; (None, None) for null."""
     if value is None:
@@ -274,7 +284,7 @@ class _Kind:
         self.cls = spec.cls
         self.fields = [(f.json, f.attr, _decoder(f), isinstance(f, Column) and f.required)
                        for f in spec.json_fields]
-        self.keys = frozenset({"uid", "created_at", "updated_at",
+        self.keys = frozenset({"uid", "created_at", "updated_at", "changed_by",
                                *(f.json for f in spec.json_fields)})
         self.rules = [getattr(spec.cls, f"_check_{f.attr}") for f in spec.fields
                       if hasattr(spec.cls, f"_check_{f.attr}")]
@@ -294,7 +304,8 @@ def record(cls: type[Record], data) -> Record | None:
         return None
     try:
         values = {"uid": uid, "created_at": _stamp(data.get("created_at")),
-                  "updated_at": _stamp(data.get("updated_at"))}
+                  "updated_at": _stamp(data.get("updated_at")),
+                  "changed_by": _who(data.get("changed_by"))}
         precision = None
         for key, attr, decode, required in kind.fields:
             if key not in data:

@@ -76,6 +76,16 @@ def test_every_valid_record_is_taken_and_built_the_same():
         assert compare(cls, data) is not None, data
 
 
+def test_a_record_naming_who_changed_it_is_taken_and_keeps_the_name():
+    # exports write changed_by (format 5): the fast path must take such records
+    for cls, data in valid_records():
+        if data.get("photo"):
+            continue
+        named = {**data, "changed_by": "Leyla Rahimi (لیلا رحیمی)"}
+        record = compare(cls, named)
+        assert record is not None and record.changed_by == "Leyla Rahimi (لیلا رحیمی)", data
+
+
 @pytest.mark.parametrize("cls,base", valid_records(), ids=lambda v: getattr(v, "__name__", ""))
 def test_broken_fields_are_refused_or_built_as_the_full_decoder_does(cls, base):
     keys = [key for key, _, _ in bookformat.COMMON_FIELDS + bookformat.FIELDS[cls]]
