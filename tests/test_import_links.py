@@ -33,12 +33,12 @@ def actor(n, **more):
 
 
 def exported(store) -> dict:
-    """The book's records as JSON dicts by uid, without stamps."""
+    """The book's records as JSON dicts by uid, without stamps (when, and who: the importer)."""
     out = {}
     for section, records in store.export_sections().items():
         for record in records:
             data = bookformat.record_to_dict(record)
-            data.pop("created_at"), data.pop("updated_at")
+            data.pop("created_at"), data.pop("updated_at"), data.pop("changed_by", None)
             out[data["uid"]] = (section, data)
     return out
 
