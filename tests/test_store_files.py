@@ -862,8 +862,8 @@ class LosingBook:
     def __getattr__(self, name):
         return getattr(self.store, name)
 
-    def import_records(self, items):
-        return self.store.import_records(self.change(list(items)))
+    def import_records(self, items, **options):
+        return self.store.import_records(self.change(list(items)), **options)
 
 
 def without_last_actor(items):
