@@ -426,6 +426,28 @@ def test_with_the_server_gone_another_row_says_so_and_keeps_the_editors_record(
     assert page.selected_id() == page.editor.record_loaded().id
 
 
+def test_a_list_first_shown_while_the_server_was_gone_is_read_when_it_is_back(
+        qtbot, team_window, team_sample_url, postgres_server):
+    click_kind(qtbot, team_window, "Actors")
+    dbname = dbname_of(team_sample_url)
+    with qtbot.waitSignal(team_window.book_listener.lost, timeout=WAIT):
+        postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS false")
+        postgres_server.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = %s AND pid <> pg_backend_pid()", dbname)
+    try:
+        meetings = click_kind(qtbot, team_window, "Meetings")
+        assert meetings.model.rowCount() == 0
+        assert "server cannot be reached" in team_window.statusBar().currentMessage()
+    finally:
+        postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS true")
+    # back: the meetings are listed and the first one is in the editor (it said
+    # "No meetings yet" until another kind was clicked and this one again)
+    qtbot.waitUntil(lambda: meetings.model.rowCount() > 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: meetings.editor.record_loaded() is not None, timeout=WAIT)
+    assert meetings.editor.record_loaded().kind_name == "meeting"
+    assert meetings.selected_id() == meetings.editor.record_loaded().id
+
+
 # --- read-only role -------------------------------------------------------------------------
 
 def test_a_read_only_role_browses_searches_previews_but_cannot_edit(

@@ -128,6 +128,8 @@ class TeamBooks:
         self.connection_label.setText(f"Team book: {self.store.path}")
         self.connection_label.setStyleSheet("")
         self._refresh_quietly("Reconnected to the team book; refreshed")
+        if not self.current_page().model.is_loaded():  # shown while the server was gone
+            self._kind_changed(self.navigator.currentRow())
         for page in self.pages.made():  # a filter typed while the server was gone
             if page.filter.text() != page.model.filter_text():
                 page.timer.start()
