@@ -57,6 +57,13 @@ def dbname_of(url):
     return url.rsplit("/", 1)[1]
 
 
+def cut_off(postgres_server, dbname):
+    """The book's database stops taking connections, and drops those it has (an outage)."""
+    postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS false")
+    postgres_server.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = %s AND pid <> pg_backend_pid()", dbname)
+
+
 def replace_text(qtbot, line, text):
     line.setFocus()
     press(line, QKeySequence.SelectAll)
@@ -363,10 +370,7 @@ def test_a_broken_connection_is_shown_edits_kept_and_it_reconnects(
     team_window.book_listener.lost.connect(lambda _: shown_when_lost.append(connection.text()))
     dbname = dbname_of(team_sample_url)
     with qtbot.waitSignal(team_window.book_listener.lost, timeout=WAIT):
-        # the book's database stops taking connections, and drops those it has
-        postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS false")
-        postgres_server.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = %s AND pid <> pg_backend_pid()", dbname)
+        cut_off(postgres_server, dbname)
     assert shown_when_lost == ["Team book: connection lost — reconnecting… "
                                "(your unsaved changes are kept)"]
     assert "connection lost" in connection.text()
@@ -396,9 +400,7 @@ def test_with_the_server_gone_another_row_says_so_and_keeps_the_editors_record(
     assert page.editor.record_loaded().name == "Vladimir Medinsky"
     dbname = dbname_of(team_sample_url)
     with qtbot.waitSignal(team_window.book_listener.lost, timeout=WAIT):
-        postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS false")
-        postgres_server.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = %s AND pid <> pg_backend_pid()", dbname)
+        cut_off(postgres_server, dbname)
     try:
         click_row(qtbot, page.table, "Hakan Fidan")
         # said when the click is handled, not after the connection pool gives up
@@ -431,9 +433,7 @@ def test_a_list_first_shown_while_the_server_was_gone_is_read_when_it_is_back(
     click_kind(qtbot, team_window, "Actors")
     dbname = dbname_of(team_sample_url)
     with qtbot.waitSignal(team_window.book_listener.lost, timeout=WAIT):
-        postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS false")
-        postgres_server.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = %s AND pid <> pg_backend_pid()", dbname)
+        cut_off(postgres_server, dbname)
     try:
         meetings = click_kind(qtbot, team_window, "Meetings")
         assert meetings.model.rowCount() == 0
