@@ -148,7 +148,42 @@ def _content(record: Record) -> dict:
     return data
 
 
-class BulkImport:
+class Batches:
+    """Records gathered into batches of BATCH, each written kind by kind by ``_write``.
+
+    Both backends' imports (this module's BulkImport, store/postgres/importing.py's
+    TeamImport) take records this way; each sets ``store``, ``keep_who``, ``count``,
+    ``batch`` and ``settings``.
+    """
+
+    batch_size = BATCH
+
+    def who(self, record) -> str:
+        """Who made the record's last change: as the file says, else the importer."""
+        return record.changed_by if self.keep_who else (record.changed_by
+                                                         or self.store.changed_by)
+
+    # --- one record at a time -------------------------------------------------
+
+    def add(self, section: str, item) -> None:
+        if section == "settings":
+            self.settings = item
+            return
+        self.count[section] += 1
+        self.batch.append((section[:-1], item, self.count[section]))
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        by_kind = defaultdict(list)
+        for kind, record, position in self.batch:
+            by_kind[kind].append((record, position))
+        self.batch = []
+        for kind, entries in by_kind.items():
+            self._write(kind, entries)
+
+
+class BulkImport(Batches):
     """One import into ``store``; call add() per record, then finish()."""
 
     def __init__(self, store, now: str, keep_who: bool = False):
@@ -197,29 +232,6 @@ class BulkImport:
             self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS import_{table} "
                               "(owner INTEGER, uid TEXT, ord INTEGER, a, b, c, d)")
 
-    def who(self, record) -> str:
-        """Who made the record's last change: as the file says, else the importer."""
-        return record.changed_by if self.keep_who else (record.changed_by
-                                                         or self.store.changed_by)
-
-    # --- one record at a time -------------------------------------------------
-
-    def add(self, section: str, item) -> None:
-        if section == "settings":
-            self.settings = item
-            return
-        self.count[section] += 1
-        self.batch.append((section[:-1], item, self.count[section]))
-        if len(self.batch) >= BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        by_kind = defaultdict(list)
-        for kind, record, position in self.batch:
-            by_kind[kind].append((record, position))
-        self.batch = []
-        for kind, entries in by_kind.items():
-            self._write(kind, entries)
 
     def _write(self, kind, entries):
         table = self.tables[kind]

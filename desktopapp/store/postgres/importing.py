@@ -41,7 +41,7 @@ from ...domain import Record
 from ...errors import ImportFormatError, ValidationError
 from ...recordkinds import ChildRows
 from .. import record_rows, search
-from ..importing import LINKS, NAMED_KINDS, OLD_LINKS, ImportSummary, no_names, with_names
+from ..importing import LINKS, NAMED_KINDS, OLD_LINKS, Batches, ImportSummary, no_names, with_names
 from ..importing import _content as content
 from ..record_rows import NAME_COLUMN, TABLES
 from . import text_search
@@ -51,11 +51,13 @@ INDEX_COLUMNS = ("rowid", "kind", "title", "body", "title_words", "all_words", "
 _WAITING = "owner bigint, uid text, ord integer, a text, b text, c text, d text"
 
 
-class TeamImport:
+class TeamImport(Batches):
     """One import into a team book; call add() per record, then finish().
 
     Must be made and used inside ``store.write()``.
     """
+
+    batch_size = BATCH  # records per COPY round
 
     def __init__(self, store, now: str, keep_who: bool = False):
         self.store = store
@@ -78,29 +80,6 @@ class TeamImport:
             self.conn.execute(f"CREATE TEMP TABLE import_{name} ({_WAITING})")
         self.deferred = self._defer_indexes_and_keys() if store.is_empty() else []
 
-    def who(self, record) -> str:
-        """Who made the record's last change: as the file says, else the importer."""
-        return record.changed_by if self.keep_who else (record.changed_by
-                                                         or self.store.changed_by)
-
-    # --- one record at a time -------------------------------------------------
-
-    def add(self, section: str, item) -> None:
-        if section == "settings":
-            self.settings = item
-            return
-        self.count[section] += 1
-        self.batch.append((section[:-1], item, self.count[section]))
-        if len(self.batch) >= BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        by_kind = defaultdict(list)
-        for kind, record, position in self.batch:
-            by_kind[kind].append((record, position))
-        self.batch = []
-        for kind, entries in by_kind.items():
-            self._write(kind, entries)
 
     def _ours(self, kind: str, record_id: int) -> bool:
         return any(low <= record_id <= high for low, high in self.new_ids[kind])
