@@ -53,7 +53,10 @@ TARGETS = {
                "tests/test_bookformat.py", "tests/test_dates_roles_priority.py",
                # records, lists, settings, search (book.py, record_rows.py, ...) and the
                # book as a file (opening.py, copying.py, migrations.py, maintenance.py)
-               "tests/test_store_records.py", "tests/test_store_files.py"],
+               "tests/test_store_records.py", "tests/test_store_files.py",
+               # the connection's transaction rules, the export's rows, the import's links
+               "tests/test_store_connection.py", "tests/test_exporting.py",
+               "tests/test_import_links.py"],
               # seconds each, and they test the command or the operating system more
               # than the store: kill -9 loops, racing processes, mounts, terminals
               "kill_9 or two_cli_writers or many_rounds or fifos or dev_full or "
