@@ -44,6 +44,15 @@ def test_card_command_loads_the_printing_but_not_sqlite_utils(sample_path, tmp_p
     assert not loaded & NEVER
 
 
+def test_a_card_with_no_photo_and_no_shaped_script_imports_neither_pillow_nor_harfbuzz(
+        sample_path, tmp_path):
+    loaded = modules_after("card", "meeting", "5", "--db", sample_path, "-o",
+                           tmp_path / "card.pdf")
+    assert (tmp_path / "card.pdf").exists()
+    # their names stand in sys.modules until used (reportlab_import.ImportedOnFirstUse)
+    assert not loaded & {"uharfbuzz._harfbuzz", "PIL._imaging", "PIL.ImageOps", "PIL.ExifTags"}
+
+
 def test_a_book_is_still_created_and_upgraded_with_sqlite_utils_migrations(tmp_path):
     loaded = modules_after("init", "--db", tmp_path / "new.sqlite")
     assert "sqlite_utils" in loaded  # the migrations ran on a new book
@@ -79,9 +88,30 @@ assert len(rich_text("Two lines\nof text.\n\nA second paragraph.", prep, styles.
 assert "markdown_it" not in sys.modules
 assert rich_text("- one\n- two", prep, styles.body, styles.bullet)[1].bulletText == "•"
 assert "markdown_it" in sys.modules
+# HarfBuzz and Pillow: imported when Arabic text or a photo first needs them
+import io
+from PIL import Image
+from desktopapp.pdf import blocks
+from desktopapp.pdf.reportlab_import import ImportedOnFirstUse
+assert isinstance(sys.modules["uharfbuzz"], ImportedOnFirstUse)
+assert isinstance(sys.modules["PIL.Image"], ImportedOnFirstUse)
+assert "uharfbuzz._harfbuzz" not in sys.modules and "PIL._imaging" not in sys.modules
+arabic = Paragraph("سلام عليكم", styles.body)
+arabic.wrap(300, 100)
+assert arabic._lines and "uharfbuzz._harfbuzz" in sys.modules
+import uharfbuzz
+assert not isinstance(uharfbuzz, ImportedOnFirstUse) and uharfbuzz.Buffer
+png = io.BytesIO()
+Image.new("RGB", (40, 60), "red").save(png, "PNG")  # the stand-in imports Pillow here
+assert "PIL._imaging" in sys.modules
+picture = blocks.photo(png.getvalue(), 50, 70)
+assert type(picture).__name__ == "Image", picture
+import PIL.Image
+assert PIL.Image.open(io.BytesIO(png.getvalue())).size == (40, 60)
+assert not isinstance(sys.modules["PIL.Image"], ImportedOnFirstUse)
 """
 
 
-def test_the_url_pattern_the_italic_fonts_and_markdown_load_on_first_use():
+def test_the_url_pattern_the_italic_fonts_markdown_harfbuzz_and_pillow_load_on_first_use():
     done = subprocess.run([sys.executable, "-c", FIRST_USE], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

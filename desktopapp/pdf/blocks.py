@@ -13,7 +13,6 @@ from reportlab.platypus import Table as _ReportLabTable
 from reportlab.platypus.flowables import HRFlowable
 
 from ..domain import Source
-from ..photos import PhotoError, print_ready_jpeg
 from . import fonts
 from .fitting import Section
 from .fonts import TextPreparer
@@ -255,6 +254,8 @@ def _print_ready(data: bytes, width_px: int, height_px: int) -> bytes:
 
 
 def _convert(data: bytes, width_px: int, height_px: int) -> bytes:
+    from ..photos import print_ready_jpeg  # Pillow: only for a card with a photo
+
     return print_ready_jpeg(data, width_px, height_px)
 
 
@@ -267,6 +268,8 @@ def photo(data: bytes | None, width: float, height: float,
     """
     if not data:
         return None
+    from ..photos import PhotoError
+
     width_px = max(1, round(width / 72 * PHOTO_DPI))
     height_px = max(1, round(height / 72 * PHOTO_DPI))
     try:

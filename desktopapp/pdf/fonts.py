@@ -33,7 +33,9 @@ from pathlib import Path
 import font_roboto
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError
+
+from .fontcache import load_ttfont
 
 FAMILY = "CardSans"
 STYLES = {  # ReportLab (bold, italic) -> Roboto file
@@ -117,13 +119,12 @@ def _bundled(name: str) -> _Bundled:
     from ..resources import resource_path
 
     _, regular, bold = next(entry for entry in BUNDLED if entry[0] == name)
-    font = TTFont(name, str(resource_path(f"fonts/{regular}")), asciiReadable=False)
+    font = load_ttfont(name, resource_path(f"fonts/{regular}"))
     pdfmetrics.registerFont(font)
     bold_name = name
     if bold:
         bold_name = f"{name}-Bold"
-        pdfmetrics.registerFont(TTFont(bold_name, str(resource_path(f"fonts/{bold}")),
-                                       asciiReadable=False))
+        pdfmetrics.registerFont(load_ttfont(bold_name, resource_path(f"fonts/{bold}")))
     # <b> around a run in this font switches to its bold; italic stays upright
     # (these scripts have no italics)
     # (registered last so that each font name maps back to upright: ReportLab
@@ -162,9 +163,10 @@ _loading = threading.Lock()
 
 
 def _load(key) -> None:
-    # asciiReadable=False: smaller subsets, faster (measured in the guide)
+    # asciiReadable=False (load_ttfont's default): smaller subsets, faster (measured in
+    # the guide)
     path = Path(font_roboto.font_directory) / STYLES[key]
-    pdfmetrics.registerFont(TTFont(FONT_NAMES[key], str(path), asciiReadable=False))
+    pdfmetrics.registerFont(load_ttfont(FONT_NAMES[key], path))
 
 
 @lru_cache(maxsize=1)
@@ -216,7 +218,7 @@ def _fallbacks() -> tuple[_Fallback, ...]:
     found = []
     for path in _candidate_files()[:40]:  # bounded: a machine may have thousands
         try:
-            font = TTFont(f"{FALLBACK}{len(found)}", str(path), asciiReadable=False)
+            font = load_ttfont(f"{FALLBACK}{len(found)}", path)
         except (TTFError, OSError, ValueError, KeyError, IndexError, AssertionError):
             continue  # PostScript outlines, damaged or exotic files
         pdfmetrics.registerFont(font)

@@ -1,16 +1,27 @@
-"""ReportLab's flowables, imported without compiling a pattern no card uses at import.
+"""ReportLab's flowables, imported without the work no card needs at import.
 
 ``reportlab.platypus.paragraph`` compiles, when it is imported, a
 case-insensitive URL pattern over most of Unicode (``uri_pat``), which it
 uses only to split a long URL across lines. Compiling it took about 25 ms,
 a sixth of a ``briefing card`` started from the shell; here it is compiled
 the first time ReportLab uses it (any other pattern compiles as usual).
+
+ReportLab also imports Pillow's ``PIL.Image`` (for pictures) and HarfBuzz
+(``uharfbuzz``, for shaping) whenever it is imported: 10 and 8 ms of every
+cold ``briefing card``, though only a card with a photo needs the one and
+only text in a shaped script (Arabic, Hebrew, Devanagari, Thai ...) the
+other. Both are imported the first time one of their names is used
+(``ImportedOnFirstUse``), which a card without photos and shaped text never does.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
+import sys
 import threading
+import types
 
 _compile = re.compile
 _URL_PATTERN_START = "(^(?:[a-z0-9\\.\\-\\+]*)://)"
@@ -36,9 +47,61 @@ def _deferring(pattern, flags=0):
     return _compile(pattern, flags)
 
 
+# Modules ReportLab imports at once and uses only for pictures and shaped text.
+ON_FIRST_USE = ("PIL.Image", "uharfbuzz")
+_loading = threading.Lock()
+
+
+class ImportedOnFirstUse(types.ModuleType):
+    """Stands in ``sys.modules`` for a module until one of its names is used.
+
+    Then the module is imported (once, under a lock: cards are made on
+    worker threads) and every name is looked up in it; whoever imports the
+    module from then on gets the module itself.
+    """
+
+    def __getattr__(self, name):  # called only for names the stand-in lacks
+        return getattr(self.imported(), name)
+
+    def imported(self) -> types.ModuleType:
+        module = self.__dict__.get("_module")
+        if module is None:
+            with _loading:
+                module = self.__dict__.get("_module")
+                if module is None:
+                    if sys.modules.get(self.__name__) is self:
+                        del sys.modules[self.__name__]
+                    module = importlib.import_module(self.__name__)
+                    self.__dict__["_module"] = module
+        return module
+
+
+def imported(module) -> types.ModuleType:
+    """The module itself, imported now if it was left for first use."""
+    return module.imported() if isinstance(module, ImportedOnFirstUse) else module
+
+
+def _stand_in(name: str) -> None:
+    if name in sys.modules:
+        return  # imported already (a window that showed a photo): nothing to save
+    if importlib.util.find_spec(name) is None:
+        return  # not installed: ReportLab finds out as it would (and does without)
+    parent, _, child = name.rpartition(".")
+    stand_in = ImportedOnFirstUse(name)
+    if parent:
+        # "import PIL.Image" then "PIL.Image.open": the package names its module
+        setattr(importlib.import_module(parent), child, stand_in)
+    sys.modules[name] = stand_in
+
+
 def import_platypus() -> None:
-    """Import reportlab.platypus, its URL pattern left to compile on first use."""
+    """Import reportlab.platypus, its URL pattern left to compile and Pillow and
+    HarfBuzz to import on first use."""
     with _lock:
+        if "reportlab.platypus" in sys.modules:
+            return
+        for name in ON_FIRST_USE:
+            _stand_in(name)
         re.compile = _deferring
         try:
             import reportlab.platypus  # noqa: F401
