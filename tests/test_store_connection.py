@@ -74,6 +74,11 @@ def test_statements_that_control_transactions_are_not_committed_for(db):
 @pytest.mark.parametrize("sql, keyword", [
     ("select 1", "SELECT"), ("  -- note\n/* more */ ;begin immediate", "BEGIN"),
     ("\ufeffCOMMIT", "COMMIT"), ("-- only a comment", ""), ("/* open", ""), ("", ""),
-    ("release_x", "RELEASE_X")])
+    (";/* open", ""), ("; -- only a comment", ""),
+    ("release_x", "RELEASE_X"),
+    # the keyword ends at its line: a later line does not hide it
+    ("-- why\nbegin\n", "BEGIN"), ("\n-- one\n-- two\nsavepoint a", "SAVEPOINT"),
+    # a comment ends at its own first */, the shortest being /**/
+    ("/* a */ begin /* b */", "BEGIN"), ("/**/commit", "COMMIT"), ("/* a */ /* b */ end", "END")])
 def test_first_keyword(sql, keyword):
     assert first_keyword(sql) == keyword

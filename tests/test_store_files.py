@@ -927,6 +927,30 @@ def test_the_content_hash_follows_the_records_and_settings_not_ids_or_versions(t
                          f"content SHA-256 {first.digest[:16]}…"
 
 
+def test_the_content_hash_is_the_documented_one_so_a_copy_can_be_checked_from_its_export(
+        sample_path):
+    """The digest a copy prints is SHA-256 over each section's name between record
+    separators (0x1E), each record's briefing-book JSON (keys sorted, text as UTF-8) ended
+    by a unit separator (0x1F), then the settings' JSON (keys sorted): anyone can recompute
+    it from an export, and it does not change with the program that made it."""
+    import hashlib
+    with BriefingStore.open(sample_path) as store:
+        store.update_settings({"author": "Łukasz Jasiński"})
+        exported = store.export_book()
+        summary = copying.fingerprint(store)
+    names = [a["name"] for a in exported["actors"]]
+    assert any(not name.isascii() for name in names), names  # e.g. Erdoğan
+    digest = hashlib.sha256()
+    for section in copying.SECTIONS:
+        digest.update(b"\x1e" + section.encode() + b"\x1e")
+        for record in exported[section]:
+            digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
+            digest.update(b"\x1f")
+    digest.update(json.dumps(exported["settings"], sort_keys=True).encode())
+    assert summary.digest == digest.hexdigest()
+    assert summary.counts == {section: len(exported[section]) for section in copying.SECTIONS}
+
+
 def test_the_content_hash_tells_the_sections_apart(tmp_path):
     with BriefingStore.open(tmp_path / "a.sqlite", create=True) as a, \
             BriefingStore.open(tmp_path / "b.sqlite", create=True) as b:
@@ -1176,3 +1200,118 @@ def test_check_lists_twenty_integrity_lines_in_full_and_no_more(book_path, actor
     more = ["integrity: and 1 more"] if lines > 20 else []
     assert problems == [f"integrity: {m}" for m in found[:20]] + more + [
         opening.damaged_message(book_path, "SQLite's integrity check failed")]
+
+
+# --- books that cannot be written -------------------------------------------------------
+# chattr +i makes a file or folder unwritable even for root (the tests run as root), on
+# this machine's file system; elsewhere the tests are skipped
+
+@contextmanager
+def unwritable(*paths):
+    """The files or folders unwritable while the block runs (immutable, as chattr +i)."""
+    done = []
+    try:
+        for path in paths:
+            if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
+                pytest.skip("chattr +i is not possible here")
+            done.append(path)
+        yield
+    finally:
+        for path in done:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_a_book_that_cannot_be_written_is_read_and_every_write_refused_untouched(book_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    before = files_beside(book_path)
+    with unwritable(book_path):
+        with BriefingStore.open(book_path) as store:
+            assert store.read_only
+            assert store.read_only_reason == (
+                "the file cannot be written (read-only or immutable)")
+            assert [r["name"] for r in store.list_summaries("actor")] == ["Hakan Fidan"]
+            with pytest.raises(BookReadOnlyError) as caught:
+                store.save(Actor(name="Sergey Lavrov"))
+            assert store.check() == []
+        # nothing can be writing it, so no -wal or -shm was made beside it
+        assert files_beside(book_path) == before
+    assert str(caught.value) == (
+        f"the book {book_path} is open read-only (the file cannot be written (read-only or "
+        "immutable)); nothing was changed")
+
+
+def test_a_book_in_a_folder_that_cannot_be_written_is_read_through_its_wal(tmp_path,
+                                                                          book_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    # the last record is still in the -wal, as another program that is still open leaves it
+    copy = wal_copy(tmp_path, book_path, [
+        "UPDATE actors SET name = 'Sergey Lavrov' WHERE name = 'Hakan Fidan'"])
+    Path(f"{copy}-shm").write_bytes(b"")  # a reader needs one; the folder takes none
+    with unwritable(copy.parent):
+        with BriefingStore.open(copy) as store:
+            assert store.read_only
+            assert store.read_only_reason == (
+                "its folder cannot be written (read-only or immutable)")
+            assert [r["name"] for r in store.list_summaries("actor")] == ["Sergey Lavrov"]
+
+
+def test_an_old_book_that_cannot_be_written_is_not_upgraded_and_says_where_to_copy_it(
+        tmp_path):
+    book = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "book-schema1.sqlite", book)
+    before = files_beside(book)
+    with unwritable(book):
+        with pytest.raises(BookReadOnlyError) as caught:
+            BriefingStore.open(book)
+        assert files_beside(book) == before  # no backup beside it either
+    assert str(caught.value) == (
+        f"{book} has an older schema (1; this program uses {KNOWN}) and needs an upgrade, "
+        "but the file cannot be written (read-only or immutable); copy it to a writable "
+        "folder and open the copy. The book was left untouched.")
+
+
+def test_rescue_of_a_book_that_cannot_be_written_names_the_file_as_the_reason(book_path):
+    plant(book_path, "CREATE VIEW peek AS SELECT 1;")
+    with unwritable(book_path), BriefingStore.open(book_path, rescue=True) as store:
+        assert store.read_only_reason == "the file cannot be written (read-only or immutable)"
+
+
+# --- books cut short or damaged -----------------------------------------------------------
+
+def test_a_book_whose_creation_was_cut_short_is_completed_when_opened(tmp_path):
+    book = tmp_path / "new.sqlite"  # killed after marking the file as ours, before its tables
+    conn = sqlite3.connect(book)
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.close()
+    with BriefingStore.open(book) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == KNOWN
+        assert store.db.execute(
+            "SELECT count(*) FROM book_meta WHERE key = 'created_at'").fetchone()[0] == 1
+        store.save(Actor(name="Hakan Fidan"))
+        assert store.check() == []
+    assert [p.name for p in tmp_path.iterdir()] == ["new.sqlite"]  # no backup of nothing
+
+
+def test_a_book_damaged_behind_its_header_is_refused_as_damaged(book_path):
+    actors_book(book_path, ["Hakan Fidan"])
+    data = bytearray(book_path.read_bytes())
+    data[100:] = b"\xff" * (len(data) - 100)  # the header is intact, the pages are not
+    book_path.write_bytes(bytes(data))
+    with pytest.raises(BookDamagedError) as caught:
+        BriefingStore.open(book_path)
+    assert str(caught.value).startswith(f"the book {book_path} is damaged (")
+
+
+def test_an_upgrade_whose_backup_cannot_be_written_says_so_and_changes_nothing(tmp_path):
+    book = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "book-schema1.sqlite", book)
+    before = book.read_bytes()
+    with disk_fills_after(len(before) // 2), pytest.raises(BookError) as caught:
+        BriefingStore.open(book)
+    assert re.fullmatch(
+        rf"cannot write the backup {re.escape(str(book))}\.schema1-\d{{8}}-\d{{6}}\.bak: "
+        r"the disk is full \([\d,]+\.\d MB free\)", str(caught.value)), str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.sqlite"]
+    assert book.read_bytes() == before
+    with BriefingStore.open(book) as store:  # with room, the upgrade runs
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == KNOWN

@@ -34,7 +34,7 @@ class CopySummary:
     digest: str
 
     def __str__(self):
-        counts = ", ".join(f"{self.counts.get(s, 0)} {s}" for s in SECTIONS)
+        counts = ", ".join(f"{self.counts[s]} {s}" for s in SECTIONS)
         return f"{counts}; content SHA-256 {self.digest[:16]}…"
 
 
@@ -56,8 +56,8 @@ def fingerprint(store) -> CopySummary:
             n += 1
         counts[section] = n
     if store.has_settings():
+        # settings_to_dict leaves the settings' version out
         settings = bookformat.settings_to_dict(store.settings())
-        settings.pop("version", None)
         digest.update(json.dumps(settings, sort_keys=True).encode())
     return CopySummary(counts, digest.hexdigest())
 

@@ -238,6 +238,10 @@ def _objects(conn) -> dict[str, SchemaObject]:
 @cache
 def expected_objects(version: int) -> dict[str, SchemaObject]:
     """The objects a book of schema ``version`` holds: built in memory by the migrations."""
+    if version == 0:
+        # a book whose creation stopped before its first migration committed holds
+        # nothing (not even the migrations' own table); opening it completes it
+        return {}
     db = Connection(sqlite3.connect(":memory:")).as_sqlite_utils()
     names = [m.name for m in schema.MIGRATIONS._migrations]
     schema.MIGRATIONS.apply(db, stop_before=names[version] if version < len(names) else None)
@@ -540,7 +544,10 @@ def open_existing(path: Path, *, allow_unknown_objects: bool = False, rescue: bo
             if mode != "wal":
                 db.execute("PRAGMA journal_mode = WAL")
             if version < known:
-                migrate(db, path, is_new=False, wait_seconds=wait_seconds, on_wait=on_wait)
+                # schema 0: a creation cut short (empty, see expected_objects) is finished
+                # as a new book, without a backup of nothing
+                migrate(db, path, is_new=version == 0, wait_seconds=wait_seconds,
+                        on_wait=on_wait)
         # the header could have changed between our look and SQLite's
         if db.execute("PRAGMA user_version").fetchone()[0] > known:
             _refuse_newer(path, db.execute("PRAGMA user_version").fetchone()[0])
