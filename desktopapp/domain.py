@@ -204,13 +204,6 @@ class _Checker:
         elif not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             self.add(name, "must be a calendar date (YYYY-MM-DD)")
 
-    def span(self, name, start, end, precision, end_name):
-        """An approximate period: precision known, end (if any) after the start."""
-        self.choice(f"{name}_precision", precision, DatePrecision)
-        self.date(end_name, end)
-        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-            self.add(end_name, "is before the start date")
-
     def lines(self, name, values, *, max_len=NAME_MAX):
         if not isinstance(values, list):
             self.add(name, "must be a list")

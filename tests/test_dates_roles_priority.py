@@ -26,6 +26,8 @@ from desktopapp.domain import (
     format_date_span,
     format_duration,
     parse_approx_date,
+    short_date_span,
+    summary_date,
 )
 from desktopapp.errors import ImportFormatError, ValidationError
 from desktopapp.store import BriefingStore
@@ -45,6 +47,48 @@ D = dt.date.fromisoformat
 ])
 def test_periods_print_in_words(start, end, precision, text):
     assert format_date_span(D(start), D(end) if end else None, precision) == text
+
+
+@pytest.mark.parametrize(("start", "end", "precision", "text"), [
+    ("2025-05-16", None, DatePrecision.DAY, "2025-05-16"),
+    ("2023-03-06", "2023-03-10", DatePrecision.DAY, "2023-03-06–10"),
+    ("2023-03-01", "2023-03-05", DatePrecision.DAY, "2023-03-01–05"),
+    ("2023-04-30", "2023-05-02", DatePrecision.DAY, "2023-04-30–05-02"),
+    ("2022-12-30", "2023-01-02", DatePrecision.DAY, "2022-12-30–2023-01-02"),
+    ("2023-03-01", None, DatePrecision.MONTH, "2023-03"),
+    ("2023-03-01", "2023-04-01", DatePrecision.MONTH, "2023-03–04"),
+    ("2022-12-01", "2023-01-01", DatePrecision.MONTH, "2022-12–2023-01"),
+    ("2021-01-01", None, DatePrecision.YEAR, "2021"),
+    ("2021-01-01", "2022-01-01", DatePrecision.YEAR, "2021–2022"),
+    # an end on or before the start is no period: the start alone
+    ("2023-03-06", "2023-03-06", DatePrecision.DAY, "2023-03-06"),
+    ("2023-03-06", "2023-03-01", DatePrecision.DAY, "2023-03-06"),
+])
+def test_lists_show_periods_in_iso_form_the_end_without_what_it_shares(start, end, precision,
+                                                                        text):
+    assert short_date_span(D(start), D(end) if end else None, precision) == text
+
+
+def test_a_period_without_a_start_or_a_precision():
+    assert short_date_span(None, D("2023-03-10"), DatePrecision.DAY) == ""
+    assert short_date_span(D("2023-03-06"), D("2023-03-10")) == "2023-03-06–10"  # a day's
+
+
+def test_a_list_row_shows_a_meeting_as_approximate_as_it_is_known():
+    # a meeting's row (it has a precision): the period to that precision
+    assert summary_date({"date": "2023-03-01", "end_date": "2023-04-01",
+                         "date_precision": "month"}) == "2023-03–04"
+    assert summary_date({"date": "2021-01-01", "end_date": None,
+                         "date_precision": "year"}) == "2021"
+    # a precision not recorded (a row from an older book) is a day's
+    for unknown in (None, ""):
+        assert summary_date({"date": "2023-03-06", "end_date": "2023-03-10",
+                             "date_precision": unknown}) == "2023-03-06–10"
+    assert summary_date({"date": None, "end_date": None, "date_precision": "day"}) == ""
+    # other records' dates as stored, none as an empty cell
+    assert summary_date({"date": "2024-05-16"}) == "2024-05-16"
+    assert summary_date({"date": None}) == ""
+    assert summary_date({"title": "A source without a date"}) == ""
 
 
 def test_approximate_dates_parse_and_sort_at_the_start_of_their_period():

@@ -5,6 +5,7 @@ each test can say which type size and which limits a card must end up with.
 """
 
 import itertools
+import math
 
 import pytest
 from hypothesis import given
@@ -93,8 +94,9 @@ def test_largest_fitting_finds_the_largest_n_that_fits(low, high, shape):
         expected = None if threshold < low else max(
             n for n in range(low, high + 1) if heights(n) <= room)
         assert found == expected, (low, high, threshold)
-        assert all(low <= n <= high for n in calls)
+        assert all(low <= n <= high and isinstance(n, int) for n in calls)  # whole items
         assert len(calls) == len(set(calls))  # nothing measured twice
+        assert len(calls) <= 3 * math.log2(high - low + 1) + 2
 
 
 @given(st.lists(st.integers(0, 40), min_size=1, max_size=80), st.integers(0, 79),
@@ -156,6 +158,42 @@ def test_largest_fitting_of_characters_stops_within_two_and_a_half_percent(answe
     found = fitting._largest_fitting(height_of, height_of(answer), 600, 12_000, exact=False)
     best = max(n for n in range(600, 12_001) if height_of(n) <= height_of(answer))
     assert best * 0.975 <= found <= best and height_of(found) <= height_of(answer)
+    assert all(isinstance(n, int) for n in calls)  # a text is cut at a whole character
+
+
+@pytest.mark.parametrize("low, high, lines, best", [(2, 40, 8, 40), (6, 40, 6, 30),
+                                                    (12, 60, 4, 20)])
+def test_largest_fitting_of_a_short_text_misses_at_most_one_character(low, high, lines, best):
+    def height_of(n):  # lines of 5 characters, 12 points each
+        return 12.0 * -(-n // 5)
+
+    found = fitting._largest_fitting(height_of, 12.0 * lines, low, high, exact=False)
+    assert best - 1 <= found <= best
+
+
+@pytest.mark.parametrize("shape", ["flat then tall", "one tall item", "square", "root",
+                                   "sparse"])
+@pytest.mark.parametrize("answer", [0, 3, 250, 490, 500])
+def test_largest_fitting_lays_out_a_number_of_layouts_that_grows_with_the_logarithm(
+        shape, answer):
+    # whatever the heights, where 500 items end is found in a few layouts, not hundreds
+    heights = {
+        "flat then tall": lambda n: 0.0 if n <= answer else 1e5 + n,
+        "one tall item": lambda n: 10.0 * n + (1e6 if n > answer else 0),
+        "square": lambda n: float(n * n),
+        "root": lambda n: 100 * math.sqrt(n),
+        "sparse": lambda n: 1000.0 * sum(1 for k in (7, 99, 120, 333) if k <= n),
+    }[shape]
+    calls = []
+
+    def height_of(n):
+        calls.append(n)
+        return heights(n)
+
+    room = heights(answer)
+    found = fitting._largest_fitting(height_of, room, 0, 500)
+    assert found == max(n for n in range(501) if heights(n) <= room)
+    assert len(calls) <= 3 * math.log2(501) + 2
 
 
 def test_everything_fits_at_the_largest_type():
@@ -289,9 +327,11 @@ def test_each_flowable_is_measured_once_per_fitting():
 
 def test_counted_items_skip_sizes_they_cannot_fit_and_keep_the_one_that_fits_exactly():
     # each item is exactly its least height at every size: 10 items x size points
-    section = items("list", 10, 1, 1, scale=True, cap_height=7.5)
+    builds = []
+    section = items("list", 10, 1, 1, scale=True, cap_height=7.5, builds=builds)
     result = fit_one_page(no_header, [section], 100, 85)
     assert result.body_size == 8.5 and result.shortened == {}
+    assert builds == [(8.5, 10)]  # not laid out at the sizes it cannot fit
     assert measure(result.flowables, 100) == 85
     exact = fit_one_page(no_header, [items("list", 10, 1, 1, scale=True, cap_height=7.5)],
                          100, 100)
@@ -302,3 +342,111 @@ def test_an_empty_section_is_never_reported_as_shortened():
     sections = [items("none", 0, 10, 1), items("many", 40, 10, 20)]
     result = fit_one_page(no_header, sections, 100, 120)
     assert result.shortened == {"many": 12}
+
+
+def text_items(name, count, area, priority):
+    """A section of ``count`` paragraphs of ``area`` square points each."""
+    return Section(name, priority, count, lambda styles, limit: [
+        Text(area) for _ in range(min(limit, count))])
+
+
+def test_a_shortened_section_is_measured_in_the_frame_it_prints_in():
+    # paragraphs of 1000 square points: 10 points tall in a frame 100 wide, 20 in one 50 wide
+    assert fit_one_page(no_header, [text_items("notes", 20, 1000, 1)], 100, 120).shortened \
+        == {"notes": 12}
+    assert fit_one_page(no_header, [text_items("notes", 20, 1000, 1)], 50, 120).shortened \
+        == {"notes": 6}
+
+
+@pytest.mark.parametrize("height, size, shortened", [
+    (100, BODY_SIZES[0], {}),  # all at the largest type: 10 items of 10 points
+    (90, 9.0, {}),  # all at a smaller type
+    (70, MIN_BODY, {"b": 4}),  # shortened at the smallest: 9 items of 7.5 points
+])
+def test_measuring_the_result_again_lays_nothing_out(height, size, shortened):
+    sections = [items("a", 5, 1, 2, scale=True), items("b", 5, 1, 1, scale=True)]
+    result = fit_one_page(no_header, sections, 100, height)
+    assert (result.body_size, result.shortened) == (size, shortened)
+    WRAPS.clear()
+    assert measure(result.flowables, 100, result.heights) == measure(result.flowables, 100)
+    assert len(WRAPS) == len(result.flowables)  # only by the measure without the heights
+
+
+def test_a_section_whose_least_heights_differ_is_capped_where_they_pass_the_page():
+    # delegates with a title take two lines of 10 points, the others one
+    lines = [1, 2, 1, 2, 2, 1, 1, 2, 1]
+    asked = []
+
+    def least(n):
+        asked.append(n)
+        return 10.0 * sum(lines[:n])
+
+    section = Section("delegates", 1, len(lines), lambda styles, limit: [],
+                      least_height=least)
+    assert [least(n) for n in range(10)] == [0, 10, 30, 40, 60, 80, 90, 100, 120, 130]
+    assert section.page_cap(60) == 5  # four fill 60 points: the fifth is one too many
+    assert section.page_cap(115) == 8
+    assert section.page_cap(125) == 9 and section.page_cap(130) == 9  # all fit: all
+    assert section.page_cap(1e6) == 9
+    assert section.least(4) == 60 and section.least(0) == 0
+    assert all(0 <= n <= len(lines) for n in asked)
+
+
+def test_a_section_is_never_capped_above_what_it_holds():
+    # the least height of a heading and n entries, whatever n: the section holds four
+    section = Section("sides", 1, 4, lambda styles, limit: [],
+                      least_height=lambda n: 20.0 + 15.0 * n)
+    assert section.page_cap(85) == 4 and section.page_cap(80) == 4
+    assert section.page_cap(79) == 4 and section.page_cap(64) == 3
+    assert section.page_cap(10) == 0  # not even the heading
+
+
+def test_counted_items_beside_a_section_that_alone_overflows_the_page_give_way():
+    # 500 delegates of at least 10 points each fill a page of 1000 points however
+    # the notes are cut: the notes, less important, are emptied without a layout
+    notes_builds = []
+    sections = [items("delegates", 500, 10, 50, cap_height=10),
+                items("notes", 20, 10, 10, builds=notes_builds)]
+    result = fit_one_page(no_header, sections, 100, 1000)
+    assert result.body_size == MIN_BODY
+    assert result.shortened == {"notes": 0, "delegates": 100}
+    assert measure(result.flowables, 100) == 1000
+    assert notes_builds == [(MIN_BODY, 0)]
+
+
+def test_emptied_sections_take_back_room_the_most_important_first():
+    # "a" is one item too tall beside the header and "top"; once it is emptied, "c"
+    # then "b" (emptied before it) take back what is left, up to their minimums
+    sections = [items("top", 1, 5, 90, minimum=1), items("a", 1, 80, 50, minimum=1),
+                items("c", 10, 10, 30, minimum=3), items("b", 10, 5, 10, minimum=3)]
+    result = fit_one_page(lambda styles: [Block(60)], sections, 100, 100)
+    assert result.shortened == {"a": 0, "c": 3, "b": 1}
+    assert measure(result.flowables, 100) == 100
+
+
+def test_a_list_is_cut_after_the_last_entry_that_fits():
+    # entries of one line of 7.5 points, two of them of two lines: eleven fill 90 points
+    lines = [1, 1, 1, 2] + [1] * 7 + [2] + [1] * 28
+    section = Section("entries", 4, len(lines), lambda styles, limit: [
+        Block(n * styles.size) for n in lines[:limit]], minimum=1, item_height=7.5)
+    result = fit_one_page(lambda styles: [Block(10)], [section], 100, 100)
+    assert result.shortened == {"entries": 11}
+    assert measure(result.flowables, 100) == 100
+
+
+def test_a_section_given_back_whole_is_not_reported_as_shortened():
+    # "x" is one item too tall beside the header: emptied, it leaves room for all of "y"
+    sections = [items("x", 1, 80, 50, minimum=1), items("y", 1, 10, 10, minimum=1)]
+    result = fit_one_page(lambda styles: [Block(60)], sections, 100, 100)
+    assert result.shortened == {"x": 0}
+    assert measure(result.flowables, 100) == 70
+
+
+def test_a_section_without_a_title_is_named_after_its_name():
+    def nothing(styles, limit):
+        return []
+
+    assert Section("key_people", 1, 0, nothing).title == "Key people"
+    assert Section("delegations", 1, 0, nothing).title == "Delegations"
+    assert Section("sources", 1, 0, nothing, title="Sources and notes").title \
+        == "Sources and notes"

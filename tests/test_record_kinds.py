@@ -12,7 +12,15 @@ import pytest
 from conftest import REPO
 
 from desktopapp import bookformat, recordkinds
-from desktopapp.domain import ExportSettings, Record
+from desktopapp.domain import (
+    Actor,
+    ExportSettings,
+    Meeting,
+    MeetingKind,
+    Participant,
+    Position,
+    Record,
+)
 from desktopapp.recordkinds import KINDS, ChildRows, Column, UidList
 from desktopapp.store import record_rows
 
@@ -108,6 +116,41 @@ def test_the_search_text_names_described_fields():
                 assert part in attrs
             else:
                 assert set(part[1] if part[0] == "names" else [part[1]]) <= attrs
+
+
+def test_search_text_holds_the_words_of_choices_linked_names_and_every_item():
+    host, guest, mediator = (f"{n}0000000-0000-4000-8000-000000000000" for n in "abc")
+    meeting = Meeting(title="Istanbul talks", kind=MeetingKind.PHONE_CALL, place="Istanbul",
+                      tags=["ceasefire", "prisoners"], host_uids=[host],
+                      participants=[Participant(actor_uid=guest)], mediator_uids=[mediator])
+    asked = []
+
+    def names_of(uids):
+        asked.append(uids)
+        return "Hakan Fidan Rustem Umerov"
+
+    title, body = recordkinds.search_parts(meeting, names_of)
+    assert title == ["Istanbul talks"]
+    # a choice as the words people type ("phone call"), a list as its words
+    assert body[:6] == ["Istanbul", "", "", "", "ceasefire prisoners", "phone call"]
+    # the linked actors' names, asked for once for every link the kind names
+    assert body[6:] == ["Hakan Fidan Rustem Umerov"] and asked == [[guest, host, mediator]]
+    actor = Actor(name="Hakan Fidan", aliases=["Fidan"], positions=[
+        Position(topic="Ceasefire", stance="Supports talks"), Position(topic="Grain", stance="")])
+    title, body = recordkinds.search_parts(actor, names_of)
+    assert title == ["Hakan Fidan", "", "Fidan"]
+    assert body[-2:] == ["Ceasefire Supports talks", "Grain "]  # one line per position
+
+
+def test_a_position_date_is_written_with_its_precision_the_rest_by_their_codec():
+    positions = next(link for link in KINDS["actor"].links if link.attr == "positions")
+    participants = next(link for link in KINDS["meeting"].links if link.attr == "participants")
+    assert recordkinds.item_json(positions) == (
+        ("topic", "line"), ("stance", "text"), ("as_of", ("approx", "as_of_precision")),
+        ("source_uid", "uid"))
+    assert [key for key, _ in recordkinds.item_json(participants)] == list(
+        participants.json_keys)
+    assert dict(recordkinds.item_json(participants))["actor_uid"] == "uid"
 
 
 def test_columns_have_a_storage_both_dialects_know():

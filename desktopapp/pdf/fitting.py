@@ -259,4 +259,7 @@ def _give_back(sections, limits, shortened, height_with, room):
                                 section.exact)
         if best is not None:
             limits[section.name] = best
-            shortened[section.name] = best
+            if best < section.size:
+                shortened[section.name] = best
+            else:  # all of it back (its minimum is all it holds): nothing left out
+                del shortened[section.name]
