@@ -225,3 +225,105 @@ def test_snippets_mark_the_matching_words(sample_book):
     assert "[Kostyukov]" in hit.snippet or "[Igor]" in hit.snippet
     hit = sample_book.search("medinsky")[0]
     assert "[" in hit.snippet
+
+
+# --- the same ranking on both backends ----------------------------------------
+
+GIVEN_NAMES = ["Anna", "Ayşe", "Mikhail", "Piotr", "Liu", "Kateryna", "Olaf", "Emine", "Jürgen",
+               "Ana", "Ali", "Zelenko", "Irina", "Zoran", "Ahmet"]
+FAMILY_NAMES = ["Kowalska", "Yılmaz", "Shevchenko", "Zelensky", "Zelenska", "Horváth",
+                "Dyner", "Anders", "Aliyev", "Istanbullu", "Fidan", "Talks", "Alabama",
+                "Ivanova", "Zelenograd"]
+TOPICS = ["prisoners of war", "grain corridor", "humanitarian aid", "a ceasefire", "sanctions",
+          "talks in Istanbul"]
+
+
+def _crowded_book(store):
+    """The sample, the scripts of world_store and a crowd: more matches of one and
+    two letters than a search pool holds, in every kind, with tied ranks."""
+    import random
+
+    from desktopapp import books
+    from desktopapp.domain import ActorKind, Meeting, Recommendation
+
+    books.load_sample(store)
+    rng = random.Random(11)
+    for n in range(520):
+        given, family = rng.choice(GIVEN_NAMES), rng.choice(FAMILY_NAMES)
+        met = rng.choice(FAMILY_NAMES)
+        store.save(Actor(name=f"{given} {family}" + (f" {n}" if n % 3 else ""),
+                         biography=f"Works on {rng.choice(TOPICS)}; met {met}."))
+    store.save(Actor(name="Wang Yi", native_name="王毅"))
+    store.save(Actor(name="Office of the Central Foreign Affairs Commission",
+                     native_name="中央外事工作委员会办公室", kind=ActorKind.ORGANISATION))
+    store.save(Actor(name="Musāʿid al-ʿAybān", native_name="مساعد العيبان",
+                     biography="Said ʿid al-Fitr greetings; O'Brien's contact."))
+    store.save(Actor(name="Ali Shamkhani", native_name="علی شمخانی"))
+    store.save(Actor(name="Saudi Arabia", native_name="المملكة العربية السعودية",
+                     kind=ActorKind.STATE))
+    for n in range(460):
+        topic, who = rng.choice(TOPICS), rng.choice(GIVEN_NAMES)
+        store.save(Meeting(title=f"Talks on {topic} {n}" if n % 2 else f"{topic.title()} round",
+                           date=dt.date(2025, 1 + n % 12, 1 + n % 28),
+                           place=rng.choice(["Istanbul", "Ankara", "Geneva", "Riyadh"]),
+                           agenda=f"{who} {rng.choice(FAMILY_NAMES)} on {topic}."))
+    for n in range(120):
+        store.save(Recommendation(title=f"Press for {rng.choice(TOPICS)} {n}",
+                                  addressee="MFA",
+                                  text=f"Ask {rng.choice(FAMILY_NAMES)} about Istanbul talks."))
+
+
+@pytest.fixture(scope="module")
+def crowded_books(tmp_path_factory, postgres_server, team_book_template):
+    """The same crowded book as a SQLite book and as a team book (made once)."""
+    from desktopapp.store import BriefingStore
+    from desktopapp.store.postgres import TeamStore
+
+    path = tmp_path_factory.mktemp("crowded") / "crowded.sqlite"
+    url = postgres_server.url(postgres_server.new_database(template=team_book_template))
+    with BriefingStore.open(path, create=True) as lite, TeamStore.open(url) as team:
+        _crowded_book(lite)
+        _crowded_book(team)
+        yield lite, team
+
+
+RANKED_QUERIES = [
+    "a", "z", "i", "t", "al", "ze", "ta", "is",  # more matches than a pool holds
+    "istanbul talks", "talks on prisoners of war", "talks in", "Zelen", "zelensky",
+    "anna kowalska", "Anna", "Ali", "ʿid", "id", "obrien", "brien", "o",
+    "王毅", "外事", "外", "委员会", "عيبان", "مساعد العيبان", "علي شمخاني", "السعوديه",
+    "zzqx nothing", "anna qqq", "", "   ", "-",
+]
+
+
+@pytest.mark.parametrize("query", RANKED_QUERIES)
+def test_both_backends_rank_the_same_hits_in_the_same_order(crowded_books, query):
+    lite, team = crowded_books
+
+    def hits(store, **kwargs):
+        return [(hit.kind, hit.id) for hit in store.search(query, **kwargs)]
+
+    for kwargs in ({}, {"limit": 1}, {"limit": 7}, {"limit": 450}, {"kinds": ["meeting"]},
+                   {"kinds": ["actor", "recommendation"], "limit": 120}):
+        assert hits(lite, **kwargs) == hits(team, **kwargs), kwargs
+    for kind in ("actor", "meeting"):
+        for kwargs in ({}, {"limit": 3}, {"limit": 500}, {"ranked": False},
+                       {"ranked": False, "limit": 5}, {"ranked": False, "limit": 430}):
+            assert lite.search_ids(query, kind, **kwargs) == team.search_ids(query, kind,
+                                                                             **kwargs), kwargs
+
+
+def test_the_crowd_really_overflows_the_pools(crowded_books):
+    from desktopapp.store import search as search_rules
+    lite, _ = crowded_books
+    def matches(query, kind):
+        return len(lite.search_ids(query, kind, ranked=False))
+
+    for query in ("a", "i", "t", "ta"):  # more than the pool of the prefix pass
+        assert matches(query, "actor") + matches(query, "meeting") > search_rules.POOL
+    for query in ("z", "al", "ze", "is"):  # more than a kind's share of the pool
+        assert matches(query, "actor") > search_rules.POOL // len(search_rules.KIND_CODES)
+    # whole names first, then the ranking: the order is not just the index order
+    assert lite.search("Zelen")[0].title.split()[1].startswith("Zelen")
+    ids = lite.search_ids("a", "actor", limit=450)
+    assert ids != sorted(ids)

@@ -53,7 +53,7 @@ from .record_rows import KIND_OF_CLASS, NAME_COLUMN, TABLES
 
 MAX_ROWID = 2**63 - 1  # SQLite's largest integer
 CHUNK = 500  # ids per "IN (...)" query, well under SQLite's variable limit
-POOL = 400  # matches ranked per search step: bounds the cost of very broad queries
+POOL = search.POOL
 
 
 
@@ -655,67 +655,36 @@ class BriefingStore:
         self._fill_titles(hits)
         return hits
 
-    def _matching(self, text: str, where: str, limit: int) -> list[int]:
-        """Rowids of the first ``limit`` matches (-1: all) in index order.
-
-        Whole words first: if they give fewer than ``limit`` matches, the last
-        word is widened to a prefix (a superset).
-        """
-        rowids: list = []
-        tried = set()
-        for whole_words in ((True, False) if limit >= 0 else (False,)):
-            expression = search.match_expression(text, whole_words=whole_words)
-            if expression is None or expression in tried:
-                continue
-            tried.add(expression)
-            rowids = [row[0] for row in self.db.execute(
-                f"SELECT rowid FROM search_index WHERE search_index MATCH ?{where} LIMIT ?",
-                [expression, limit])]
-            if len(rowids) >= limit:
-                break
-        return rowids
+    def _matches(self, text: str, *, whole_words: bool, where: str, limit: int | None):
+        """The first ``limit`` (None: all) matches as (rowid, title), in index order."""
+        expression = search.match_expression(text, whole_words=whole_words)
+        return self.db.execute(
+            f"SELECT rowid, title FROM search_index WHERE search_index MATCH ?{where} LIMIT ?",
+            [expression, -1 if limit is None else limit]).fetchall()
 
     def _search_rowids(self, text: str, codes, limit: int) -> list[int]:
-        """Index rowids of the best ``limit`` matches (see :meth:`search`)."""
-        if search.match_expression(text) is None or limit <= 0:
-            return []
-        where = ""
-        if codes:
-            where = search.kind_filter(codes)
-        found: dict[int, None] = {}  # ordered set
-        key = search.key_expression(text)
-        if key is not None:
-            for (rowid,) in self.db.execute(
-                    f"SELECT rowid FROM search_index WHERE search_index MATCH ?{where} LIMIT ?",
-                    [key, limit]):
-                found[rowid] = None
-        # whole words first, then the last word as a prefix. Not a pass over the
-        # titles alone: FTS5 checks a column filter on every record matching
-        # the words anywhere (0.2 s for a phrase found in 200,000 meetings);
-        # the sort below puts title matches first within each pass.
-        words = set(search.query_words(text))
-        for whole_words in (True, False):
-            if len(found) >= limit:
-                break
-            expression = search.match_expression(text, whole_words=whole_words)
-            # Each kind's rows are one block of rowids: the whole words are
-            # looked up kind by kind, so the first matches of one kind do not
-            # crowd out the others (five cheap queries). The prefix pass runs
-            # once for all kinds: FTS5 gathers a long prefix's words per query.
-            filters = ([search.kind_filter([code]) for code in codes or search.KIND_BY_CODE]
-                       if whole_words else [where])
-            pool = []
-            size = max(limit, POOL // len(filters))  # the pool is shared among the kinds
-            for kind_where in filters:
-                # Ranked here, not by bm25(): bm25 counts every record holding
-                # each word (0.4 s for "on" in a million records) first.
-                pool += self.db.execute(
-                    f"SELECT rowid, title FROM search_index WHERE search_index MATCH ?"
-                    f"{kind_where} LIMIT ?", [expression, size]).fetchall()
-            pool.sort(key=lambda row: search.title_rank(row[1], words) + (row[0] & search.ID_MASK,))
-            for rowid, _ in pool:
-                found.setdefault(rowid, None)
-        return list(found)[:limit]
+        """Index rowids of the best ``limit`` matches (see search.ranked_rowids)."""
+        def whole_names(count):
+            key = search.key_expression(text)
+            if key is None:
+                return []
+            return [row[0] for row in self.db.execute(
+                "SELECT rowid FROM search_index WHERE search_index MATCH ?"
+                f"{search.kind_filter(codes or ())} LIMIT ?", [key, count])]
+
+        def pool(whole_words, groups, size):
+            # Not a pass over the titles alone: FTS5 checks a column filter on
+            # every record matching the words anywhere (0.2 s for a phrase
+            # found in 200,000 meetings); the ranking puts title matches first.
+            # Each kind's rows are one block of rowids, which a kind's query
+            # seeks to; the prefix pass runs once for all kinds, as FTS5
+            # gathers a long prefix's words per query.
+            return [row for group in groups
+                    for row in self._matches(text, whole_words=whole_words,
+                                             where=search.kind_filter(group or ()),
+                                             limit=size)]
+
+        return search.ranked_rowids(text, codes, limit, whole_names=whole_names, pool=pool)
 
     def search_ids(self, text: str, kind: str, *, limit: int | None = None,
                    ranked: bool = True) -> list[int]:
@@ -728,8 +697,11 @@ class BriefingStore:
         code = search.KIND_CODES[kind]
         if ranked:
             rowids = self._search_rowids(text, [code], limit if limit is not None else POOL)
-            return [rowid & search.ID_MASK for rowid in rowids]
-        rowids = self._matching(text, search.kind_filter([code]), -1 if limit is None else limit)
+        else:
+            where = search.kind_filter([code])
+            rowids = search.first_rowids(text, limit, lambda whole_words, count: [
+                row[0] for row in self._matches(text, whole_words=whole_words, where=where,
+                                                limit=count)])
         return [rowid & search.ID_MASK for rowid in rowids]
 
     def _fill_titles(self, hits):

@@ -217,6 +217,12 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0002_status_not_given", """
     ALTER TABLE recommendations ALTER COLUMN status DROP NOT NULL
     """),
+    # words were split at transliteration marks the SQLite index keeps inside a
+    # word (Musāʿid gave "id"): the store indexes every record again on opening
+    ("0003_words_split_as_in_sqlite", """
+    INSERT INTO book_meta (key, value) VALUES ('search_index_stale', '1')
+        ON CONFLICT (key) DO NOTHING
+    """),
 ]
 
 EXTENSIONS = ("pg_trgm",)

@@ -57,7 +57,11 @@ from ..record_rows import KIND_OF_CLASS, NAME_COLUMN, TABLES, WRITE_ORDER
 from . import connection, importing, schema, text_search
 
 CHANNEL = "briefing_desk"
-POOL = 400  # matches ranked per search step, as in the SQLite book
+POOL = search.POOL
+# A search walks at most this many rows in rowid order (or this many per match
+# wanted, if more) before it asks the trigram index (see _first_matches).
+WALK_ROWS = 2000
+WALK_ROWS_PER_MATCH = 25
 NOTIFY_MAX_RECORDS = 200  # more changes than this are announced as "everything"
 POOL_TIMEOUT_SECONDS = 10
 # Every write counts itself here (see change_stamp): the row is locked from the
@@ -97,6 +101,18 @@ def _public_methods_guarded(cls):
 
 
 @_public_methods_guarded
+def _rowid_range(codes) -> tuple[str, list]:
+    """A WHERE clause keeping the index rows of some kinds (None: all), as a range
+    of rowids the primary key seeks to (each kind's rows are one block)."""
+    if codes is None:
+        return "", []
+    low = min(codes) << search.KIND_SHIFT
+    high = (max(codes) << search.KIND_SHIFT) | search.ID_MASK
+    if len(codes) == 1:
+        return " WHERE rowid BETWEEN %s AND %s", [low, high]
+    return " WHERE rowid BETWEEN %s AND %s AND kind = ANY(%s)", [low, high, list(codes)]
+
+
 class TeamStore:
     """One open team book. Use as a context manager, or call close()."""
 
@@ -155,11 +171,24 @@ class TeamStore:
                 f"no connection to {connection.describe(url)} within "
                 f"{POOL_TIMEOUT_SECONDS} s: is the server running?") from None
         reason = "" if may_write else f"the database role {role!r} may only read this book"
-        return cls(url, pool, changed_by=analyst.strip() or role, read_only=not may_write,
-                   read_only_reason=reason, password=password)
+        store = cls(url, pool, changed_by=analyst.strip() or role, read_only=not may_write,
+                    read_only_reason=reason, password=password)
+        if may_write and store._index_stale():
+            # an upgrade changed what the index holds (schema.MIGRATIONS)
+            try:
+                store.rebuild_search_index()
+            except BaseException:
+                store.close()
+                raise
+        return store
 
     def close(self):
         self.pool.close()
+
+    def _index_stale(self) -> bool:
+        with self._session():
+            return self._x("SELECT 1 FROM book_meta WHERE key = %s",
+                           [search.STALE_KEY]).fetchone() is not None
 
     def listen(self):
         """A ChangeListener that hears every write to the book as it commits (listening.py)."""
@@ -692,6 +721,7 @@ class TeamStore:
                 ids = [r[0] for r in self._x(f"SELECT id FROM {table} ORDER BY id")]
                 for start in range(0, len(ids), 500):
                     self._reindex(kind, ids[start:start + 500])
+            self._x("DELETE FROM book_meta WHERE key = %s", [search.STALE_KEY])
 
     def search(self, text: str, *, kinds=None, limit: int = 50) -> list[SearchHit]:
         """Best matches for what a user typed, across record kinds (see text_search)."""
@@ -714,70 +744,101 @@ class TeamStore:
         return hits
 
     def _search_rowids(self, text: str, codes, limit: int) -> list[int]:
-        patterns = text_search.patterns(text)
-        if not patterns or limit <= 0:
-            return []
-        where_kind, kind_params = "", []
-        if codes:
-            where_kind, kind_params = " AND kind = ANY(%s)", [list(codes)]
-        found: dict[int, None] = {}
-        # A LIMIT tempts the planner to scan the table in storage order and stop
-        # at the pool's size; when the matches sit late in the table (meetings
-        # after a hundred thousand actors) it reads all of it. The trigram index
-        # bounds the work whenever a pattern gives it trigrams.
+        """Index rowids of the best ``limit`` matches, by the rule of the SQLite
+        book (search.ranked_rowids): the same candidates, ranked by the same
+        Python function, so both backends give the same hits in the same order."""
+        def whole_names(count):
+            key = text_search.name_key(text)
+            if not key:
+                return []
+            # MATERIALIZED: otherwise the planner walks the whole primary key in
+            # rowid order, testing every row, hoping to stop at ``count``;
+            # whole-name hits are few and the name_keys index finds them at once
+            where_kind, kind_params = ("", []) if not codes else (" AND kind = ANY(%s)",
+                                                                  [list(codes)])
+            return [row[0] for row in self._x(
+                "WITH hits AS MATERIALIZED (SELECT rowid FROM search_index "
+                f"WHERE name_keys @> ARRAY[%s]{where_kind}) "
+                "SELECT rowid FROM hits ORDER BY rowid LIMIT %s", [key, *kind_params, count])]
+
+        def pool(whole_words, groups, size):
+            patterns = text_search.patterns(text, whole_words=whole_words)
+            return [row for group_rows in self._first_matches(patterns, groups, size)
+                    for row in group_rows]
+
+        return search.ranked_rowids(text, codes, limit, whole_names=whole_names, pool=pool)
+
+    def _first_matches(self, patterns: list[str], groups, size: int | None):
+        """For each group of kind codes (None: all kinds), its first ``size``
+        matches (None: all) as (rowid, title) rows in rowid (index) order.
+
+        Walking the primary key in rowid order and testing each row finds the
+        first matches of a common word at once, but reads every row when the
+        word is rare (0.17 s for a word no actor holds, among 100,000); the
+        trigram index finds a rare word's matches at once, but must read every
+        match before it can order them (0.15 s for "a"). The planner cannot
+        tell which case it is, so each group's walk is bounded (WALK_ROWS):
+        when it ends short of ``size`` matches before the end of the kinds'
+        rows, the matches are few, and the trigram index gives them all.
+        """
+        conditions = " AND ".join(["all_words LIKE %s"] * len(patterns))
+        # without a trigram the index cannot help (two CJK characters): the walk
+        # reads the kinds' rows to the end
         indexed = any(text_search.has_trigrams(p) for p in patterns)
-        if indexed:
-            self._x("SET LOCAL enable_seqscan = off")
-        key = text_search.name_key(text)
-        # MATERIALIZED: otherwise the planner walks the whole primary key in
-        # rowid order, testing every row, hoping to stop at ``limit``; whole-name
-        # hits are few and the name_keys index finds them at once
-        whole_names = self._x(
-            "WITH hits AS MATERIALIZED (SELECT rowid FROM search_index "
-            f"WHERE name_keys @> ARRAY[%s]{where_kind}) "
-            "SELECT rowid FROM hits ORDER BY rowid LIMIT %s",
-            [key, *kind_params, limit]) if key else None
+        budget = (max(WALK_ROWS, WALK_ROWS_PER_MATCH * size)
+                  if indexed and size is not None else None)
+        walks = []
+        for group in groups:
+            where, params = _rowid_range(group)
+            # never prepared: a plan made for one pattern can be ruinous for another
+            walks.append(self._local.conn.execute(
+                f"SELECT rowid, title, hit, n = %s FROM (SELECT rowid, title, "
+                f"{conditions} AS hit, row_number() OVER (ORDER BY rowid) AS n "
+                f"FROM (SELECT rowid, title, all_words FROM search_index{where} "
+                "ORDER BY rowid LIMIT %s) walk) tested WHERE hit OR n = %s LIMIT %s",
+                [budget, *patterns, *params, budget, budget,
+                 None if size is None else size + 1], prepare=False))
+        found = []
+        for group, walk in zip(groups, walks, strict=True):
+            rows = walk.fetchall()
+            hits = [(rowid, title) for rowid, title, hit, _ in rows if hit][:size]
+            if (size is not None and len(hits) >= size) or not any(last for *_, last in rows):
+                found.append(hits)  # enough, or every row of the kinds was tested
+            else:
+                found.append(self._all_matches(patterns, group, size))
+        return found
 
-        def pool(column):
-            conditions = " AND ".join([f"{column} LIKE %s"] * len(patterns))
-            # the shorter the text that matched, the more it is about the words (as
-            # bm25). Never prepared: a plan made for one pattern (and for the
-            # enable_seqscan of its time) can be ruinous for another.
+    def _all_matches(self, patterns: list[str], group, size: int | None):
+        """Every match of a group of kinds through the trigram index, in rowid order."""
+        conditions = " AND ".join(["all_words LIKE %s"] * len(patterns))
+        where, params = _rowid_range(group)
+        # A LIMIT or an ORDER BY tempts the planner to walk the table in rowid
+        # order (see _first_matches); MATERIALIZED makes it gather the matches
+        # first, and the rowid range keeps it to the kinds' rows before it
+        # reads any (the index holds the words of every kind).
+        self._x("SET LOCAL enable_seqscan = off")
+        try:
             return self._local.conn.execute(
-                f"SELECT rowid FROM (SELECT rowid, length({column}) AS size FROM search_index "
-                f"WHERE {conditions}{where_kind} LIMIT %s) pool ORDER BY size, rowid",
-                [*patterns, *kind_params, POOL], prepare=False)
-
-        in_titles = pool("title_words")  # sent with the whole-name query (pipelined)
-        for cursor in (whole_names, in_titles):
-            for (rowid,) in cursor or ():
-                found.setdefault(rowid, None)
-        if len(found) < limit:
-            for (rowid,) in pool("all_words"):
-                found.setdefault(rowid, None)
-        if indexed:
+                f"WITH hits AS MATERIALIZED (SELECT rowid, title FROM search_index "
+                f"{where or 'WHERE true'} AND {conditions}) SELECT rowid, title FROM hits "
+                "ORDER BY rowid LIMIT %s", [*params, *patterns, size], prepare=False).fetchall()
+        finally:
             self._x("RESET enable_seqscan")
-        return list(found)[:limit]
 
     def search_ids(self, text: str, kind: str, *, limit: int | None = None,
                    ranked: bool = True) -> list[int]:
-        """Ids of matching records of one kind, best first unless ``ranked`` is False."""
+        """Ids of matching records of one kind, best first unless ``ranked`` is False
+        (as in the SQLite book: see BriefingStore.search_ids)."""
         code = search.KIND_CODES[kind]
         with self._session(pipelined=True):
             if ranked:
                 rowids = self._search_rowids(text, [code], limit if limit is not None else POOL)
-                return [search.split_rowid(rowid)[1] for rowid in rowids]
-            patterns = text_search.patterns(text)
-            if not patterns:
-                return []
-            conditions = " AND ".join(["all_words LIKE %s"] * len(patterns))
-            sql = (f"SELECT rowid & {search.ID_MASK} FROM search_index "
-                   f"WHERE {conditions} AND kind = %s ORDER BY rowid")
-            params: list = [*patterns, code]
-            if limit is not None:
-                sql += " LIMIT %s"
-                params.append(limit)
-            return [row[0] for row in self._x(sql, params)]
+            else:
+                rowids = search.first_rowids(text, limit, lambda whole_words, count: [
+                    row[0] for row in self._first_matches(
+                        text_search.patterns(text, whole_words=whole_words), [[code]],
+                        count)[0]])
+        return [rowid & search.ID_MASK for rowid in rowids]
 
     def _fill_titles(self, hits):
         by_kind = defaultdict(list)

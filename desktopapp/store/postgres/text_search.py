@@ -23,9 +23,10 @@ from .. import search
 
 MAX_TERMS = search.MAX_TERMS
 MAX_TERM_LENGTH = search.MAX_TERM_LENGTH
-# apostrophes and transliteration marks also separate words (O'Brien is
-# found by "brien", as the SQLite tokenizer splits there)
-_MARKS = re.compile("[ʿʾʼʻ‘’`'ʹʺ]")
+# apostrophes and underscores also separate words, as the SQLite tokenizer
+# splits there (O'Brien is found by "brien"); transliteration marks that are
+# letters to it (ʿ ʾ ʼ ʻ ʹ ʺ: Musāʿid) do not
+_MARKS = re.compile("[‘’`'_]")
 
 
 def _words(text: str) -> list[str]:
@@ -59,25 +60,34 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _patterns(word: str) -> list[str]:
-    """LIKE patterns for one folded word: a word start, and CJK runs anywhere."""
+def _patterns(word: str, *, last: bool, whole_words: bool) -> list[str]:
+    """LIKE patterns for one folded word: a word start (or a whole word, by the
+    rule of search.is_prefix), and CJK runs anywhere."""
+    def plain(piece: str, at_start: bool) -> str:
+        end = "%" if search.is_prefix(piece, last=last, whole_words=whole_words) else " %"
+        return ("% " if at_start else "%") + _like(piece) + end
+
     patterns, start = [], 0
     for run in folding.CJK_RUN.finditer(word):
         if run.start() > start:
-            piece = word[start:run.start()]
-            patterns.append(f"% {_like(piece)}%" if start == 0 else f"%{_like(piece)}%")
+            patterns.append(plain(word[start:run.start()], start == 0))
         patterns.append(f"%{_like(run.group())}%")
         start = run.end()
     if start < len(word):
-        piece = word[start:]
-        patterns.append(f"% {_like(piece)}%" if start == 0 else f"%{_like(piece)}%")
+        patterns.append(plain(word[start:], start == 0))
     return patterns
 
 
-def patterns(text: str) -> list[str]:
-    """The LIKE patterns a record must all match, or [] when the text has no words."""
-    words = folding.words(text or "")[:MAX_TERMS]
-    found = [p for word in words for p in _patterns(word[:MAX_TERM_LENGTH])]
+def patterns(text: str, *, whole_words: bool = False) -> list[str]:
+    """The LIKE patterns a record must all match, or [] when the text has no words.
+
+    The same words as the SQLite book's query (search.match_expression):
+    short words and the last word are prefixes, other words whole words;
+    ``whole_words`` makes the last one whole too.
+    """
+    words = search.query_words(text)
+    found = [p for n, word in enumerate(words)
+             for p in _patterns(word, last=n == len(words) - 1, whole_words=whole_words)]
     return found[:MAX_TERMS]
 
 
@@ -103,7 +113,7 @@ def snippet(text: str, text_patterns: list[str], width: int = 10) -> str:
     words = text.split()
     if not words:
         return ""
-    starts = [p.strip("%").lstrip(" ").replace("\\_", "_").replace("\\%", "%")
+    starts = [p.strip("%").strip(" ").replace("\\_", "_").replace("\\%", "%")
               .replace("\\\\", "\\") for p in text_patterns]
     for i, word in enumerate(words):
         folded = " ".join(_words(word))
