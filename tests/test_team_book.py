@@ -130,6 +130,21 @@ def test_an_upgrade_that_changes_the_words_indexes_the_book_again(postgres_serve
                                  "'search_index_stale'", dbname=dbname) == [(0,)]
 
 
+def test_a_reader_cannot_upgrade_and_is_told_to_ask_an_editor(postgres_server, team_sample):
+    grant_reader(postgres_server, team_sample.url)
+    dbname = team_sample.url.rsplit("/", 1)[1]
+    postgres_server.admin("DELETE FROM briefing_schema WHERE number = %s",
+                          schema.known_version(), dbname=dbname)
+    reader_url = team_sample.url.replace("analyst@", "reader@")
+    with pytest.raises(BookReadOnlyError, match="may only read it, so it cannot make the "
+                                                "upgrade: ask an editor to open the book once"):
+        TeamStore.open(reader_url)
+    with TeamStore.open(team_sample.url):  # an editor opens it: upgraded
+        pass
+    with TeamStore.open(reader_url) as reader:
+        assert reader.read_only and reader.count("actor") == 38
+
+
 # --- the same records as the SQLite book ---------------------------------------
 
 def without_who(book: dict, who: str) -> dict:

@@ -89,6 +89,76 @@ def test_errors_people_understand(postgres_server, team_book_url, capsys, monkey
     assert code == 1 and "refused the login" in err and "wrong" not in err
 
 
+@pytest.mark.parametrize("options, message", [
+    ("?sslmode=bogus", "the connection option sslmode has an invalid value 'bogus'"),
+    ("?target_session_attrs=any-old", "the connection option target_session_attrs has an "
+                                       "invalid value 'any-old'"),
+    ("?sslmode=require", "does not offer SSL, but the connection option sslmode asks for it"),
+])
+def test_a_wrong_connection_option_is_named(team_url, capsys, options, message):
+    code, _, err = run(capsys, "list", "actors", "--db", team_url + options)
+    assert code == 1 and message in err
+    assert "cannot reach" not in err
+
+
+def test_a_service_not_in_the_service_file_is_named(team_url, postgres_server, capsys,
+                                                    monkeypatch, tmp_path):
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[briefing]\nhost=127.0.0.1\nport={postgres_server.port}\n"
+                        f"dbname={team_url.rsplit('/', 1)[1]}\nuser=analyst\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    code, out, err = run(capsys, "list", "actors", "--db", "postgresql://?service=briefing")
+    assert code == 0 and "Recep Tayyip Erdoğan" in out, err
+    code, _, err = run(capsys, "list", "actors", "--db", "postgresql://?service=x")
+    assert code == 1 and "service 'x' is not defined in the service file" in err
+    assert "postgresql://?service=x" in err and "cannot reach" not in err
+    monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "gone.conf"))
+    code, _, err = run(capsys, "list", "actors", "--db", "postgresql://?service=briefing")
+    assert code == 1 and f"service file {tmp_path / 'gone.conf'} (named by PGSERVICEFILE) " \
+        "does not exist" in err
+
+
+def test_every_write_as_a_reader_says_the_role_may_only_read(team_url, postgres_server,
+                                                             capsys, tmp_path, sample_path):
+    from test_team_book import grant_reader
+    grant_reader(postgres_server, team_url)
+    reader = team_url.replace("analyst@", "reader@")
+    with TeamStore.open(team_url) as team:
+        before = team.export_book()
+    changed = dict(before, actors=[dict(before["actors"][0], name="Someone Else"),
+                                   *before["actors"][1:]])
+    (tmp_path / "changed.json").write_text(json.dumps(changed))
+    book = reader.replace("postgresql://", "")
+    for argv, said in [
+        (["import", tmp_path / "changed.json"], "may only read this book"),
+        (["settings", "--organisation", "PISM"], "may only read this book"),
+        (["settings", "--author", "x", "--expect-version", "1"], "may only read this book"),
+        (["init"], "there is already a briefing book"),
+        (["init", "--sample"], "there is already a briefing book"),
+        (["repair"], "use 'briefing check'"),
+    ]:
+        code, out, err = run(capsys, *argv, "--db", reader)
+        assert code == 1 and out == "", argv
+        assert err.startswith("error: ") and said in err and book in err, (argv, err)
+        assert "unexpected" not in err
+    code, _, err = run(capsys, "copy", sample_path, reader)
+    assert code == 1 and "is not empty" in err
+    # reading is allowed: search, a snapshot
+    code, out, _ = run(capsys, "search", "erdogan", "--db", reader)
+    assert code == 0 and "Erdoğan" in out
+    code, _, err = run(capsys, "backup", "-o", tmp_path / "snap.sqlite", "--db", reader)
+    assert code == 0, err
+    with TeamStore.open(team_url) as team:
+        assert team.export_book() == before  # nothing lost, nothing changed
+
+
+def test_a_role_that_may_not_read_is_told_so(team_url, capsys):
+    reader = team_url.replace("analyst@", "reader@")  # may connect, but has no grants
+    code, _, err = run(capsys, "list", "actors", "--db", reader)
+    assert code == 1 and "your database role may not read the team book at" in err
+    assert "readers' or the editors' rights" in err and "may not change" not in err
+
+
 def test_copy_between_backends_round_trips(team_book_url, sample_path, tmp_path, capsys):
     code, out, err = run(capsys, "copy", sample_path, team_book_url)
     assert code == 0, err

@@ -44,7 +44,9 @@ def describe(url: str) -> str:
         return "the team book"
     user, _, host = parts.netloc.rpartition("@")
     user = user.split(":", 1)[0]  # never show a password
-    return f"postgresql://{user + '@' if user else ''}{host}{parts.path}"
+    shown = f"postgresql://{user + '@' if user else ''}{host}{parts.path}"
+    service = [item for item in parts.query.split("&") if item.lower().startswith("service=")]
+    return f"{shown}?{service[0]}" if service else shown
 
 
 def without_password(url: str) -> str:
@@ -71,7 +73,7 @@ def conninfo(url: str) -> str:
         _ = parts.port  # raises ValueError for a port that is not a number
     except (psycopg.ProgrammingError, ValueError) as exc:
         raise BookError(f"the team-book URL {describe(url)} cannot be read: "
-                        f"{_first_line(exc)}") from None
+                        f"{first_line(exc)}") from None
     if params.get("password") or parts.password:
         raise BookError("the team-book URL contains a password; remove it and put the "
                         "password in ~/.pgpass (or a connection service file, or "
@@ -91,7 +93,7 @@ def connect_kwargs(password: str | None = None) -> dict:
     return kwargs
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 
@@ -102,10 +104,60 @@ _NO_PASSWORD = re.compile(r"no password supplied", re.I)
 _NO_DB = re.compile(r"database \".*\" does not exist", re.I)
 
 
+_BAD_VALUE = re.compile(r'invalid (\w+) value: "(.*?)"')
+_BAD_INTEGER = re.compile(r'invalid integer value "(.*?)" for connection option "(\w+)"')
+_BAD_PORT = re.compile(r'invalid port number: "(.*?)"')
+_NO_SERVICE = re.compile(r'definition of service "(.*?)" not found')
+_NO_SERVICE_FILE = re.compile(r'service file "(.*?)" not found')
+_NO_SSL = re.compile(r"server does not support SSL, but SSL was required")
+_NO_FILE = re.compile(r'(root certificate|certificate|private key) file "(.*?)" does not exist')
+
+
+def _option_error(text: str, where: str) -> BriefingError | None:
+    """An error naming the connection option (or service) that is wrong, or None.
+
+    libpq reports a bad option while it connects, in words that read like an
+    unreachable server; these are mistakes in the URL or the service file.
+    """
+    if found := _BAD_VALUE.search(text):
+        name, value = found.groups()
+        return BookError(f"the connection option {name} has an invalid value {value!r} "
+                         f"(team book {where}): correct it in the URL after '?' or in the "
+                         "connection service file")
+    if found := _BAD_INTEGER.search(text):
+        value, name = found.groups()
+        return BookError(f"the connection option {name} has an invalid value {value!r} "
+                         f"(team book {where}): it must be a whole number")
+    if found := _BAD_PORT.search(text):
+        return BookError(f"the port {found.group(1)!r} of the team book {where} is not a "
+                         "port number")
+    if found := _NO_SERVICE_FILE.search(text):
+        return BookError(f"the connection service file {found.group(1)} (named by "
+                         f"PGSERVICEFILE) does not exist (team book {where})")
+    if found := _NO_SERVICE.search(text):
+        return BookError(
+            f"service {found.group(1)!r} is not defined in the service file "
+            "(PGSERVICEFILE, ~/.pg_service.conf or the system's pg_service.conf); "
+            f"team book {where}")
+    if _NO_SSL.search(text):
+        return BookError(f"the server of {where} does not offer SSL, but the connection "
+                         "option sslmode asks for it: ask the administrator, or change "
+                         "sslmode in the URL or the connection service file")
+    if found := _NO_FILE.search(text):
+        what, path = found.groups()
+        return BookError(f"the {what} file {path} named by the connection options of {where} "
+                         "does not exist")
+    return None
+
+
 def connection_error(exc: BaseException, url: str) -> BriefingError:
-    """An error for people from a failure to connect (server, password, database)."""
+    """An error for people from a failure to connect (server, password, database,
+    a connection option or service that is wrong)."""
     where = describe(url)
-    text = _first_line(exc)
+    text = first_line(exc)
+    option_error = _option_error(str(exc), where)
+    if option_error is not None:
+        return option_error
     if _NO_PASSWORD.search(str(exc)):
         return PasswordNeededError(
             f"the server of {where} asks for a password and none was found in ~/.pgpass, "
@@ -127,10 +179,10 @@ def storage_error(exc: psycopg.Error, url: str) -> BriefingError:
     where = describe(url)
     if isinstance(exc, pg_errors.InsufficientPrivilege):
         return BookReadOnlyError(f"your database role may not change {where} "
-                                 f"({_first_line(exc)}); nothing was changed")
+                                 f"({first_line(exc)}); nothing was changed")
     if isinstance(exc, psycopg.OperationalError | pg_errors.AdminShutdown):
         return ServerUnreachableError(f"the connection to {where} was lost "
-                                      f"({_first_line(exc)}); nothing was changed")
+                                      f"({first_line(exc)}); nothing was changed")
     if isinstance(exc, pg_errors.QueryCanceled):
         return BookError(f"the team book {where} took too long to answer; try again")
     if isinstance(exc, pg_errors.SerializationFailure | pg_errors.DeadlockDetected):

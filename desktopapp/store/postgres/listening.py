@@ -87,7 +87,7 @@ class ChangeListener:
             self.close()
             raise ServerUnreachableError(
                 f"the connection to {self._store.path} was lost "
-                f"({connection._first_line(exc)})") from None
+                f"({connection.first_line(exc)})") from None
         own = self._store._own_pids
         return [_change(note.payload, note.pid in own) for note in notes
                 if note.channel == CHANNEL]

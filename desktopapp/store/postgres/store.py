@@ -157,6 +157,14 @@ class TeamStore:
                 _prepare(first, url, create=create, exist_ok=exist_ok)
                 may_write = first.execute(
                     "SELECT has_table_privilege('actors', 'UPDATE')").fetchone()[0]
+        except psycopg.errors.InsufficientPrivilege as exc:
+            if create:
+                raise connection.storage_error(exc, url) from None
+            raise BookError(
+                f"your database role may not read the team book at "
+                f"{connection.describe(url)} ({connection.first_line(exc)}): ask the "
+                "administrator for the readers' or the editors' rights "
+                "(db/postgresql/README.md)") from None
         except psycopg.Error as exc:
             raise connection.storage_error(exc, url) from None
         pool = psycopg_pool.ConnectionPool(
@@ -1082,6 +1090,14 @@ def _prepare(conn, url: str, *, create: bool, exist_ok: bool = False) -> None:
             f"understands (schema {schema.known_version()}); update Briefing Desk. "
             "The book was left untouched")
     if applied < schema.known_version():
+        if not conn.execute("SELECT has_table_privilege('briefing_schema', 'INSERT')"
+                            ).fetchone()[0]:
+            role = conn.execute("SELECT current_user").fetchone()[0]
+            raise BookReadOnlyError(
+                f"the team book at {where} has schema {applied} and this program needs "
+                f"schema {schema.known_version()}; the database role {role!r} may only read "
+                "it, so it cannot make the upgrade: ask an editor to open the book once "
+                "with this version of Briefing Desk. The book was left untouched")
         _upgrade(conn, url, applied=applied)
     conn.commit()
 
