@@ -34,10 +34,10 @@ from .domain import (
     status_label,
     summary_date,
 )
-from .errors import BriefingError
+from .errors import BookError, BriefingError
 from .paths import describe_os_error
 from .recordkinds import SETTINGS_FIELDS
-from .store import opening
+from .store import copying, opening
 
 RECORD_KINDS = ("actor", "meeting", "recommendation", "memo")
 CARD_KINDS = ("actor", "meeting", "recommendation")
@@ -218,10 +218,11 @@ def build_parser() -> Parser:
     sub.add_argument("file", metavar="FILE.json", type=Path, help="the JSON file to import")
 
     sub = command("backup", "Copy the book safely, even while it is in use (a team book: "
-                            "one consistent snapshot, as a book file or, for FILE.json, "
-                            "briefing-book JSON).")
+                            "one consistent snapshot), as a book file or as briefing-book "
+                            "JSON, by the output's extension.")
     sub.add_argument("-o", "--output", metavar="FILE", type=Path, required=True,
-                     help="the backup file to write")
+                     help="the backup file to write: FILE.json for briefing-book JSON, "
+                          "FILE.sqlite, FILE.db or FILE.briefing for a book file")
 
     sub = command("copy", "Copy a whole book between book files and team books, in one "
                           "transaction, verified by record counts and a content hash.", db=False)
@@ -647,6 +648,11 @@ def run(args) -> None:
         print(f"Created {'the sample book' if args.sample else 'an empty book'} at "
               f"{_shown(args.db)}")
         return
+    if args.command == "backup":
+        try:  # before the book is opened: a name that says nothing is a usage error
+            copying.backup_format(args.output)
+        except BookError as exc:
+            raise UsageError(f"-o/--output: {exc}") from None
     options = {}
     if args.command in ("check", "repair"):
         options["allow_unknown_objects"] = True

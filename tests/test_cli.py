@@ -234,7 +234,8 @@ def run_in_read_only_folder(folder, argv) -> subprocess.CompletedProcess:
 def test_read_only_folder_is_a_clear_error_and_stays_empty(sample_path, tmp_path, argv):
     folder = tmp_path / "read-only"
     folder.mkdir()
-    target = folder / "out"
+    # a backup's name says what it is (.sqlite: a book file)
+    target = folder / ("out.sqlite" if argv == ["backup"] else "out")
     done = run_in_read_only_folder(folder, [*argv, "--db", sample_path, "-o", target])
     assert done.returncode == 1
     assert done.stderr.startswith(f"error: cannot write {target}: ")

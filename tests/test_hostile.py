@@ -201,10 +201,29 @@ def _outputs(tmp_path, book):
         cases[f"export to {what}"] = ["export", "-o", targets[what]]
         cases[f"handout to {what}"] = ["handout", "meeting", 1, "-o", targets[what]]
         cases[f"memo to {what}"] = ["memo", "--meeting", 1, "-o", targets[what]]
-    for what in ("the book", "a symlink to the book", "a hard link to the book", "a FIFO",
-                 "a folder", "the book's -shm", "an upgrade backup of the book"):
-        cases[f"backup to {what}"] = ["backup", "-o", targets[what]]
+    # a backup's name must end as a book file's (or .json): these reach the output guard
+    book_link = tmp_path / "link.sqlite"
+    book_link.symlink_to(book)
+    book_hard = tmp_path / "hard.db"
+    os.link(book, book_hard)
+    book_fifo = tmp_path / "fifo.sqlite"
+    os.mkfifo(book_fifo)
+    book_folder = tmp_path / "folder.briefing"
+    book_folder.mkdir()
+    for what, target in (("the book", book), ("a symlink to the book", book_link),
+                         ("a hard link to the book", book_hard), ("a FIFO", book_fifo),
+                         ("a folder", book_folder),
+                         ("the book through ..", sub / ".." / book.name)):
+        cases[f"backup to {what}"] = ["backup", "-o", target]
     return cases
+
+
+def _backup_names(tmp_path, book):
+    """Backups refused by their name alone (a usage error), before any file is touched."""
+    old_backup = Path(f"{book}.schema1-20250101-000000.bak")
+    return {"backup to the book's -shm": ["backup", "-o", Path(f"{book}-shm")],
+            "backup to an upgrade backup of the book": ["backup", "-o", old_backup],
+            "backup to a PDF name": ["backup", "-o", tmp_path / "x.pdf"]}
 
 
 # --- books that are not ours, or were tampered with ---------------------------------------
@@ -307,6 +326,8 @@ def all_cases(tmp_path, book):
         cases.append((name, [*argv, "--db", book], book, 2))
     for name, argv in _outputs(tmp_path, book).items():
         cases.append((name, [*argv, "--db", book], book, 1))
+    for name, argv in _backup_names(tmp_path, book).items():
+        cases.append((name, [*argv, "--db", book], book, 2))
     for name, (argv, target) in _books(tmp_path, book).items():
         cases.append((name, argv, target, 1))
     for name, (sql, argv) in EDITS.items():

@@ -186,6 +186,30 @@ def test_backup_of_a_team_book_is_a_snapshot(team_url, tmp_path, capsys):
         assert json.loads((tmp_path / "b.json").read_text()) == team.export_book()
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_backup_writes_what_its_name_says(backend, sample_path, team_url, tmp_path, capsys):
+    book = str(sample_path) if backend == "sqlite" else team_url
+    with (BriefingStore.open(sample_path) if backend == "sqlite"
+          else TeamStore.open(team_url)) as store:
+        expected = store.export_book()
+    for name in ("b.json", "b.JSON"):
+        code, _, err = run(capsys, "backup", "--db", book, "-o", tmp_path / name)
+        assert code == 0, err
+        assert json.loads((tmp_path / name).read_text(encoding="utf-8")) == expected
+    for name in ("b.sqlite", "b.db", "b.briefing"):
+        code, _, err = run(capsys, "backup", "--db", book, "-o", tmp_path / name)
+        assert code == 0, err
+        assert (tmp_path / name).read_bytes().startswith(b"SQLite format 3\0")
+        with BriefingStore.open(tmp_path / name) as copy:
+            assert copy.export_book() == expected
+    for name in ("b.txt", "b", "b.json.part"):
+        code, out, err = run(capsys, "backup", "--db", book, "-o", tmp_path / name)
+        assert code == 2 and out == ""
+        assert err.startswith("error: -o/--output: ") and str(tmp_path / name) in err
+        assert ".json" in err and ".sqlite, .db, .briefing" in err
+        assert not (tmp_path / name).exists()
+
+
 # --- all or nothing when the client is killed -----------------------------------------
 
 def _big_book(path, actors):

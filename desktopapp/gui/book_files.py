@@ -124,7 +124,9 @@ class BookFiles:
 
     def backup(self):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-        path = self._pick_path(True, "Backup", "Briefing books (*.sqlite)",
+        # what is written follows the name's extension (store.copying.backup_format)
+        path = self._pick_path(True, "Backup", "Briefing books (*.sqlite *.db *.briefing);;"
+                                               "Briefing-book JSON (*.json)",
                                f"{book_stem(self.store)}-backup-{stamp}.sqlite")
         if path is None:
             return

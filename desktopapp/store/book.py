@@ -906,8 +906,13 @@ class BriefingStore:
     # --- maintenance ------------------------------------------------------
 
     def backup(self, destination) -> Path:
-        """A consistent copy through SQLite's online backup, written atomically."""
+        """A consistent copy written atomically: through SQLite's online backup, or as
+        briefing-book JSON from one read transaction, by the name (copying.backup_format)."""
+        from .copying import backup_format, snapshot_to_file
         from .maintenance import backup_to
+        if backup_format(destination) == "json":
+            snapshot_to_file(self, destination)
+            return Path(destination)
         return backup_to(self, Path(destination))
 
     def check(self) -> list[str]:

@@ -138,11 +138,26 @@ def copy_to_new_file(source, path) -> CopySummary:
     return summary
 
 
+# What a backup is written as, by the output's extension (either backend).
+BACKUP_FORMATS = {".json": "json", ".sqlite": "book", ".db": "book", ".briefing": "book"}
+
+
+def backup_format(destination) -> str:
+    """"json" (briefing-book JSON) or "book" (a SQLite book file) for a backup's
+    file name; BookError names the accepted extensions for any other name."""
+    suffix = Path(destination).suffix.lower()
+    if suffix not in BACKUP_FORMATS:
+        books = ", ".join(s for s, kind in BACKUP_FORMATS.items() if kind == "book")
+        raise BookError(f"cannot tell what to write to {destination}: a backup's name ends "
+                        f"in .json (briefing-book JSON) or {books} (a book file)")
+    return BACKUP_FORMATS[suffix]
+
+
 def snapshot_to_file(source, destination) -> CopySummary | dict:
-    """Write a consistent snapshot of ``source``: briefing-book JSON for a ``.json``
-    destination, else a SQLite book file. Replaces ``destination`` only when complete."""
+    """Write a consistent snapshot of ``source``: briefing-book JSON or a SQLite book
+    file, by the name (backup_format). Replaces ``destination`` only when complete."""
     destination = Path(destination)
-    as_json = destination.suffix.lower() == ".json"
+    as_json = backup_format(destination) == "json"
     with replacing(destination, writes_book=not as_json) as temp:
         if as_json:
             with source.snapshot(), open(temp, "w", encoding="utf-8") as out:
@@ -154,4 +169,5 @@ def snapshot_to_file(source, destination) -> CopySummary | dict:
             _remove_sidecars(temp)
 
 
-__all__ = ["CopySummary", "copy_into", "copy_to_new_file", "fingerprint", "snapshot_to_file"]
+__all__ = ["BACKUP_FORMATS", "CopySummary", "backup_format", "copy_into", "copy_to_new_file",
+           "fingerprint", "snapshot_to_file"]

@@ -1031,8 +1031,8 @@ class TeamStore:
             return all(self.count(kind) == 0 for kind in TABLES)
 
     def backup(self, destination):
-        """A consistent snapshot (one REPEATABLE READ transaction) as a SQLite book file,
-        or as briefing-book JSON when ``destination`` ends in .json."""
+        """A consistent snapshot (one REPEATABLE READ transaction) as a SQLite book file
+        or as briefing-book JSON, by the name (copying.backup_format)."""
         from ..copying import snapshot_to_file
         snapshot_to_file(self, destination)
         return destination
