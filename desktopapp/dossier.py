@@ -78,8 +78,8 @@ class Handout:
 
 
 def _by_uids(store, kind, uids):
-    ids = [store.id_for_uid(kind, uid) for uid in uids]
-    return store.get_many(kind, [i for i in ids if i is not None])
+    ids = store.ids_for_uids(kind, uids)
+    return store.get_many(kind, [ids[uid] for uid in uids if uid in ids])
 
 
 def _sources(store, uids):

@@ -167,6 +167,12 @@ def test_many_records_come_in_the_order_asked_for_and_missing_ones_are_skipped(s
         f"Delegate {n:04}" for n in range(1, 1206)]
     names = store.names_for_uids([a.uid for a in got] + [GHOST])
     assert names == {a.uid: a.name for a in got}
+    # ids by uid, however many (in chunks), unknown uids and other kinds' left out
+    meeting = store.save(Meeting(title="Talks", date=dt.date(2025, 5, 16)))
+    assert store.ids_for_uids("actor", [a.uid for a in got] + [GHOST, meeting.uid]) == {
+        a.uid: a.id for a in got}
+    assert store.ids_for_uids("meeting", [meeting.uid, got[0].uid]) == {meeting.uid: meeting.id}
+    assert store.ids_for_uids("actor", []) == {}
     assert store.count("actor") == 1205 and not store.is_empty()
 
 

@@ -175,6 +175,9 @@ def test_records_and_links_round_trip(team_store, store):
     # and saved one by one through the team store itself
     world = make_world(team_store)
     assert team_store.get_meeting(world[4].id).participants[0].actor_uid == world[2].uid
+    assert team_store.ids_for_uids("actor", [world[2].uid, world[4].uid, "nobody"]) == {
+        world[2].uid: world[2].id}
+    assert team_store.ids_for_uids("meeting", [world[4].uid]) == {world[4].uid: world[4].id}
 
 
 def test_lists_sort_and_page_like_sqlite(team_sample, sample_store):

@@ -305,6 +305,11 @@ class BriefingStore:
     def id_for_uid(self, kind: str, uid: str) -> int | None:
         return self._ids_by_uid(kind, [uid]).get(uid)
 
+    def ids_for_uids(self, kind: str, uids) -> dict[str, int]:
+        """uid -> id of the records of ``kind`` among ``uids`` (others left out), a few
+        queries for any number: a card of a 499-delegate meeting asked 499 times."""
+        return self._ids_by_uid(kind, uids)
+
     def names_for_uids(self, uids) -> dict[str, str]:
         """Display names of actors by uid (for indexes and renderers)."""
         names = {}

@@ -369,6 +369,12 @@ class TeamStore:
         with self._session():
             return self._ids_by_uid(kind, [uid]).get(uid)
 
+    def ids_for_uids(self, kind: str, uids) -> dict[str, int]:
+        """uid -> id of the records of ``kind`` among ``uids`` (others left out), in one
+        round trip."""
+        with self._session():
+            return self._ids_by_uid(kind, uids)
+
     def names_for_uids(self, uids) -> dict[str, str]:
         """Display names of actors by uid (for indexes and renderers)."""
         uids = list(set(uids))
