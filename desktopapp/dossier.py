@@ -93,13 +93,18 @@ def _record(store, kind, record_or_id):
     return record_or_id
 
 
-def actor_dossier(store, actor_or_id) -> ActorDossier:
+def actor_dossier(store, actor_or_id, meetings_read: dict[int, Meeting] | None = None
+                  ) -> ActorDossier:
+    """``meetings_read``: meetings by id read already (a handout's), used instead of
+    reading them again, and added to."""
     actor = _record(store, "actor", actor_or_id)
     actor_id = actor.id
     rows = store.meetings_of_actor(actor_id) if actor_id else []
     # one row per role the actor has in a meeting: one entry per meeting
     ids = list(dict.fromkeys(r["id"] for r in rows))
-    by_id = {m.id: m for m in store.get_many("meeting", ids)}
+    by_id = {} if meetings_read is None else meetings_read
+    by_id.update((m.id, m) for m in store.get_many("meeting", [i for i in ids
+                                                             if i not in by_id]))
     meetings = [_meeting_role(by_id[i], actor.uid) for i in ids]
     recommendations = store.get_many(
         "recommendation",
@@ -173,8 +178,13 @@ def memo_dossier(store, memo: Memo) -> MemoDossier:
 def handout(store, meeting_id: int) -> Handout:
     meeting = meeting_dossier(store, meeting_id)
     order = [p.actor_uid for _, members in meeting.meeting.sides() for p in members]
-    return Handout(meeting, [actor_dossier(store, meeting.actors[uid].id) for uid in order
-                             if uid in meeting.actors])
+    # Every participant took part in this meeting: read once, not once per card
+    # (499 delegates read a 499-delegate meeting 499 times, 2 ms a card), and
+    # so is any other meeting several of them attended. The actors were read
+    # with the meeting.
+    meetings_read = {meeting.meeting.id: meeting.meeting}
+    return Handout(meeting, [actor_dossier(store, meeting.actors[uid], meetings_read)
+                             for uid in order if uid in meeting.actors])
 
 
 
