@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import io
 import itertools
 import json
@@ -47,6 +48,14 @@ PAGE_SIZE_CHOICES = [size.value for size in PageSize]
 MAX_ID = 2**63 - 1  # SQLite's largest integer
 # Commands that change the book: they wait (with a message) for another writer.
 WRITING_COMMANDS = {"import", "settings", "repair"}
+# Commands that make one document: the cycle collector is off while they run.
+# Making a card creates tens of thousands of objects (ReportLab's fonts, styles,
+# fragments, PDF objects) that live until it is written; CPython's collector,
+# run after every 700 new objects, went through them again and again for
+# nothing: 6 ms of a cold ``briefing card``, 14 % of a 500-card handout
+# (peak memory the same). The program exits after the document; called from
+# Python (tests), the collector is restored.
+DOCUMENT_COMMANDS = {"card", "handout", "memo"}
 EXIT_BUSY = 3
 # Commands that only read the whole book: they open a book carrying objects we
 # did not create (read-only), so its records can be saved before it is mended.
@@ -682,6 +691,7 @@ def _error(message) -> None:
 
 
 def main(argv=None) -> int:
+    """The ``briefing`` program: ``argv`` as typed (``None``: the process's own arguments)."""
     _tolerant_streams()
     stdout = sys.stdout
     sys.stdout = TerminalWriter(stdout)
@@ -697,8 +707,11 @@ def main(argv=None) -> int:
 
 def _main(argv) -> int:
     parser = build_parser()
+    collecting = gc.isenabled()
     try:
         args = parser.parse_args(argv)
+        if args.command in DOCUMENT_COMMANDS:
+            gc.disable()
         run(args)
         sys.stdout.flush()  # a full disk or closed pipe shows here, inside the error handling
         return 0
@@ -723,6 +736,9 @@ def _main(argv) -> int:
         where = buglog.record_bug("briefing")
         _error(f"unexpected internal error ({type(exc).__name__}: {exc}); {where}")
         return 1
+    finally:
+        if collecting and argv is not None:  # the program exits next: no need
+            gc.enable()
 
 
 if __name__ == "__main__":

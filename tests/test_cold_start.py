@@ -51,6 +51,30 @@ def test_a_card_with_no_photo_and_no_shaped_script_imports_neither_pillow_nor_ha
     assert (tmp_path / "card.pdf").exists()
     # their names stand in sys.modules until used (reportlab_import.ImportedOnFirstUse)
     assert not loaded & {"uharfbuzz._harfbuzz", "PIL._imaging", "PIL.ImageOps", "PIL.ExifTags"}
+    assert not loaded & {"bidi", "typing"}  # the bidi algorithm: only for such text
+
+
+def test_a_document_is_made_with_the_cycle_collector_off_and_it_is_restored(
+        sample_path, tmp_path, monkeypatch):
+    import gc
+
+    from desktopapp import cli, documents
+
+    seen = []
+    render_record = documents.render_record
+
+    def noting(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return render_record(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "render_record", noting)
+    assert gc.isenabled()
+    assert cli.main(["card", "meeting", "5", "--db", str(sample_path), "-o",
+                     str(tmp_path / "card.pdf")]) == 0
+    assert seen == [False] and gc.isenabled()
+    assert cli.main(["card", "meeting", "999", "--db", str(sample_path), "-o",
+                     str(tmp_path / "none.pdf")]) == 1  # a failing one restores it too
+    assert gc.isenabled()
 
 
 def test_a_book_is_still_created_and_upgraded_with_sqlite_utils_migrations(tmp_path):

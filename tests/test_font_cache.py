@@ -29,7 +29,7 @@ def comparable(font) -> dict:
              for key in ("name", "familyName", "styleName", "fullName", "uniqueFontID")}
     scaled = [face._pdfScale(v) for v in (0, 1, 7, 1000, 2048, -33)]
     own = {key: value for key, value in vars(font).items()
-           if key not in ("face", "state", "encoding")}
+           if key not in ("face", "state", "encoding", "ascent", "descent")}
     return {"state": state, "names": names, "scaled": scaled, "data": face._ttf_data,
             "own": own, "encoding": font.encoding.name}
 
@@ -52,6 +52,8 @@ def test_a_font_read_from_the_cache_is_the_font_reportlab_parses(cache_home, pat
     again = fontcache.load_ttfont("Probe", path)
     assert isinstance(again.face, fontcache.CachedFace)
     assert comparable(again) == comparable(parsed) == comparable(first)
+    for font in (first, again):  # as ReportLab reads them off the face
+        assert (font.ascent, font.descent) == (parsed.face.ascent, parsed.face.descent)
     assert again.face.getCharWidth(ord("A")) == parsed.face.getCharWidth(ord("A"))
     assert again.face.makeSubset([0, 65, 66]) == parsed.face.makeSubset([0, 65, 66])
 

@@ -35,7 +35,6 @@ import unicodedata
 from functools import lru_cache
 
 import uharfbuzz as hb
-from bidi import algorithm as _bidi
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
@@ -77,6 +76,9 @@ def bidi_levels(text: str) -> tuple[list[int], list[str], int]:
 @lru_cache(maxsize=2048)
 def _bidi_levels(text: str) -> tuple[tuple[int, ...], tuple[str, ...], int]:
     # cached: fitting a card lays the same paragraph out at several sizes
+    # python-bidi (with typing, 3 ms) only for a card with such text
+    from bidi import algorithm as _bidi
+
     # Boundary neutrals (ZWNJ, ZWJ, soft hyphen ...) are removed by rule X9
     # before levels are resolved; they take the level of the character
     # before them, so the list keeps one level per character.
