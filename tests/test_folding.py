@@ -1,7 +1,10 @@
 """The search folding rules, as a pure function (desktopapp/folding.py)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from desktopapp import folding
 from desktopapp.folding import cjk_grams, fold, name_key, variants, words
 
 
@@ -76,3 +79,22 @@ def test_name_key_is_one_token_for_the_whole_name():
     assert name_key("Recep Tayyip Erdoğan") == name_key("recep tayyip erdogan")
     assert name_key("") == ""
     assert "\ue000" not in fold("typed \ue000iran\ue000")  # keys cannot be forged
+
+
+# Characters where folding a text word by word could differ from folding it
+# whole: spaces beside combining marks (Latin, Arabic, Hebrew, Devanagari),
+# compatibility forms that become a space or marks (¨ ´ ῁, no-break and em
+# spaces, ﬁ, full-width letters), Hangul jamo that compose, final sigma,
+# ß and İ (case folding changes length), variation selectors, private use,
+# CJK, apostrophes and the letters folding maps.
+_TRICKY = (" " * 6 + "\u00a0\u2003\u00a8\u00b4\u1fc1\ufb01\uff21\uff41\u0308\u0301\u0327"
+           "\u064e\u0651\u0670\u05b8\u05bc\u093f\u094d\u0915\u1100\u1161\u11a8\uac00"
+           "Σσςß\u0130ıłøæ\ufe0f\U000e0100\ue000\u4e2d\u592e\u3099\u304b'`ʿ’\u0640اأةیaeAE1\n")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_TRICKY, max_size=40) | st.text(max_size=60))
+def test_folding_word_by_word_is_folding_the_whole_text(text):
+    # fold() folds each space-separated piece once and remembers it
+    assert fold(text) == folding._fold_whole(text)
+    assert fold(text) == folding._fold_whole(text)  # again, from what it remembered

@@ -8,9 +8,9 @@ so that every case crosses batches.
 
 import pytest
 
-from desktopapp import bookformat
+from desktopapp import bookformat, books
 from desktopapp.errors import ImportFormatError, ValidationError
-from desktopapp.store import importing
+from desktopapp.store import BriefingStore, importing, search
 
 S = "00000000-0000-4000-8000-0000000000{:02x}"
 
@@ -142,3 +142,54 @@ def test_an_empty_book_gets_its_indexes_back_after_an_import_that_worked_or_fail
         "EXPLAIN QUERY PLAN SELECT meeting_id FROM participants WHERE actor_id = 2"))
     assert "participants_by_actor" in plan
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def index_rows(store) -> dict:
+    """Each record's search-index row (title, body, title_extra, body_extra), by uid."""
+    out = {}
+    for rowid, *row in store.db.execute(
+            "SELECT rowid, title, body, title_extra, body_extra FROM search_index"):
+        kind, record_id = search.split_rowid(rowid)
+        out[store.get(kind, record_id).uid] = tuple(row)
+    return out
+
+
+NAMES = ["Recep Tayyip Erdoğan", "Hakan Fidan", "Сергей Лавров", "王毅", "Hakan Fidan",
+         "عبد الله العيبان", "Marco Rubio", "Rubio"]
+
+
+def test_linked_names_in_the_index_are_the_same_with_actors_first_last_or_in_the_book(tmp_path):
+    # Actors earlier in the file: a meeting's index row gets its people's names
+    # with its batch. Actors later in the file or already in the book: at the
+    # end, from the link rows. Both must make the same rows.
+    data = book(
+        actors=[actor(n, name=name) for n, name in enumerate(NAMES, 1)],
+        meetings=[{"uid": uid(20 + n), "title": f"Talks {n}", "date": "2025-05-16",
+                   "hosts": [uid(n)], "mediators": [uid(8)],
+                   # the host sits at the table too; two people share a name
+                   "participants": [{"actor_uid": uid(a)} for a in dict.fromkeys([n, 2, 5, 9 - n])]}
+                  for n in range(1, 8)],
+        recommendations=[{"uid": uid(40 + n), "title": f"Advice {n}", "text": "Talk.",
+                          "addressee_actors": [uid(n), uid(n + 1)]} for n in range(1, 6)])
+
+    def imported(name, order, first=()):
+        path = tmp_path / f"{name}.sqlite"
+        books.create_book(path)
+        parsed = bookformat.parse_book(data)
+        with BriefingStore.open(path) as store:
+            for sections in (first, order):
+                if sections:
+                    store.import_records([(section, record) for section in sections
+                                          for record in parsed[section]])
+            assert store.check() == []
+            return index_rows(store), {hit.title for hit in store.search("лавров")}
+
+    rows, found = imported("in-order", ["actors", "meetings", "recommendations"])
+    assert imported("actors-last", ["meetings", "recommendations", "actors"]) == (rows, found)
+    assert imported("actors-in-book", ["meetings", "recommendations"],
+                    first=["actors"]) == (rows, found)
+    assert found == {"Сергей Лавров", "Talks 3", "Talks 6", "Advice 2", "Advice 3"}
+    # each name once, hosts first, then mediators and the people at the table
+    _, body, _, body_extra = rows[uid(23)]
+    assert body.endswith("\nСергей Лавров Rubio Hakan Fidan عبد الله العيبان")
+    assert {"сергеи", "عيبان"} <= set(body_extra.split())

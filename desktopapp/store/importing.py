@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
 
-from .. import bookformat, folding
+from .. import bookformat, folding, recordkinds
 from ..domain import Record
 from ..errors import ImportFormatError, ValidationError
 from ..recordkinds import KINDS, ChildRows, named_links
@@ -137,6 +137,14 @@ OLD_LINKS = {kind: list(dict.fromkeys((link.table, link.owner) for link in spec.
              for kind, spec in KINDS.items()}
 # Kinds whose index text holds the names of linked actors (see search.document).
 NAMED_KINDS = tuple(kind for kind, spec in KINDS.items() if named_links(spec))
+NAMED_LINKS = {kind: named_links(KINDS[kind]) for kind in NAMED_KINDS}
+# Kinds whose names other records' index text shows: their names are kept
+# while the import runs (about 100 bytes a record).
+NAMED_TARGETS = tuple(dict.fromkeys(link.target for links in NAMED_LINKS.values()
+                                    for link in links))
+# the attribute holding what the name column stores (a line: stored as it is)
+NAME_ATTR = {kind: next(f.attr for f in KINDS[kind].columns if f.column == KINDS[kind].name_column)
+             for kind in NAMED_TARGETS}
 
 
 def _content(record: Record) -> dict:
@@ -210,6 +218,8 @@ class BulkImport(Batches):
         # written without a lookup
         self.ids = {kind: {} for kind in TABLES}
         self.book_ids = {kind: {} for kind in TABLES}  # uid -> id of targets in the book
+        # id -> name of the records written so far whose names others' index text shows
+        self.names = {kind: {} for kind in NAMED_TARGETS}
         self.replaced = defaultdict(list)  # kind -> ids of updated records
         self.renamed = defaultdict(list)  # kind -> ids of records whose name others show
         # Into an empty book, the secondary indexes are made after the load:
@@ -294,9 +304,37 @@ class BulkImport(Batches):
             return
         self._write_links(kind, written)
         docs = [(search.rowid_for(kind, r.id), *search.document(r, no_names)) for r in written]
-        target = "temp.import_docs" if kind in NAMED_KINDS else "search_index"
-        self.conn.executemany(f"INSERT INTO {target} (rowid, title, body, title_extra, "
+        if kind in NAMED_KINDS:
+            docs, waiting = self._add_names(kind, written, docs)
+            if waiting:
+                self.conn.executemany("INSERT INTO temp.import_docs (rowid, title, body, "
+                                      "title_extra, body_extra) VALUES (?, ?, ?, ?, ?)", waiting)
+        if kind in self.names:
+            self.names[kind].update((r.id, getattr(r, NAME_ATTR[kind])) for r in written)
+        self.conn.executemany("INSERT INTO search_index (rowid, title, body, title_extra, "
                               "body_extra) VALUES (?, ?, ?, ?, ?)", docs)
+
+    def _add_names(self, kind, records, docs) -> tuple[list, list]:
+        """(index rows with the names of the linked records, index rows waiting for the end).
+
+        A record whose linked records all came earlier in the file gets their
+        names now, as the end would give them (_index_named: each name once,
+        in the order of the links); others wait: a link may point to a record
+        later in the file or already in the book.
+        """
+        ids = self.ids
+        names = self.names
+        links = [(link, ids[link.target], names[link.target]) for link in NAMED_LINKS[kind]]
+        ready, waiting = [], []
+        for record, doc in zip(records, docs, strict=True):
+            try:
+                shown = [known_names[known[uid]] for link, known, known_names in links
+                         for uid in recordkinds.link_uids(record, link)]
+            except KeyError:
+                waiting.append(doc)
+                continue
+            ready.append(with_names(doc, " ".join(dict.fromkeys(shown))))
+        return ready, waiting
 
     def _write_links(self, kind, records):
         """Link rows of these records: written now when the target is known, else waiting.
@@ -310,6 +348,16 @@ class BulkImport(Batches):
             known = self.ids[target]
             items = waiting.items
             per_record = [(record.id, items(record)) for record in records]
+            try:
+                # the common case: every target came earlier in the file
+                found = [(owner, ord_, known[item[0]], *item[1:])
+                         for owner, its in per_record for ord_, item in enumerate(its)]
+            except KeyError:  # or not: each item is looked at below
+                pass
+            else:
+                if found:
+                    self.conn.executemany(waiting.insert_values, found)
+                continue
             in_book = self.book_ids[target]
             if self.has_rows[target]:
                 unknown = {item[0] for _, its in per_record for item in its
@@ -446,12 +494,11 @@ class BulkImport(Batches):
 def linked_names(conn, kind: str, ids) -> dict[int, str]:
     """Names of the linked actors, in the order search.document lists them."""
     owners = json.dumps(ids)
-    names = defaultdict(list)
+    names = defaultdict(dict)  # owner -> its names, each once, in order (the keys)
     for sql in record_rows.named_link_queries(kind):
         for owner, name in conn.execute(sql.format(ids="IN (SELECT value FROM json_each(?))"),
                                         [owners]):
-            if name not in names[owner]:
-                names[owner].append(name)
+            names[owner][name] = None
     return {owner: " ".join(values) for owner, values in names.items()}
 
 
