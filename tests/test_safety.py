@@ -405,7 +405,7 @@ def test_command_line_bytes_that_are_not_utf8(sample_path):
     assert done.stderr.startswith(b"error: --author: the text is not valid UTF-8 (byte 0xff)")
 
 
-def test_search_limit_of_any_size(sample_path, capsys):
+def test_a_search_limit_larger_than_a_sqlite_integer_is_taken(sample_path, capsys):
     code, out, _ = run(capsys, "search", "erdogan", "--limit", 2**70, "--db", sample_path)
     assert code == 0 and "Erdoğan" in out
 

@@ -371,7 +371,7 @@ def test_planted_objects_are_listed_by_kind_with_the_way_out(book_path):
     assert files_beside(book_path) == before
 
 
-def test_many_planted_objects_are_counted_after_the_first_eight(book_path):
+def test_planted_objects_after_the_first_eight_are_counted(book_path):
     plant(book_path, "".join(f"CREATE VIEW v{i} AS SELECT 1;" for i in range(11)))
     message = refused(book_path)
     names = "; ".join(f"unknown view 'v{i}' (not created by Briefing Desk)" for i in range(8))
@@ -1315,3 +1315,61 @@ def test_an_upgrade_whose_backup_cannot_be_written_says_so_and_changes_nothing(t
     assert book.read_bytes() == before
     with BriefingStore.open(book) as store:  # with room, the upgrade runs
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == KNOWN
+
+
+def test_no_installed_sqlite_utils_plugin_runs_on_a_books_connection(tmp_path):
+    """A sqlite-utils plugin installed on the machine could run its own code on the
+    connection (register functions, attach files): creating or upgrading a book, the
+    only work that uses sqlite-utils, must not let it."""
+    from sqlite_utils import hookimpl
+    from sqlite_utils.plugins import pm
+
+    touched = []
+
+    class Plugin:
+        @hookimpl
+        def prepare_connection(self, conn):
+            touched.append(conn)
+
+    pm.register(Plugin(), name="spy")
+    try:
+        BriefingStore.open(tmp_path / "new.sqlite", create=True).close()
+        shutil.copy(FIXTURES / "book-schema1.sqlite", tmp_path / "old.sqlite")
+        with BriefingStore.open(tmp_path / "old.sqlite") as store:  # upgraded
+            assert store.db.execute("PRAGMA user_version").fetchone()[0] == KNOWN
+    finally:
+        pm.unregister(name="spy")
+    assert touched == []
+
+
+def test_a_book_whose_table_cannot_be_read_is_checked_as_damaged(book_path):
+    with BriefingStore.open(book_path) as store:
+        for i in range(40):
+            store.save(Actor(name=f"Delegate {i:02}", biography="x" * 500))
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = store.db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'actors'").fetchone()[0]
+        page_size = store.db.execute("PRAGMA page_size").fetchone()[0]
+    with open(book_path, "r+b") as fh:  # the table's first page is no page at all
+        fh.seek((root - 1) * page_size)
+        fh.write(b"\x00")
+    with BriefingStore.open(book_path) as store:
+        assert store.check() == [
+            opening.damaged_message(book_path, "database disk image is malformed")]
+
+
+@pytest.mark.skipif(sys.flags.utf8_mode, reason="Python's UTF-8 mode ignores the locale")
+def test_a_json_snapshot_is_utf8_whatever_the_locale(sample_path, tmp_path):
+    import locale
+    snapshot = tmp_path / "snap.json"
+    old = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")  # a machine whose locale is plain ASCII
+    try:
+        with BriefingStore.open(sample_path) as store:
+            copying.snapshot_to_file(store, snapshot)
+            names = [r["name"] for r in store.list_summaries("actor")]
+    finally:
+        locale.setlocale(locale.LC_CTYPE, old)
+    assert any(not name.isascii() for name in names)  # e.g. Erdoğan
+    written = json.loads(snapshot.read_bytes().decode("utf-8"))
+    assert sorted(a["name"] for a in written["actors"]) == sorted(names)

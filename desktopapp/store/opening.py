@@ -549,8 +549,7 @@ def open_existing(path: Path, *, allow_unknown_objects: bool = False, rescue: bo
                 migrate(db, path, is_new=version == 0, wait_seconds=wait_seconds,
                         on_wait=on_wait)
         # the header could have changed between our look and SQLite's
-        if db.execute("PRAGMA user_version").fetchone()[0] > known:
-            _refuse_newer(path, db.execute("PRAGMA user_version").fetchone()[0])
+        _refuse_newer(path, db.execute("PRAGMA user_version").fetchone()[0])
         return OpenedBook(db, bool(problem), problem or "")
     except sqlite3.Error as exc:
         db.close()
