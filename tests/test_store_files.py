@@ -1373,3 +1373,43 @@ def test_a_json_snapshot_is_utf8_whatever_the_locale(sample_path, tmp_path):
     assert any(not name.isascii() for name in names)  # e.g. Erdoğan
     written = json.loads(snapshot.read_bytes().decode("utf-8"))
     assert sorted(a["name"] for a in written["actors"]) == sorted(names)
+
+
+def nearly_full(monkeypatch, folder, megabytes):
+    """The file system of ``folder`` reports only ``megabytes`` free (others as they are)."""
+    real = shutil.disk_usage
+
+    def disk_usage(path):
+        usage = real(path)
+        if Path(path) == Path(folder):
+            return usage._replace(free=int(megabytes * 1024 * 1024))
+        return usage
+
+    monkeypatch.setattr(shutil, "disk_usage", disk_usage)
+
+
+@pytest.mark.parametrize(("free", "told"), [
+    (0.9, "the disk is full (0.9 MB free)"),
+    (1.0, "disk I/O error (SQLITE_IOERR_WRITE)")])  # room enough: the write itself failed
+def test_a_backup_to_a_nearly_full_disk_says_the_disk_is_full(sample_path, tmp_path,
+                                                               monkeypatch, free, told):
+    target = tmp_path / "copies" / "copy.sqlite"
+    target.parent.mkdir()
+    nearly_full(monkeypatch, target.parent, free)
+    with BriefingStore.open(sample_path) as store:
+        with disk_fills_after(64 * 1024), pytest.raises(BookError) as caught:
+            store.backup(target)
+    assert str(caught.value) == f"cannot write the backup {target}: {told}"
+    assert list(target.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize(("free", "told"), [
+    (0.9, "the disk is full (0.9 MB free); book.sqlite cannot be used"),
+    (1.0, "the book {book} cannot be read or written (")])
+def test_a_book_that_cannot_be_opened_on_a_nearly_full_disk_says_the_disk_is_full(
+        book_path, monkeypatch, free, told):
+    actors_book(book_path, ["Hakan Fidan"])
+    nearly_full(monkeypatch, book_path.parent, free)
+    with disk_fills_after(0), pytest.raises(BookError) as caught:
+        BriefingStore.open(book_path)
+    assert str(caught.value).startswith(told.format(book=book_path)), str(caught.value)
