@@ -238,7 +238,15 @@ def main(argv=None) -> int:
     if args.sample:
         sample = draw_sample(work, args.sample, args.seed, among=mutants)
         sample_file.write_text("\n".join(sample) + "\n")
-        mutants = sample
+        # a killed mutant stays killed (tests are only ever added, and mutmut forgets
+        # the verdicts of functions whose code changed): a sample run stopped early
+        # goes on where it stopped, and a repeated one tests only what is left
+        done = {n for codes in verdicts(work).values() for n, code in codes.items()
+                if code in KILLED | TIMEOUT}
+        mutants = [m for m in sample if m not in done]
+        if not mutants:
+            print(sample_report(work, sample))
+            return 0
     if args.rerun_survivors:
         mutants += [m for codes in verdicts(work).values() for m, code in codes.items()
                     if code in SURVIVED | NO_TESTS]
