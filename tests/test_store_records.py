@@ -635,3 +635,31 @@ def test_each_kind_is_read_back_by_its_own_getter(store):
     assert store.get_meeting(meeting.id).title == "Istanbul talks"
     assert store.get_recommendation(advice.id).title == "Meet again"
     assert store.get_memo(memo.id).title == "Istanbul memo"
+
+
+def test_a_hit_found_only_by_another_spelling_shows_the_records_text(store):
+    # "عيبان" finds العيبان without its article, a spelling no word of the title starts
+    # with: nothing there to mark, so the hit shows the record's own text instead
+    store.save(Actor(name="فيصل العيبان", biography="Saudi minister of state"))
+    store.save(Actor(name="Sami العيبان"))  # no text of its own: its title then
+    assert [(h.title, h.snippet) for h in store.search("عيبان")] == [
+        ("فيصل العيبان", "Saudi minister of state"), ("Sami العيبان", "Sami العيبان")]
+    assert [h.snippet for h in store.search("العيبان")] == [
+        "فيصل [العيبان]", "Sami [العيبان]"]
+
+
+@pytest.mark.parametrize("imported", [False, True])
+def test_a_recommendation_is_found_by_its_addressees_not_by_the_actors_it_concerns(store,
+                                                                                   imported):
+    lavrov, fidan = Actor(name="Sergey Lavrov"), Actor(name="Hakan Fidan")
+    advice = Recommendation(title="Keep the channel open", text="Soon.",
+                            addressee_uids=[fidan.uid], actor_uids=[lavrov.uid])
+    if imported:  # a bulk import writes the search text its own way
+        store.import_records([("actors", lavrov), ("actors", fidan),
+                              ("recommendations", advice)])
+    else:
+        for record in (lavrov, fidan, advice):
+            store.save(record)
+    assert [h.title for h in store.search("fidan", kinds=["recommendation"])] == [
+        "Keep the channel open"]
+    assert store.search("lavrov", kinds=["recommendation"]) == []
