@@ -663,3 +663,13 @@ def test_a_recommendation_is_found_by_its_addressees_not_by_the_actors_it_concer
     assert [h.title for h in store.search("fidan", kinds=["recommendation"])] == [
         "Keep the channel open"]
     assert store.search("lavrov", kinds=["recommendation"]) == []
+
+
+def test_more_records_than_one_query_takes_are_loaded_with_all_their_links(store):
+    source = Source(citation="PISM Bulletin 58")
+    actors = [Actor(name=f"Delegate {n:04}", source_uids=[source.uid]) for n in range(1, 1202)]
+    store.import_records([("sources", source), *(("actors", a) for a in actors)])
+    ids = [row["id"] for row in store.list_summaries("actor", limit=None)]
+    loaded = store.get_many("actor", ids)  # past 500 ids the store asks in several queries
+    assert [a.name for a in loaded] == [a.name for a in actors]
+    assert all(a.source_uids == [source.uid] for a in loaded)
