@@ -106,8 +106,8 @@ def _wrong_storage(row: dict, declared: dict[str, str]) -> tuple[str, str] | Non
         expected = _STORED_TYPES.get(declared.get(name, ""))
         if value is None or expected is None or type(value) is expected:
             continue
-        return name, (f"stored as {_TYPE_WORDS.get(type(value), type(value).__name__)}, "
-                      f"not {_TYPE_WORDS[expected]}")
+        # SQLite gives only these four types
+        return name, f"stored as {_TYPE_WORDS[type(value)]}, not {_TYPE_WORDS[expected]}"
     return None
 
 
