@@ -498,8 +498,8 @@ class OpenedBook:
     read_only_reason: str = ""
 
 
-def open_existing(path: Path, *, allow_unknown_objects: bool = False, rescue: bool = False,
-                  wait_seconds: float = BUSY_TIMEOUT_SECONDS, on_wait=None) -> OpenedBook:
+def open_existing(path: Path, *, allow_unknown_objects: bool, rescue: bool,
+                  wait_seconds: float, on_wait) -> OpenedBook:
     """Open an existing book; see the module docstring for the order of checks.
 
     A book that cannot be written (read-only mount, immutable file) opens
