@@ -14,13 +14,15 @@ Suites (``--suite``, repeatable; default all but ``peers``):
 ``cli``    cold commands, timed from process start to exit (wall and CPU
            time): ``briefing card``, ``list --limit 200``, ``search``,
            ``show``; from compiled bytecode, as installed (one untimed
-           start first compiles it into the temporary folder).
+           start first compiles it into the temporary folder and fills
+           the parsed-font cache, as a first use does).
 ``cards``  milliseconds per card in a warm process: the sample's cards, a
            card needing shortening, meetings with 50/200/499 participants,
            a handout (per page); the sample meeting with no markup parsed
            before (the others repeat a card, whose parsed markup is kept);
-           and the first card of a fresh process (fonts loaded once). Cases
-           are in CARD_CASES.
+           and the first card of a fresh process (fonts loaded once, from
+           the parsed-font cache as after a first use; and once with that
+           cache empty). Cases are in CARD_CASES.
 ``gui``    the window on the synthetic book in a fresh process: process
            start to the first painted window showing the first page of the
            list and the first record's card in the preview (wall and CPU
@@ -51,6 +53,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -532,6 +535,15 @@ def cards_suite(folder: Path, figures: Figures, home: Path, repeats=20):
     sample = folder / "cards.sqlite"
     if not sample.exists():
         run_process(_briefing("init", "--sample", "--db", sample), home)
+    # The first start compiles the bytecode (as an install does) and fills the
+    # parsed-font cache (as a first use does); then one start without that cache,
+    # then starts as every later one is.
+    from .pdf.fontcache import APP_FOLDER
+
+    run_process(_child("first-card", sample), home)
+    shutil.rmtree(Path(_env(home)["XDG_CACHE_HOME"]) / APP_FOLDER / "fonts", ignore_errors=True)
+    _, _, out = run_process(_child("first-card", sample), home)
+    figures.add("card: first of a fresh process, font cache empty", json.loads(out)["ms"])
     for _ in range(3):
         _, _, out = run_process(_child("first-card", sample), home)
         figures.add("card: first of a fresh process (fonts loaded)", json.loads(out)["ms"])
