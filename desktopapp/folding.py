@@ -121,12 +121,15 @@ def variants(text: str) -> list[str]:
         return []
     folded = fold(text)
     plain = set(WORD.findall(text.lower()))
-    out = []
-    for word in WORD.findall(folded):
-        if word not in plain:
-            out.append(word)
-        if word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 1:
-            out.append(word[len(_ARTICLE):])
+    if _ARTICLE not in folded:  # most text: no word to take an article from
+        out = [word for word in WORD.findall(folded) if word not in plain]
+    else:
+        out = []
+        for word in WORD.findall(folded):
+            if word not in plain:
+                out.append(word)
+            if word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 1:
+                out.append(word[len(_ARTICLE):])
     out.extend(cjk_grams(folded))
     return out
 

@@ -193,3 +193,35 @@ def test_linked_names_in_the_index_are_the_same_with_actors_first_last_or_in_the
     _, body, _, body_extra = rows[uid(23)]
     assert body.endswith("\nСергей Лавров Rubio Hakan Fidan عبد الله العيبان")
     assert {"сергеи", "عيبان"} <= set(body_extra.split())
+
+
+def fts_settings(store) -> list:
+    return store.db.execute("SELECT k, v FROM search_index_config ORDER BY k").fetchall()
+
+
+@pytest.mark.parametrize("own", [None, 8])
+def test_into_an_empty_book_the_index_is_merged_once_and_its_settings_are_kept(store, own):
+    # the import fills the index of an empty book without FTS5's merges on the
+    # way (automerge 0), then merges it into one segment
+    if own is not None:
+        store.db.execute("INSERT INTO search_index (search_index, rank) "
+                         "VALUES ('automerge', ?)", [own])
+    before = fts_settings(store)
+    assert (("automerge", own) in before) if own else all(k != "automerge" for k, _ in before)
+    broken = book(actors=[actor(n, name=f"Ümit {n}") for n in range(1, 8)],
+                  meetings=[{"uid": uid(20), "title": "Talks", "date": "2025-05-16",
+                             "participants": [{"actor_uid": uid(99)}]}])
+    with pytest.raises(ValidationError):
+        store.import_sections(bookformat.parse_book(broken))
+    assert fts_settings(store) == before and store.is_empty()
+    broken["meetings"][0]["participants"] = [{"actor_uid": uid(2)}]
+    store.import_sections(bookformat.parse_book(broken))
+    assert fts_settings(store) == before
+    segments = "SELECT count(DISTINCT segid) FROM search_index_idx"
+    assert store.db.execute(segments).fetchone()[0] == 1
+    assert store.check() == []
+    assert [hit.title for hit in store.search("umit 2")] == ["Ümit 2", "Talks"]
+    # into a book with records, the index is merged as FTS5 always does
+    store.import_sections(bookformat.parse_book(book(actors=[actor(n) for n in range(8, 12)])))
+    assert fts_settings(store) == before
+    assert store.db.execute(segments).fetchone()[0] > 1

@@ -236,6 +236,16 @@ class BulkImport(Batches):
                 sorted(tables)).fetchall()
             for name, _ in self.deferred_indexes:
                 self.conn.execute(f'DROP INDEX "{name}"')
+        # Into an empty book, the search index is filled without FTS5's merges
+        # of its segments along the way (each index entry is rewritten at every
+        # merge level), then merged into one segment at the end: the index rows
+        # of the 100k book cost 5% fewer instructions, and a search reads one
+        # segment instead of eleven. (FTS5 still merges when 16 segments pile
+        # up on one level: memory stays bounded.)
+        self.merge_index_at_end = not any(self.has_rows.values())
+        if self.merge_index_at_end:
+            self.automerge = _fts_setting(self.conn, "automerge")
+            _set_fts_setting(self.conn, "automerge", 0)
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_docs "
                           "(rowid INTEGER PRIMARY KEY, title, body, title_extra, body_extra)")
         for table in LINKS:
@@ -402,6 +412,9 @@ class BulkImport(Batches):
             self.conn.execute(f"DROP TABLE temp.import_{table}")
         for _, sql in self.deferred_indexes:
             self.conn.execute(sql)
+        if self.merge_index_at_end:
+            self.conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+            _set_fts_setting(self.conn, "automerge", self.automerge)
         return ImportSummary(dict(self.summary.added), dict(self.summary.updated),
                              dict(self.summary.unchanged))
 
@@ -490,6 +503,24 @@ class BulkImport(Batches):
                 out += [with_names(doc, names.get(doc[0] & search.ID_MASK, "")) for doc in docs]
             self.conn.executemany("INSERT INTO search_index (rowid, title, body, title_extra, "
                                   "body_extra) VALUES (?, ?, ?, ?, ?)", out)
+
+# FTS5's values of the search-index settings an import changes, for a book that sets none
+FTS_DEFAULTS = {"automerge": 4}
+
+
+def _fts_setting(conn, key: str):
+    """A search-index setting as the book stores it (None: FTS5's default)."""
+    row = conn.execute("SELECT v FROM search_index_config WHERE k = ?", [key]).fetchone()
+    return None if row is None else row[0]
+
+
+def _set_fts_setting(conn, key: str, value) -> None:
+    """Set a search-index setting; None puts back FTS5's default, stored as no setting."""
+    conn.execute("INSERT INTO search_index (search_index, rank) VALUES (?, ?)",
+                 [key, FTS_DEFAULTS[key] if value is None else value])
+    if value is None:
+        conn.execute("DELETE FROM search_index_config WHERE k = ?", [key])
+
 
 def linked_names(conn, kind: str, ids) -> dict[int, str]:
     """Names of the linked actors, in the order search.document lists them."""

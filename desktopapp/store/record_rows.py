@@ -71,8 +71,9 @@ POSTGRESQL = Dialect("postgresql", "%s", {"text": "text", "integer": "integer",
 
 # --- a record's own row ----------------------------------------------------------
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+# json.dumps(value, ensure_ascii=False) makes a new encoder at each call:
+# one made once writes the same text.
+_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def column_value(codec, value):
