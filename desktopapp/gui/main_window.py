@@ -119,7 +119,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
                 page.editor.set_read_only(True)
                 page.save_button.hide()
             for action in (self.act_new, self.act_save, self.act_delete, self.act_import,
-                           self.act_settings):
+                           self.act_settings, self.act_preview_changes):
                 action.setEnabled(False)
         OPEN_WINDOWS.add(self)
 

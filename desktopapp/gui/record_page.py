@@ -124,11 +124,15 @@ class RecordPage(QWidget):
     def empty_hint(self) -> str:
         """What the disabled editor says when no record is behind it."""
         plural = KIND_TITLES[self.kind].lower()
+        # a book that may only be read offers nothing to make
+        read_only = self.model.store.read_only
         if self.model.rowCount():
-            return f"Select one of the {plural} in the list, or New record (Ctrl+N)"
+            return (f"Select one of the {plural} in the list"
+                    + ("" if read_only else ", or New record (Ctrl+N)"))
+        new = " (the book is read-only)" if read_only else " — New record (Ctrl+N)"
         if self.model.filter_text().strip():
-            return f"No {plural} match “{self.model.filter_text().strip()}” — New record (Ctrl+N)"
-        return f"No {plural} yet — New record (Ctrl+N)"
+            return f"No {plural} match “{self.model.filter_text().strip()}”{new}"
+        return f"No {plural} yet{new}"
 
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
