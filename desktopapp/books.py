@@ -150,7 +150,10 @@ def copy_book(source, destination):
     with open_book(source) as store:
         if is_team_book(destination):
             from .store.postgres import TeamStore
+            # the tables are made in the copy's own transaction: a copy that fails
+            # or is killed leaves an empty database as it was
             with TeamStore.open(destination, create=True, exist_ok=True,
+                                create_in_first_write=True,
                                 analyst=os.environ.get(ANALYST_VARIABLE, "")) as target:
                 return copying.copy_into(store, target)
         return copying.copy_to_new_file(store, destination)

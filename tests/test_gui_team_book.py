@@ -8,6 +8,7 @@ import pytest
 from gui_user import (
     Script,
     back_to,
+    button_text,
     click_button,
     click_kind,
     click_row,
@@ -21,6 +22,8 @@ from gui_user import (
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -215,6 +218,170 @@ def test_connection_problems_are_told_in_words(qtbot, window, windows, postgres_
     assert window.isVisible() and new_window(window) is None  # still on its own book
     assert postgres_server.admin("SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
                                  dbname=foreign) == [("invoices",)]
+
+
+# --- a server that is down ----------------------------------------------------------------
+
+def bring_back(postgres_server, dbname):
+    postgres_server.admin(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS true")
+
+
+def test_briefing_desk_on_a_team_book_whose_server_is_down_offers_to_try_again(
+        qtbot, windows, team_sample_url, postgres_server):
+    from desktopapp.gui import app
+    dbname = dbname_of(team_sample_url)
+    cut_off(postgres_server, dbname)
+    boxes, seen = [], []
+
+    def new_box():
+        box = modal(QMessageBox)
+        return box if box is not None and all(box is not old for old in boxes) else None
+
+    def answer(back: bool):
+        def click():
+            box = new_box()
+            boxes.append(box)
+            seen.append((box.text(), [b.text() for b in box.buttons()]))
+            if back:
+                bring_back(postgres_server, dbname)
+            click_button(qtbot, box, "Retry")
+        return click
+
+    script = Script(qtbot)
+    script.when(new_box, answer(back=False))  # still down: asked again
+    script.when(new_box, answer(back=True))
+    win = app.start(team_sample_url)  # what briefing-desk --db URL does
+    script.done()
+    assert len(seen) == 2
+    text, buttons = seen[0]
+    assert "cannot reach the database server" in text and "Try again" in text
+    assert buttons == ["&Retry", "&Open another book…", "Connect to &team book…", "&Close"]
+    assert win is not None and win.isVisible()
+    assert win.windowTitle().startswith(f"Team book {dbname} on 127.0.0.1:")
+    assert click_kind(qtbot, win, "Meetings").model.rowCount() == 7
+    assert recent_team_books(QSettings())[0] == team_sample_url
+
+
+def test_briefing_desk_with_the_server_down_may_open_another_team_book_or_give_up(
+        qtbot, windows, team_sample_url, team_book_url, postgres_server):
+    from desktopapp.gui import app
+    cut_off(postgres_server, dbname_of(team_book_url))
+    script = Script(qtbot)
+    script.when(lambda: modal(QMessageBox),
+                lambda: click_button(qtbot, modal(QMessageBox), "Connect to team book…"))
+
+    def another_database():
+        dialog = modal(ConnectDialog)
+        assert dialog.database.text() == dbname_of(team_book_url)  # the book that failed
+        replace_text(qtbot, dialog.database, dbname_of(team_sample_url))
+        click_button(qtbot, dialog, "Connect")
+
+    script.when(lambda: modal(ConnectDialog), another_database)
+    win = app.start(team_book_url)
+    script.done()
+    assert win.windowTitle().startswith(f"Team book {dbname_of(team_sample_url)} on ")
+    # and Close gives up: the program ends without a window
+    script = Script(qtbot)
+    script.when(lambda: modal(QMessageBox),
+                lambda: click_button(qtbot, modal(QMessageBox), "Close"))
+    assert app.start(team_book_url) is None
+    script.done()
+
+
+def test_a_recent_team_book_whose_server_is_down_offers_retry_in_the_dialog(
+        qtbot, window, windows, team_sample_url, postgres_server):
+    dbname = dbname_of(team_sample_url)
+    remember_team_book(window.settings, team_sample_url)
+    cut_off(postgres_server, dbname)
+    script = Script(qtbot)
+
+    def connect_to_recent():
+        dialog = modal(ConnectDialog)
+        assert dialog.database.text() == dbname  # the last team book, filled in
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key_Return)
+
+    def retry_once_back():
+        dialog = modal(ConnectDialog)
+        assert "Retry, or choose another team book." in dialog.error.text()
+        assert button_text(dialog.connect_button) == "Retry"
+        bring_back(postgres_server, dbname)
+        click_button(qtbot, dialog, "Retry")
+
+    script.when(lambda: modal(ConnectDialog), connect_to_recent)
+    script.when(problem_shown("cannot reach the database server"), retry_once_back)
+    press(window, "Ctrl+Shift+O")
+    script.done()
+    qtbot.waitUntil(lambda: new_window(window) is not None, timeout=WAIT)
+    assert new_window(window).windowTitle().startswith(f"Team book {dbname} on ")
+
+
+def test_the_retry_button_connects_to_what_the_fields_say_once_changed(
+        qtbot, window, windows, team_sample_url, team_book_url, postgres_server):
+    cut_off(postgres_server, dbname_of(team_book_url))
+    script = Script(qtbot)
+    script.when(lambda: modal(ConnectDialog),
+                fill_connection(qtbot, "127.0.0.1", postgres_server.port,
+                                dbname_of(team_book_url), "analyst"))
+
+    def another():
+        dialog = modal(ConnectDialog)
+        replace_text(qtbot, dialog.database, dbname_of(team_sample_url))
+        assert button_text(dialog.connect_button) == "Connect"
+        click_button(qtbot, dialog, "Connect")
+
+    script.when(problem_shown("Retry, or choose another team book"), another)
+    press(window, "Ctrl+Shift+O")
+    script.done()
+    qtbot.waitUntil(lambda: new_window(window) is not None, timeout=WAIT)
+    assert new_window(window).windowTitle().startswith(
+        f"Team book {dbname_of(team_sample_url)} on ")
+
+
+def test_a_wrong_connection_option_or_service_is_named_in_the_window(
+        qtbot, window, windows, team_sample_url, monkeypatch, tmp_path):
+    from desktopapp.gui import app
+    monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "pg_service.conf"))
+    (tmp_path / "pg_service.conf").write_text("[other]\nhost=127.0.0.1\n")
+    seen = []
+    script = Script(qtbot)
+
+    def paste(url):
+        def fill():  # pasted whole, as the README says (typed, it would be spread early)
+            dialog = modal(ConnectDialog)
+            QApplication.clipboard().setText(url)
+            dialog.server.setFocus()
+            press(dialog.server, QKeySequence.SelectAll)
+            press(dialog.server, QKeySequence.Paste)
+            click_button(qtbot, dialog, "Connect")
+        return fill
+
+    def note():
+        seen.append(modal(ConnectDialog).error.text())
+
+    script.when(lambda: modal(ConnectDialog), paste(team_sample_url + "?sslmode=bogus"))
+    script.when(problem_shown("sslmode"), note)
+    script.when(lambda: True, paste("postgresql://?service=briefing"))
+    script.when(problem_shown("service 'briefing'"), note)
+    script.when(lambda: True, cancel(qtbot))
+    press(window, "Ctrl+Shift+O")
+    script.done()
+    assert seen[0].startswith("The connection option sslmode has an invalid value 'bogus'")
+    assert seen[1].startswith("Service 'briefing' is not defined in the service file")
+    assert not any("cannot reach" in text or "Retry" in text for text in seen)
+    # at start (briefing-desk --db URL): said as it is, and no Retry for a mistake
+    buttons = []
+    script = Script(qtbot)
+
+    def close_box():
+        box = modal(QMessageBox)
+        buttons.extend(button_text(b) for b in box.buttons())
+        assert "the connection option sslmode has an invalid value 'bogus'" in box.text()
+        click_button(qtbot, box, "Close")
+
+    script.when(lambda: modal(QMessageBox), close_box)
+    assert app.start(team_sample_url + "?sslmode=bogus") is None
+    script.done()
+    assert "Retry" not in buttons
 
 
 def test_an_empty_database_is_offered_a_new_team_book(qtbot, window, windows, postgres_server,
@@ -478,6 +645,33 @@ def test_a_read_only_role_browses_searches_previews_but_cannot_edit(
     assert page.editor.record_loaded().name == "Recep Tayyip Erdoğan"
     kind = page.editor.field("kind").widget
     assert not kind.isEnabled()
+    # nothing can be unsaved, so there is nothing to preview before saving
+    assert not win.act_preview_changes.isEnabled()
+    shown = win.preview.pdf
+    press(page.table, "Ctrl+R")
+    assert win.preview.pdf is shown and not modal(QMessageBox)
+    # an empty list offers nothing to make either
+    page.filter.setFocus()
+    press(page.filter, QKeySequence.SelectAll)
+    qtbot.keyClicks(page.filter, "zzqx")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0 and page.editor.hint.isVisible(),
+                    timeout=WAIT)
+    assert page.editor.hint.text() == "No actors match “zzqx” (the book is read-only)"
+    memos = click_kind(qtbot, win, "Memos")
+    qtbot.keyClicks(memos.filter, "zzqx")
+    qtbot.waitUntil(lambda: memos.model.rowCount() == 0 and memos.editor.hint.isVisible(),
+                    timeout=WAIT)
+    assert "New record" not in memos.editor.hint.text()
+    assert not [b.text() for b in memos.editor.findChildren(QAbstractButton)
+                if b.isVisible() and b.isEnabled()]
+    page = click_kind(qtbot, win, "Actors")
+    press(page.filter, QKeySequence.SelectAll)
+    qtbot.keyClicks(page.filter, "erdogan")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=WAIT)
+    click_row(qtbot, page.table, "Recep Tayyip Erdoğan")
+    qtbot.waitUntil(lambda: page.editor.record_loaded() is not None, timeout=WAIT)
+    assert not [b.text() for b in page.editor.findChildren(QAbstractButton)
+                if b.isVisible() and b.isEnabled()]
     # a colleague's save still reaches the reader's window
     with TeamStore.open(team_sample_url, analyst="Anna") as anna:
         erdogan = anna.get_actor(page.editor.record_loaded().id)

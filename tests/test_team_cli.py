@@ -12,6 +12,7 @@ from conftest import REPO
 
 from desktopapp import bookformat, cli
 from desktopapp.domain import Actor
+from desktopapp.errors import EmptyDatabaseError
 from desktopapp.store import BriefingStore
 from desktopapp.store.postgres import TeamStore
 
@@ -265,8 +266,12 @@ def test_killed_copy_leaves_nothing(team_book_url, postgres_server, tmp_path):
     dbname = team_book_url.rsplit("/", 1)[1]
     process = _kill_when_writing(["copy", source, team_book_url], postgres_server, dbname)
     assert process.returncode == -signal.SIGKILL
-    with TeamStore.open(team_book_url, create=True, exist_ok=True) as team:
-        assert team.is_empty()
+    # the tables were made in the copy's transaction: the database is as empty as it was
+    assert postgres_server.admin("SELECT relname FROM pg_class c JOIN pg_namespace n "
+                                 "ON n.oid = c.relnamespace WHERE n.nspname = 'public'",
+                                 dbname=dbname) == []
+    with pytest.raises(EmptyDatabaseError):
+        TeamStore.open(team_book_url)
     # and the copy can simply be run again
     done = subprocess.run([sys.executable, "-m", "desktopapp.cli", "copy", str(source),
                            team_book_url], capture_output=True, text=True, cwd=REPO,

@@ -40,6 +40,7 @@ from ..errors import (
     BriefingError,
     EmptyDatabaseError,
     PasswordNeededError,
+    ServerUnreachableError,
 )
 from ..store.postgres.connection import describe
 
@@ -154,6 +155,8 @@ class ConnectDialog(QDialog):
             label.setBuddy(widget)
             form.addRow(label, widget)
         self.server.textChanged.connect(self._server_changed)
+        for widget in (self.server, self.port, self.database, self.user):
+            widget.textChanged.connect(self._not_a_retry)
 
         note = QLabel("The password comes from ~/.pgpass, a connection service file or "
                       "PGPASSWORD. If none is found you are asked for it; it is used for "
@@ -282,8 +285,16 @@ class ConnectDialog(QDialog):
                 self._connect(create=True)
             else:
                 self._show_error(str(error))
+        elif isinstance(error, ServerUnreachableError):
+            # the server may be restarting, the network coming back: Enter tries again
+            self._show_error(f"{error}\n\nRetry, or choose another team book.")
+            self.connect_button.setText("Re&try")
         else:
             self._show_error(str(error))
+
+    def _not_a_retry(self, _text=""):
+        """Fields changed: the button connects to what they now say."""
+        self.connect_button.setText("Connect")
 
     def _ask_password(self) -> bool:
         dialog = QInputDialog(self)

@@ -131,13 +131,20 @@ class TeamStore:
         # server processes that committed our own writes: their notifications are ours
         self._own_pids: set[int] = set()
         self._local = threading.local()
+        # an empty database whose tables the first write makes (see open())
+        self._schema_pending = False
 
     # --- opening ----------------------------------------------------------
 
     @classmethod
     def open(cls, url: str, *, create: bool = False, exist_ok: bool = False,
-             analyst: str = "", pool_size: int = 4, password: str | None = None) -> TeamStore:
+             analyst: str = "", pool_size: int = 4, password: str | None = None,
+             create_in_first_write: bool = False) -> TeamStore:
         """Open the team book at ``url``; with ``create``, make one in an empty database.
+
+        With ``create_in_first_write`` the tables of a new book are made by the
+        first write, in its transaction (PostgreSQL's DDL is transactional): a
+        copy that fails or is killed leaves the database as empty as it was.
 
         Raises ServerUnreachableError, AuthenticationFailedError (PasswordNeededError
         when the server wants a password libpq did not find), EmptyDatabaseError,
@@ -154,8 +161,10 @@ class TeamStore:
         try:
             with first:
                 role = first.execute("SELECT current_user").fetchone()[0]
-                _prepare(first, url, create=create, exist_ok=exist_ok)
-                may_write = first.execute(
+                pending = _prepare(first, url, create=create, exist_ok=exist_ok,
+                                   defer=create_in_first_write)
+                # the role making the tables is checked when it makes them
+                may_write = pending or first.execute(
                     "SELECT has_table_privilege('actors', 'UPDATE')").fetchone()[0]
         except psycopg.errors.InsufficientPrivilege as exc:
             if create:
@@ -181,7 +190,8 @@ class TeamStore:
         reason = "" if may_write else f"the database role {role!r} may only read this book"
         store = cls(url, pool, changed_by=analyst.strip() or role, read_only=not may_write,
                     read_only_reason=reason, password=password)
-        if may_write and store._index_stale():
+        store._schema_pending = pending
+        if may_write and not pending and store._index_stale():
             # an upgrade changed what the index holds (schema.MIGRATIONS)
             try:
                 store.rebuild_search_index()
@@ -260,6 +270,10 @@ class TeamStore:
             with self._session() as conn:
                 self._local.changes = {}
                 self._local.all_changed = False
+                if self._schema_pending:
+                    # begun first, so the migrations' own transaction is a savepoint in it
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", [schema.LOCK_KEY])
+                    _upgrade(conn, self.url, applied=0)
                 try:
                     # The transaction begins with the first statement. In a pipeline
                     # it ends with a COMMIT statement, answered at the pipeline's one
@@ -282,6 +296,7 @@ class TeamStore:
                                 conn.rollback()
                             raise
                     conn.commit()  # without a pipeline; after one, nothing is left to commit
+                    self._schema_pending = False
                 finally:
                     self._local.changes = None
         except psycopg.Error as exc:
@@ -1033,6 +1048,8 @@ class TeamStore:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
 
     def is_empty(self) -> bool:
+        if self._schema_pending:
+            return True  # not even the tables yet
         with self._session():
             return all(self.count(kind) == 0 for kind in TABLES)
 
@@ -1070,8 +1087,12 @@ def _tables(conn) -> set[str]:
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
 
 
-def _prepare(conn, url: str, *, create: bool, exist_ok: bool = False) -> None:
-    """Check that the database is a briefing book of a schema we know; create or upgrade it."""
+def _prepare(conn, url: str, *, create: bool, exist_ok: bool = False,
+             defer: bool = False) -> bool:
+    """Check that the database is a briefing book of a schema we know; create or upgrade it.
+
+    True when the database is empty and ``defer`` leaves the creation to the
+    caller (the store's first write)."""
     where = connection.describe(url)
     tables = _tables(conn)
     if "briefing_schema" not in tables:
@@ -1085,8 +1106,10 @@ def _prepare(conn, url: str, *, create: bool, exist_ok: bool = False) -> None:
             raise EmptyDatabaseError(
                 f"the database at {where} is empty: create a team book in it "
                 f"with 'briefing init --db {where}' or 'briefing copy'")
+        if defer:
+            return True
         _upgrade(conn, url, applied=0)
-        return
+        return False
     if create and not exist_ok:
         raise BookError(f"there is already a briefing book at {where}; it was left untouched")
     applied = conn.execute("SELECT count(*) FROM briefing_schema").fetchone()[0]
@@ -1106,6 +1129,7 @@ def _prepare(conn, url: str, *, create: bool, exist_ok: bool = False) -> None:
                 "with this version of Briefing Desk. The book was left untouched")
         _upgrade(conn, url, applied=applied)
     conn.commit()
+    return False
 
 
 def _upgrade(conn, url: str, *, applied: int) -> None:
