@@ -115,6 +115,17 @@ def test_schema_version_is_recorded(postgres_server, team_store):
     assert rows == [(i + 1, name) for i, (name, _) in enumerate(schema.MIGRATIONS)]
 
 
+def back_to_schema_2(server, dbname):
+    """The database as the second schema left it (before migrations 3 and 4)."""
+    for code in range(1, 6):
+        server.admin(f"DROP INDEX search_words_{code}", dbname=dbname)
+    server.admin("CREATE INDEX search_title_words ON search_index "
+                 "USING gin (title_words gin_trgm_ops)", dbname=dbname)
+    server.admin("CREATE INDEX search_all_words ON search_index "
+                 "USING gin (all_words gin_trgm_ops)", dbname=dbname)
+    server.admin("DELETE FROM briefing_schema WHERE number > 2", dbname=dbname)
+
+
 def test_an_upgrade_that_changes_the_words_indexes_the_book_again(postgres_server, team_store):
     team_store.save(Actor(name="Musāʿid al-ʿAybān"))
     dbname = team_store.url.rsplit("/", 1)[1]
@@ -122,7 +133,7 @@ def test_an_upgrade_that_changes_the_words_indexes_the_book_again(postgres_serve
     # the book as the second schema left it: the name split at ʿ ("id")
     postgres_server.admin("UPDATE search_index SET all_words = all_words || 'musa id '",
                           dbname=dbname)
-    postgres_server.admin("DELETE FROM briefing_schema WHERE number > 2", dbname=dbname)
+    back_to_schema_2(postgres_server, dbname)
     with TeamStore.open(team_store.url) as store:
         assert store.search("id") == []  # as the SQLite book, which keeps ʿ inside the word
         assert [h.title for h in store.search("musaid")] == ["Musāʿid al-ʿAybān"]
@@ -133,8 +144,7 @@ def test_an_upgrade_that_changes_the_words_indexes_the_book_again(postgres_serve
 def test_a_reader_cannot_upgrade_and_is_told_to_ask_an_editor(postgres_server, team_sample):
     grant_reader(postgres_server, team_sample.url)
     dbname = team_sample.url.rsplit("/", 1)[1]
-    postgres_server.admin("DELETE FROM briefing_schema WHERE number = %s",
-                          schema.known_version(), dbname=dbname)
+    back_to_schema_2(postgres_server, dbname)
     reader_url = team_sample.url.replace("analyst@", "reader@")
     with pytest.raises(BookReadOnlyError, match="may only read it, so it cannot make the "
                                                 "upgrade: ask an editor to open the book once"):
@@ -143,6 +153,11 @@ def test_a_reader_cannot_upgrade_and_is_told_to_ask_an_editor(postgres_server, t
         pass
     with TeamStore.open(reader_url) as reader:
         assert reader.read_only and reader.count("actor") == 38
+        assert reader.search("erdogan")[0].title == "Recep Tayyip Erdoğan"
+    indexes = {row[0] for row in postgres_server.admin(
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'search_index'", dbname=dbname)}
+    assert indexes == {"search_index_pkey", "search_name_keys",
+                       *(f"search_words_{code}" for code in range(1, 6))}
 
 
 # --- the same records as the SQLite book ---------------------------------------
