@@ -12,7 +12,7 @@ from conftest import REPO
 
 from desktopapp import bookformat, cli
 from desktopapp.domain import Actor
-from desktopapp.errors import EmptyDatabaseError
+from desktopapp.errors import BookReadOnlyError, EmptyDatabaseError
 from desktopapp.store import BriefingStore
 from desktopapp.store.postgres import TeamStore
 
@@ -151,6 +151,36 @@ def test_every_write_as_a_reader_says_the_role_may_only_read(team_url, postgres_
     assert code == 0, err
     with TeamStore.open(team_url) as team:
         assert team.export_book() == before  # nothing lost, nothing changed
+
+
+def test_a_role_whose_transactions_are_read_only_is_a_reader(team_url, postgres_server,
+                                                             capsys, monkeypatch, tmp_path):
+    """A reader made with ALTER ROLE … SET default_transaction_read_only: the writes
+    failed with an unexpected internal error (ReadOnlySqlTransaction)."""
+    role = f"readonly_{os.getpid()}"
+    if not postgres_server.admin("SELECT 1 FROM pg_roles WHERE rolname = %s", role):
+        postgres_server.admin(f"CREATE ROLE {role} LOGIN PASSWORD 'ro-secret' IN ROLE analyst")
+        postgres_server.admin(f"ALTER ROLE {role} SET default_transaction_read_only = on")
+    book = team_url.replace("analyst@", f"{role}@")
+    with TeamStore.open(team_url) as team:
+        before = team.export_book()
+    (tmp_path / "b.json").write_text(json.dumps(dict(before, actors=[
+        dict(before["actors"][0], name="Someone Else"), *before["actors"][1:]])))
+    monkeypatch.setenv("PGPASSWORD", "ro-secret")  # preferred to the test's password file
+    for argv in (["import", tmp_path / "b.json"], ["settings", "--author", "x"]):
+        code, _, err = run(capsys, *argv, "--db", book)
+        assert code == 1 and "unexpected" not in err, err
+        assert f"the database role '{role}' may only read this book" in err
+    code, out, _ = run(capsys, "search", "erdogan", "--db", book)
+    assert code == 0 and "Erdoğan" in out
+    with TeamStore.open(book) as store:
+        assert store.read_only
+        store.read_only = False  # past the store's own check, the server refuses
+        with pytest.raises(BookReadOnlyError, match="may only read"):
+            store.save(store.get_actor(1))
+    monkeypatch.delenv("PGPASSWORD")
+    with TeamStore.open(team_url) as team:
+        assert team.export_book() == before
 
 
 def test_a_role_that_may_not_read_is_told_so(team_url, capsys):

@@ -180,6 +180,9 @@ def storage_error(exc: psycopg.Error, url: str) -> BriefingError:
     if isinstance(exc, pg_errors.InsufficientPrivilege):
         return BookReadOnlyError(f"your database role may not change {where} "
                                  f"({first_line(exc)}); nothing was changed")
+    if isinstance(exc, pg_errors.ReadOnlySqlTransaction):
+        return BookReadOnlyError(f"your database role may only read {where} "
+                                 f"({first_line(exc)}); nothing was changed")
     if isinstance(exc, psycopg.OperationalError | pg_errors.AdminShutdown):
         return ServerUnreachableError(f"the connection to {where} was lost "
                                       f"({first_line(exc)}); nothing was changed")

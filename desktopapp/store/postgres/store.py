@@ -158,6 +158,12 @@ class TeamStore:
                 # the role making the tables is checked when it makes them
                 may_write = pending or first.execute(
                     "SELECT has_table_privilege('actors', 'UPDATE')").fetchone()[0]
+                # a role whose transactions are read-only (ALTER ROLE … SET
+                # default_transaction_read_only), or a standby server
+                read_only_by = first.execute(
+                    "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby' "
+                    "WHEN current_setting('transaction_read_only') = 'on' THEN 'role' "
+                    "END").fetchone()[0]
         except psycopg.errors.InsufficientPrivilege as exc:
             if create:
                 raise connection.storage_error(exc, url) from None
@@ -180,6 +186,13 @@ class TeamStore:
                 f"no connection to {connection.describe(url)} within "
                 f"{POOL_TIMEOUT_SECONDS} s: is the server running?") from None
         reason = "" if may_write else f"the database role {role!r} may only read this book"
+        if read_only_by == "standby":
+            may_write = False
+            reason = "the server is a read-only standby; changes are made on its primary"
+        elif read_only_by == "role":
+            may_write = False
+            reason = (f"the database role {role!r} may only read this book: its "
+                      "transactions are read-only")
         store = cls(url, pool, changed_by=analyst.strip() or role, read_only=not may_write,
                     read_only_reason=reason, password=password)
         store._schema_pending = pending
@@ -1165,8 +1178,8 @@ def _prepare(conn, url: str, *, create: bool, exist_ok: bool = False,
             f"understands (schema {schema.known_version()}); update Briefing Desk. "
             "The book was left untouched")
     if applied < schema.known_version():
-        if not conn.execute("SELECT has_table_privilege('briefing_schema', 'INSERT')"
-                            ).fetchone()[0]:
+        if not conn.execute("SELECT has_table_privilege('briefing_schema', 'INSERT') AND "
+                            "current_setting('transaction_read_only') = 'off'").fetchone()[0]:
             role = conn.execute("SELECT current_user").fetchone()[0]
             raise BookReadOnlyError(
                 f"the team book at {where} has schema {applied} and this program needs "
