@@ -340,6 +340,7 @@ def schema1_copy(tmp_path):
 def test_upgrade_backs_up_first_and_runs_in_order(tmp_path, monkeypatch):
     """An older book gains the new migration; a backup of the old file sits beside it."""
     path = schema1_copy(tmp_path)
+    known = schema.known_version()
     newer = current_migrations()
 
     @newer(name="9999_test_add_column")
@@ -348,7 +349,8 @@ def test_upgrade_backs_up_first_and_runs_in_order(tmp_path, monkeypatch):
 
     monkeypatch.setattr(schema, "MIGRATIONS", newer)
     with BriefingStore.open(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == schema.known_version(newer)
+        version = store.db.execute("PRAGMA user_version").fetchone()[0]
+        assert version == schema.known_version(newer) == known + 1
         assert "test_note" in store.db.as_sqlite_utils()["actors"].columns_dict
     backups = list(tmp_path.glob("old.sqlite.schema1-*.bak"))
     assert len(backups) == 1

@@ -1413,3 +1413,9 @@ def test_a_book_that_cannot_be_opened_on_a_nearly_full_disk_says_the_disk_is_ful
     with disk_fills_after(0), pytest.raises(BookError) as caught:
         BriefingStore.open(book_path)
     assert str(caught.value).startswith(told.format(book=book_path)), str(caught.value)
+
+
+def test_a_book_name_longer_than_the_file_system_takes_is_refused_with_why(tmp_path):
+    path = tmp_path / ("b" * 300 + ".sqlite")
+    assert refused(path) == (f"cannot open {path}: the file name is too long (at most 255 "
+                             "bytes per name)")
