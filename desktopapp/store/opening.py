@@ -117,7 +117,7 @@ def _wal_user_version(path: Path) -> int | None:
                     return found
                 if page_no == 1:
                     page = fh.read(page_size)
-                    if len(page) < 100:
+                    if len(page) < page_size:  # a frame cut short was never committed
                         return found
                     pending = int.from_bytes(page[60:64], "big", signed=True)
                 else:
