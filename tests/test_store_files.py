@@ -1421,3 +1421,19 @@ def test_a_book_name_longer_than_the_file_system_takes_is_refused_with_why(tmp_p
     path = tmp_path / ("b" * 300 + ".sqlite")
     assert refused(path) == (f"cannot open {path}: the file name is too long (at most 255 "
                              "bytes per name)")
+
+
+def test_an_upgrade_waits_for_another_writer_as_long_as_the_caller_said(tmp_path):
+    book = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "book-schema1.sqlite", book)
+    holder = start_writer(book)
+    said = []
+    try:
+        with pytest.raises(BookLockedError) as caught:
+            BriefingStore.open(book, wait_seconds=0.6, on_wait=said.append)
+    finally:
+        holder.communicate(b"done\n", timeout=60)
+    assert len(said) == 1
+    assert str(caught.value).startswith(
+        "busy: another program has been writing the book old.sqlite for more than 1 s (")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.sqlite"]  # nor a backup
