@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from desktopapp import domain
 from desktopapp.domain import (
     Actor,
     ActorKind,
@@ -10,6 +11,7 @@ from desktopapp.domain import (
     ParticipantRole,
     Position,
     Recommendation,
+    RecommendationStatus,
     Source,
     image_type,
     parse_date,
@@ -122,3 +124,25 @@ def test_parse_date_and_time_accept_iso():
     assert parse_time("14:30") == dt.time(14, 30)
     with pytest.raises(ValueError, match="HH:MM"):
         parse_time("25:00")
+    # forms Python reads as times, but not the documented one
+    for other in ("14:30:00", "1430", "14:30+01:00", "T14:30"):
+        with pytest.raises(ValueError, match="HH:MM"):
+            parse_time(other)
+
+
+def test_a_recommendation_status_reads_as_words_and_none_as_not_given():
+    assert domain.status_label(RecommendationStatus.ADOPTED) == "adopted"
+    assert domain.status_label(None) == "no status given"
+
+
+def test_a_meeting_ending_the_day_it_starts_breaks_no_rule():
+    day = dt.date(2025, 5, 16)
+    assert Meeting(title="t", date=day, end_date=day).problems() == []
+    assert Meeting(title="t", date=day, end_date=day - dt.timedelta(days=1)).problems() == [
+        ("end_date", "is before the start date")]
+
+
+def test_who_changed_a_record_is_a_name_of_at_most_200_characters():
+    assert Source(citation="c", changed_by="A" * 200).problems() == []
+    assert Source(citation="c", changed_by="A" * 201).problems() == [
+        ("changed_by", "is too long (201 characters; at most 200)")]

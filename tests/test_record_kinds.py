@@ -153,6 +153,33 @@ def test_a_position_date_is_written_with_its_precision_the_rest_by_their_codec()
     assert dict(recordkinds.item_json(participants))["actor_uid"] == "uid"
 
 
+def test_the_links_to_a_kind_and_the_links_whose_names_are_searched():
+    def attrs(links):
+        return {(spec.kind, link.attr) for spec, link in links}
+
+    # what a deleted or renamed actor touches
+    assert attrs(recordkinds.links_to("actor")) == {
+        ("actor", "affiliation_uids"), ("meeting", "host_uids"), ("meeting", "mediator_uids"),
+        ("meeting", "participants"), ("recommendation", "addressee_uids"),
+        ("recommendation", "actor_uids"), ("memo", "actor_uids")}
+    assert attrs(recordkinds.links_to("meeting")) == {
+        ("recommendation", "meeting_uids"), ("memo", "meeting_uids")}
+    # a meeting is found by the names of who hosted, mediated and took part
+    assert [link.attr for link in recordkinds.named_links(KINDS["meeting"])] == [
+        "host_uids", "mediator_uids", "participants"]
+    assert recordkinds.named_links(KINDS["source"]) == ()
+
+
+def test_a_column_is_named_after_its_field_unless_told_otherwise():
+    place = Column("place", "line")
+    assert (place.json, place.column) == ("place", "place")
+    # not in the file: the form of another field gives it
+    precision = Column("date_precision", "line", json=None)
+    assert (precision.json, precision.column) == (None, "date_precision")
+    renamed = Column("source_uid", "uid", json="source", column="source_id")
+    assert (renamed.json, renamed.column) == ("source", "source_id")
+
+
 def test_columns_have_a_storage_both_dialects_know():
     for spec in KINDS.values():
         for f in spec.columns:

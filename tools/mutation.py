@@ -63,6 +63,19 @@ TARGETS = {
               "read_only_mount or immutable or lock_holder or terminals or command_line "
               "or editors or window or postgresql"),
     "fitting": (["desktopapp/pdf/fitting.py"], [], ["tests/test_fitting.py"], ""),
+    # a store file each, but with the tests of the book as a file coming in and going
+    # out (links across batches, the export straight from the rows): its own target, so
+    # that measuring them throws away none of the verdicts kept for "store"
+    "import-export": (["desktopapp/store/importing.py", "desktopapp/store/exporting.py"], [],
+                      ["tests/test_import_links.py", "tests/test_exporting.py",
+                       "tests/test_store.py", "tests/test_store_rules.py",
+                       "tests/test_bookformat.py", "tests/test_bookformat_rules.py",
+                       "tests/test_who_changed.py", "tests/test_dates_roles_priority.py",
+                       "tests/test_status_not_given.py", "tests/test_store_records.py",
+                       "tests/test_store_files.py", "tests/test_safety.py"],
+                      "kill_9 or two_cli_writers or many_rounds or fifos or dev_full or "
+                      "read_only_mount or immutable or lock_holder or terminals or "
+                      "command_line or editors or window or postgresql"),
 }
 # the wheel build: minutes per mutant, nothing the others miss. Hypothesis fuzzing
 # (the same) is left out by its marker, ``-m "not hypothesis"``: a name pattern such
