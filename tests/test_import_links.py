@@ -25,7 +25,8 @@ def book(**sections) -> dict:
 
 @pytest.fixture(autouse=True)
 def small_batches(monkeypatch):
-    monkeypatch.setattr(importing, "BATCH", 3)
+    # the class's batch size: the module's BATCH is read once, when the class is made
+    monkeypatch.setattr(importing.BulkImport, "batch_size", 3)
 
 
 def actor(n, **more):
@@ -225,3 +226,47 @@ def test_into_an_empty_book_the_index_is_merged_once_and_its_settings_are_kept(s
     store.import_sections(bookformat.parse_book(book(actors=[actor(n) for n in range(8, 12)])))
     assert fts_settings(store) == before
     assert store.db.execute(segments).fetchone()[0] > 1
+
+
+def test_the_summary_says_what_the_import_did_to_each_section(store):
+    source, memo = {"uid": uid(40), "citation": "A source"}, {
+        "uid": uid(50), "title": "Memo", "date": "2025-05-20"}
+    first = book(actors=[actor(1), actor(2)], sources=[source])
+    assert str(store.import_sections(bookformat.parse_book(first))) == (
+        "2 actors added, 0 updated, 0 unchanged; 0 meetings added, 0 updated, 0 unchanged; "
+        "0 recommendations added, 0 updated, 0 unchanged; "
+        "1 sources added, 0 updated, 0 unchanged")
+    again = book(actors=[actor(1), actor(2, title="Minister")], memos=[memo],
+                 sources=[source])
+    assert str(store.import_sections(bookformat.parse_book(again))) == (
+        "0 actors added, 1 updated, 1 unchanged; 0 meetings added, 0 updated, 0 unchanged; "
+        "0 recommendations added, 0 updated, 0 unchanged; "
+        "1 memos added, 0 updated, 0 unchanged; 0 sources added, 0 updated, 1 unchanged")
+    # actors, meetings and recommendations are always named, even when none came
+    assert str(store.import_sections(bookformat.parse_book(book(sources=[source])))) == (
+        "0 actors added, 0 updated, 0 unchanged; 0 meetings added, 0 updated, 0 unchanged; "
+        "0 recommendations added, 0 updated, 0 unchanged; "
+        "0 sources added, 0 updated, 1 unchanged")
+
+
+def test_an_imported_record_keeps_the_times_its_file_gives(store):
+    made, changed = "2024-01-02T03:04:05Z", "2024-02-03T04:05:06Z"
+    data = book(actors=[actor(1, created_at=made, updated_at=changed), actor(2)])
+    store.import_sections(bookformat.parse_book(data))
+    first = store.get("actor", store.id_for_uid("actor", uid(1)))
+    assert (first.created_at, first.updated_at) == (made, changed)
+    # a record whose file gives no times is stamped with the import's
+    second = store.get("actor", store.id_for_uid("actor", uid(2)))
+    assert second.created_at == second.updated_at > changed
+
+
+def test_a_uid_another_kind_already_uses_refuses_the_import(store):
+    store.import_sections(bookformat.parse_book(book(
+        actors=[actor(1)], sources=[{"uid": uid(40), "citation": "A source"}])))
+    data = book(meetings=[{"uid": uid(40), "title": "Talks", "date": "2025-05-16"}])
+    with pytest.raises(ValidationError) as caught:
+        store.import_sections(bookformat.parse_book(data))
+    assert str(caught.value).endswith(
+        f"uid: {uid(40)} is already used by source 'A source' (a uid names one record, "
+        "whatever its kind)")
+    assert store.id_for_uid("meeting", uid(40)) is None

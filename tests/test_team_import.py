@@ -15,7 +15,8 @@ from desktopapp.store.postgres import importing as team_importing
 @pytest.fixture
 def small_batches(monkeypatch):
     """Batches of three records, so a small file crosses many batch boundaries."""
-    monkeypatch.setattr(team_importing, "BATCH", 3)
+    # the class's batch size: the module's BATCH is read once, when the class is made
+    monkeypatch.setattr(team_importing.TeamImport, "batch_size", 3)
 
 
 def write(path, book):
