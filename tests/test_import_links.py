@@ -258,12 +258,23 @@ def test_an_imported_record_keeps_the_times_its_file_gives(store):
     # a record whose file gives no times is stamped with the import's
     second = store.get("actor", store.id_for_uid("actor", uid(2)))
     assert second.created_at == second.updated_at > changed
+    # and so when an import changes them
+    later = "2024-03-04T05:06:07Z"
+    data = book(actors=[actor(1, title="Minister", created_at=made, updated_at=later),
+                        actor(2, title="Envoy")])
+    assert store.import_sections(bookformat.parse_book(data)).updated == {"actors": 2}
+    first = store.get("actor", store.id_for_uid("actor", uid(1)))
+    assert (first.title, first.created_at, first.updated_at) == ("Minister", made, later)
+    again = store.get("actor", store.id_for_uid("actor", uid(2)))
+    assert again.title == "Envoy" and again.created_at == again.updated_at >= second.updated_at
 
 
 def test_a_uid_another_kind_already_uses_refuses_the_import(store):
     store.import_sections(bookformat.parse_book(book(
         actors=[actor(1)], sources=[{"uid": uid(40), "citation": "A source"}])))
-    data = book(meetings=[{"uid": uid(40), "title": "Talks", "date": "2025-05-16"}])
+    # a new actor beside it: its uid clashes with nothing, the meeting's does
+    data = book(actors=[actor(2)],
+                meetings=[{"uid": uid(40), "title": "Talks", "date": "2025-05-16"}])
     with pytest.raises(ValidationError) as caught:
         store.import_sections(bookformat.parse_book(data))
     assert str(caught.value).endswith(
