@@ -91,6 +91,7 @@ def test_rows_as_the_program_writes_them_are_exported_without_loading_records(
     ("memos", "sections", '[{"body": "Talks resumed."}]'),  # or without its heading
     ("sources", "accessed", ""),  # an empty date
     ("meetings", "start_time", ""),  # an empty time
+    ("actors", "photo", b""),  # an empty photo
 ])
 def test_a_row_changed_outside_the_program_but_readable_is_written_as_loaded(
         sample_store, table, column, value):
