@@ -281,3 +281,17 @@ def test_a_uid_another_kind_already_uses_refuses_the_import(store):
         f"uid: {uid(40)} is already used by source 'A source' (a uid names one record, "
         "whatever its kind)")
     assert store.id_for_uid("meeting", uid(40)) is None
+
+
+def test_two_new_records_of_different_kinds_with_one_uid_are_refused(store):
+    data = book(actors=[actor(1)],
+                meetings=[{"uid": uid(1), "title": "Talks", "date": "2025-05-16"}])
+    # records handed over one by one (a file read as a whole refuses them itself)
+    records = [(section, bookformat.parse_book(book(**{section: data[section]}))[section][0])
+               for section in ("actors", "meetings")]
+    with pytest.raises(ValidationError) as caught:
+        store.import_records(records)
+    assert str(caught.value) == (
+        f"actors: actor 'Actor 1': uid: {uid(1)} is already used by meeting 'Talks' "
+        "(a uid names one record, whatever its kind)")
+    assert store.is_empty()
