@@ -1437,3 +1437,9 @@ def test_an_upgrade_waits_for_another_writer_as_long_as_the_caller_said(tmp_path
     assert str(caught.value).startswith(
         "busy: another program has been writing the book old.sqlite for more than 1 s (")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.sqlite"]  # nor a backup
+
+
+def test_a_wal_that_cannot_be_read_is_named_with_why(book_path):
+    wal = Path(f"{book_path}-wal")
+    wal.mkdir()  # a folder where SQLite keeps a book's write-ahead log
+    assert refused(book_path) == f"{wal} cannot be read: Is a directory"
