@@ -179,8 +179,10 @@ def build_parser() -> Parser:
     parser = Parser(prog="briefing")
     parser.describe = lambda: (
         "Briefing Desk on the command line: keep a briefing book of actors, meetings and "
-        "recommendations in one SQLite file. Without --db, commands use your own book "
-        f"({books.default_book_path()}), created from the sample book on first use.")
+        "recommendations in a book file (SQLite) or a team book on PostgreSQL "
+        "(--db postgresql://user@host:port/dbname, or BRIEFING_DB). Without either, "
+        f"commands use your own book ({books.default_book_path()}), created from the "
+        "sample book on first use.")
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True

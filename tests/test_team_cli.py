@@ -190,6 +190,24 @@ def test_a_role_that_may_not_read_is_told_so(team_url, capsys):
     assert "readers' or the editors' rights" in err and "may not change" not in err
 
 
+def test_a_role_without_the_schema_is_not_told_the_book_is_empty(team_url, postgres_server,
+                                                                  capsys):
+    """Without USAGE on the schema the tables are invisible: the book read as empty,
+    and 'briefing init' then failed with an internal error (InvalidSchemaName)."""
+    from test_team_book import grant_reader
+    grant_reader(postgres_server, team_url)
+    postgres_server.admin("REVOKE USAGE ON SCHEMA public FROM PUBLIC, reader",
+                          dbname=team_url.rsplit("/", 1)[1])
+    reader = team_url.replace("analyst@", "reader@")
+    for argv in (["list", "actors"], ["init"], ["init", "--sample"]):
+        code, out, err = run(capsys, *argv, "--db", reader)
+        assert code == 1 and out == "", argv
+        assert "the database role 'reader' may not use the schema of the database at" in err
+        assert "is empty" not in err and "unexpected" not in err, err
+    code, out, _ = run(capsys, "list", "actors", "--db", team_url)  # the book is intact
+    assert code == 0 and "Recep Tayyip Erdoğan" in out
+
+
 def test_copy_between_backends_round_trips(team_book_url, sample_path, tmp_path, capsys):
     code, out, err = run(capsys, "copy", sample_path, team_book_url)
     assert code == 0, err

@@ -651,12 +651,8 @@ class BriefingStore:
             row = self.db.execute("SELECT title, body FROM search_index WHERE rowid = ?",
                                   [rowid]).fetchone()
             title, body = row or ("", "")
-            extract = search.snippet(body, words)
-            if "[" not in extract:  # the match is in the title, or only in a folded spelling
-                in_title = search.snippet(title, words)
-                extract = in_title if "[" in in_title else extract or in_title
             kind, record_id = search.split_rowid(rowid)
-            hits.append(SearchHit(kind, record_id, "", extract))
+            hits.append(SearchHit(kind, record_id, "", search.extract(title, body, words)))
         self._fill_titles(hits)
         return hits
 

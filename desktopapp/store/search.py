@@ -143,6 +143,17 @@ def snippet(text: str, words: list[str], size: int = 10) -> str:
     return " ".join((out + ("…" if end < len(tokens) else "")).split())
 
 
+def extract(title: str, body: str, words: list[str]) -> str:
+    """The extract a search hit shows: from the body around the first match, else from
+    the title when the match is there (or only in a folded spelling). Both backends
+    show a hit with this, from the index's own title and body."""
+    found = snippet(body, words)
+    if "[" not in found:
+        in_title = snippet(title, words)
+        found = in_title if "[" in in_title else found or in_title
+    return found
+
+
 def title_rank(title: str, words: set[str]) -> tuple[int, int, int]:
     """Sort key of a match: more query words whole in the title, then more title
     words begun by a query word ("zelen" puts Volodymyr Zelensky before the

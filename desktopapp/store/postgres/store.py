@@ -766,14 +766,12 @@ class TeamStore:
                 return []
             rows = {r[0]: r[1:] for r in self._x(
                 "SELECT rowid, title, body FROM search_index WHERE rowid = ANY(%s)", [rowids])}
-            patterns = text_search.patterns(text)
+            words = search.query_words(text)
             hits = []
             for rowid in rowids:
                 kind, record_id = search.split_rowid(rowid)
                 title, body = rows.get(rowid, ("", ""))
-                snippet = (text_search.snippet(body, patterns)
-                           or text_search.snippet(title, patterns) or body or title)
-                hits.append(SearchHit(kind, record_id, "", snippet[:300]))
+                hits.append(SearchHit(kind, record_id, "", search.extract(title, body, words)))
             self._fill_titles(hits)
         return hits
 
@@ -1153,6 +1151,15 @@ def _prepare(conn, url: str, *, create: bool, exist_ok: bool = False,
     True when the database is empty and ``defer`` leaves the creation to the
     caller (the store's first write)."""
     where = connection.describe(url)
+    if conn.execute("SELECT current_schema()").fetchone()[0] is None:
+        # No schema of the search path may be used by this role (no USAGE on
+        # public): its tables are invisible, which must not read as "empty".
+        role = conn.execute("SELECT current_user").fetchone()[0]
+        raise BookError(
+            f"the database role {role!r} may not use the schema of the database at {where} "
+            "(no USAGE on schema public), so it cannot read a team book there: ask the "
+            "administrator for the readers' or the editors' rights (db/postgresql/README.md). "
+            "Nothing was changed")
     tables = _tables(conn)
     if "briefing_schema" not in tables:
         if tables - {"book_meta"} or not create:

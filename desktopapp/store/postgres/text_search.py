@@ -106,21 +106,3 @@ def name_key(text: str) -> str | None:
     if not words or len(words) > MAX_TERMS or sum(map(len, words)) > 4 * MAX_TERM_LENGTH:
         return None
     return folding.name_key(text)
-
-
-def snippet(text: str, text_patterns: list[str], width: int = 10) -> str:
-    """A few words of ``text`` around the first word that matched, marked [like this]."""
-    words = text.split()
-    if not words:
-        return ""
-    starts = [p.strip("%").strip(" ").replace("\\_", "_").replace("\\%", "%")
-              .replace("\\\\", "\\") for p in text_patterns]
-    for i, word in enumerate(words):
-        folded = " ".join(_words(word))
-        if any(s and (folded.startswith(s) or f" {s}" in f" {folded}") for s in starts):
-            first = max(0, i - width // 2)
-            chosen = words[first:first + width]
-            chosen[i - first] = f"[{chosen[i - first]}]"
-            return (("…" if first else "") + " ".join(chosen)
-                    + ("…" if first + width < len(words) else ""))
-    return ""
