@@ -167,6 +167,33 @@ def test_connect_by_typing_then_reconnect_from_the_recent_list(
     assert "analyst-secret" not in settings_text(private_home)
 
 
+def test_a_whole_address_typed_into_server_is_used(qtbot, window, windows, team_sample_url):
+    """Typed key by key, 'postgresql://a' was spread over the fields at once and the
+    rest of the address went into Server alone ('Database: required')."""
+    seen = {}
+    script = Script(qtbot)
+
+    def type_address():
+        dialog = modal(ConnectDialog)
+        dialog.server.setFocus()
+        qtbot.keyClicks(dialog.server, team_sample_url)
+        seen["typed"] = dialog.server.text()
+        qtbot.keyClick(dialog.server, Qt.Key_Tab)  # leaving Server spreads it
+        seen["fields"] = (dialog.server.text(), dialog.port.text(), dialog.database.text(),
+                          dialog.user.text())
+        click_button(qtbot, dialog, "Connect")
+
+    script.when(lambda: modal(ConnectDialog), type_address)
+    press(window, "Ctrl+Shift+O")
+    script.done()
+    qtbot.waitUntil(lambda: new_window(window) is not None, timeout=WAIT)
+    assert seen["typed"] == team_sample_url
+    port = team_sample_url.rsplit(":", 1)[1].split("/")[0]
+    assert seen["fields"] == ("127.0.0.1", port, dbname_of(team_sample_url), "analyst")
+    assert new_window(window).windowTitle().startswith(
+        f"Team book {dbname_of(team_sample_url)} on 127.0.0.1:{port}")
+
+
 def test_connection_problems_are_told_in_words(qtbot, window, windows, postgres_server,
                                                team_book_url, monkeypatch):
     port = postgres_server.port
@@ -346,7 +373,7 @@ def test_a_wrong_connection_option_or_service_is_named_in_the_window(
     script = Script(qtbot)
 
     def paste(url):
-        def fill():  # pasted whole, as the README says (typed, it would be spread early)
+        def fill():  # pasted whole
             dialog = modal(ConnectDialog)
             QApplication.clipboard().setText(url)
             dialog.server.setFocus()

@@ -154,7 +154,9 @@ class ConnectDialog(QDialog):
             label = QLabel(caption)
             label.setBuddy(widget)
             form.addRow(label, widget)
+        self._server_text = ""
         self.server.textChanged.connect(self._server_changed)
+        self.server.editingFinished.connect(self._server_left)
         for widget in (self.server, self.port, self.database, self.user):
             widget.textChanged.connect(self._not_a_retry)
 
@@ -214,12 +216,23 @@ class ConnectDialog(QDialog):
             self._fill(item.data(URL_ROLE))
 
     def _server_changed(self, text: str):
+        # One character more is typing: "postgresql://a" is not yet the address
+        # meant, and spreading it would take the rest of what is typed into Server
+        # alone. A paste (or a recent entry) is spread at once; typing, when
+        # Server is left or Enter pressed.
+        typed = len(text) == len(self._server_text) + 1 and text.startswith(self._server_text)
+        self._server_text = text
         whole = books.is_team_book(text.strip())
-        if whole and url_fields(text.strip()) is not None:
+        if whole and not typed and url_fields(text.strip()) is not None:
             self._fill(text.strip())  # a plain address pasted whole: spread it over the fields
             return
         for widget in (self.port, self.database, self.user):
             widget.setEnabled(not whole)  # an address with options is used as typed
+
+    def _server_left(self):
+        text = self.server.text().strip()
+        if books.is_team_book(text) and url_fields(text) is not None:
+            self._fill(text)
 
     def url(self) -> str | None:
         """The address the fields describe; None after showing what is missing."""
