@@ -36,6 +36,25 @@ def test_unopenable_book_offers_another(qtbot, tmp_path, sample_path, monkeypatc
     store.close()
 
 
+def test_cancelling_the_other_book_asks_again_and_close_gives_up(qtbot, tmp_path, monkeypatch):
+    """Cancelling the file dialog quit the program without a word; now the question
+    comes back, and Close is the way out."""
+    foreign = tmp_path / "foreign.sqlite"
+    foreign.write_bytes(b"definitely not sqlite")
+    answers = iter(["&Open another book…", "&Close"])
+    asked = []
+
+    def fake_exec(box):
+        asked.append(box.text())
+        wanted = next(answers)
+        next(b for b in box.buttons() if b.text() == wanted).click()
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: ("", ""))
+    assert app.open_with_retry(foreign) is None
+    assert len(asked) == 2 and all("not a briefing book" in text for text in asked)
+
+
 def test_exception_hook_logs_and_keeps_going(qtbot, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args[2]))

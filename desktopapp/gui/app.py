@@ -69,7 +69,7 @@ def open_with_retry(path: Path | str | None):
         chosen, _ = QFileDialog.getOpenFileName(
             None, "Open book", "", "Briefing books (*.sqlite *.db);;All files (*)")
         if not chosen:
-            return None
+            continue  # the file dialog cancelled: the same question again (Close quits)
         path = Path(chosen)
 
 
