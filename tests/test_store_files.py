@@ -1443,3 +1443,25 @@ def test_a_wal_that_cannot_be_read_is_named_with_why(book_path):
     wal = Path(f"{book_path}-wal")
     wal.mkdir()  # a folder where SQLite keeps a book's write-ahead log
     assert refused(book_path) == f"{wal} cannot be read: Is a directory"
+
+
+def test_a_backup_is_what_its_name_says_and_another_name_is_refused_with_the_choices(
+        book_path, tmp_path):
+    with BriefingStore.open(book_path) as store:
+        store.save(Actor(name="Hakan Fidan"))
+        before = store.count("actor")
+        for name in ("snap.json", "SNAP.JSON"):
+            store.backup(tmp_path / name)
+            actors = json.loads((tmp_path / name).read_text())["actors"]
+            assert [a["name"] for a in actors] == ["Hakan Fidan"]
+        for name in ("snap.sqlite", "snap.db", "snap.briefing"):
+            store.backup(tmp_path / name)
+            with BriefingStore.open(tmp_path / name) as copy:
+                assert copy.count("actor") == before
+        for name in ("snap.txt", "snap"):
+            with pytest.raises(BookError) as refused:
+                store.backup(tmp_path / name)
+            assert str(refused.value) == (
+                f"cannot tell what to write to {tmp_path / name}: a backup's name ends in "
+                ".json (briefing-book JSON) or .sqlite, .db, .briefing (a book file)")
+            assert not (tmp_path / name).exists()
