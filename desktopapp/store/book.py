@@ -656,11 +656,15 @@ class BriefingStore:
         self._fill_titles(hits)
         return hits
 
-    def _matches(self, text: str, *, whole_words: bool, where: str, limit: int | None):
-        """The first ``limit`` (None: all) matches as (rowid, title), in index order."""
+    def _matches(self, text: str, *, whole_words: bool, where: str, limit: int | None,
+                 columns: str = "rowid, title"):
+        """The first ``limit`` (None: all) matches as (rowid, title), in index order.
+
+        ``columns="rowid"`` for ids only: reading each match's title from the
+        index's content made a list filter of 5,000 hits eight times slower."""
         expression = search.match_expression(text, whole_words=whole_words)
         return self.db.execute(
-            f"SELECT rowid, title FROM search_index WHERE search_index MATCH ?{where} LIMIT ?",
+            f"SELECT {columns} FROM search_index WHERE search_index MATCH ?{where} LIMIT ?",
             [expression, -1 if limit is None else limit]).fetchall()
 
     def _search_rowids(self, text: str, codes, limit: int) -> list[int]:
@@ -702,7 +706,7 @@ class BriefingStore:
             where = search.kind_filter([code])
             rowids = search.first_rowids(text, limit, lambda whole_words, count: [
                 row[0] for row in self._matches(text, whole_words=whole_words, where=where,
-                                                limit=count)])
+                                                limit=count, columns="rowid")])
         return [rowid & search.ID_MASK for rowid in rowids]
 
     def _fill_titles(self, hits):
