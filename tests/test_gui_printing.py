@@ -263,6 +263,48 @@ def test_preview_discards_a_result_that_arrives_after_a_newer_request(qtbot):
     pane.shutdown()
 
 
+def test_preview_starts_its_card_after_the_events_already_waiting(qtbot, monkeypatch):
+    # The worker lays the card out in Python: started at once, it would take turns at
+    # the interpreter lock with the GUI thread that still has to paint the list.
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    order = []
+
+    class Waiting(QObject):
+        def event(self, event):
+            if event.type() == QEvent.User:
+                order.append("event waiting before")
+                return True
+            return super().event(event)
+
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from desktopapp.pdf.card import RenderResult
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, "card")
+    page.save()
+    card = RenderResult(pdf=out.getvalue(), pages=1, warnings=[])
+    waiting = Waiting()
+    handed = pane.worker.submit
+    monkeypatch.setattr(pane.worker, "submit",
+                        lambda job: (order.append("card handed to the worker"), handed(job)))
+    QCoreApplication.postEvent(waiting, QEvent(QEvent.User))
+    pane.render(lambda: card, lambda result: "first card", "first")  # replaced: never started
+    pane.render(lambda: card, lambda result: "second card", "second")
+    assert order == []  # nothing handed over while the caller is still busy
+    with qtbot.waitSignal(pane.rendered, timeout=10000):
+        pass
+    assert order == ["event waiting before", "card handed to the worker"]
+    assert pane.caption.text() == "second card" and pane.page_count() == 1
+    pane.shutdown()
+
+
 def test_a_huge_biography_renders_while_the_window_keeps_responding(window, qtbot):
     text = ("The *delegation* met **twice** in Istanbul and agreed on an exchange. " * 700)
     window.store.save(Actor(name="Aaron Long-Biography", biography=text[:50_000]))

@@ -60,6 +60,8 @@ DEFAULT_SORT = {"actor": (0, Qt.AscendingOrder), "meeting": (0, Qt.DescendingOrd
 
 ID_ROLE = Qt.UserRole + 1
 SORT_ROLE = Qt.UserRole + 2
+ANSWERED_ROLES = frozenset({Qt.DisplayRole, Qt.ToolTipRole, Qt.TextAlignmentRole, ID_ROLE,
+                            SORT_ROLE})
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -181,7 +183,10 @@ class RecordTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Painting a row asks for seven roles per cell, most of which no list sets:
+        # those are answered before anything is looked up.
+        if role not in ANSWERED_ROLES or not index.isValid() \
+                or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
         column = self.columns[index.column()]

@@ -7,6 +7,12 @@ a job still waiting when a newer one comes is dropped, and a result that
 arrives after a newer request is discarded, so the preview never shows a
 record the user has already left.
 
+A job starts once the GUI thread has handled the events already waiting,
+not at once: the card is laid out in Python, and a worker started at once
+took turns at the interpreter lock with the GUI thread while the list that
+chose the record still had to paint, so a filter keystroke waited for the
+card it had asked for.
+
 Pages are PDFium images (``pdfpages``) as wide as the pane, re-rendered
 when the pane is resized.
 """
@@ -134,6 +140,12 @@ class PreviewPane(QWidget):
         self.resize_timer.setSingleShot(True)
         self.resize_timer.setInterval(RESIZE_DELAY_MS)
         self.resize_timer.timeout.connect(self._rerender_for_width)
+        # the newest requested job, handed to the worker when the GUI thread is idle
+        self._waiting_job = None
+        self.start_timer = QTimer(self)
+        self.start_timer.setSingleShot(True)
+        self.start_timer.setInterval(0)
+        self.start_timer.timeout.connect(self._start_waiting_job)
         self.pdf: bytes = b""
         self.title = ""
         self.result = None  # the RenderResult shown (pages, warnings)
@@ -173,10 +185,17 @@ class PreviewPane(QWidget):
                 return Rendered(ticket, None, b"", [], width,
                                 f"{type(exc).__name__}: {exc}")
 
-        self.worker.submit(work)
+        self._waiting_job = work  # replaces one not handed over yet: it is stale
+        self.start_timer.start()
+
+    def _start_waiting_job(self):
+        job, self._waiting_job = self._waiting_job, None
+        if job is not None:
+            self.worker.submit(job)
 
     def clear(self, caption: str = EMPTY):
         self._ticket += 1  # whatever is rendering now is stale
+        self._waiting_job = None
         self.pdf = b""
         self.result = None
         self.error = ""
@@ -192,6 +211,8 @@ class PreviewPane(QWidget):
 
     def shutdown(self):
         self._ticket += 1
+        self._waiting_job = None
+        self.start_timer.stop()
         self.worker.stop()
 
     # --- results -----------------------------------------------------------------
