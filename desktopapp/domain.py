@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -122,6 +121,8 @@ def label(value: StrEnum) -> str:
 
 
 def new_uid() -> str:
+    import uuid  # here: it imports platform (2 ms of every start) and only new records need it
+
     return str(uuid.uuid4())
 
 

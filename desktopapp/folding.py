@@ -27,6 +27,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .lazypattern import CompiledOnFirstUse
+
+# The patterns below over whole scripts are compiled when first used:
+# compiling them took 8 ms of every start of the program, and most commands
+# (a card, a listing) never fold text.
+
 _LETTERS = {
     # Latin letters Unicode does not decompose into base letter + accent
     "ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d",
@@ -38,15 +44,16 @@ _LETTERS = {
 # characters (the index uses some as separators of its own keys).
 _DROPPED = "ʿʾʼʻ‘’`'ʹʺ" + "\u0640"  # tatweel
 _TABLE = str.maketrans({**_LETTERS, **{ch: None for ch in _DROPPED}})
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_PRIVATE_USE = CompiledOnFirstUse("[\ue000-\uf8ff]")
 # Variation selectors (standard, ideographic, Mongolian free ones): inside a
 # CJK run they would split the two-character pieces a search looks for.
-_VARIATION_SELECTORS = re.compile("[\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+_VARIATION_SELECTORS = CompiledOnFirstUse(
+    "[\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 # Combining marks removed after canonical decomposition (NFD): accents
 # (Latin, Greek, Cyrillic), Arabic harakat and Quranic marks (hamza above
 # and below and madda included, so أ إ آ ؤ ئ lose them), Hebrew points.
-_MARKS = re.compile(
+_MARKS = CompiledOnFirstUse(
     "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
     "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u08d3-\u08ff"
     "\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]")
@@ -54,8 +61,8 @@ _MARKS = re.compile(
 # Scripts written without spaces between words: Han, kana, Hangul, Bopomofo.
 _CJK = ("\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff"
         "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f")
-CJK_RUN = re.compile(f"[{_CJK}]+")
-_CJK_CHAR = re.compile(f"[{_CJK}]")
+CJK_RUN = CompiledOnFirstUse(f"[{_CJK}]+")
+_CJK_CHAR = CompiledOnFirstUse(f"[{_CJK}]")
 WORD = re.compile(r"\w+")
 _ARTICLE = "ال"  # the Arabic definite article, written joined to its word
 

@@ -6,6 +6,7 @@ one more; single-line text is trimmed and NFC, multi-line text keeps its lines.
 """
 
 import datetime as dt
+import uuid
 from enum import StrEnum
 
 import pytest
@@ -346,7 +347,7 @@ def test_meeting_duration_start_time_and_participants():
     assert meeting.problems() == [("end_date", "is before the start date")]
     meeting.end_date = DAY + dt.timedelta(days=4)
     assert meeting.problems() == []
-    meeting.participants = [Participant(str(domain.uuid.UUID(int=i)), "S") for i in range(1000)]
+    meeting.participants = [Participant(str(uuid.UUID(int=i)), "S") for i in range(1000)]
     assert meeting.problems() == []
     meeting.participants.append(Participant(OTHER_UID, "S"))
     assert meeting.problems() == [("participants", "has too many entries (at most 1000)")]

@@ -4,7 +4,11 @@
 case-insensitive URL pattern over most of Unicode (``uri_pat``), which it
 uses only to split a long URL across lines. Compiling it took about 25 ms,
 a sixth of a ``briefing card`` started from the shell; here it is compiled
-the first time ReportLab uses it (any other pattern compiles as usual).
+the first time ReportLab uses it. So are the patterns three modules compile
+when imported and no card uses (4 to 7 ms of every cold card):
+``textsplit.rx`` (a class to U+FFFF, for ``cjkwrap``, which nothing calls),
+``rl_safe_eval.__rl_unsafe_re__`` (used nowhere) and PyFontify's (Python
+source listings). Any other pattern compiles as usual.
 
 ReportLab also imports Pillow's ``PIL.Image`` (for pictures) and HarfBuzz
 (``uharfbuzz``, for shaping) whenever it is imported: 10 and 8 ms of every
@@ -23,26 +27,22 @@ import sys
 import threading
 import types
 
+from ..lazypattern import CompiledOnFirstUse
+
 _compile = re.compile
 _URL_PATTERN_START = "(^(?:[a-z0-9\\.\\-\\+]*)://)"
+# Modules whose own top-level patterns wait for their first use (see above).
+_DEFERRED_MODULES = {"reportlab.lib.textsplit", "reportlab.lib.rl_safe_eval",
+                     "reportlab.lib.PyFontify"}
 _lock = threading.Lock()
-
-
-class CompiledOnFirstUse:
-    """A pattern that is compiled the first time one of its methods is used."""
-
-    def __init__(self, pattern: str, flags: int):
-        self.source = (pattern, flags)
-        self._compiled = None
-
-    def __getattr__(self, name):
-        if self._compiled is None:
-            self._compiled = _compile(*self.source)
-        return getattr(self._compiled, name)
 
 
 def _deferring(pattern, flags=0):
     if isinstance(pattern, str) and pattern.startswith(_URL_PATTERN_START):
+        return CompiledOnFirstUse(pattern, flags)
+    caller = sys._getframe(1)
+    if caller.f_code.co_name == "<module>" and caller.f_globals.get(
+            "__name__") in _DEFERRED_MODULES:
         return CompiledOnFirstUse(pattern, flags)
     return _compile(pattern, flags)
 

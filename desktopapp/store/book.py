@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import bookformat, paths
+from .. import paths
 from ..domain import (
     Actor,
     ExportSettings,
@@ -46,10 +46,15 @@ from ..errors import (
     StoredRecordError,
     ValidationError,
 )
-from . import exporting, importing, opening, record_rows, search, settings_rows
+from . import opening, record_rows, search, settings_rows
 from .connection import Connection
-from .importing import ImportSummary
 from .record_rows import KIND_OF_CLASS, NAME_COLUMN, TABLES
+
+# The JSON format, the import and the export are imported by the methods that
+# use them: a command that reads records or prints a card needs none of them.
+TYPE_CHECKING = False  # typing itself is not imported for it
+if TYPE_CHECKING:
+    from .importing import ImportSummary
 
 MAX_ROWID = 2**63 - 1  # SQLite's largest integer
 CHUNK = 500  # ids per "IN (...)" query, well under SQLite's variable limit
@@ -614,6 +619,8 @@ class BriefingStore:
                 "SELECT sql FROM sqlite_master WHERE name = 'search_index'").fetchone()
             self.db.execute("DROP TABLE search_index")
             self.db.execute(ddl)
+            from . import importing
+
             for kind in TABLES:
                 for chunk in _chunks_of(self.iter_records(kind)):
                     docs = [(search.rowid_for(kind, r.id), *search.document(r, importing.no_names))
@@ -788,6 +795,9 @@ class BriefingStore:
         Streamed from one consistent snapshot of the book, in bounded memory;
         returns the number of records per JSON section.
         """
+        from .. import bookformat
+        from . import exporting
+
         with self.db.atomic():
             settings = self.settings() if self.has_settings() else None
             return bookformat.write_objects(
@@ -795,12 +805,16 @@ class BriefingStore:
 
     def export_book(self) -> dict:
         """The whole book as a briefing-book JSON document (a dict)."""
+        from .. import bookformat
+
         with self.db.atomic():
             return bookformat.book_to_dict(self.export_sections(),
                                            self.settings() if self.has_settings() else None)
 
     def import_file(self, path) -> ImportSummary:
         """Merge a briefing-book JSON file, streamed in bounded memory (see import_records)."""
+        from .. import bookformat
+
         return self.import_records(bookformat.read_file(path))
 
     def import_records(self, items, *, keep_who: bool = False) -> ImportSummary:
@@ -817,6 +831,8 @@ class BriefingStore:
         reference fails the whole import, naming the record and the field.
         See store/importing.py.
         """
+        from . import importing
+
         with self._links_checked_by_caller(), self.write():
             return importing.run(self, items, now_iso(), keep_who=keep_who)
 
@@ -840,6 +856,8 @@ class BriefingStore:
 
     def import_sections(self, sections: dict) -> ImportSummary:
         """Merge records given by JSON section (as bookformat.parse_book returns them)."""
+        from . import importing
+
         items = [(section, record.check()) for section in importing.SECTION_ORDER
                  for record in sections.get(section, [])]
         if sections.get("settings") is not None:
