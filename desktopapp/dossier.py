@@ -49,7 +49,6 @@ class ActorDossier:
 class MeetingDossier:
     meeting: Meeting
     actors: dict[str, Actor] = field(default_factory=dict)  # by uid: everyone named
-    affiliations: dict[str, list[Actor]] = field(default_factory=dict)  # actor uid -> list
     recommendations: list[Recommendation] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
 
@@ -137,12 +136,8 @@ def meeting_dossier(store, meeting_or_id) -> MeetingDossier:
     uids = ([p.actor_uid for p in meeting.participants] + meeting.host_uids
             + meeting.mediator_uids)
     actors = {a.uid: a for a in _by_uids(store, "actor", list(dict.fromkeys(uids)))}
-    affiliation_uids = {u for a in actors.values() for u in a.affiliation_uids}
-    affiliated = {a.uid: a for a in _by_uids(store, "actor", sorted(affiliation_uids))}
     return MeetingDossier(
         meeting=meeting, actors=actors,
-        affiliations={uid: [affiliated[u] for u in a.affiliation_uids if u in affiliated]
-                      for uid, a in actors.items()},
         recommendations=store.get_many(
             "recommendation",
             [r["id"] for r in store.recommendations_linked_to("meeting", meeting.id)]

@@ -61,14 +61,15 @@ def cache_folder() -> Path:
     return platformdirs.user_cache_path(APP_FOLDER, appauthor=False) / "fonts"
 
 
-def load_ttfont(name: str, path: str | os.PathLike, asciiReadable: bool = False) -> TTFont:
-    """``TTFont(name, path, asciiReadable=...)``, its face from the cache when it is there.
+def load_ttfont(name: str, path: str | os.PathLike, asciiReadable: bool = False,
+                font_class: type[TTFont] = TTFont) -> TTFont:
+    """``font_class(name, path, asciiReadable=...)``, its face from the cache when it is there.
 
     Raises as TTFont does for a file that is no usable font (never because of the cache).
     """
     path = os.path.abspath(os.fspath(path))
     if not enabled():
-        return _with_metrics(TTFont(name, path, asciiReadable=asciiReadable))
+        return _with_metrics(font_class(name, path, asciiReadable=asciiReadable))
     with open(path, "rb") as fh:
         stat = os.fstat(fh.fileno())
         data = fh.read()
@@ -76,10 +77,10 @@ def load_ttfont(name: str, path: str | os.PathLike, asciiReadable: bool = False)
     entry = _entry_path(path)
     face = _read(entry, key, data)
     if face is None:
-        font = TTFont(name, path, asciiReadable=asciiReadable)
+        font = font_class(name, path, asciiReadable=asciiReadable)
         _write(entry, key, font.face)
         return _with_metrics(font)
-    return _with_metrics(_font_with_face(name, face, asciiReadable))
+    return _with_metrics(_font_with_face(name, face, asciiReadable, font_class))
 
 
 def _with_metrics(font: TTFont) -> TTFont:
@@ -197,10 +198,11 @@ class _Scale:
         return value * self.factor
 
 
-def _font_with_face(name: str, face: TTFontFace, asciiReadable: bool) -> TTFont:
+def _font_with_face(name: str, face: TTFontFace, asciiReadable: bool,
+                    font_class: type[TTFont] = TTFont) -> TTFont:
     """A TTFont as ``TTFont.__init__`` makes it, with a face already parsed
     (the tests compare the two attribute by attribute)."""
-    font = TTFont.__new__(TTFont)
+    font = font_class.__new__(font_class)
     font.fontName = name
     font.face = face
     font.encoding = TTEncoding()

@@ -35,6 +35,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError
 
+from .embedding import FixedSubsetFont
 from .fontcache import load_ttfont
 
 FAMILY = "CardSans"
@@ -166,7 +167,8 @@ def _load(key) -> None:
     # asciiReadable=False (load_ttfont's default): smaller subsets, faster (measured in
     # the guide)
     path = Path(font_roboto.font_directory) / STYLES[key]
-    pdfmetrics.registerFont(load_ttfont(FONT_NAMES[key], path))
+    # the card family's common characters are embedded alike in every document
+    pdfmetrics.registerFont(load_ttfont(FONT_NAMES[key], path, font_class=FixedSubsetFont))
 
 
 @lru_cache(maxsize=1)

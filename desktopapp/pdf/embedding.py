@@ -1,0 +1,207 @@
+"""The card family embedded the same way in every document, prepared once per process.
+
+ReportLab embeds a subset of each TrueType font in each PDF, numbering the
+characters in the order the document first uses them: every card had its
+own subsets, each built from the font file, compressed and written out
+anew (a fifth to a quarter of a warm card's time, for three or four
+styles). Here the first two subsets of each style hold fixed sets: Latin
+(ASCII, and the letters and punctuation names and prose most often need)
+and Cyrillic. Their font programs, character widths and ToUnicode maps are
+the same in every document, so they are built and compressed once per
+process and written as they are; a fixed subset no character of the
+document uses is left out. Any other character goes to a further subset of
+the document, as ReportLab does it. A card embeds a few kilobytes more of
+each style than it prints; what prints is the same.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFont,
+    makeToUnicodeCMap,
+)
+
+# The fixed subsets, each at most 255 characters (byte 0 is the missing glyph;
+# byte 32 must be the space, as word spacing applies to that byte). Every
+# character costs its glyph in every document that uses the subset, so
+# only the common ones: typographic punctuation, the accented letters of
+# western and central European names (Polish, Czech, Slovak, Turkish,
+# Romanian, Croatian, Hungarian), the Russian, Ukrainian and Belarusian alphabets.
+LATIN = ("".join(map(chr, range(33, 127)))
+         + "‘’“”–—…•·«»°×€§©"
+         + "ÀÁÂÄÅÇÈÉÊËÍÎÓÔÖØÚÜ" + "ßàáâãäåçèéêëìíîïñòóôõöøùúûüýÿ"
+         + "ąćęłńśźżĄĆĘŁŚŻ" + "čďěňřšťůžČŘŠŽ" + "ğıİşŞ" + "ăâșțȘ" + "đĐ" + "őű")
+CYRILLIC = ("".join(map(chr, range(0x410, 0x450)))  # А-я
+            + "ЁёЄєІіЇїҐґЎў")
+FIXED = (LATIN, CYRILLIC)
+
+
+def fixed_codes(chars: str, char_to_glyph) -> list[int]:
+    """A fixed subset as ReportLab lays one out: code points by their byte, 0 for the
+    missing glyph at byte 0 and the space at byte 32; characters the font lacks left out."""
+    codes = [0] + [ord(ch) for ch in dict.fromkeys(chars) if ord(ch) in char_to_glyph
+                   and ch != " "]
+    codes.insert(32, 32)
+    if len(codes) > 256:
+        raise ValueError(f"a fixed subset of {len(codes)} codes: 256 at most")
+    return codes
+
+
+class _Flated:
+    """A FlateDecode filter whose output was computed once: ``zlib.compress`` of the
+    same bytes, as ReportLab's own filter returns them."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def encode(self, _text):
+        return self.data
+
+
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF value formatted once (a fixed subset's widths)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def format(self, document):
+        return self.data
+
+
+class _Prepared:
+    """What one fixed subset of one font writes into every document, made once."""
+
+    def __init__(self, face, number: int, codes: list[int]):
+        self.codes = codes
+        self.base_name = _base_name(face, number)
+        self.widths = _Formatted(pdfdoc.PDFArray(list(map(face.getCharWidth, codes)))
+                                 .format(None))
+        self.cmap = makeToUnicodeCMap(self.base_name, codes)
+        self.cmap_flated = zlib.compress(self.cmap.encode("utf8"))
+        self.program = face.makeSubset(codes)
+        self.program_flated = zlib.compress(self.program)
+
+
+def _base_name(face, number: int) -> str:
+    return b"".join((SUBSETN(number), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+
+
+class FixedSubsetFont(TTFont):
+    """A TTFont whose first subsets in every document are the ``FIXED`` sets."""
+
+    _lock = threading.Lock()
+
+    def _fixed(self) -> list[list[int]]:
+        codes = self.__dict__.get("_fixed_codes")
+        if codes is None:
+            codes = self._fixed_codes = [fixed_codes(chars, self.face.charToGlyph)
+                                         for chars in FIXED]
+        return codes
+
+    def _prepared(self, number: int) -> _Prepared:
+        prepared = self.__dict__.setdefault("_prepared_subsets", {})
+        found = prepared.get(number)
+        if found is None:
+            with self._lock:  # a preview and an export may embed the font at once
+                found = prepared.get(number)
+                if found is None:
+                    found = prepared[number] = _Prepared(self.face, number,
+                                                         self._fixed()[number])
+        return found
+
+    def _document_state(self, doc) -> TTFont.State:
+        try:
+            return self.state[doc]
+        except KeyError:
+            pass
+        state = TTFont.State(self._asciiReadable, self)
+        state.subsets = [list(codes) for codes in self._fixed()]
+        # a code in two subsets (the space, the missing glyph) is taken from the first
+        state.assignments = {code: (number << 8) | byte
+                             for number, codes in reversed(list(enumerate(state.subsets)))
+                             for byte, code in enumerate(codes) if code or not byte}
+        state.nextCode = len(FIXED) << 8
+        state.used = set()
+        self.state[doc] = state
+        return state
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        state = self._document_state(doc)
+        runs = super().splitString(text, doc, encoding)
+        state.used.update(number for number, _ in runs)
+        return runs
+
+    def addObjects(self, doc):
+        """ReportLab's ``TTFont.addObjects``, the fixed subsets' parts made once and
+        those the document does not use left out."""
+        state = self._document_state(doc)
+        state.frozen = 1
+        face = self.face
+        fonts = doc.idToObject["BasicFonts"].dict
+        for number, subset in enumerate(state.subsets):
+            fixed = number < len(FIXED)
+            if fixed and number not in state.used:
+                continue
+            internal_name = self.getSubsetInternalName(number, doc)[1:]
+            prepared = self._prepared(number) if fixed else None
+            base_name = prepared.base_name if fixed else _base_name(face, number)
+            pdf_font = pdfdoc.PDFTrueTypeFont()
+            pdf_font.__Comment__ = f"Font {self.fontName} subset {number}"
+            pdf_font.Name = internal_name
+            pdf_font.BaseFont = base_name
+            pdf_font.FirstChar = 0
+            pdf_font.LastChar = len(subset) - 1
+            cmap = pdfdoc.PDFStream()
+            if fixed:
+                pdf_font.Widths = prepared.widths
+                cmap.content = prepared.cmap
+                flate = _Flated(prepared.cmap_flated)
+            else:
+                pdf_font.Widths = pdfdoc.PDFArray(list(map(face.getCharWidth, subset)))
+                cmap.content = makeToUnicodeCMap(base_name, subset)
+                flate = pdfdoc.PDFZCompress
+            if doc.compression:
+                cmap.filters = [flate]
+            pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_name)
+            if fixed:
+                pdf_font.FontDescriptor = _descriptor(face, doc, base_name, prepared.program,
+                                                      _Flated(prepared.program_flated))
+            else:
+                pdf_font.FontDescriptor = face.addSubsetObjects(doc, base_name, subset)
+            doc.Reference(pdf_font, internal_name)
+            fonts[internal_name] = pdf_font
+        del self.state[doc]
+
+
+def _descriptor(face, doc, base_name: str, program: bytes, flate: _Flated):
+    """``TTFontFace.addSubsetObjects`` for a font program made already."""
+    font_file = pdfdoc.PDFStream()
+    font_file.content = program
+    font_file.dictionary["Length1"] = len(program)
+    if doc.compression:
+        font_file.filters = [flate]
+    font_file_ref = doc.Reference(font_file, f"fontFile:{face.filename}({base_name})")
+    flags = (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
+    descriptor = pdfdoc.PDFDictionary({
+        "Type": "/FontDescriptor",
+        "Ascent": face.ascent,
+        "CapHeight": face.capHeight,
+        "Descent": face.descent,
+        "Flags": flags,
+        "FontBBox": pdfdoc.PDFArray(face.bbox),
+        "FontName": pdfdoc.PDFName(base_name),
+        "ItalicAngle": face.italicAngle,
+        "StemV": face.stemV,
+        "FontFile2": font_file_ref,
+        "MissingWidth": face.defaultWidth,
+    })
+    return doc.Reference(descriptor, "fontDescriptor:" + base_name)

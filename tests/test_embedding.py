@@ -1,0 +1,85 @@
+"""The card family's fixed subsets: written as ReportLab writes subsets, made once."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from desktopapp.pdf import embedding, fonts
+
+
+@pytest.fixture
+def invariant(monkeypatch):
+    monkeypatch.setattr(rl_config, "invariant", 1)
+
+
+def drawn(lines, font_name=fonts.REGULAR, seed_stock=False) -> bytes:
+    """A page of ``lines``; ``seed_stock``: the font written by ReportLab's own
+    ``TTFont`` code, its subsets seeded as the fixed-subset font seeds them."""
+    fonts.register()
+    font = pdfmetrics.getFont(font_name)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, initialFontName=fonts.REGULAR)
+    if seed_stock:
+        seeded = font._document_state(canvas._doc)
+        font.__class__ = TTFont
+    try:
+        canvas.setFont(font_name, 10)
+        for number, line in enumerate(lines):
+            canvas.drawString(40, 800 - 14 * number, line)
+        canvas.showPage()
+        canvas.save()
+    finally:
+        font.__class__ = embedding.FixedSubsetFont
+    if seed_stock:
+        assert seeded.frozen  # ReportLab's addObjects wrote the seeded subsets
+    return buffer.getvalue()
+
+
+def test_the_fixed_subsets_are_written_byte_for_byte_as_reportlab_writes_them(invariant):
+    # Latin, Cyrillic and a character of neither (a third subset): every subset
+    # is used, so ReportLab's own code writes the same subsets
+    lines = ["Erdoğan, Łukasz Żółć, Ștefan — “Türkiye”", "Сергій Кислиця", "Ἀθῆναι ǅ"]
+    ours = drawn(lines)
+    assert ours == drawn(lines, seed_stock=True)
+    assert ours == drawn(lines)  # made once, written again the same
+
+
+def test_a_fixed_subset_no_character_uses_is_left_out(invariant):
+    reader = PdfReader(io.BytesIO(drawn(["Plain Latin text"])))
+    names = [str(f["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()]
+    assert names == ["/AAAAAA+Roboto-Regular"]
+    reader = PdfReader(io.BytesIO(drawn(["Сергій"])))
+    names = [str(f["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()]
+    assert names == ["/AAAAAB+Roboto-Regular"]
+    assert "Сергій" in reader.pages[0].extract_text()
+
+
+def font_programs(pdf: bytes) -> list[bytes]:
+    """The embedded font programs of a one-page PDF."""
+    fonts_used = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
+    return [f["/FontDescriptor"]["/FontFile2"].get_data() for f in fonts_used]
+
+
+def test_documents_with_other_text_embed_the_same_font_program(invariant):
+    # what a card prints decides which fixed subsets it embeds, not how they are made
+    first = font_programs(drawn(["Russian–Ukrainian talks in Istanbul"]))
+    second = font_programs(drawn(["Hakan Fidan, Türkiye: “mediator”"]))
+    assert len(first) == 1 and first == second
+
+
+def test_each_fixed_subset_holds_the_space_at_byte_32_and_at_most_256_codes():
+    fonts.register()
+    for name in (fonts.REGULAR, fonts.BOLD):
+        face = pdfmetrics.getFont(name).face
+        for chars in embedding.FIXED:
+            codes = embedding.fixed_codes(chars, face.charToGlyph)
+            assert codes[0] == 0 and codes[32] == 32 and len(codes) <= 256
+            assert len(set(codes)) == len(codes)
+    with pytest.raises(ValueError, match="256 at most"):
+        embedding.fixed_codes("".join(map(chr, range(0x100, 0x17F))) * 3 +
+                              "".join(map(chr, range(0x400, 0x4FF))), range(0x10000))
