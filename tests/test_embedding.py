@@ -9,7 +9,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from desktopapp.pdf import embedding, fonts
+from desktopapp.pdf import embedding, fontcache, fonts
 
 
 @pytest.fixture
@@ -83,3 +83,30 @@ def test_each_fixed_subset_holds_the_space_at_byte_32_and_at_most_256_codes():
     with pytest.raises(ValueError, match="256 at most"):
         embedding.fixed_codes("".join(map(chr, range(0x100, 0x17F))) * 3 +
                               "".join(map(chr, range(0x400, 0x4FF))), range(0x10000))
+
+
+def prepared_parts(prepared) -> tuple:
+    return (prepared.base_name, prepared.widths.data, prepared.cmap, prepared.cmap_flated,
+            prepared.program, prepared.program_flated)
+
+
+def test_a_fixed_subset_is_kept_in_the_font_cache_and_made_again_when_damaged(
+        private_home, monkeypatch):
+    fonts.register()
+    face = pdfmetrics.getFont(fonts.BOLD).face
+    codes = embedding.fixed_codes(embedding.CYRILLIC, face.charToGlyph)
+    made = prepared_parts(embedding._Prepared(face, 1, codes))
+    [entry] = (fontcache.cache_folder()).glob("Roboto-Bold-*-subset1.marshal")
+
+    def not_again(*_args):
+        raise AssertionError("made again although kept")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(embedding, "_make", not_again)
+        assert prepared_parts(embedding._Prepared(face, 1, codes)) == made
+    blob = entry.read_bytes()
+    entry.write_bytes(blob[:200] + bytes([blob[200] ^ 0xFF]) + blob[201:])
+    assert prepared_parts(embedding._Prepared(face, 1, codes)) == made
+    assert entry.read_bytes() == blob  # made again and kept anew
+    # another set of codes (another version of the program) is not answered from it
+    assert prepared_parts(embedding._Prepared(face, 1, codes[:40]))[2] != made[2]

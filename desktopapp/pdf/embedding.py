@@ -28,6 +28,8 @@ from reportlab.pdfbase.ttfonts import (
     makeToUnicodeCMap,
 )
 
+from . import fontcache
+
 # The fixed subsets, each at most 255 characters (byte 0 is the missing glyph;
 # byte 32 must be the space, as word spacing applies to that byte). Every
 # character costs its glyph in every document that uses the subset, so
@@ -78,17 +80,37 @@ class _Formatted(pdfdoc.PDFObject):
 
 
 class _Prepared:
-    """What one fixed subset of one font writes into every document, made once."""
+    """What one fixed subset of one font writes into every document, made once (and
+    kept in the font cache: a first card made a subset of each style anew, ms each)."""
 
     def __init__(self, face, number: int, codes: list[int]):
         self.codes = codes
-        self.base_name = _base_name(face, number)
-        self.widths = _Formatted(pdfdoc.PDFArray(list(map(face.getCharWidth, codes)))
-                                 .format(None))
-        self.cmap = makeToUnicodeCMap(self.base_name, codes)
-        self.cmap_flated = zlib.compress(self.cmap.encode("utf8"))
-        self.program = face.makeSubset(codes)
-        self.program_flated = zlib.compress(self.program)
+        made = fontcache.kept(face.filename, f"-subset{number}",
+                              (*fontcache.file_key(face.filename), number, tuple(codes)),
+                              lambda: _make(face, number, codes), _well_formed)
+        self.base_name = made["base_name"]
+        self.widths = _Formatted(made["widths"])
+        self.cmap, self.cmap_flated = made["cmap"], made["cmap_flated"]
+        self.program, self.program_flated = made["program"], made["program_flated"]
+
+
+_KINDS = {"base_name": str, "widths": bytes, "cmap": str, "cmap_flated": bytes,
+          "program": bytes, "program_flated": bytes}
+
+
+def _make(face, number: int, codes: list[int]) -> dict:
+    base_name = _base_name(face, number)
+    cmap = makeToUnicodeCMap(base_name, codes)
+    program = face.makeSubset(codes)
+    return {"base_name": base_name,
+            "widths": pdfdoc.PDFArray(list(map(face.getCharWidth, codes))).format(None),
+            "cmap": cmap, "cmap_flated": zlib.compress(cmap.encode("utf8")),
+            "program": program, "program_flated": zlib.compress(program)}
+
+
+def _well_formed(made) -> bool:
+    return (isinstance(made, dict) and made.keys() == _KINDS.keys()
+            and all(isinstance(made[k], kind) for k, kind in _KINDS.items()))
 
 
 def _base_name(face, number: int) -> str:

@@ -92,9 +92,32 @@ def _with_metrics(font: TTFont) -> TTFont:
     return font
 
 
-def _entry_path(path: str) -> Path:
+def _entry_path(path: str, part: str = "") -> Path:
     digest = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    return cache_folder() / f"{Path(path).stem[:40]}-{digest}.marshal"
+    return cache_folder() / f"{Path(path).stem[:40]}-{digest}{part}.marshal"
+
+
+def file_key(path: str) -> tuple:
+    """What names one version of a font file (and of ReportLab and this format)."""
+    stat = os.stat(path)
+    return (FORMAT, REPORTLAB_VERSION, path, stat.st_size, stat.st_mtime_ns)
+
+
+def kept(path: str, part: str, key: tuple, make, well_formed):
+    """``make()``, or what it made before for this ``key`` (plain data, as
+    ``marshal`` keeps it), kept beside the parsed font ``path`` under ``part``.
+
+    Like the fonts: an entry for another key, damaged or not ``well_formed``
+    is made again and replaced; a cache that cannot be written is no error.
+    """
+    if not enabled():
+        return make()
+    entry = _entry_path(path, part)
+    value = _read_entry(entry, key)
+    if value is None or not well_formed(value):
+        value = make()
+        _write_entry(entry, key, value)
+    return value
 
 
 def face_state(face: TTFontFace) -> dict:
@@ -109,7 +132,8 @@ def face_state(face: TTFontFace) -> dict:
     return state
 
 
-def _read(entry: Path, key: tuple, data: bytes) -> TTFontFace | None:
+def _read_entry(entry: Path, key: tuple):
+    """The value kept in ``entry`` for ``key``, or None."""
     try:
         with open(entry, "rb") as fh:
             blob = fh.read()
@@ -119,10 +143,15 @@ def _read(entry: Path, key: tuple, data: bytes) -> TTFontFace | None:
     if head[:4] != MAGIC or int.from_bytes(head[4:], "big") != zlib.crc32(body):
         return None  # damaged or not ours
     try:
-        stored_key, state = marshal.loads(body)
+        stored_key, value = marshal.loads(body)
     except (EOFError, ValueError, TypeError):
         return None
-    if stored_key != key or not _well_formed(state):
+    return value if stored_key == key else None
+
+
+def _read(entry: Path, key: tuple, data: bytes) -> TTFontFace | None:
+    state = _read_entry(entry, key)
+    if state is None or not _well_formed(state):
         return None
     try:
         return _face(state, data)
@@ -214,8 +243,12 @@ def _font_with_face(name: str, face: TTFontFace, asciiReadable: bool,
 
 def _write(entry: Path, key: tuple, face: TTFontFace) -> None:
     """Keep the parsed face; any failure only means the next start parses again."""
+    _write_entry(entry, key, face_state(face))
+
+
+def _write_entry(entry: Path, key: tuple, value) -> None:
     try:
-        body = marshal.dumps((key, face_state(face)))
+        body = marshal.dumps((key, value))
     except ValueError:  # an attribute that is not plain data (another ReportLab)
         return
     blob = MAGIC + zlib.crc32(body).to_bytes(4, "big") + body
