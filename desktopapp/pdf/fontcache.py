@@ -4,7 +4,8 @@ ReportLab reads a TTF in Python, table by table (character map, widths,
 glyph offsets): about 5 ms for each Roboto style, 18 ms for the Korean
 font and 57 ms for the Chinese one, at every start of ``briefing card``.
 What it gets is plain data (numbers, dicts and lists of numbers), so it is
-kept in the user's cache folder, one ``marshal`` file per font file, and
+kept in the user's cache folder, one ``marshal`` file per font file (and one
+per fixed subset of the card family, see embedding.py), and
 read back in a fraction of that. The font file itself is still read (its
 bytes are what a PDF embeds a subset of, and what HarfBuzz shapes with).
 
