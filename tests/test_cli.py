@@ -326,6 +326,20 @@ def readme_command_rows() -> dict[str, str]:
     return rows
 
 
+def test_the_parser_built_for_the_command_typed_parses_and_helps_as_the_whole_one():
+    whole = cli.build_parser()
+    commands = next(a for a in whole._actions if a.dest == "command").choices
+    for name, sub in commands.items():
+        alone = next(a for a in cli.build_parser(name)._actions if a.dest == "command").choices
+        assert list(alone) == [name]
+        assert alone[name].format_help() == sub.format_help()
+    argv = ["card", "meeting", "5", "--db", "b.sqlite", "-o", "c.pdf", "--page-size", "a5"]
+    assert cli.build_parser("card").parse_args(argv) == whole.parse_args(argv)
+    # a first word that names no command: the whole parser, which lists them all
+    assert cli.build_parser("cards").format_help() == whole.format_help()
+    assert cli.build_parser("--help").format_help() == whole.format_help()
+
+
 def test_every_command_has_help_and_its_row_in_the_readme(capsys):
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if a.dest == "command")
