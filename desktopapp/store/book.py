@@ -22,7 +22,7 @@ import functools
 import json
 import sqlite3
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -812,10 +812,19 @@ class BriefingStore:
                                            self.settings() if self.has_settings() else None)
 
     def import_file(self, path) -> ImportSummary:
-        """Merge a briefing-book JSON file, streamed in bounded memory (see import_records)."""
-        from .. import bookformat
+        """Merge a briefing-book JSON file, streamed in bounded memory (see import_records).
 
-        return self.import_records(bookformat.read_file(path))
+        A large file going into a book without records is read by a second
+        process while this one writes (store/import_reader.py).
+        """
+        from .. import bookformat
+        from . import import_reader, importing
+
+        with self._links_checked_by_caller(), self.write():
+            if import_reader.worth_a_process(path) and self._has_no_records():
+                with closing(import_reader.read(path)) as rows:
+                    return importing.run(self, rows, now_iso(), rows=True)
+            return importing.run(self, bookformat.read_file(path), now_iso())
 
     def import_records(self, items, *, keep_who: bool = False) -> ImportSummary:
         """Merge records by uid, all or nothing.
@@ -925,6 +934,10 @@ class BriefingStore:
 
     def is_empty(self) -> bool:
         return all(self.count(kind) == 0 for kind in TABLES)
+
+    def _has_no_records(self) -> bool:
+        return not any(self.db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+                       for table in TABLES.values())
 
     # --- maintenance ------------------------------------------------------
 

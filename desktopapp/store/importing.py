@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
 
-from .. import bookformat, folding, recordkinds
+from .. import bookformat, folding
 from ..domain import Record
 from ..errors import ImportFormatError, ValidationError
 from ..recordkinds import KINDS, ChildRows, named_links
@@ -142,9 +142,32 @@ NAMED_LINKS = {kind: named_links(KINDS[kind]) for kind in NAMED_KINDS}
 # while the import runs (about 100 bytes a record).
 NAMED_TARGETS = tuple(dict.fromkeys(link.target for links in NAMED_LINKS.values()
                                     for link in links))
-# the attribute holding what the name column stores (a line: stored as it is)
-NAME_ATTR = {kind: next(f.attr for f in KINDS[kind].columns if f.column == KINDS[kind].name_column)
-             for kind in NAMED_TARGETS}
+# where the name is among a kind's column values (a line: stored as it is)
+NAME_INDEX = {kind: [f.column for f in KINDS[kind].columns].index(KINDS[kind].name_column)
+              for kind in NAMED_TARGETS}
+# where a named link's items are among the kind's links (LINKS_OF order), with its target
+NAMED_LINK_INDEX = {kind: [(n, waiting.link.target) for n, (_, waiting) in enumerate(LINKS_OF[kind])
+                           if waiting.link in NAMED_LINKS[kind]]
+                    for kind in NAMED_KINDS}
+
+
+def record_rows_of(kind: str, record: Record, position: int) -> tuple:
+    """What an import writes for a record, worked out from the record alone.
+
+    Needing no book, this can run in a second process that reads a large
+    file while the first one writes (store/import_reader.py). A plain tuple,
+    quick to pickle:
+
+        (uid, position in its section, label for messages, own column values,
+         created_at, updated_at, changed_by,
+         items per link of the kind (LINKS_OF order), each (uid, own values...),
+         index row (title, body, title_extra, body_extra) without linked names)
+    """
+    return (record.uid, position, record.display_name()[:80],
+            record_rows.row_encoder(kind)(record),
+            record.created_at, record.updated_at, record.changed_by,
+            tuple(waiting.items(record) for _, waiting in LINKS_OF[kind]),
+            search.document(record, no_names))
 
 
 def _content(record: Record) -> dict:
@@ -166,10 +189,10 @@ class Batches:
 
     batch_size = BATCH
 
-    def who(self, record) -> str:
-        """Who made the record's last change: as the file says, else the importer."""
-        return record.changed_by if self.keep_who else (record.changed_by
-                                                         or self.store.changed_by)
+    def who(self, changed_by) -> str:
+        """Who made a record's last change: as the file says (``changed_by``), else the
+        importer."""
+        return changed_by if self.keep_who else (changed_by or self.store.changed_by)
 
     # --- one record at a time -------------------------------------------------
 
@@ -218,7 +241,7 @@ class BulkImport(Batches):
         # written without a lookup
         self.ids = {kind: {} for kind in TABLES}
         self.book_ids = {kind: {} for kind in TABLES}  # uid -> id of targets in the book
-        # id -> name of the records written so far whose names others' index text shows
+        # uid -> name of the records written so far whose names others' index text shows
         self.names = {kind: {} for kind in NAMED_TARGETS}
         self.replaced = defaultdict(list)  # kind -> ids of updated records
         self.renamed = defaultdict(list)  # kind -> ids of records whose name others show
@@ -253,78 +276,104 @@ class BulkImport(Batches):
                               "(owner INTEGER, uid TEXT, ord INTEGER, a, b, c, d)")
 
 
+    def add(self, section: str, item) -> None:
+        """A record (or the settings), made into rows here."""
+        if section == "settings":
+            self.settings = item
+            return
+        self.count[section] += 1
+        rows = record_rows_of(section[:-1], item, self.count[section])
+        self.batch.append((section[:-1], item, rows))
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def add_rows(self, section: str, rows: tuple) -> None:
+        """A record's rows, as record_rows_of made them elsewhere: for an import into an empty
+        book, which never needs the record itself (see _write)."""
+        self.count[section] += 1
+        self.batch.append((section[:-1], None, rows))
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
     def _write(self, kind, entries):
+        """Write a batch of one kind: entries are (record or None, its rows) pairs."""
         table = self.tables[kind]
         section = f"{kind}s"
         existing = {}
         if self.has_rows[kind]:
-            existing = self.store._ids_by_uid(kind, [r.uid for r, _ in entries])
+            existing = self.store._ids_by_uid(kind, [rows[0] for _, rows in entries])
         ids = self.ids[kind]
-        new, changed = [], []
-        for record, position in entries:
-            if record.uid in ids:
+        new, changed = [], []  # (id, record, rows)
+        for record, rows in entries:
+            uid = rows[0]
+            if uid in ids:
                 raise ImportFormatError(
-                    f"{section}[{position}] ({record.display_name()[:80]!r}): uid {record.uid} "
-                    "is used twice in the file")
-            if record.uid in existing:
-                record.id = existing[record.uid]
-                changed.append(record)
+                    f"{section}[{rows[1]}] ({rows[2]!r}): uid {uid} is used twice in the file")
+            if uid in existing:
+                record_id = existing[uid]
+                changed.append((record_id, record, rows))
             else:
-                record.id = self.next_id[kind]
+                record_id = self.next_id[kind]
                 self.next_id[kind] += 1
-                new.append(record)
-            ids[record.uid] = record.id
+                new.append((record_id, record, rows))
+            ids[uid] = record_id
         if changed:
-            stored = {r.uid: r for r in self.store._load(kind, [r.id for r in changed])}
+            # only into a book with records of this kind, where every record
+            # comes whole (add): it is compared with the stored one
+            stored = {r.uid: r for r in self.store._load(kind, [i for i, _, _ in changed])}
             really = []
-            for record in changed:
+            for entry in changed:
+                record = entry[1]
                 if _content(stored[record.uid]) == _content(record):
                     self.summary.unchanged[section] += 1
                 else:
-                    really.append(record)
+                    really.append(entry)
                     if record_rows.renamed(kind, stored[record.uid], record):
-                        self.renamed[kind].append(record.id)
+                        self.renamed[kind].append(entry[0])
             changed = really
-        encode = record_rows.row_encoder(kind)
         columns = [f.column for f in KINDS[kind].columns]
+        now = self.now
+        who = self.who
         if new:
-            who = self.who
-            now = self.now
             names = [*columns, "uid", "created_at", "updated_at", "version", "id", "changed_by"]
             self.conn.executemany(
                 f"INSERT INTO {table} ({', '.join(names)}) VALUES "
                 f"({', '.join('?' * len(names))})",
-                [(*encode(r), r.uid, r.created_at or now, r.updated_at or now, 1, r.id, who(r))
-                 for r in new])
+                [(*rows[3], rows[0], rows[4] or now, rows[5] or now, 1, record_id,
+                  who(rows[6]))
+                 for record_id, _, rows in new])
             self.summary.added[section] += len(new)
         if changed:
             assignments = ", ".join(f"{column} = ?" for column in columns)
             self.conn.executemany(
                 f"UPDATE {table} SET {assignments}, created_at = ?, updated_at = ?, "
                 "changed_by = ?, version = version + 1 WHERE id = ?",
-                [(*encode(r), r.created_at or self.now, r.updated_at or self.now,
-                  self.who(r), r.id) for r in changed])
+                [(*rows[3], rows[4] or now, rows[5] or now,
+                  who(rows[6]), record_id)
+                 for record_id, _, rows in changed])
             self.conn.executemany("DELETE FROM search_index WHERE rowid = ?",
-                                  [(search.rowid_for(kind, r.id),) for r in changed])
-            self._drop_old_links(kind, [r.id for r in changed])
-            self.replaced[kind].extend(r.id for r in changed)
+                                  [(search.rowid_for(kind, i),) for i, _, _ in changed])
+            self._drop_old_links(kind, [i for i, _, _ in changed])
+            self.replaced[kind].extend(i for i, _, _ in changed)
             self.summary.updated[section] += len(changed)
         written = new + changed
         if not written:
             return
         self._write_links(kind, written)
-        docs = [(search.rowid_for(kind, r.id), *search.document(r, no_names)) for r in written]
+        code = search.KIND_CODES[kind] << search.KIND_SHIFT
+        docs = [(code | record_id, *rows[8]) for record_id, _, rows in written]
         if kind in NAMED_KINDS:
             docs, waiting = self._add_names(kind, written, docs)
             if waiting:
                 self.conn.executemany("INSERT INTO temp.import_docs (rowid, title, body, "
                                       "title_extra, body_extra) VALUES (?, ?, ?, ?, ?)", waiting)
         if kind in self.names:
-            self.names[kind].update((r.id, getattr(r, NAME_ATTR[kind])) for r in written)
+            at = NAME_INDEX[kind]
+            self.names[kind].update((rows[0], rows[3][at]) for _, _, rows in written)
         self.conn.executemany("INSERT INTO search_index (rowid, title, body, title_extra, "
                               "body_extra) VALUES (?, ?, ?, ?, ?)", docs)
 
-    def _add_names(self, kind, records, docs) -> tuple[list, list]:
+    def _add_names(self, kind, written, docs) -> tuple[list, list]:
         """(index rows with the names of the linked records, index rows waiting for the end).
 
         A record whose linked records all came earlier in the file gets their
@@ -332,32 +381,28 @@ class BulkImport(Batches):
         in the order of the links); others wait: a link may point to a record
         later in the file or already in the book.
         """
-        ids = self.ids
-        names = self.names
-        links = [(link, ids[link.target], names[link.target]) for link in NAMED_LINKS[kind]]
+        links = [(n, self.names[target]) for n, target in NAMED_LINK_INDEX[kind]]
         ready, waiting = [], []
-        for record, doc in zip(records, docs, strict=True):
+        for (_, _, rows), doc in zip(written, docs, strict=True):
             try:
-                shown = [known_names[known[uid]] for link, known, known_names in links
-                         for uid in recordkinds.link_uids(record, link)]
+                shown = [names[item[0]] for n, names in links for item in rows[7][n]]
             except KeyError:
                 waiting.append(doc)
                 continue
             ready.append(with_names(doc, " ".join(dict.fromkeys(shown))))
         return ready, waiting
 
-    def _write_links(self, kind, records):
-        """Link rows of these records: written now when the target is known, else waiting.
+    def _write_links(self, kind, written):
+        """Link rows of the written (id, record, rows): now when the target is known, else later.
 
         A target is known when it came earlier in the file or is in the book;
         others (a source listed after the actors that cite it, a uid in no
         record) wait in a temporary table for the end.
         """
-        for name, waiting in LINKS_OF[kind]:
+        for n, (name, waiting) in enumerate(LINKS_OF[kind]):
             target = waiting.link.target
             known = self.ids[target]
-            items = waiting.items
-            per_record = [(record.id, items(record)) for record in records]
+            per_record = [(record_id, rows[7][n]) for record_id, _, rows in written]
             try:
                 # the common case: every target came earlier in the file
                 found = [(owner, ord_, known[item[0]], *item[1:])
@@ -552,8 +597,11 @@ def _chunks(values, size=500):
         yield values[start:start + size]
 
 
-def run(store, items, now: str, *, keep_who: bool = False) -> ImportSummary:
+def run(store, items, now: str, *, keep_who: bool = False, rows: bool = False) -> ImportSummary:
     """Import ``items`` ((section, record) and ("settings", settings) pairs).
+
+    With ``rows``, items are (section, the record's rows as record_rows_of makes them):
+    only into a book without records (see BulkImport.add_rows).
 
     Must run inside the store's write transaction. The garbage collector is
     paused: the records of a large import are short-lived and acyclic, and
@@ -568,8 +616,14 @@ def run(store, items, now: str, *, keep_who: bool = False) -> ImportSummary:
     store.db.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     try:
         importer = BulkImport(store, now, keep_who)
+        if rows and any(importer.has_rows.values()):
+            raise ValueError("an import of rows made elsewhere goes into a book without records")
+        add = importer.add_rows if rows else importer.add
         for section, item in items:
-            importer.add(section, item)
+            if section == "settings":
+                importer.settings = item
+            else:
+                add(section, item)
         return importer.finish()
     finally:
         store.db.conn.execute(f"PRAGMA cache_size = {cache}")

@@ -149,7 +149,7 @@ class TeamImport(Batches):
         for record, record_id in zip(records, ids, strict=True):
             record.id = record_id
             rows.append((record_id, record.uid, record.created_at or self.now,
-                         record.updated_at or self.now, 1, self.who(record),
+                         record.updated_at or self.now, 1, self.who(record.changed_by),
                          *record_rows.row_values(kind, record).values()))
         columns = ("id", "uid", "created_at", "updated_at", "version", "changed_by",
                    *record_rows.row_values(kind, records[0]))
@@ -174,7 +174,7 @@ class TeamImport(Batches):
                 f"UPDATE {table} SET {assignments}, created_at = %s, updated_at = %s, "
                 "changed_by = %s, version = version + 1 WHERE id = %s",
                 [(*row.values(), r.created_at or self.now, r.updated_at or self.now,
-                  self.who(r), r.id) for row, r in zip(rows, records, strict=True)])
+                  self.who(r.changed_by), r.id) for row, r in zip(rows, records, strict=True)])
         # their old links and index rows go now; the new ones come with the others'
         for link_table, owner in OLD_LINKS[kind]:
             self.conn.execute(f"DELETE FROM {link_table} WHERE {owner} = ANY(%s)", [ids])

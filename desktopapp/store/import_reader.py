@@ -1,0 +1,126 @@
+"""A large book file read by a second process while this one writes the book.
+
+An import is two jobs of about the same size: reading the file (decoding
+the JSON, checking each record, making its rows and its search text: Python
+work) and writing the book (SQLite's work). In one process they take turns;
+with the reading in a second process they run on two cores at once. The
+reader sends each record's rows (importing.record_rows_of: plain tuples, quick
+to pickle) through a pipe; the writer never holds the decoded records.
+
+Used for a file of PROCESS_MIN_BYTES or more going into a book without
+records: into a book with records, each record of the file may replace a
+stored one and is compared with it whole, which the rows alone cannot do.
+Memory stays bounded on both sides: the reader streams the file and waits
+while the pipe is full.
+
+The reader's errors (the file's faults, written for people) are raised in
+the writer as they were raised in the reader; a reader that dies without
+saying why is an internal error, with what it printed.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+PROCESS_MIN_BYTES = 4 << 20  # below this, starting a process costs more than it saves
+RECORDS_PER_MESSAGE = 500
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+
+
+def worth_a_process(path) -> bool:
+    """Whether reading ``path`` in a second process is worth starting one."""
+    try:
+        return bool(sys.executable) and Path(path).stat().st_size >= PROCESS_MIN_BYTES
+    except OSError:
+        return False  # bookformat.read_file says what is wrong with it
+
+
+def read(path) -> Iterator[tuple[str, object]]:
+    """(section, the record's rows) per record and ("settings", settings), as the reader
+    process sends them. Closing the iterator stops the reader."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_PARENT,
+                                                      env.get("PYTHONPATH")]))
+    with tempfile.TemporaryFile() as printed:
+        reader = subprocess.Popen([sys.executable, "-m", __name__, os.fspath(path)],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=printed, env=env)
+        try:
+            while True:
+                try:
+                    message = pickle.load(reader.stdout)
+                except EOFError:
+                    reader.wait()
+                    printed.seek(0)
+                    said = printed.read()[-2000:].decode("utf-8", "replace")
+                    raise RuntimeError(f"the import's reader process stopped (exit code "
+                                       f"{reader.returncode}) before the end of {path}:\n"
+                                       f"{said}") from None
+                if message[0] == "records":
+                    yield from message[1]
+                elif message[0] == "end":
+                    return
+                else:
+                    raise _error(*message[1:])
+        finally:
+            if reader.poll() is None:
+                reader.kill()
+            reader.wait()
+            reader.stdout.close()
+
+
+def _error(cls, args, attributes) -> BaseException:
+    """The reader's error, as it was (its class, message and attributes)."""
+    error = cls.__new__(cls)
+    BaseException.__init__(error, *args)
+    error.__dict__.update(attributes)
+    return error
+
+
+def main(argv=None) -> int:
+    """The reader: sends the file's records as rows on standard output, then "end"."""
+    from .. import bookformat
+    from ..errors import BriefingError
+    from .importing import record_rows_of
+
+    (path,) = sys.argv[1:] if argv is None else argv
+    out = sys.stdout.buffer
+
+    def send(message):
+        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    # the records are short-lived and acyclic (as in importing.run)
+    gc.disable()
+    count = defaultdict(int)
+    records = []
+    try:
+        try:
+            for section, item in bookformat.read_file(path):
+                if section == "settings":
+                    records.append((section, item))
+                else:
+                    count[section] += 1
+                    records.append((section, record_rows_of(section[:-1], item, count[section])))
+                if len(records) >= RECORDS_PER_MESSAGE:
+                    send(("records", records))
+                    records = []
+            send(("records", records))
+            send(("end",))
+        except BriefingError as exc:
+            send(("error", type(exc), exc.args, vars(exc)))
+        out.flush()
+    except BrokenPipeError:  # the writer stopped reading: it has its own error
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
