@@ -21,6 +21,10 @@ memory holds one batch, never the file. Each batch is written with a few
 Into an empty book the secondary indexes are made once at the end. The
 caller runs all this inside one write transaction: any error, at any
 record, leaves the book as it was.
+
+What is written for a record is worked out from the record alone
+(record_rows_of), so that a large file can be read by a second process
+while this one writes (store/import_reader.py).
 """
 
 from __future__ import annotations
