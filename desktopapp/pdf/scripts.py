@@ -220,9 +220,23 @@ _PARSED: dict[tuple, tuple] = {}
 PARSED_MAX = 4096
 
 
+# Lines of paragraphs laid out before, by (text, style, bullet) and width: a
+# card shown again (a preview after an edit elsewhere on the card, an export
+# of what was previewed) and a handout breaks the same paragraphs into the
+# same lines. Only what ReportLab's drawing reads is shared (it never changes
+# the lines); a paragraph that is split breaks its own lines first. Long
+# texts are left out: they are laid out at many lengths while a card is
+# fitted, each once. Bounded; emptied when full.
+_LAID_OUT: dict[tuple, tuple] = {}
+LAID_OUT_MAX = 4096
+LAID_OUT_TEXT_MAX = 2000
+
+
 def forget_parsed() -> None:
-    """Empty the parsed-markup cache (the benchmark times a card's first layout so)."""
+    """Empty the parsed-markup and line caches (the benchmark times a card's first
+    layout so)."""
     _PARSED.clear()
+    _LAID_OUT.clear()
 
 
 def _fresh(frag):
@@ -240,6 +254,8 @@ class Paragraph(_ReportLabParagraph):
         if frags is not None or style is None or not isinstance(text, str):
             return super()._setup(text, style, bulletText, frags, cleaner)
         key = (text, style, bulletText)
+        if len(text) <= LAID_OUT_TEXT_MAX:
+            self._markup = key
         parsed = _PARSED.get(key)
         if parsed is None:
             super()._setup(text, style, bulletText, None, cleaner)
@@ -270,6 +286,17 @@ class Paragraph(_ReportLabParagraph):
             self._complex = False
         if self._complex:
             self._prepare()
+        elif getattr(self, "_markup", None) is not None and not self._cjk:
+            self._own_frags = self.frags  # to break its own lines from, once shared
+
+    _shared = False  # lines (and the fragments they were broken from) from _LAID_OUT
+
+    def _unshare(self):
+        """Own fragments again, before ReportLab breaks or splits them itself."""
+        self.frags = [_fresh(f) for f in self._own_frags]
+        self._shared = False
+        self.__dict__.pop("blPara", None)
+        self._wrapped_at = None
 
     def breakLines(self, width):
         if self._cjk:  # Chinese and Japanese: between characters, kinsoku kept
@@ -361,8 +388,27 @@ class Paragraph(_ReportLabParagraph):
             # at the same width (tables re-measure their cells) keeps its lines.
             if getattr(self, "_wrapped_at", None) == availWidth and hasattr(self, "blPara"):
                 return self.width, self.height
+            own = self.__dict__.get("_own_frags")
+            if own is None:
+                self._wrapped_at = availWidth
+                return super().wrap(availWidth, availHeight)
+            key = (self._markup, availWidth)
+            found = _LAID_OUT.get(key)
+            if found is not None:
+                (self.blPara, self.frags, self.width, self.height, self._wrapWidths,
+                 self._width_max) = found
+                self._wrapped_at, self._shared = availWidth, True
+                return self.width, self.height
+            if self._shared:
+                self._unshare()
             self._wrapped_at = availWidth
-            return super().wrap(availWidth, availHeight)
+            size = super().wrap(availWidth, availHeight)
+            if len(_LAID_OUT) >= LAID_OUT_MAX:
+                _LAID_OUT.clear()
+            _LAID_OUT[key] = (self.blPara, self.frags, self.width, self.height,
+                              self._wrapWidths, self._width_max)
+            self._shared = True
+            return size
         style = self.style
         self.width = availWidth
         first = availWidth - self._first_indent() - style.rightIndent
@@ -390,6 +436,10 @@ class Paragraph(_ReportLabParagraph):
 
     def split(self, availWidth, availHeight):
         if not self._complex:
+            if self._shared:  # ReportLab's split changes the fragments it splits
+                self._unshare()
+                del self._own_frags  # and this paragraph's lines are its own from now on
+                self.wrap(availWidth, availHeight)
             return super().split(availWidth, availHeight)
         self.wrap(availWidth, availHeight)
         fit = int((availHeight + 1e-6) // self.style.leading)
