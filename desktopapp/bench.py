@@ -705,10 +705,12 @@ def _gui_child(path: Path, start_only: bool = False):
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
+    from .gui.app import freeze_imported_objects
     from .gui.main_window import MainWindow
     from .gui.record_page import FILTER_DELAY_MS
     from .store import BriefingStore
 
+    freeze_imported_objects()  # as briefing-desk's main() does before it opens the book
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = MainWindow(BriefingStore.open(path))
     window.show()

@@ -13,6 +13,7 @@ book's server gone while the preview reads it) is shown as it is.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -127,7 +128,20 @@ def start(book) -> MainWindow | None:
     return window
 
 
+def freeze_imported_objects():
+    """Leave what the program has imported out of the garbage collector's full passes.
+
+    The modules' objects (46,000 once the window's modules are imported) live as long
+    as the process, yet each full collection walked them all: 23 ms on the 1M book,
+    once while the window was being built and again whenever enough new objects had
+    piled up, in whatever keystroke or click made the last of them. Frozen, a full
+    pass walks only what came after (1 ms once the window has started).
+    """
+    gc.freeze()
+
+
 def main(argv=None) -> int:
+    freeze_imported_objects()
     args = parse_arguments(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("Briefing Desk")
