@@ -19,7 +19,8 @@ Suites (``--suite``, repeatable; default all but ``peers``):
 ``cards``  milliseconds per card in a warm process: the sample's cards, a
            card needing shortening, meetings with 50/200/499 participants,
            a handout (per page); the sample meeting with no markup parsed
-           before (the others repeat a card, whose parsed markup is kept);
+           and no lines broken before (the others repeat a card, whose
+           parsed markup and line breaks are kept);
            and the first card of a fresh process (fonts loaded once, from
            the parsed-font cache as after a first use; and once with that
            cache empty). Cases are in CARD_CASES.
@@ -569,7 +570,8 @@ def _time_cards(path: Path, repeats: int) -> dict:
     with BriefingStore.open(path) as store:
         settings = store.settings()
         # a card laid out for the first time in a warm process: no markup
-        # parsed before (the others repeat the same card, whose markup is)
+        # parsed and no lines broken before (the others repeat the same card,
+        # whose markup and lines are)
         record = store.get("meeting", 5)
         render_record(store, record, settings)
         timings = []

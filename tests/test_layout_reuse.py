@@ -75,3 +75,16 @@ def test_a_paragraph_of_several_fragments_is_shared_and_split_the_same_way():
     shared.wrap(150, 1e6)
     assert shared._shared
     assert [part.getPlainText() for part in shared.split(150, 3 * style.leading)] == expected
+
+
+def test_the_lines_kept_are_bounded_by_the_characters_they_hold(monkeypatch):
+    monkeypatch.setattr(scripts, "LAID_OUT_CHARS_MAX", 1000)
+    style = card_styles(10.0).body
+    for number in range(40):
+        Paragraph(f"Paragraph {number}: " + "words of the talks " * 5, style).wrap(300, 1e6)
+        kept = sum(len(key[0][0]) for key in scripts._LAID_OUT)
+        assert 0 < kept <= 1000 and kept == scripts._laid_out_chars
+    assert len(scripts._LAID_OUT) < 40  # emptied on the way
+    long = "A long text. " * (scripts.LAID_OUT_TEXT_MAX // 13 + 1)
+    Paragraph(long, style).wrap(300, 1e6)
+    assert not any(key[0][0] == long for key in scripts._LAID_OUT)

@@ -226,17 +226,33 @@ PARSED_MAX = 4096
 # same lines. Only what ReportLab's drawing reads is shared (it never changes
 # the lines); a paragraph that is split breaks its own lines first. Long
 # texts are left out: they are laid out at many lengths while a card is
-# fitted, each once. Bounded; emptied when full.
+# fitted, each once. Bounded by entries and by the characters they hold
+# (kept lines take 15-35 bytes a character: some 10 MB at most); emptied
+# when full.
 _LAID_OUT: dict[tuple, tuple] = {}
 LAID_OUT_MAX = 4096
 LAID_OUT_TEXT_MAX = 2000
+LAID_OUT_CHARS_MAX = 300_000
+_laid_out_chars = 0
 
 
 def forget_parsed() -> None:
     """Empty the parsed-markup and line caches (the benchmark times a card's first
     layout so)."""
+    global _laid_out_chars
     _PARSED.clear()
     _LAID_OUT.clear()
+    _laid_out_chars = 0
+
+
+def _keep_lines(key, lines) -> None:
+    global _laid_out_chars
+    size = len(key[0][0])
+    if len(_LAID_OUT) >= LAID_OUT_MAX or _laid_out_chars + size > LAID_OUT_CHARS_MAX:
+        _LAID_OUT.clear()
+        _laid_out_chars = 0
+    _LAID_OUT[key] = lines
+    _laid_out_chars += size
 
 
 def _fresh(frag):
@@ -403,10 +419,8 @@ class Paragraph(_ReportLabParagraph):
                 self._unshare()
             self._wrapped_at = availWidth
             size = super().wrap(availWidth, availHeight)
-            if len(_LAID_OUT) >= LAID_OUT_MAX:
-                _LAID_OUT.clear()
-            _LAID_OUT[key] = (self.blPara, self.frags, self.width, self.height,
-                              self._wrapWidths, self._width_max)
+            _keep_lines(key, (self.blPara, self.frags, self.width, self.height,
+                              self._wrapWidths, self._width_max))
             self._shared = True
             return size
         style = self.style
