@@ -56,6 +56,10 @@ class ImportFormatError(BriefingError):
     """A briefing-book JSON file is malformed; the message names the place."""
 
 
+class ImportStoppedError(BriefingError):
+    """The process reading an import's file was stopped (killed, or out of memory)."""
+
+
 class BookReadOnlyError(BookError):
     """The book cannot be written: read-only mount, immutable or read-only file."""
 

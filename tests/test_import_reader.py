@@ -16,7 +16,7 @@ from test_store import make_world
 
 from desktopapp import bookformat
 from desktopapp.bench import write_synthetic_book
-from desktopapp.errors import ImportFormatError, ValidationError
+from desktopapp.errors import ImportFormatError, ImportStoppedError, ValidationError
 from desktopapp.resources import SAMPLE_BOOK, resource_path
 from desktopapp.store import BriefingStore, import_reader, importing
 
@@ -151,20 +151,38 @@ def test_a_broken_file_gives_the_same_message_and_writes_nothing(
     assert "used twice" in messages["reader", "twice"][1]
 
 
-def test_a_reader_that_dies_is_reported_and_the_book_is_left_as_it_was(
+def test_a_reader_that_fails_is_reported_and_the_book_is_left_as_it_was(
         tmp_path, monkeypatch, reader_calls, store):
     source = tmp_path / "synthetic.json"
     write_synthetic_book(source, 20, 4, 2)
-    # not a Python: the "reader" stops at once with a message of its own, as a
-    # reader that is killed or runs out of memory would
+    # not a Python: the "reader" fails at once with a message of its own, as a
+    # reader with a bug would
     monkeypatch.setattr(import_reader, "sys", SimpleNamespace(executable="/bin/sh"))
-    with pytest.raises(RuntimeError, match=r"reader process stopped \(exit code [1-9]"):
+    with pytest.raises(RuntimeError, match=r"reader process failed \(exit code [1-9]"):
         store.import_file(source)
     assert store.is_empty()
     monkeypatch.setattr(import_reader, "sys", sys)
     # the book is usable afterwards
     assert "20 actors added" in str(store.import_file(source))
     assert len(reader_calls) == 2
+
+
+def test_a_reader_killed_halfway_is_told_as_such_and_nothing_is_imported(
+        tmp_path, monkeypatch, reader_calls, store):
+    source = tmp_path / "synthetic.json"
+    write_synthetic_book(source, 20, 4, 2)
+    # a reader that sends two messages of records, then is killed (as by the
+    # system when memory runs out)
+    killed = tmp_path / "killed-reader"
+    killed.write_text(f"#!/bin/sh\n{sys.executable} \"$@\" | head -c 3000\nkill -9 $$\n")
+    killed.chmod(0o755)
+    monkeypatch.setattr(import_reader, "sys", SimpleNamespace(executable=str(killed)))
+    with pytest.raises(ImportStoppedError) as stopped:
+        store.import_file(source)
+    assert str(stopped.value) == (
+        f"the import stopped: the process reading {source} was stopped by signal 9 "
+        "(killed, or out of memory); nothing was imported")
+    assert store.is_empty()
 
 
 def test_a_book_with_records_reads_the_file_here_and_merges(tmp_path, reader_calls, store):

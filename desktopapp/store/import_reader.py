@@ -14,8 +14,9 @@ Memory stays bounded on both sides: the reader streams the file and waits
 while the pipe is full.
 
 The reader's errors (the file's faults, written for people) are raised in
-the writer as they were raised in the reader; a reader that dies without
-saying why is an internal error, with what it printed.
+the writer as they were raised in the reader. A reader stopped by a signal
+(killed, or out of memory) is told as such; one that fails otherwise is an
+internal error (a bug), logged with what it printed.
 """
 
 from __future__ import annotations
@@ -57,13 +58,8 @@ def read(path) -> Iterator[tuple[str, object]]:
             while True:
                 try:
                     message = pickle.load(reader.stdout)
-                except EOFError:
-                    reader.wait()
-                    printed.seek(0)
-                    said = printed.read()[-2000:].decode("utf-8", "replace")
-                    raise RuntimeError(f"the import's reader process stopped (exit code "
-                                       f"{reader.returncode}) before the end of {path}:\n"
-                                       f"{said}") from None
+                except (EOFError, pickle.UnpicklingError):  # ended, maybe in mid-message
+                    raise _stopped(reader, printed, path) from None
                 if message[0] == "records":
                     yield from message[1]
                 elif message[0] == "end":
@@ -75,6 +71,21 @@ def read(path) -> Iterator[tuple[str, object]]:
                 reader.kill()
             reader.wait()
             reader.stdout.close()
+
+
+def _stopped(reader, printed, path) -> Exception:
+    """Why the reader ended without a word: stopped by a signal, or failed (a bug)."""
+    reader.wait()
+    if reader.returncode < 0:  # killed: by someone, or by the system for want of memory
+        from ..errors import ImportStoppedError
+
+        return ImportStoppedError(
+            f"the import stopped: the process reading {path} was stopped by signal "
+            f"{-reader.returncode} (killed, or out of memory); nothing was imported")
+    printed.seek(0)
+    said = printed.read()[-2000:].decode("utf-8", "replace")
+    return RuntimeError(f"the import's reader process failed (exit code {reader.returncode}) "
+                        f"before the end of {path}:\n{said}")
 
 
 def _error(cls, args, attributes) -> BaseException:
