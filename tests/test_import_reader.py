@@ -185,6 +185,24 @@ def test_a_reader_killed_halfway_is_told_as_such_and_nothing_is_imported(
     assert store.is_empty()
 
 
+def test_the_reader_is_this_program_whatever_folder_the_import_starts_in(
+        tmp_path, monkeypatch, reader_calls, store):
+    source = tmp_path / "synthetic.json"
+    write_synthetic_book(source, 20, 4, 2)
+    # a folder holding another "desktopapp", as a checkout of another version would
+    decoy = tmp_path / "checkout" / "desktopapp" / "store"
+    decoy.mkdir(parents=True)
+    for package in (decoy.parent, decoy):
+        (package / "__init__.py").write_text("")
+    marker = tmp_path / "the decoy ran"
+    (decoy / "import_reader.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\ndef main(): raise SystemExit(3)\n")
+    monkeypatch.chdir(tmp_path / "checkout")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "checkout"))
+    assert "20 actors added" in str(store.import_file(source))
+    assert reader_calls == [source] and not marker.exists()
+
+
 def test_a_book_with_records_reads_the_file_here_and_merges(tmp_path, reader_calls, store):
     source = tmp_path / "synthetic.json"
     write_synthetic_book(source, 20, 4, 2)

@@ -33,7 +33,13 @@ from pathlib import Path
 
 PROCESS_MIN_BYTES = 4 << 20  # below this, starting a process costs more than it saves
 RECORDS_PER_MESSAGE = 500
+# The reader is this very program: Python in isolated mode (no folder of the
+# user's, no PYTHON* variable on its path) given the folder this package is
+# in. With ``-m``, a "desktopapp" folder where the command was started would
+# be read instead.
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+READER = ("-I", "-c", "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+          "from desktopapp.store.import_reader import main; sys.exit(main())")
 
 
 def worth_a_process(path) -> bool:
@@ -47,18 +53,15 @@ def worth_a_process(path) -> bool:
 def read(path) -> Iterator[tuple[str, object]]:
     """(section, the record's rows) per record and ("settings", settings), as the reader
     process sends them. Closing the iterator stops the reader."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_PARENT,
-                                                      env.get("PYTHONPATH")]))
     with tempfile.TemporaryFile() as printed:
-        reader = subprocess.Popen([sys.executable, "-m", __name__, os.fspath(path)],
+        reader = subprocess.Popen([sys.executable, *READER, _PACKAGE_PARENT, os.fspath(path)],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=printed, env=env)
+                                  stderr=printed)
         try:
             while True:
                 try:
                     message = pickle.load(reader.stdout)
-                except (EOFError, pickle.UnpicklingError):  # ended, maybe in mid-message
+                except Exception:  # the stream ended, maybe in mid-message: the reader stopped
                     raise _stopped(reader, printed, path) from None
                 if message[0] == "records":
                     yield from message[1]
@@ -75,7 +78,13 @@ def read(path) -> Iterator[tuple[str, object]]:
 
 def _stopped(reader, printed, path) -> Exception:
     """Why the reader ended without a word: stopped by a signal, or failed (a bug)."""
-    reader.wait()
+    try:
+        reader.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # alive, but what it sent makes no sense: a bug
+        reader.kill()
+        reader.wait()
+        return RuntimeError(f"the import's reader process sent what cannot be read, "
+                            f"reading {path}")
     if reader.returncode < 0:  # killed: by someone, or by the system for want of memory
         from ..errors import ImportStoppedError
 
@@ -132,6 +141,3 @@ def main(argv=None) -> int:
         return 1
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
