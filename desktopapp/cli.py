@@ -344,6 +344,11 @@ def _pad(text: str, cells: int) -> str:
     return text + " " * max(0, cells - display_width(text))
 
 
+# what `show`, `card` and `handout` take: printed whole even when wider than the
+# first rows' (its row is then pushed right by a digit or two)
+NEVER_CUT = {"id"}
+
+
 def _table(rows, columns, rest=()):
     """Rows as aligned columns; widths come from ``rows``.
 
@@ -361,7 +366,8 @@ def _table(rows, columns, rest=()):
         print("  ".join(_pad(row[c], widths[c]) for c in columns).rstrip())
     for row in rest:
         text = cells(row)
-        print("  ".join(_pad(_cut(text[c], widths[c]), widths[c]) for c in columns).rstrip())
+        print("  ".join(_pad(text[c] if c in NEVER_CUT else _cut(text[c], widths[c]), widths[c])
+                        for c in columns).rstrip())
 
 
 LIST_COLUMNS = {

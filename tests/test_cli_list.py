@@ -63,6 +63,17 @@ def test_table_pages_and_rows_after_the_sample_keep_the_columns(store, book_path
     assert code == 0 and "No actors after the first 9." in out
 
 
+def test_an_id_wider_than_the_first_rows_ids_is_printed_whole(store, book_path, capsys,
+                                                              monkeypatch):
+    monkeypatch.setattr(cli, "TABLE_SAMPLE", 2)  # widths from ids 1 and 2
+    with store.write():
+        for n in range(1, 102):
+            store.save(Actor(name=f"Envoy {n:03}"))
+    code, out, _ = run(capsys, "list", "actors", "--db", book_path)
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()[-3:]] == ["99", "100", "101"]
+
+
 @pytest.mark.parametrize("value", ["-1", "x", "1.5", "٣", "9" * 40 + "x"])
 def test_bad_limits_are_usage_errors(sample_db, capsys, value):
     code, _, err = run(capsys, "list", "actors", "--limit", value, "--db", sample_db)
