@@ -19,8 +19,11 @@ Suites (``--suite``, repeatable; default all but ``peers``):
 ``cards``  milliseconds per card in a warm process, wall and CPU time: the
            sample's cards, a card needing shortening, meetings with
            50/200/499 participants, a handout (per page); the sample meeting
-           with no markup parsed and no lines broken before (the others
-           repeat a card, whose parsed markup and line breaks are kept);
+           with no markup parsed and no lines broken before; the sample
+           actor and meeting, a different copy each time (every text of
+           its own made different: a card never shown before, in a warm
+           process); the others repeat a card, whose parsed markup and
+           line breaks are kept;
            and the first card of a fresh process (fonts loaded once, from
            the parsed-font cache as after a first use; and once with that
            cache empty). Cases are in CARD_CASES.
@@ -50,6 +53,7 @@ machine's description. Figures, not assertions: targets live in the issues.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -561,6 +565,23 @@ def cards_suite(folder: Path, figures: Figures, home: Path, repeats=20):
         figures.extend(name, values)
 
 
+_NOT_TEXT = {"uid", "created_at", "updated_at", "changed_by"}
+
+
+def _marked(value, mark: str):
+    """``value`` (a record, an item of one, a list, a text) with ``mark`` after each text
+    of its own; links (uids), stamps and coded values (enums, dates) as they were."""
+    if type(value) is str:
+        return f"{value} {mark}" if value else value
+    if isinstance(value, list):
+        return [_marked(item, mark) for item in value]
+    if dataclasses.is_dataclass(value):
+        return dataclasses.replace(value, **{
+            f.name: _marked(getattr(value, f.name), mark) for f in dataclasses.fields(value)
+            if f.init and f.name not in _NOT_TEXT and not f.name.endswith(("_uid", "_uids"))})
+    return value
+
+
 def _time_cards(path: Path, repeats: int) -> dict:
     from .documents import render_record
     from .pdf import scripts
@@ -593,6 +614,16 @@ def _time_cards(path: Path, repeats: int) -> dict:
             case = make(store)
             render_record(store, case, settings)  # warm
             timed(name, lambda case=case: render_record(store, case, settings))
+        # cards never shown before, as when a person goes from record to record:
+        # each a copy of the sample's with every text of its own made different
+        # (what all cards share, their labels and the linked records, is laid out
+        # already in a warm process)
+        for name, kind in (("actor", "actor"), ("meeting (Istanbul talks)", "meeting")):
+            original = store.get("meeting", 5) if kind == "meeting" else _sample_record(
+                store, "actor")
+            copies = iter([_marked(original, f"({n})") for n in range(repeats)])
+            timed(f"card: sample {name}, a different one each time",
+                  lambda copies=copies: render_record(store, next(copies), settings))
         from . import dossier
         from .pdf import handout
 
