@@ -131,6 +131,25 @@ def test_empty_book_editor_is_disabled_with_a_hint_until_new_record(qtbot, book_
     close_quietly(window)
 
 
+def test_a_file_imported_into_an_empty_book_shows_its_first_record(
+        qtbot, book_path, sample_path, tmp_path, monkeypatch):
+    exported = tmp_path / "sample.json"
+    with BriefingStore.open(sample_path) as sample, open(exported, "w", encoding="utf-8") as out:
+        sample.export_to(out)
+    window = open_window(qtbot, book_path)
+    page = window.current_page()
+    assert page.editor.hint.text() == "No actors yet — New record (Ctrl+N)"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(exported), ""))
+    menu_command(qtbot, window, "f", "i")  # Alt+F, &Import JSON…
+    qtbot.waitUntil(lambda: page.editor.record_loaded() is not None, timeout=5000)
+    first = page.model.index(0, 0).data()
+    assert not page.editor.hint.isVisible()
+    assert page.editor.field("name").get() in first
+    assert "Imported sample.json" in window.statusBar().currentMessage()
+    wait_for_preview(qtbot, window)
+    close_quietly(window)
+
+
 def test_invalid_record_ctrl_s_focuses_the_problem_and_says_why(window, qtbot):
     page = window.current_page()
     click_row(qtbot, page.table, "Vladimir Medinsky")

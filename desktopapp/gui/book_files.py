@@ -105,9 +105,9 @@ class BookFiles:
         except BriefingError as exc:
             self.show_error(f"Nothing was imported.\n\n{exc}")
             return
-        for page in self.pages.made():
-            self._reload_list(page)
-        self.statusBar().showMessage(f"Imported {path.name}: {summary}", 8000)
+        # as after a change made elsewhere: lists and clean editors read again,
+        # and a book that was empty shows its first record
+        self.refresh(quiet=True, note=f"Imported {path.name}: {summary}")
 
     def export_json(self):
         path = self._pick_path(True, "Export JSON", "Briefing-book JSON (*.json)",
