@@ -301,7 +301,7 @@ def _cli(*args) -> list[str]:
     """
     code = ("import resource, sys\n"
             "from desktopapp.cli import main\n"
-            "try:\n    code = main(sys.argv[1:])\n"
+            "try:\n    code = main()\n"  # as the installed command: its own arguments
             "finally:\n    print('bench-peak-mib', sum(resource.getrusage(who).ru_maxrss\n"
             "          for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024,\n"
             "          file=sys.stderr)\n"

@@ -24,15 +24,18 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 PROCESS_MIN_BYTES = 4 << 20  # below this, starting a process costs more than it saves
 RECORDS_PER_MESSAGE = 500
+MESSAGES_AHEAD = 32  # about 300 KB each
 # The reader is this very program: Python in isolated mode (no folder of the
 # user's, no PYTHON* variable on its path) given the folder this package is
 # in. With ``-m``, a "desktopapp" folder where the command was started would
@@ -112,13 +115,9 @@ def main(argv=None) -> int:
     from .importing import record_rows_of
 
     (path,) = sys.argv[1:] if argv is None else argv
-    out = sys.stdout.buffer
-
-    def send(message):
-        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-
     # the records are short-lived and acyclic (as in importing.run)
     gc.disable()
+    sender = _Sender(sys.stdout.buffer)
     count = defaultdict(int)
     records = []
     try:
@@ -130,14 +129,56 @@ def main(argv=None) -> int:
                     count[section] += 1
                     records.append((section, record_rows_of(section[:-1], item, count[section])))
                 if len(records) >= RECORDS_PER_MESSAGE:
-                    send(("records", records))
+                    sender.send(("records", records))
                     records = []
-            send(("records", records))
-            send(("end",))
+            sender.send(("records", records))
+            sender.send(("end",))
         except BriefingError as exc:
-            send(("error", type(exc), exc.args, vars(exc)))
-        out.flush()
+            sender.send(("error", type(exc), exc.args, vars(exc)))
+        sender.close()
     except BrokenPipeError:  # the writer stopped reading: it has its own error
         return 1
     return 0
+
+
+class _Sender:
+    """Messages written to the pipe by a thread of their own.
+
+    A pipe holds 64 KiB, less than one message: written directly, the reader
+    would wait while the writer runs a batch's SQL, instead of reading on.
+    Up to MESSAGES_AHEAD messages wait here (a few MB).
+    """
+
+    def __init__(self, out):
+        self.out = out
+        self.messages: queue.Queue = queue.Queue(maxsize=MESSAGES_AHEAD)
+        self.error: BaseException | None = None
+        # the thread waits for the pipe with the GIL released; when the pipe
+        # has room it should get the GIL back soon, not after Python's 5 ms
+        sys.setswitchinterval(0.001)
+        self.thread = threading.Thread(target=self._run, name="import-sender", daemon=True)
+        self.thread.start()
+
+    def send(self, message) -> None:
+        self._raise()
+        self.messages.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def close(self) -> None:
+        """Wait until every message is written."""
+        self.messages.put(None)
+        self.thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        while (data := self.messages.get()) is not None:
+            if self.error is None:
+                try:
+                    self.out.write(data)
+                    self.out.flush()
+                except BaseException as exc:  # raised again by the next send or close
+                    self.error = exc
 
