@@ -21,6 +21,7 @@ import json
 import re
 import sys
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 # Modules only some commands use (the JSON format, dossiers, copying, the
@@ -706,8 +707,41 @@ def run(args) -> None:
         options.update(wait_seconds=opening.WRITE_WAIT_SECONDS, on_wait=_say_waiting)
     # the window opens book files only: BRIEFING_DB is read here, for commands
     target = args.db if args.db is not None else books.book_from_environment()
-    with books.open_book(target, **options) as store:
-        COMMANDS[args.command](args, store)
+    with _terminated_as_interrupted(args.command in WRITING_COMMANDS):
+        with books.open_book(target, **options) as store:
+            COMMANDS[args.command](args, store)
+
+
+class Terminated(BaseException):
+    """SIGTERM during a command that writes: its transaction is undone, as for Ctrl+C."""
+
+
+@contextmanager
+def _terminated_as_interrupted(writing: bool):
+    """SIGTERM (``kill``, a session shutting down) ends a writing command with a message.
+
+    By default it ends the process at once: the book is left as it was, but the user is
+    not told so. Only writing commands import ``signal``, which a cold card does without;
+    the handler is set only on the main thread (the only one that may) and put back after.
+    """
+    if not writing:
+        yield
+        return
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminated(signum, frame):
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _tolerant_streams():
@@ -768,6 +802,9 @@ def _main(argv) -> int:
     except KeyboardInterrupt:
         _error("interrupted; nothing was changed")
         return 130
+    except Terminated:
+        _error("terminated; nothing was changed")
+        return 143
     except BrokenPipeError:
         return 1
     except OSError as exc:  # standard output itself failed (e.g. /dev/full)

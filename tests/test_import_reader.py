@@ -7,8 +7,12 @@ are small, so that records cross both.
 """
 
 import json
+import signal
 import sqlite3
+import subprocess
 import sys
+import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -212,3 +216,23 @@ def test_a_book_with_records_reads_the_file_here_and_merges(tmp_path, reader_cal
     summary = store.import_file(source)
     assert len(reader_calls) == 1
     assert "0 actors added, 0 updated, 20 unchanged" in str(summary)
+
+
+def test_sigterm_during_an_import_says_so_and_imports_nothing(tmp_path):
+    source = tmp_path / "big.json"
+    write_synthetic_book(source, 8000, 1600, 800)  # over 4 MiB: read by a second process
+    book = tmp_path / "book.sqlite"
+    briefing = [sys.executable, "-m", "desktopapp.cli"]
+    subprocess.run([*briefing, "init", "--db", book], check=True, capture_output=True)
+    importing_now = subprocess.Popen([*briefing, "import", source, "--db", book],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # once the reader has started, the import's transaction is open
+    children = Path(f"/proc/{importing_now.pid}/task/{importing_now.pid}/children")
+    while importing_now.poll() is None and not children.read_text().strip():
+        time.sleep(0.005)
+    importing_now.send_signal(signal.SIGTERM)
+    out, err = importing_now.communicate(timeout=60)
+    assert importing_now.returncode == 143, (out, err)
+    assert err == "error: terminated; nothing was changed\n"
+    with BriefingStore.open(book) as store:
+        assert store.is_empty()
