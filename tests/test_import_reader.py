@@ -2,8 +2,8 @@
 (desktopapp/store/import_reader.py): the same book, the same messages, nothing
 written when the reader fails.
 
-Here every file is "large" (PROCESS_MIN_BYTES = 0), and batches and messages
-are small, so that records cross both.
+Here every file is "large" (PROCESS_MIN_BYTES = 0) and the writer's batches
+are small; the synthetic book's 1,560 records cross the reader's messages.
 """
 
 import json
@@ -29,7 +29,6 @@ from desktopapp.store import BriefingStore, import_reader, importing
 def reader_calls(monkeypatch):
     """Paths read by a second process (every file counts as large); small batches."""
     monkeypatch.setattr(import_reader, "PROCESS_MIN_BYTES", 0)
-    monkeypatch.setattr(import_reader, "RECORDS_PER_MESSAGE", 2)
     monkeypatch.setattr(importing.BulkImport, "batch_size", 3)
     calls = []
     read = import_reader.read
@@ -98,11 +97,11 @@ def test_the_sample_and_a_book_with_every_kind_of_link_make_the_same_book(
 def test_a_synthetic_book_with_sources_after_the_records_citing_them(
         tmp_path, monkeypatch, reader_calls):
     source = tmp_path / "synthetic.json"
-    write_synthetic_book(source, 60, 12, 6)
+    write_synthetic_book(source, 1200, 240, 120)
     there, here, summary_there, summary_here = import_both_ways(
         tmp_path, monkeypatch, reader_calls, source)
     assert there == here and summary_there == summary_here
-    assert len(there["actors"]) == 60 and len(there["participants"]) > 12
+    assert len(there["actors"]) == 1200 and len(there["participants"]) > 240
     # meetings are found by their delegates' names
     meeting_rows = [row for row in there["search_index"] if row[0] >> 40 == 2]
     assert meeting_rows and all(row[3] for row in meeting_rows)

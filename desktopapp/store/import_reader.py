@@ -11,7 +11,7 @@ Used for a file of PROCESS_MIN_BYTES or more going into a book without
 records: into a book with records, each record of the file may replace a
 stored one and is compared with it whole, which the rows alone cannot do.
 Memory stays bounded on both sides: the reader streams the file and waits
-while the pipe is full.
+while MESSAGES_AHEAD messages wait for the writer.
 
 The reader's errors (the file's faults, written for people) are raised in
 the writer as they were raised in the reader. A reader stopped by a signal
@@ -34,8 +34,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PROCESS_MIN_BYTES = 4 << 20  # below this, starting a process costs more than it saves
+# A message holds up to RECORDS_PER_MESSAGE records, fewer when their texts
+# are long (a biography may have 50,000 characters): MESSAGES_AHEAD of them,
+# waiting for the writer, take some 10-40 MB.
 RECORDS_PER_MESSAGE = 500
-MESSAGES_AHEAD = 32  # about 300 KB each
+MESSAGE_CHARACTERS = 250_000
+MESSAGES_AHEAD = 32
 # The reader is this very program: Python in isolated mode (no folder of the
 # user's, no PYTHON* variable on its path) given the folder this package is
 # in. With ``-m``, a "desktopapp" folder where the command was started would
@@ -120,6 +124,7 @@ def main(argv=None) -> int:
     sender = _Sender(sys.stdout.buffer)
     count = defaultdict(int)
     records = []
+    characters = 0  # of the records' search text: most of what a message holds
     try:
         try:
             for section, item in bookformat.read_file(path):
@@ -127,10 +132,12 @@ def main(argv=None) -> int:
                     records.append((section, item))
                 else:
                     count[section] += 1
-                    records.append((section, record_rows_of(section[:-1], item, count[section])))
-                if len(records) >= RECORDS_PER_MESSAGE:
+                    rows = record_rows_of(section[:-1], item, count[section])
+                    records.append((section, rows))
+                    characters += len(rows[8][1])
+                if len(records) >= RECORDS_PER_MESSAGE or characters >= MESSAGE_CHARACTERS:
                     sender.send(("records", records))
-                    records = []
+                    records, characters = [], 0
             sender.send(("records", records))
             sender.send(("end",))
         except BriefingError as exc:
