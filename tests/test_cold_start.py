@@ -27,9 +27,9 @@ NOT_FOR_READING = {"desktopapp.bookformat", "desktopapp.jsonstream", "desktopapp
                    "desktopapp.store.copying", "uuid"}
 
 
-def modules_after(*args) -> set[str]:
+def modules_after(*args, env=None) -> set[str]:
     done = subprocess.run([sys.executable, "-c", REPORT, *map(str, args)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     return set(done.stderr.rsplit("MODULES ", 1)[1].split())
 
@@ -198,3 +198,17 @@ def test_folding_compiles_its_script_patterns_only_when_it_first_folds_such_text
             "assert all('search' in vars(p) for p in patterns)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_card_does_not_import_pyphen_where_it_is_installed(sample_path, tmp_path):
+    """ReportLab imports Pyphen whenever it is installed (WeasyPrint, the bench's
+    peer, brings it: 5 ms of every cold card), for hyphenation no card asks for."""
+    import os
+    # ReportLab swallows any error importing it: this one leaves its name behind
+    (tmp_path / "pyphen.py").write_text("import sys\nsys.modules['pyphen_was_imported'] = sys\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
+    loaded = modules_after("card", "actor", "1", "--db", sample_path, "-o",
+                           tmp_path / "card.pdf", env=env)
+    assert (tmp_path / "card.pdf").exists()
+    assert "reportlab.platypus" in loaded and "pyphen_was_imported" not in loaded

@@ -47,8 +47,10 @@ def _deferring(pattern, flags=0):
     return _compile(pattern, flags)
 
 
-# Modules ReportLab imports at once and uses only for pictures and shaped text.
-ON_FIRST_USE = ("PIL.Image", "uharfbuzz")
+# Modules ReportLab imports at once and uses only for pictures and shaped text,
+# and Pyphen (installed with WeasyPrint, the bench's peer), which ReportLab
+# imports when present and uses only for hyphenation, which no card asks for.
+ON_FIRST_USE = ("PIL.Image", "uharfbuzz", "pyphen")
 _loading = threading.Lock()
 
 
