@@ -520,16 +520,20 @@ def cmd_show(args, store):
 
 
 def cmd_search(args, store):
-    hits = store.search(args.text, limit=args.limit)
+    # streamed: the first hit is printed at once, and a huge --limit does not
+    # hold every hit's title and snippet in memory
+    hits = store.iter_search(args.text, limit=args.limit)
     if args.json:
-        _print_json([{"type": h.kind, "id": h.id, "uid": h.uid, "title": h.title,
-                      "snippet": h.snippet} for h in hits])
+        _stream_json({"type": h.kind, "id": h.id, "uid": h.uid, "title": h.title,
+                      "snippet": h.snippet} for h in hits)
         return
-    if not hits:
-        print("No matches.")
+    found = False
     for hit in hits:
+        found = True
         snippet = " ".join(hit.snippet.split())
         print(f"{hit.kind:<15} {hit.id:>6}  {inline(hit.title)}\n{'':23}{snippet}")
+    if not found:
+        print("No matches.")
 
 
 def cmd_export(args, store):

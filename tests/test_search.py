@@ -304,7 +304,8 @@ def test_both_backends_rank_the_same_hits_in_the_same_order(crowded_books, query
         # the extract too: a hit reads the same on both (the words marked, the cut)
         return [(hit.kind, hit.id, hit.snippet) for hit in store.search(query, **kwargs)]
 
-    for kwargs in ({}, {"limit": 1}, {"limit": 7}, {"limit": 450}, {"kinds": ["meeting"]},
+    for kwargs in ({}, {"limit": 1}, {"limit": 7}, {"limit": 450}, {"limit": 900},
+                   {"kinds": ["meeting"]},
                    {"kinds": ["actor", "recommendation"], "limit": 120}):
         assert hits(lite, **kwargs) == hits(team, **kwargs), kwargs
     for kind in ("actor", "meeting"):
@@ -328,3 +329,25 @@ def test_the_crowd_really_overflows_the_pools(crowded_books):
     assert lite.search("Zelen")[0].title.split()[1].startswith("Zelen")
     ids = lite.search_ids("a", "actor", limit=450)
     assert ids != sorted(ids)
+
+
+def test_hits_are_made_a_chunk_at_a_time(crowded_books):
+    """briefing search streams: a huge --limit holds the ranked ids, not every hit."""
+    from desktopapp.store.book import CHUNK
+    lite, team = crowded_books
+    for store in (lite, team):
+        hits = [(h.kind, h.id, h.title, h.snippet) for h in store.iter_search("a", limit=900)]
+        assert len(hits) > CHUNK  # the hits cross a chunk
+        assert hits == [(h.kind, h.id, h.title, h.snippet) for h in store.search("a", limit=900)]
+        assert all(title for _, _, title, _ in hits)
+    texts_read = []
+    lite.db.conn.set_trace_callback(
+        lambda sql: texts_read.append(sql) if "title, body FROM search_index" in sql else None)
+    try:
+        hits = lite.iter_search("a", limit=900)
+        next(hits)
+        assert len(texts_read) == 1  # the first chunk's texts only
+        rest = list(hits)
+        assert len(texts_read) == 2 and len(rest) > CHUNK - 1
+    finally:
+        lite.db.conn.set_trace_callback(None)

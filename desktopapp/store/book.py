@@ -22,6 +22,7 @@ import functools
 import json
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -646,22 +647,31 @@ class BriefingStore:
         of ten records or a million.
         Any text is accepted; text with no words finds nothing.
         """
+        return list(self.iter_search(text, kinds=kinds, limit=limit))
+
+    def iter_search(self, text: str, *, kinds=None, limit: int = 50) -> Iterator[SearchHit]:
+        """The hits of :meth:`search`, made CHUNK at a time as they are used.
+
+        Only the ranked ids are held: ``briefing search a --limit 1000000``
+        prints its first hit at once, and its memory does not grow with the
+        hits' titles and snippets.
+        """
         codes = [search.KIND_CODES[k] for k in kinds] if kinds else None
         rowids = self._search_rowids(text, codes, limit)
-        if not rowids:
-            return []
         words = search.query_words(text)
-        hits = []
-        for rowid in rowids:
-            # the record's own text by rowid (instant), extract made here: an
+        for chunk in _chunks(rowids):
+            # the records' own text by rowid (instant), extracts made here: an
             # FTS5 snippet() would run the whole query again for each hit
-            row = self.db.execute("SELECT title, body FROM search_index WHERE rowid = ?",
-                                  [rowid]).fetchone()
-            title, body = row or ("", "")
-            kind, record_id = search.split_rowid(rowid)
-            hits.append(SearchHit(kind, record_id, "", search.extract(title, body, words)))
-        self._fill_titles(hits)
-        return hits
+            texts = {row[0]: row[1:] for row in self.db.execute(
+                f"SELECT rowid, title, body FROM search_index WHERE rowid IN ({_marks(chunk)})",
+                chunk)}
+            hits = []
+            for rowid in chunk:
+                title, body = texts.get(rowid, ("", ""))
+                kind, record_id = search.split_rowid(rowid)
+                hits.append(SearchHit(kind, record_id, "", search.extract(title, body, words)))
+            self._fill_titles(hits)
+            yield from hits
 
     def _matches(self, text: str, *, whole_words: bool, where: str, limit: int | None,
                  columns: str = "rowid, title"):

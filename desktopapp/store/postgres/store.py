@@ -26,6 +26,7 @@ import functools
 import json
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 
 import psycopg
@@ -58,6 +59,7 @@ from . import connection, importing, schema, text_search
 
 CHANNEL = "briefing_desk"
 POOL = search.POOL
+SEARCH_CHUNK = 500  # hits made per round trip by iter_search
 # How a search finds a kind's first matches in rowid order (see _kind_matches):
 # it tests this many rows per match wanted (at most WALK_ROWS) in rowid order,
 # then gathers at most GATHER matches through the kind's trigram index, then
@@ -759,21 +761,27 @@ class TeamStore:
 
     def search(self, text: str, *, kinds=None, limit: int = 50) -> list[SearchHit]:
         """Best matches for what a user typed, across record kinds (see text_search)."""
+        return list(self.iter_search(text, kinds=kinds, limit=limit))
+
+    def iter_search(self, text: str, *, kinds=None, limit: int = 50) -> Iterator[SearchHit]:
+        """The hits of :meth:`search`, made SEARCH_CHUNK at a time as they are used
+        (only the ranked ids are held, as in the SQLite book)."""
         codes = [search.KIND_CODES[k] for k in kinds] if kinds else None
         with self._session(pipelined=True):
             rowids = self._search_rowids(text, codes, limit)
-            if not rowids:
-                return []
-            rows = {r[0]: r[1:] for r in self._x(
-                "SELECT rowid, title, body FROM search_index WHERE rowid = ANY(%s)", [rowids])}
-            words = search.query_words(text)
-            hits = []
-            for rowid in rowids:
-                kind, record_id = search.split_rowid(rowid)
-                title, body = rows.get(rowid, ("", ""))
-                hits.append(SearchHit(kind, record_id, "", search.extract(title, body, words)))
-            self._fill_titles(hits)
-        return hits
+        words = search.query_words(text)
+        for start in range(0, len(rowids), SEARCH_CHUNK):
+            chunk = rowids[start:start + SEARCH_CHUNK]
+            with self._session(pipelined=True):
+                rows = {r[0]: r[1:] for r in self._x(
+                    "SELECT rowid, title, body FROM search_index WHERE rowid = ANY(%s)", [chunk])}
+                hits = []
+                for rowid in chunk:
+                    kind, record_id = search.split_rowid(rowid)
+                    title, body = rows.get(rowid, ("", ""))
+                    hits.append(SearchHit(kind, record_id, "", search.extract(title, body, words)))
+                self._fill_titles(hits)
+            yield from hits
 
     def _search_rowids(self, text: str, codes, limit: int) -> list[int]:
         """Index rowids of the best ``limit`` matches, by the rule of the SQLite
