@@ -539,11 +539,12 @@ def parse_book(book) -> dict[str, list[Record]]:
     return _collect(iter_book(_members_of(book)))
 
 
-def read_file(path) -> Iterator[tuple[str, object]]:
+def read_file(path, position=None) -> Iterator[tuple[str, object]]:
     """Stream a briefing-book JSON file: :func:`iter_book` over the file's members.
 
     Memory stays bounded whatever the file's size (see jsonstream.py);
-    errors are ImportFormatError written for people.
+    errors are ImportFormatError written for people. ``position`` (a
+    store.progress.FilePosition) follows how much of the file is read.
     """
     path = Path(path)
     try:
@@ -558,6 +559,8 @@ def read_file(path) -> Iterator[tuple[str, object]]:
         fh = open(path, "rb")
     except OSError as exc:
         raise ImportFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if position is not None:
+        position.follow(fh, info.st_size)
     with fh:
         try:
             yield from iter_book(jsonstream.iter_members(fh, set(SECTIONS)))

@@ -94,3 +94,7 @@ class PasswordNeededError(AuthenticationFailedError):
 
 class EmptyDatabaseError(BookError):
     """A team book's database exists but holds nothing yet: a team book can be made in it."""
+
+
+class OperationCancelledError(BriefingError):
+    """The user stopped a long job (an import, export or backup); what it did is undone."""

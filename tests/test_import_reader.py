@@ -33,9 +33,9 @@ def reader_calls(monkeypatch):
     calls = []
     read = import_reader.read
 
-    def spy(path):
+    def spy(path, *rest):
         calls.append(path)
-        return read(path)
+        return read(path, *rest)
     monkeypatch.setattr(import_reader, "read", spy)
     return calls
 

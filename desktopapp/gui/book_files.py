@@ -16,6 +16,7 @@ from .. import books
 from ..atomicfile import replacing
 from ..errors import BriefingError
 from ..store import BriefingStore
+from .book_jobs import BookJob
 from .exporting import safe_filename
 from .settings_dialog import SettingsDialog
 from .team_books import book_stem, is_team_store, recent_team_books, remember_team_book
@@ -96,31 +97,74 @@ class BookFiles:
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none)").setEnabled(False)
 
+    # --- whole-book jobs: off the GUI thread, behind a progress dialog (book_jobs.py) ---
+
+    def _start_book_job(self, work, title: str, what: str, then, undone: str,
+                        cancelled_note: str, failed_prefix: str = ""):
+        """Run ``work(store, progress)`` on a worker thread; ``then(result, late)`` after
+        it on the GUI thread. Cancel says ``cancelled_note``; an error is shown in a
+        dialog."""
+        job = BookJob(self.store, work, title, what, self, undone)
+        self._book_job = job
+        polling = self.book_poll.isActive()
+        self.book_poll.stop()  # the window reads the book again itself, after the job
+
+        def succeeded(result):
+            if job.cancel_asked:  # Cancel came after the last step: the job is complete
+                then(result, " (it was complete before Cancel could stop it)")
+            else:
+                then(result, "")
+
+        def cancelled():
+            self.statusBar().showMessage(cancelled_note, 15000)
+
+        def ended():
+            self._book_job = None
+            if polling:  # the job's own change is not news from elsewhere
+                self._data_version = self.store.change_stamp()[0]
+                self.book_poll.start()
+            if job.close_window:  # the program was asked to quit meanwhile
+                self.close()
+
+        job.succeeded.connect(succeeded)
+        job.cancelled.connect(cancelled)
+        job.failed.connect(lambda message: self.show_error(f"{failed_prefix}{message}"))
+        job.ended.connect(ended)
+        job.start()
+
     def import_json(self):
         path = self._pick_path(False, "Import JSON", "Briefing-book JSON (*.json)")
         if path is None:
             return
-        try:
-            summary = self.store.import_file(path)
-        except BriefingError as exc:
-            self.show_error(f"Nothing was imported.\n\n{exc}")
-            return
-        # as after a change made elsewhere: lists and clean editors read again,
-        # and a book that was empty shows its first record
-        self.refresh(quiet=True, note=f"Imported {path.name}: {summary}")
+
+        def imported(summary, late: str):
+            # as after a change made elsewhere: lists and clean editors read again,
+            # and a book that was empty shows its first record
+            self.refresh(quiet=True, note=f"Imported {path.name}{late}: {summary}")
+
+        self._start_book_job(lambda store, progress: store.import_file(path, progress),
+                             "Import JSON", f"Importing {path.name}", imported,
+                             "undoes the import: the book stays as it was",
+                             f"Import of {path.name} cancelled: nothing was imported; "
+                             "the book is as it was.", "Nothing was imported.\n\n")
 
     def export_json(self):
         path = self._pick_path(True, "Export JSON", "Briefing-book JSON (*.json)",
                                safe_filename(book_stem(self.store), ".json"))
         if path is None:
             return
-        try:
+
+        def work(store, progress):
             with replacing(path) as temp, open(temp, "w", encoding="utf-8") as out:
-                self.store.export_to(out)  # streamed: flat memory for any book
-        except BriefingError as exc:
-            self.show_error(str(exc))
-            return
-        self.statusBar().showMessage(f"Exported the book to {path}", 6000)
+                return store.export_to(out, progress)  # streamed: flat memory for any book
+
+        self._start_book_job(
+            work, "Export JSON", f"Exporting the book to {path.name}",
+            lambda counts, late: self.statusBar().showMessage(
+                f"Exported the book to {path}{late}", 6000),
+            f"writes no file (an existing {path.name} is left as it is)",
+            f"Export cancelled: {path.name} was not written"
+            + (" (the file that was there is untouched)." if path.exists() else "."))
 
     def backup(self):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
@@ -130,12 +174,14 @@ class BookFiles:
                                f"{book_stem(self.store)}-backup-{stamp}.sqlite")
         if path is None:
             return
-        try:
-            self.store.backup(path)
-        except BriefingError as exc:
-            self.show_error(str(exc))
-            return
-        self.statusBar().showMessage(f"Backed up to {path}", 6000)
+        self._start_book_job(
+            lambda store, progress: store.backup(path, progress), "Backup",
+            f"Backing up the book to {path.name}",
+            lambda result, late: self.statusBar().showMessage(f"Backed up to {path}{late}",
+                                                              6000),
+            f"writes no backup (an existing {path.name} is left as it is)",
+            f"Backup cancelled: {path.name} was not written"
+            + (" (the file that was there is untouched)." if path.exists() else "."))
 
     def edit_settings(self):
         dialog = SettingsDialog(self.store.settings(), self)

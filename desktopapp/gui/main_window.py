@@ -64,6 +64,7 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
         self.pages = RecordPages(self._make_page)
         self._selecting = False
         self._exports = []
+        self._book_job = None  # an import, export or backup running (book_files)
         self.book_listener = None  # a team book's, once the window listens (team_books)
 
         self.navigator = QListWidget()
@@ -319,6 +320,14 @@ class MainWindow(Navigation, RecordSaving, BookFiles, TeamBooks, RecordDocuments
             self.splitter.setSizes(split_sizes(self.width()))
 
     def closeEvent(self, event):
+        job = self._book_job
+        if job is not None:
+            # the job stops first (an import is undone); the window closes when it has
+            if job.cancel_asked or questions.stop_book_job(self, job.what, job.undone):
+                job.close_window = True
+                job.cancel()
+            event.ignore()
+            return
         for page in self.pages.made():
             if not self.confirm_leave(page):
                 event.ignore()

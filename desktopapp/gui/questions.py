@@ -84,6 +84,15 @@ def open_exported(parent, text: str) -> bool:
                  ("cancel", "&Close", QMessageBox.RejectRole)], "cancel") == "open"
 
 
+def stop_book_job(parent, what: str, undone: str) -> bool:
+    """Closing the window while an import, export or backup runs: stop it first?"""
+    return _ask(parent, QMessageBox.Question, "Close the window",
+                f"{what} is not finished.", [
+                    ("stop", "&Stop it and close", QMessageBox.DestructiveRole),
+                    ("cancel", "&Keep working", QMessageBox.RejectRole)],
+                "cancel", f"Stopping it {undone}.") == "stop"
+
+
 def error(parent, message: str) -> None:
     _ask(parent, QMessageBox.Warning, "Briefing Desk", message,
          [("cancel", "&OK", QMessageBox.AcceptRole)], "cancel")

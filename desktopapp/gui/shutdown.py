@@ -12,6 +12,24 @@ import signal
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+# Set on the application while the system's request to quit closes the windows: an
+# import's progress dialog then stops the import and has its window closed after.
+QUITTING = "briefing-desk-quitting"
+
+
+def close_windows(app: QApplication):
+    """Close every window as File > Quit does (each may still ask about unsaved changes)."""
+    app.setProperty(QUITTING, True)
+    try:
+        app.closeAllWindows()
+    finally:
+        app.setProperty(QUITTING, False)
+
+
+def quitting() -> bool:
+    app = QApplication.instance()
+    return bool(app is not None and app.property(QUITTING))
+
 
 def quit_on_signals(app: QApplication):
     def close_all(*_):
@@ -19,7 +37,7 @@ def quit_on_signals(app: QApplication):
         # book's poll, a save): closing the book under that slot left it failing on a
         # closed database behind a modal message, and the program never quit. The event
         # loop closes the windows as soon as that slot returns; the last one ends the loop.
-        QTimer.singleShot(0, app.closeAllWindows)
+        QTimer.singleShot(0, lambda: close_windows(app))
 
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, close_all)

@@ -233,6 +233,20 @@ class BriefingStore:
     def __exit__(self, *exc):
         self.close()
 
+    @contextmanager
+    def for_this_thread(self):
+        """This book, for use on the calling thread (a worker's import or export).
+
+        A SQLite connection belongs to the thread that opened it: the calling
+        thread gets a connection of its own to the same file, closed after.
+        """
+        store = type(self).open(self.path, wait_seconds=self.wait_seconds,
+                                analyst=self.changed_by)
+        try:
+            yield store
+        finally:
+            store.close()
+
     # --- transactions -----------------------------------------------------
 
     @contextmanager
@@ -799,19 +813,24 @@ class BriefingStore:
             yield from self._load(kind, ids)
             last = ids[-1]
 
-    def export_to(self, out) -> dict[str, int]:
+    def export_to(self, out, progress=None) -> dict[str, int]:
         """Write the whole book as briefing-book JSON to the text file ``out``.
 
         Streamed from one consistent snapshot of the book, in bounded memory;
-        returns the number of records per JSON section.
+        returns the number of records per JSON section. ``progress``: see
+        store/progress.py (False stops with OperationCancelledError).
         """
         from .. import bookformat
         from . import exporting
+        from .progress import Tracker
 
+        tracker = Tracker(progress, "the export was cancelled")
         with self.db.atomic():
             settings = self.settings() if self.has_settings() else None
+            total = sum(self.count(kind) for kind in TABLES) if tracker.active else None
             return bookformat.write_objects(
-                out, lambda section: exporting.iter_dicts(self, section[:-1]), settings)
+                out, lambda section: tracker.counted(
+                    exporting.iter_dicts(self, section[:-1]), "exporting", total), settings)
 
     def export_book(self) -> dict:
         """The whole book as a briefing-book JSON document (a dict)."""
@@ -821,20 +840,28 @@ class BriefingStore:
             return bookformat.book_to_dict(self.export_sections(),
                                            self.settings() if self.has_settings() else None)
 
-    def import_file(self, path) -> ImportSummary:
+    def import_file(self, path, progress=None) -> ImportSummary:
         """Merge a briefing-book JSON file, streamed in bounded memory (see import_records).
 
         A large file going into a book without records is read by a second
-        process while this one writes (store/import_reader.py).
+        process while this one writes (store/import_reader.py). ``progress``:
+        see store/progress.py; when it returns False the import stops and
+        nothing is imported (OperationCancelledError).
         """
         from .. import bookformat
         from . import import_reader, importing
+        from .progress import FilePosition, Tracker
 
+        tracker = Tracker(progress, "the import was cancelled; nothing was imported")
+        position = FilePosition.of(path)
         with self._links_checked_by_caller(), self.write():
             if import_reader.worth_a_process(path) and self._has_no_records():
-                with closing(import_reader.read(path)) as rows:
-                    return importing.run(self, rows, now_iso(), rows=True)
-            return importing.run(self, bookformat.read_file(path), now_iso())
+                with closing(import_reader.read(path, position)) as rows:
+                    return importing.run(self, tracker.reading(rows, position), now_iso(),
+                                         rows=True, checkpoint=tracker.finishing)
+            return importing.run(self, tracker.reading(bookformat.read_file(path, position),
+                                                       position),
+                                 now_iso(), checkpoint=tracker.finishing)
 
     def import_records(self, items, *, keep_who: bool = False) -> ImportSummary:
         """Merge records by uid, all or nothing.
@@ -951,15 +978,17 @@ class BriefingStore:
 
     # --- maintenance ------------------------------------------------------
 
-    def backup(self, destination) -> Path:
+    def backup(self, destination, progress=None) -> Path:
         """A consistent copy written atomically: through SQLite's online backup, or as
-        briefing-book JSON from one read transaction, by the name (copying.backup_format)."""
+        briefing-book JSON from one read transaction, by the name (copying.backup_format).
+        ``progress``: see store/progress.py; when it returns False the backup stops and
+        ``destination`` is left as it was (OperationCancelledError)."""
         from .copying import backup_format, snapshot_to_file
         from .maintenance import backup_to
         if backup_format(destination) == "json":
-            snapshot_to_file(self, destination)
+            snapshot_to_file(self, destination, progress)
             return Path(destination)
-        return backup_to(self, Path(destination))
+        return backup_to(self, Path(destination), progress)
 
     def check(self) -> list[str]:
         """Problems found in the file; an empty list means the book is sound."""

@@ -72,18 +72,26 @@ def _items(store):
         yield "settings", settings
 
 
-def copy_into(source, destination) -> CopySummary:
+def copy_into(source, destination, tracker=None) -> CopySummary:
     """Copy every record of ``source`` into the empty book ``destination``, verified.
 
     Raises BookError when the destination is not empty or when the copy
     does not match the source (the destination is then left unchanged).
+    ``tracker`` (a progress.Tracker) hears of the records copied, then of the
+    check; it may stop the copy (nothing is written then).
     """
     if not destination.is_empty():
         raise BookError(f"{destination.path} is not empty; copy into a new book "
                         "(a new file, or an empty team book)")
     with source.snapshot():
         with destination.write():
-            destination.import_records(_items(source), keep_who=True)
+            items = _items(source)
+            if tracker is not None and tracker.active:
+                total = sum(source.count(s[:-1]) for s in SECTIONS)
+                items = tracker.counted(items, "copying", total)
+            destination.import_records(items, keep_who=True)
+            if tracker is not None:
+                tracker.report("checking")
             expected = fingerprint(source)
             got = fingerprint(destination)
             if got != expected:
@@ -95,11 +103,11 @@ def copy_into(source, destination) -> CopySummary:
     return expected
 
 
-def _fill_file(source, path: Path) -> CopySummary:
+def _fill_file(source, path: Path, tracker=None) -> CopySummary:
     """Make a new book file at ``path`` holding a verified copy of ``source``."""
     from .book import BriefingStore
     with BriefingStore.open(path, create=True) as destination:
-        summary = copy_into(source, destination)
+        summary = copy_into(source, destination, tracker)
         # one self-contained file: nothing left in a -wal beside it
         destination.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return summary
@@ -153,18 +161,23 @@ def backup_format(destination) -> str:
     return BACKUP_FORMATS[suffix]
 
 
-def snapshot_to_file(source, destination) -> CopySummary | dict:
+def snapshot_to_file(source, destination, progress=None) -> CopySummary | dict:
     """Write a consistent snapshot of ``source``: briefing-book JSON or a SQLite book
-    file, by the name (backup_format). Replaces ``destination`` only when complete."""
+    file, by the name (backup_format). Replaces ``destination`` only when complete.
+    ``progress``: see store/progress.py; when it returns False nothing is written
+    (OperationCancelledError)."""
+    from .progress import Tracker
+
     destination = Path(destination)
     as_json = backup_format(destination) == "json"
     with replacing(destination, writes_book=not as_json) as temp:
         if as_json:
             with source.snapshot(), open(temp, "w", encoding="utf-8") as out:
-                return source.export_to(out)
+                return source.export_to(out, progress)
         Path(temp).unlink()
         try:
-            return _fill_file(source, Path(temp))
+            return _fill_file(source, Path(temp),
+                              Tracker(progress, "the backup was cancelled"))
         finally:
             _remove_sidecars(temp)
 

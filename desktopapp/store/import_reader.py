@@ -57,9 +57,10 @@ def worth_a_process(path) -> bool:
         return False  # bookformat.read_file says what is wrong with it
 
 
-def read(path) -> Iterator[tuple[str, object]]:
+def read(path, position=None) -> Iterator[tuple[str, object]]:
     """(section, the record's rows) per record and ("settings", settings), as the reader
-    process sends them. Closing the iterator stops the reader."""
+    process sends them. Closing the iterator stops the reader. ``position`` (a
+    store.progress.FilePosition) follows how much of the file the reader has read."""
     with tempfile.TemporaryFile() as printed:
         reader = subprocess.Popen([sys.executable, *READER, _PACKAGE_PARENT, os.fspath(path)],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -71,6 +72,8 @@ def read(path) -> Iterator[tuple[str, object]]:
                 except Exception:  # the stream ended, maybe in mid-message: the reader stopped
                     raise _stopped(reader, printed, path) from None
                 if message[0] == "records":
+                    if position is not None:
+                        position.set(message[2])
                     yield from message[1]
                 elif message[0] == "end":
                     return
@@ -117,6 +120,7 @@ def main(argv=None) -> int:
     from .. import bookformat
     from ..errors import BriefingError
     from .importing import record_rows_of
+    from .progress import FilePosition
 
     (path,) = sys.argv[1:] if argv is None else argv
     # the records are short-lived and acyclic (as in importing.run)
@@ -125,9 +129,10 @@ def main(argv=None) -> int:
     count = defaultdict(int)
     records = []
     characters = 0  # of the records' search text: most of what a message holds
+    position = FilePosition()
     try:
         try:
-            for section, item in bookformat.read_file(path):
+            for section, item in bookformat.read_file(path, position):
                 if section == "settings":
                     records.append((section, item))
                 else:
@@ -136,9 +141,10 @@ def main(argv=None) -> int:
                     records.append((section, rows))
                     characters += len(rows[8][1])
                 if len(records) >= RECORDS_PER_MESSAGE or characters >= MESSAGE_CHARACTERS:
-                    sender.send(("records", records))
+                    # with how far the file is read, for the writer's progress reports
+                    sender.send(("records", records, position.bytes_done))
                     records, characters = [], 0
-            sender.send(("records", records))
+            sender.send(("records", records, position.bytes_total))
             sender.send(("end",))
         except BriefingError as exc:
             sender.send(("error", type(exc), exc.args, vars(exc)))

@@ -443,12 +443,18 @@ class BulkImport(Batches):
 
     # --- the end: links, names, settings ---------------------------------------
 
-    def finish(self) -> ImportSummary:
+    def finish(self, checkpoint=None) -> ImportSummary:
+        """The links, names and indexes left for the end; ``checkpoint()`` is called
+        between its steps (a progress report, which may stop the import)."""
+        checkpoint = checkpoint or (lambda: None)
         self.flush()
+        checkpoint()
         self._refuse_uid_clashes()
         for link_table in LINKS:
             self._resolve(link_table)
+        checkpoint()
         self._index_named()
+        checkpoint()
         if self.settings is not None and not self.store.has_settings():
             self.store.save_settings(self.settings)  # a book keeps its own settings
         # records outside the file that show a renamed actor's name
@@ -461,6 +467,7 @@ class BulkImport(Batches):
             self.conn.execute(f"DROP TABLE temp.import_{table}")
         for _, sql in self.deferred_indexes:
             self.conn.execute(sql)
+            checkpoint()
         if self.merge_index_at_end:
             self.conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
             _set_fts_setting(self.conn, "automerge", self.automerge)
@@ -601,11 +608,13 @@ def _chunks(values, size=500):
         yield values[start:start + size]
 
 
-def run(store, items, now: str, *, keep_who: bool = False, rows: bool = False) -> ImportSummary:
+def run(store, items, now: str, *, keep_who: bool = False, rows: bool = False,
+        checkpoint=None) -> ImportSummary:
     """Import ``items`` ((section, record) and ("settings", settings) pairs).
 
     With ``rows``, items are (section, the record's rows as record_rows_of makes them):
-    only into a book without records (see BulkImport.add_rows).
+    only into a book without records (see BulkImport.add_rows). ``checkpoint()``
+    is called between the steps that follow the last record (see BulkImport.finish).
 
     Must run inside the store's write transaction. The garbage collector is
     paused: the records of a large import are short-lived and acyclic, and
@@ -628,7 +637,7 @@ def run(store, items, now: str, *, keep_who: bool = False, rows: bool = False) -
                 importer.settings = item
             else:
                 add(section, item)
-        return importer.finish()
+        return importer.finish(checkpoint)
     finally:
         store.db.conn.execute(f"PRAGMA cache_size = {cache}")
         gc.unfreeze()

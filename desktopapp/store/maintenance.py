@@ -18,20 +18,34 @@ from . import migrations as schema
 from . import opening, search
 
 FTS_CHECK_WAIT_MS = 300
+# pages a backup copies between two progress reports (16 MB of 4 KiB pages); without
+# reports the whole book is copied in one step
+BACKUP_STEP_PAGES = 4096
 REBUILD_ADVICE = "'briefing repair' re-creates it"
 
 
-def backup_to(store, destination: Path) -> Path:
+def backup_to(store, destination: Path, progress=None) -> Path:
     """Copy the book through SQLite's online backup API.
 
     Safe while other programs write to the book; the copy is complete or
     absent, never half-written, and never written over the book itself.
+    ``progress`` (store/progress.py) hears of the pages copied, BACKUP_STEP_PAGES
+    at a time; when it returns False the copy is dropped (OperationCancelledError).
     """
+    from .progress import Tracker
+
+    tracker = Tracker(progress, "the backup was cancelled")
+    steps = {}
+    if tracker.active:
+        # (a book another program writes meanwhile is copied again from its start)
+        steps = dict(pages=BACKUP_STEP_PAGES, progress=lambda _, remaining, total:
+                     tracker.report("copying", total - remaining, total, "pages"))
     try:
         with replacing(destination, books=[store.path], writes_book=True) as temp:
             target = sqlite3.connect(str(temp))
             try:
-                store.db.conn.backup(target)
+                tracker.report("copying", 0, None, "pages")
+                store.db.conn.backup(target, **steps)
                 # a backup should be one self-contained file
                 target.execute("PRAGMA journal_mode = DELETE")
             finally:

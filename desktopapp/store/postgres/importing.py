@@ -215,17 +215,24 @@ class TeamImport(Batches):
 
     # --- the end: uids, links, names, settings -----------------------------------
 
-    def finish(self) -> ImportSummary:
+    def finish(self, checkpoint=None) -> ImportSummary:
+        """The uids, links, names and indexes left for the end; ``checkpoint()`` is
+        called between its steps (a progress report, which may stop the import)."""
+        checkpoint = checkpoint or (lambda: None)
         self.flush()
+        checkpoint()
         self._refuse_uid_clashes()
         for name in LINKS:
             self._resolve(name)
+        checkpoint()
         self._index_named()
+        checkpoint()
         if self.deferred:
             # a trigram index of a large book sorts more than the default allows in memory
             self.conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for statement in self.deferred:
                 self.conn.execute(statement)
+                checkpoint()
         if self.settings is not None and not self.store.has_settings():
             self.store.save_settings(self.settings)  # a book keeps its own settings
         # records outside the file that show a renamed actor's name
@@ -335,8 +342,9 @@ def _index_row(kind: str, doc) -> tuple:
     return (rowid, search.KIND_CODES[kind], *text_search.index_text(*text))
 
 
-def run(store, items, now: str, *, keep_who: bool = False) -> ImportSummary:
-    """Import ``items`` ((section, record) and ("settings", settings) pairs).
+def run(store, items, now: str, *, keep_who: bool = False, checkpoint=None) -> ImportSummary:
+    """Import ``items`` ((section, record) and ("settings", settings) pairs);
+    ``checkpoint()`` is called between the steps after the last record.
 
     Must run inside the store's write transaction. The garbage collector is
     paused, as for a book file (store/importing.run says why).
@@ -348,7 +356,7 @@ def run(store, items, now: str, *, keep_who: bool = False) -> ImportSummary:
         importer = TeamImport(store, now, keep_who)
         for section, item in items:
             importer.add(section, item)
-        return importer.finish()
+        return importer.finish(checkpoint)
     finally:
         gc.unfreeze()
         if gc_was_enabled:

@@ -231,6 +231,12 @@ class TeamStore:
     def __exit__(self, *exc):
         self.close()
 
+    @contextmanager
+    def for_this_thread(self):
+        """This book, for use on the calling thread (a worker's import or export):
+        the store itself, as each thread takes its own pooled connection (_session)."""
+        yield self
+
     # --- transactions -----------------------------------------------------
 
     @contextmanager
@@ -1027,18 +1033,32 @@ class TeamStore:
             yield from records
             last = ids[-1]
 
-    def export_to(self, out) -> dict[str, int]:
-        """Write the whole book as briefing-book JSON to ``out``, from one snapshot."""
+    def export_to(self, out, progress=None) -> dict[str, int]:
+        """Write the whole book as briefing-book JSON to ``out``, from one snapshot.
+        ``progress``: see store/progress.py (False stops with OperationCancelledError)."""
         from ... import bookformat
+        from ..progress import Tracker
+
+        tracker = Tracker(progress, "the export was cancelled")
         with self.snapshot():
             settings = self.settings() if self.has_settings() else None
+            total = sum(self.count(kind) for kind in TABLES) if tracker.active else None
             return bookformat.write_book(
-                out, lambda section: self.iter_records(section[:-1]), settings)
+                out, lambda section: tracker.counted(self.iter_records(section[:-1]),
+                                                     "exporting", total), settings)
 
-    def import_file(self, path) -> ImportSummary:
-        """Merge a briefing-book JSON file (see import_records)."""
+    def import_file(self, path, progress=None) -> ImportSummary:
+        """Merge a briefing-book JSON file (see import_records). ``progress``: see
+        store/progress.py; when it returns False the import stops and nothing is
+        imported (OperationCancelledError)."""
         from ... import bookformat
-        return self.import_records(bookformat.read_file(path))
+        from ..progress import FilePosition, Tracker
+
+        tracker = Tracker(progress, "the import was cancelled; nothing was imported")
+        position = FilePosition.of(path)
+        items = tracker.reading(bookformat.read_file(path, position), position)
+        with self.write():
+            return importing.run(self, items, now_iso(), checkpoint=tracker.finishing)
 
     def import_sections(self, sections: dict) -> ImportSummary:
         """Merge records given by JSON section (as bookformat.parse_book returns them)."""
@@ -1118,11 +1138,12 @@ class TeamStore:
         with self._session():
             return all(self.count(kind) == 0 for kind in TABLES)
 
-    def backup(self, destination):
+    def backup(self, destination, progress=None):
         """A consistent snapshot (one REPEATABLE READ transaction) as a SQLite book file
-        or as briefing-book JSON, by the name (copying.backup_format)."""
+        or as briefing-book JSON, by the name (copying.backup_format). ``progress``: see
+        store/progress.py; when it returns False nothing is written."""
         from ..copying import snapshot_to_file
-        snapshot_to_file(self, destination)
+        snapshot_to_file(self, destination, progress)
         return destination
 
     def repair(self, backup_to_path=None):
