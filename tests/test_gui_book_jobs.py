@@ -282,3 +282,44 @@ def test_the_system_asking_to_quit_stops_the_import_and_closes_the_window(
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=60000)
     assert window not in OPEN_WINDOWS
     assert book_json(sample_path) == before
+
+
+def team_json(url) -> str:
+    from desktopapp.store.postgres import TeamStore
+
+    out = io.StringIO()
+    with TeamStore.open(url) as store:
+        store.export_to(out)
+    return out.getvalue()
+
+
+def test_a_team_book_imports_on_the_worker_cancel_included(qtbot, team_sample_url,
+                                                           synthetic_json, tmp_path,
+                                                           monkeypatch, paced, unanswered):
+    from gui_user import open_team_window
+
+    before = team_json(team_sample_url)
+    window = open_team_window(qtbot, team_sample_url)
+    choose_file(monkeypatch, synthetic_json, save=False)
+    menu_command(qtbot, window, "f", "i")
+    wait_for_count(qtbot, r"[1-9][\d,]* records imported; [\d.]+ of 2.4 MB read")
+    click_button(qtbot, job_dialog(), "Cancel")
+    paced.set()
+    qtbot.waitUntil(lambda: job_dialog() is None, timeout=60000)
+    assert window.statusBar().currentMessage() == (
+        "Import of synthetic.json cancelled: nothing was imported; the book is as it was.")
+    assert team_json(team_sample_url) == before
+
+    back_to(qtbot, window)
+    menu_command(qtbot, window, "f", "i")  # again, to the end
+    qtbot.waitUntil(lambda: job_dialog() is None and window.store.count("actor") == 3038,
+                    timeout=60000)
+    assert window.statusBar().currentMessage().startswith(
+        "Imported synthetic.json: 3000 actors added")
+    out = tmp_path / "team.json"
+    choose_file(monkeypatch, out, save=True)
+    back_to(qtbot, window)
+    menu_command(qtbot, window, "f", "e")  # and out again, as it is now
+    qtbot.waitUntil(lambda: job_dialog() is None and out.exists(), timeout=60000)
+    assert out.read_text(encoding="utf-8") == team_json(team_sample_url)
+    window.close()
