@@ -18,6 +18,7 @@ and does not print (about 10 kB a style: the sample meeting card 22 -> 53 kB).
 from __future__ import annotations
 
 import io
+import re
 import threading
 import zlib
 
@@ -161,9 +162,30 @@ class FixedSubsetFont(TTFont):
 
     def splitString(self, text, doc, encoding="utf-8"):
         state = self._document_state(doc)
-        runs = super().splitString(text, doc, encoding)
+        runs = self._fixed_runs(text) if type(text) is str else None
+        if runs is None:
+            runs = super().splitString(text, doc, encoding)
         state.used.update(number for number, _ in runs)
         return runs
+
+    def _fixed_runs(self, text: str) -> list[tuple[int, bytes]] | None:
+        """``splitString``'s runs for text of the fixed subsets' characters alone, or None.
+
+        ReportLab's loop looks each character up in Python (a tenth of a card's
+        drawing); the fixed subsets' codes never change, so two translations
+        and an encoding give the same runs: each character to the code it has
+        in every document (the subset's number times 256 plus its byte), then
+        each run of one subset to its bytes.
+        """
+        tables = self.__dict__.get("_fixed_tables")
+        if tables is None:
+            tables = self._fixed_tables = _fixed_tables(self._fixed(), self._fixed_assignments)
+        other, to_code, to_byte = tables
+        if other.search(text) is not None:
+            return None
+        coded = text.translate(to_code)
+        return [(ord(run[0]) >> 8, run.translate(to_byte).encode("latin-1"))
+                for run in _SUBSET_RUN.findall(coded)]
 
     def addObjects(self, doc):
         """ReportLab's ``TTFont.addObjects``: the fixed subsets written as formatted once,
@@ -190,6 +212,23 @@ class FixedSubsetFont(TTFont):
         if found is None:  # two threads may both make it: the same bytes either way
             found = formatted[number] = _FormattedSubset(self, number)
         return found
+
+
+# a run of one subset's codes (as ``_fixed_tables`` translates them): 256 each
+_SUBSET_RUN = re.compile("|".join(f"[{chr(n << 8)}-{chr((n << 8) | 0xFF)}]+"
+                                  for n in range(len(FIXED))))
+
+
+def _fixed_tables(codes: list[list[int]], assignments: dict[int, int]):
+    """(a pattern finding a character outside the fixed subsets, a table to each
+    character's code, a table from codes to their byte in the subset)."""
+    # ReportLab prints the no-break space as the space
+    to_code = {**{code: chr(n) for code, n in assignments.items() if code},
+               0xA0: chr(assignments[32])}
+    inside = "".join(re.escape(chr(code)) for code in sorted(to_code))
+    other = re.compile(f"[^{inside}]")
+    to_byte = {n: n & 0xFF for n in range(len(codes) << 8)}
+    return other, to_code, to_byte
 
 
 def _subset_font(font, doc, number, subset, internal_name):

@@ -255,12 +255,62 @@ def _keep_lines(key, lines) -> None:
     _laid_out_chars += size
 
 
+def _kept(frag) -> tuple:
+    """A parsed fragment as kept for later paragraphs: its class, its attributes, and
+    the names of those that are lists (links, underlines: each paragraph its own)."""
+    attrs = dict(frag.__dict__)
+    lists = tuple(name for name, value in attrs.items() if type(value) is list)
+    for name in lists:
+        attrs[name] = attrs[name][:]
+    return type(frag), attrs, lists
+
+
+def _made(kept) -> list:
+    """Fragments of their own from ``_kept`` ones (copying each attribute by name in
+    Python took a tenth of a card's layout)."""
+    out = []
+    for kind, attrs, lists in kept:
+        twin = object.__new__(kind)
+        own = attrs.copy()
+        for name in lists:
+            own[name] = own[name][:]
+        twin.__dict__ = own
+        out.append(twin)
+    return out
+
+
 def _fresh(frag):
     """A copy of a parsed fragment that shares no list with it (links, underlines)."""
-    twin = object.__new__(type(frag))
-    twin.__dict__ = {name: value[:] if type(value) is list else value
-                     for name, value in frag.__dict__.items()}
-    return twin
+    return _made([_kept(frag)])[0]
+
+
+# Markup or an entity: text with neither is one fragment in the style's font.
+_MARKUP = re.compile("[<&]")
+
+# The fragment of a plain text in each style, as ReportLab's parser makes it
+# (the text left out): a plain text needs no parsing (HTMLParser, a fifth of a
+# first-shown card's layout), only its text put in. Bounded; emptied when full.
+_PLAIN: dict = {}
+PLAIN_MAX = 256
+_PROBE = "probe"
+
+
+def _plain_fragment(style):
+    """``_kept`` of the fragment ReportLab makes of a plain word in ``style``, or None
+    when the style makes more of it (a text transform)."""
+    found = _PLAIN.get(style, False)
+    if found is not False:
+        return found
+    probe = _ReportLabParagraph(_PROBE, style)
+    frags = probe.frags
+    found = None
+    if (len(frags) == 1 and frags[0].text == _PROBE and probe.text == _PROBE
+            and probe.style is style and probe.bulletText is None):
+        found = _kept(frags[0])
+    if len(_PLAIN) >= PLAIN_MAX:
+        _PLAIN.clear()
+    _PLAIN[style] = found
+    return found
 
 
 class Paragraph(_ReportLabParagraph):
@@ -274,16 +324,32 @@ class Paragraph(_ReportLabParagraph):
             self._markup = key
         parsed = _PARSED.get(key)
         if parsed is None:
+            if _MARKUP.search(text) is None:
+                plain = _plain_fragment(style)
+                if plain is not None:
+                    self._setup_plain(cleaner(text), style, bulletText, plain)
+                    return None
             super()._setup(text, style, bulletText, None, cleaner)
             if len(_PARSED) >= PARSED_MAX:
                 _PARSED.clear()
-            _PARSED[key] = (self.text, self.style, [_fresh(f) for f in self.frags],
+            _PARSED[key] = (self.text, self.style, [_kept(f) for f in self.frags],
                             self.bulletText)
             return None
         self.text, self.style, frags, self.bulletText = parsed
-        self.frags = [_fresh(f) for f in frags]
+        self.frags = _made(frags)
         self.debug = 0
         return None
+
+    def _setup_plain(self, text, style, bulletText, plain):
+        """``_setup`` of a text without markup: what ReportLab's parser makes of it
+        (nothing of an empty text, else one fragment holding it), without parsing."""
+        self.text, self.style, self.bulletText, self.debug = text, style, bulletText, 0
+        if not text:
+            self.frags = []
+            return
+        frag = _made([plain])[0]
+        frag.text = text
+        self.frags = [frag]
 
     def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1,
                  encoding="utf8"):
