@@ -270,7 +270,7 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in [
                       fields=(("side", "side", "line"), ("role", "role", ParticipantRole),
                               ("role_label", "role_label", "line")),
                       link=("actor_uid", "actor_id", "actor"), required=True,
-                      error="participants", restrict=True, named=True,
+                      error="participants[{n}]", restrict=True, named=True,
                       json_keys=("actor_uid", "side", "role", "role_label"),
                       omit_empty=("role_label",)),
             Column("agenda", "text"), Column("outcomes", "text"), Column("follow_ups", "text"),

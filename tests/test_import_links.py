@@ -104,7 +104,7 @@ def test_a_link_to_nothing_fails_the_import_after_many_batches(store):
     data = book(actors=actors, sources=[{"uid": uid(40), "citation": "A source"}])
     with pytest.raises(ValidationError) as caught:
         store.import_sections(bookformat.parse_book(data))
-    assert str(caught.value) == (f"actors: actor 'Actor 6' (uid {uid(6)}): sources: no source "
+    assert str(caught.value) == (f"actors: actor 'Actor 6' (uid {uid(6)}): sources[2]: no source "
                                  f"with uid {uid(99)} in this book")
     assert store.is_empty()
 

@@ -150,7 +150,7 @@ def test_a_broken_file_gives_the_same_message_and_writes_nothing(
     assert messages["reader", "field"][0] is ImportFormatError  # raised by the reader
     # a link to no record is found by the writer, with the field
     assert messages["reader", "link"][0] is ValidationError
-    assert messages["reader", "link"][2][0][0] == "affiliations"
+    assert messages["reader", "link"][2][0][0] == "affiliations[1]"
     assert "used twice" in messages["reader", "twice"][1]
 
 

@@ -619,8 +619,8 @@ def test_every_link_to_a_record_not_in_the_book_is_named_in_one_refusal(store):
         store.save(Meeting(title="Istanbul talks", date=dt.date(2025, 5, 16),
                            host_uids=[GHOST, fidan.uid, other]))
     assert caught.value.problems == [
-        ("hosts", f"no actor with uid {GHOST} in this book"),
-        ("hosts", f"no actor with uid {other} in this book")]
+        ("hosts[1]", f"no actor with uid {GHOST} in this book"),
+        ("hosts[3]", f"no actor with uid {other} in this book")]
     assert store.count("meeting") == 0
 
 

@@ -84,7 +84,7 @@ def test_a_link_to_a_record_not_in_the_book_names_the_field_and_the_uid(store):
     with pytest.raises(ValidationError) as caught:
         store.save(meeting)
     assert str(caught.value) == (
-        f"meeting 'Call': participants: no actor with uid {GHOST} in this book")
+        f"meeting 'Call': participants[1]: no actor with uid {GHOST} in this book")
     assert store.count("meeting") == 0 and meeting.id is None
 
 
@@ -160,7 +160,7 @@ def test_an_import_names_the_record_and_the_entry_that_points_nowhere(store):
     with pytest.raises(ValidationError) as caught:
         store.import_sections(bookformat.parse_book(book(meetings=[meeting])))
     assert str(caught.value) == (
-        f"meetings: meeting 'Istanbul talks' (uid {M}): participants: no actor with uid "
+        f"meetings: meeting 'Istanbul talks' (uid {M}): participants[1]: no actor with uid "
         f"{GHOST} in this book")
     assert store.is_empty()
 

@@ -211,7 +211,7 @@ def test_lists_sort_and_page_like_sqlite(team_sample, sample_store):
 
 def test_invalid_links_name_the_field(team_store):
     missing = "0b0a6c0e-8a43-4c3e-9d55-4f7a3c1e2b90"
-    with pytest.raises(ValidationError, match=f"affiliations: no actor with uid {missing}"):
+    with pytest.raises(ValidationError, match=rf"affiliations\[1\]: no actor with uid {missing}"):
         team_store.save(Actor(name="X", affiliation_uids=[missing]))
     assert team_store.count("actor") == 0
 

@@ -80,7 +80,7 @@ def test_a_missing_link_names_the_record_and_field(small_batches, team_store, tm
     book["meetings"][5]["participants"][2]["actor_uid"] = "00000000-0000-4000-8000-00000000dead"
     with pytest.raises(ValidationError) as caught:
         team_store.import_file(write(tmp_path / "missing.json", book))
-    assert caught.value.problems[0][0] == "participants"
+    assert caught.value.problems[0][0] == "participants[3]"
     assert "no actor with uid 00000000-0000-4000-8000-00000000dead" in str(caught.value)
     assert book["meetings"][5]["title"] in str(caught.value)
     assert team_store.is_empty()

@@ -127,9 +127,10 @@ class _WaitingLink:
         return isinstance(self.link, ChildRows) and not self.link.required
 
     def error_field(self, ord_: int) -> str:
+        """The field of the record's ``ord_``-th item, counted from 1 in the message."""
         if isinstance(self.link, ChildRows):
             return self.link.error.format(n=ord_ + 1)
-        return self.link.error_field
+        return f"{self.link.error_field}[{ord_ + 1}]"
 
 
 LINKS = {f"{spec.kind}_{link.attr}": _WaitingLink(spec.kind, link)

@@ -392,9 +392,9 @@ def link_rows(kind: str, record: Record, record_id: int, ids_by_uid) -> LinkRows
             columns = [link.owner, "ord", link.column, *([link.tag[0]] if link.tag else [])]
             tag = (link.tag[1],) if link.tag else ()
             ord_ = 0
-            for uid in uids:
+            for position, uid in enumerate(uids, 1):
                 if uid not in found:
-                    problems.append((link.error_field,
+                    problems.append((f"{link.error_field}[{position}]",
                                      f"no {link.target} with uid {uid} in this book"))
                     continue
                 rows.append((record_id, ord_, found[uid], *tag))
