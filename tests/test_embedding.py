@@ -110,3 +110,22 @@ def test_a_fixed_subset_is_kept_in_the_font_cache_and_made_again_when_damaged(
     assert entry.read_bytes() == blob  # made again and kept anew
     # another set of codes (another version of the program) is not answered from it
     assert prepared_parts(embedding._Prepared(face, 1, codes[:40]))[2] != made[2]
+
+
+def test_text_of_the_fixed_subsets_is_split_as_reportlab_splits_it():
+    """The translated runs are ReportLab's, character for character and subset for subset;
+    text with any other character goes through ReportLab's own loop."""
+    import random
+
+    fonts.register()
+    rng = random.Random(58)
+    pool = embedding.LATIN + embedding.CYRILLIC + " \u00a0"
+    for font_name in (fonts.REGULAR, fonts.BOLD):
+        font = pdfmetrics.getFont(font_name)
+        for _ in range(500):
+            text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+            doc = Canvas(io.BytesIO())._doc
+            font._document_state(doc)
+            assert font._fixed_runs(text) == TTFont.splitString(font, text, doc), text
+        for other in ("Ἀθῆναι", "ǅ", "中", "\x00", "tab\there"):
+            assert font._fixed_runs(f"Erdoğan {other}") is None

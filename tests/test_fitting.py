@@ -450,3 +450,62 @@ def test_a_section_without_a_title_is_named_after_its_name():
     assert Section("delegations", 1, 0, nothing).title == "Delegations"
     assert Section("sources", 1, 0, nothing, title="Sources and notes").title \
         == "Sources and notes"
+
+
+@pytest.mark.parametrize("answer", [777, 3000, 8400])
+def test_a_text_is_shortened_in_a_few_layouts_none_much_longer_than_what_prints(answer):
+    """Lines of 95 characters: once the whole text was measured (the type sizes were
+    tried with it), the cut is found in three layouts, none of them much more text
+    than the answer (halving towards the whole text laid out thousands of characters
+    more; a probe that fitted was always followed by a halving)."""
+    calls = []
+
+    def lines(n):
+        return 12.0 * -(-n // 95)
+
+    def height_of(n):
+        calls.append(n)
+        return lines(n)
+
+    room = lines(answer) + 6
+    best = max(n for n in range(600, 12_001) if lines(n) <= room)
+    found = fitting._largest_fitting(height_of, room, 600, 12_000, exact=False,
+                                     high_height=lines(12_000))
+    assert best * 0.975 <= found <= best
+    assert len(calls) <= 5 and max(calls) <= best * 1.05, calls
+    # without the whole text's height: a layout or two more
+    calls.clear()
+    assert fitting._largest_fitting(height_of, room, 600, 12_000, exact=False) >= best * 0.975
+    assert len(calls) <= 6, calls
+
+
+def test_a_section_whose_whole_height_fits_is_not_searched():
+    calls = []
+
+    def height_of(n):
+        calls.append(n)
+        return float(n)
+
+    assert fitting._largest_fitting(height_of, 100.0, 3, 90, high_height=90.0) == 90
+    assert calls == [3]
+
+
+def cut_text(name, shown, whole, priority, line_height=10.0):
+    """A text section of which ``shown`` characters can be laid out (10 to a line) of
+    ``whole``, as ``blocks.text_section`` makes one for a text longer than a page."""
+    def build(styles, limit):
+        return [Block(line_height * -(-min(limit, shown) // 10))]
+
+    return Section(name, priority, shown, build, exact=False, whole=whole)
+
+
+def test_a_text_cut_before_layout_is_reported_shortened_though_it_all_prints():
+    # the cut text fits at the largest type: still, the card does not show all of it
+    result = fit_one_page(no_header, [cut_text("biography", 500, 50_000, 10)], 100, 1000)
+    assert result.body_size == BODY_SIZES[0] and result.shortened == {"biography": 500}
+    # a text that is whole is not
+    result = fit_one_page(no_header, [cut_text("biography", 500, 500, 10)], 100, 1000)
+    assert result.shortened == {}
+    # cut further to fit: the smaller limit
+    result = fit_one_page(no_header, [cut_text("biography", 500, 50_000, 10)], 100, 200)
+    assert 190 <= result.shortened["biography"] <= 200

@@ -88,3 +88,84 @@ def test_the_lines_kept_are_bounded_by_the_characters_they_hold(monkeypatch):
     long = "A long text. " * (scripts.LAID_OUT_TEXT_MAX // 13 + 1)
     Paragraph(long, style).wrap(300, 1e6)
     assert not any(key[0][0] == long for key in scripts._LAID_OUT)
+
+
+PLAIN_TEXTS = ["", "   ", "\n \n", "One word", "  leading and trailing  ",
+               "two\nlines\n\nand a gap", "tabs\tand\u00a0no-break\u2009thin spaces",
+               'quotes " and > and = and / ;',
+               "Ünïcödé Żółć Сергій 中文 العربية", "x" * 3000]
+
+
+@pytest.mark.parametrize("text", PLAIN_TEXTS)
+@pytest.mark.parametrize("bullet", [None, "•", "[12]"])
+def test_plain_text_is_the_fragment_reportlabs_parser_makes(text, bullet):
+    """Text without markup skips the parser: its fragments are what the parser makes."""
+    from reportlab.platypus import Paragraph as ReportLabParagraph
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+
+    for style in (card_styles(10.0).body, card_styles(7.5).cell_bold, card_styles(9.0).note):
+        ours, theirs = Paragraph.__new__(Paragraph), ReportLabParagraph.__new__(
+            ReportLabParagraph)
+        for paragraph in (ours, theirs):
+            paragraph.caseSensitive, paragraph.encoding = 1, "utf8"
+            type(paragraph)._setup(paragraph, text, style, bullet, None, cleanBlockQuotedText)
+        assert (ours.text, ours.style, ours.bulletText) == (theirs.text, theirs.style,
+                                                             theirs.bulletText)
+        assert [type(f) for f in ours.frags] == [type(f) for f in theirs.frags]
+        assert [f.__dict__ for f in ours.frags] == [f.__dict__ for f in theirs.frags]
+        assert key_not_parsed(text, style, bullet)
+
+
+def key_not_parsed(text, style, bullet) -> bool:
+    return (text, style, bullet) not in scripts._PARSED
+
+
+def test_plain_paragraphs_share_no_list_with_each_other():
+    """Each paragraph owns its fragments' lists (links, underlines), as parsed ones do."""
+    style = card_styles(10.0).body
+    first, second = Paragraph("Same words", style), Paragraph("Same words", style)
+    assert first.frags[0].link is not second.frags[0].link
+    first.frags[0].link.append("changed")
+    assert Paragraph("Same words", style).frags[0].link == []
+
+
+def test_a_style_that_transforms_its_text_is_parsed():
+    style = card_styles(10.0).body.clone("shouting", textTransform="uppercase")
+    assert Paragraph("quiet words", style).frags[0].text == "QUIET WORDS"
+
+
+def test_fragments_are_one_run_exactly_when_rl_accel_says_so():
+    """ReportLab's line breaking asks ``same_fragment`` (dict lookups) instead of
+    rl_accel's ``sameFrag`` (4.5 us a call): the same answer for any two fragments."""
+    import random
+
+    from reportlab.lib import colors
+    from reportlab.lib.rl_accel import sameFrag
+    from reportlab.platypus import paragraph
+    from reportlab.platypus.paraparser import ParaFrag
+
+    assert paragraph.sameFrag is scripts.same_fragment
+    values = {"fontName": ["A", "B"], "fontSize": [10, 10.0, 11],
+              "textColor": [None, colors.black, colors.HexColor("#000000"), colors.red],
+              "rise": [0, 0.0, 1], "us_lines": [[], [1]], "link": [[], ["x"]],
+              "backColor": [None, colors.red], "nobr": [0, 1], "cbDefn": [None],
+              "lineBreak": [True, False], "text": ["a", "b"]}
+    usual = {"fontName", "fontSize", "textColor", "rise", "us_lines", "link", "text"}
+    rng = random.Random(58)
+    same = 0
+    for _ in range(20_000):
+        f = ParaFrag()
+        for name, choices in values.items():
+            if rng.random() < (0.9 if name in usual else 0.1):
+                setattr(f, name, rng.choice(choices))
+        g = ParaFrag()
+        g.__dict__.update(f.__dict__)
+        if rng.random() < 0.6:  # one attribute changed, added or taken away
+            name = rng.choice(list(values))
+            if name in g.__dict__ and rng.random() < 0.3:
+                del g.__dict__[name]
+            else:
+                setattr(g, name, rng.choice(values[name]))
+        assert scripts.same_fragment(f, g) == bool(sameFrag(f, g)), (f.__dict__, g.__dict__)
+        same += scripts.same_fragment(f, g)
+    assert 1000 < same < 19_000  # both answers were asked for

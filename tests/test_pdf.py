@@ -660,6 +660,18 @@ def test_text_longer_than_a_page_is_cut_before_any_layout():
     assert "shortened to fit the card" in built[-1].text
 
 
+def test_a_text_cut_before_layout_is_named_in_the_warning_though_the_card_fits(store):
+    """A biography of more than a page of markup fits once cut, at the largest type: the
+    card shows its beginning and the note, and the export says it was shortened."""
+    actor = store.save(Actor(name="Long Biography", biography="*first* **words** " * 2500))
+    result = actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS)
+    text = text_of(result.pdf)
+    assert text.index("first words first words") < text.index("Biography shortened to fit")
+    assert result.shortened == {"biography": blocks.PAGE_TEXT_MAX}
+    assert result.warnings == ["Actor card 'Long Biography': Biography shortened to fit one "
+                               "page"]
+
+
 def test_actor_card_lists_each_meeting_once_with_every_role(store):
     """Head of a delegation (the analyst's label "chair") and host of the same talks:
     one line, both roles, the label on the seat it belongs to and not on the host."""

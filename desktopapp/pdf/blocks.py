@@ -194,7 +194,7 @@ def text_section(name: str, priority: int, title: str, text: str, ctx: CardConte
         return out
 
     return Section(name, priority, printable, build, minimum=min(printable, keep),
-                   exact=False, title=title)
+                   exact=False, title=title, whole=len(text))
 
 
 def paragraph_style(styles: Styles, name: str):

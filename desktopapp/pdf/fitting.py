@@ -42,6 +42,10 @@ class Section:
     # themselves say more than ``item_height`` (a delegate with a title takes
     # two lines): cards that cannot fit are known without laying them out.
     least_height: Callable[[int], float] | None = None
+    # Characters of the whole text, when more than ``size``: a text longer than
+    # a page could show is cut to ``size`` before any layout, so it is shortened
+    # even when the card prints all of ``size``.
+    whole: int = 0
 
     def __post_init__(self):
         if not self.title:
@@ -120,9 +124,20 @@ class _Builder:
     def height(self, story, width) -> float:
         return measure(story, width, self.heights)
 
+    def measured(self, styles, limits, width) -> float | None:
+        """The height of the story at ``limits``, if it was built and measured already."""
+        parts = [("header", styles.size)] + [(section.name, styles.size, limits[section.name])
+                                             for section in self.sections]
+        if not all(key in self.parts for key in parts):
+            return None
+        story = [flowable for key in parts for flowable in self.parts[key]]
+        if not all(id(flowable) in self.heights for flowable in story):
+            return None
+        return self.height(story, width)
+
 
 def _largest_fitting(height_of: Callable[[int], float], room: float, low: int, high: int,
-                     exact: bool = True) -> int | None:
+                     exact: bool = True, high_height: float | None = None) -> int | None:
     """The largest n in [low, high] with ``height_of(n) <= room``, or None if not even ``low``.
 
     A card's height grows about in proportion to the items (or characters)
@@ -133,15 +148,23 @@ def _largest_fitting(height_of: Callable[[int], float], room: float, low: int, h
     cost a probe more: an interval that a probe did not halve is halved next,
     and a height that does not grow doubles the step. Not ``exact`` (a text's
     characters, cut at a word anyway): the first step is a quarter of ``low``
-    and the search stops within 2.5 %.
+    and the search stops within 2.5 %. ``high_height``: the height at ``high``
+    when it was measured already (the whole section, laid out while the type
+    sizes were tried): the first probe then goes where the line from ``low``
+    to ``high`` meets the room.
     """
     height = height_of(low)
     if height > room:
         return None
     good, good_height = low, height
     bad = bad_height = None  # the smallest n known to be too tall
+    if high_height is not None and high > low:
+        if high_height <= room:
+            return high
+        bad, bad_height = high, high_height
     previous = previous_height = None  # the fitting n before ``good``
     bisect = False
+    stalls = 0
     while True:
         top = high if bad is None else bad - 1
         if good >= top or (not exact and top - good <= max(1, good // 40)):
@@ -160,16 +183,23 @@ def _largest_fitting(height_of: Callable[[int], float], room: float, low: int, h
             probe = good + 2 * (good - previous)
         else:  # the first step, to learn how fast the height grows
             probe = good + (1 if exact else max(1, low // 4))
-        probe = max(good + 1, min(top, probe))
+        # a step within the tolerance would learn nothing (heights are flat within a
+        # line: a probe on the fitting side of a line's end moved a character at a time)
+        probe = min(top, max(good + (1 if exact else max(1, good // 40) + 1), probe))
         interpolated = bad is not None
+        span = top - good
         height = height_of(probe)
         if height <= room:
             previous, previous_height, good, good_height = good, good_height, probe, height
         else:
             bad, bad_height = probe, height
         narrowed = (high if bad is None else bad - 1) - good
-        # an interpolation that did not halve the interval: the next probe halves it
-        bisect = interpolated and narrowed * 2 > top - good
+        # An interpolation that did not halve the interval (the one before the
+        # probe): the next probe halves it. A text's probe that fitted is given a
+        # second interpolation first: it is near the answer from below, where the
+        # halfway probe would lay out far more text than the answer.
+        stalls = stalls + 1 if interpolated and narrowed * 2 > span else 0
+        bisect = stalls >= (1 if exact or height > room else 2)
 
 
 def fit_one_page(header: Callable[[Styles], list], sections: list[Section],
@@ -178,6 +208,8 @@ def fit_one_page(header: Callable[[Styles], list], sections: list[Section],
     full = {s.name: s.page_cap(height) for s in sections}
     # sections that hold more than a page could ever show are shortened already
     capped = {s.name: full[s.name] for s in sections if full[s.name] < s.size}
+    # texts cut before any layout: shortened whatever size the card is set in
+    cut = {s.name: s.size for s in sections if s.whole > s.size}
     first = BODY_SIZES[0]
 
     def least(size):
@@ -188,7 +220,7 @@ def fit_one_page(header: Callable[[Styles], list], sections: list[Section],
         story = builder.story(card_styles(first), full)
         needed = builder.height(story, width)
         if needed <= height and not capped:
-            return FitResult(story, first, {}, heights=builder.heights)
+            return FitResult(story, first, dict(cut), heights=builder.heights)
     else:
         needed = least(first)  # 499 delegates: no need to lay them out at 10 pt to know
     # Text height grows about with the square of the type size: skip the sizes
@@ -200,11 +232,11 @@ def fit_one_page(header: Callable[[Styles], list], sections: list[Section],
         styles = card_styles(size)
         story = builder.story(styles, full)
         if builder.height(story, width) <= height:
-            return FitResult(story, size, dict(capped), heights=builder.heights)
+            return FitResult(story, size, {**cut, **capped}, heights=builder.heights)
 
     styles = card_styles(MIN_BODY)
     limits = dict(full)
-    shortened = {}
+    shortened = dict(cut)
 
     def height_with(trial):
         return builder.height(builder.story(styles, trial), width)
@@ -226,7 +258,8 @@ def fit_one_page(header: Callable[[Styles], list], sections: list[Section],
             if _least_height(sections, dict(limits, **{section.name: least})) > height:
                 best = None
             else:
-                best = _largest_fitting(height_at, height, least, most, section.exact)
+                best = _largest_fitting(height_at, height, least, most, section.exact,
+                                        builder.measured(styles, limits, width))
             limits[section.name] = best if best is not None else least
             if limits[section.name] < section.size:
                 shortened[section.name] = limits[section.name]
@@ -259,7 +292,7 @@ def _give_back(sections, limits, shortened, height_with, room):
                                 section.exact)
         if best is not None:
             limits[section.name] = best
-            if best < section.size:
+            if best < section.size or section.whole > section.size:
                 shortened[section.name] = best
             else:  # all of it back (its minimum is all it holds): nothing left out
                 del shortened[section.name]
