@@ -27,7 +27,7 @@ from pathlib import Path
 # Modules only some commands use (the JSON format, dossiers, copying, the
 # PDF renderers) are imported by those commands: a cold ``briefing card``
 # or ``list`` spends its time on its own work, not on imports.
-from . import __version__, atomicfile, books, buglog, recordkinds
+from . import __version__, atomicfile, books, buglog, dataclass_code, recordkinds
 from .domain import (
     Actor,
     Meeting,
@@ -777,6 +777,7 @@ def main(argv=None) -> int:
             pass
         sys.stdout = stdout
         if argv is None:
+            dataclass_code.save()  # the methods it compiled, for the next start
             # The program exits next. Its last collections would go through
             # every object it made (modules, a card's ReportLab objects) only
             # to free memory the exit frees anyway: 15 ms of a cold card.

@@ -12,7 +12,7 @@ from functools import partial
 
 from . import dossier
 from .domain import Actor, Meeting, Memo, Recommendation
-from .pdf import RenderResult, actor_card, meeting_card, memo, recommendation_card
+from .pdf import RenderResult
 
 
 def prepare_document(store, record):
@@ -20,15 +20,20 @@ def prepare_document(store, record):
 
     The gathering reads the store; the returned function does not, so the
     window can gather on the GUI thread (whose connection it is) and render
-    on a worker thread.
+    on a worker thread. Each kind's renderer is imported when first asked for:
+    a cold ``briefing card`` loads only its own.
     """
     if isinstance(record, Actor):
+        from .pdf import actor_card
         return partial(actor_card.render, dossier.actor_dossier(store, record))
     if isinstance(record, Meeting):
+        from .pdf import meeting_card
         return partial(meeting_card.render, dossier.meeting_dossier(store, record))
     if isinstance(record, Recommendation):
+        from .pdf import recommendation_card
         return partial(recommendation_card.render, dossier.recommendation_dossier(store, record))
     if isinstance(record, Memo):
+        from .pdf import memo
         return partial(memo.render, dossier.memo_dossier(store, record))
     raise TypeError(f"no document for {type(record).__name__}")
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .errors import ValidationError
+from .lazypattern import CompiledOnFirstUse
 
 # Limits generous enough for real work, small enough that a runaway paste
 # or a hostile file cannot bloat the book or hang a renderer.
@@ -146,10 +147,11 @@ def clean_text(text: str | None) -> str:
 
 # Control characters (Unicode category Cc) and lone surrogates, which no
 # file or database can hold; one regular expression instead of a loop per
-# character keeps a million-record import fast.
-_BAD_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_BAD_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_UID = re.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# character keeps a million-record import fast. These are compiled when first
+# used: reading records and printing cards never validate (1 ms of every start).
+_BAD_IN_LINE = CompiledOnFirstUse("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_BAD_IN_TEXT = CompiledOnFirstUse("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_UID = CompiledOnFirstUse("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _bad_control(text: str, multiline: bool) -> str | None:
@@ -236,8 +238,8 @@ def is_uid(value) -> bool:
 
 
 _DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_MONTH_FORM = re.compile(r"[0-9]{4}-[0-9]{2}")
-_TIME_FORM = re.compile(r"[0-9]{2}:[0-9]{2}")
+_MONTH_FORM = CompiledOnFirstUse(r"[0-9]{4}-[0-9]{2}")
+_TIME_FORM = CompiledOnFirstUse(r"[0-9]{2}:[0-9]{2}")
 
 
 def parse_date(text: str | None) -> dt.date | None:

@@ -23,7 +23,6 @@ more characters inside a name is a phrase of those pieces.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
@@ -63,7 +62,7 @@ _CJK = ("\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3100-\u312f\u31a0
         "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f")
 CJK_RUN = CompiledOnFirstUse(f"[{_CJK}]+")
 _CJK_CHAR = CompiledOnFirstUse(f"[{_CJK}]")
-WORD = re.compile(r"\w+")
+WORD = CompiledOnFirstUse(r"\w+")
 _ARTICLE = "ال"  # the Arabic definite article, written joined to its word
 
 

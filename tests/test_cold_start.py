@@ -7,8 +7,11 @@ not print with. These tests name what each command must do without; the
 times themselves are the benchmark's (``python -m desktopapp.bench --suite cli``).
 """
 
+import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -212,3 +215,154 @@ def test_a_card_does_not_import_pyphen_where_it_is_installed(sample_path, tmp_pa
                            tmp_path / "card.pdf", env=env)
     assert (tmp_path / "card.pdf").exists()
     assert "reportlab.platypus" in loaded and "pyphen_was_imported" not in loaded
+
+
+def test_a_card_loads_only_its_own_renderer_and_compiles_no_pattern_it_does_not_use(
+        sample_path, tmp_path):
+    code = ("import json, sys\nfrom desktopapp.cli import main\n"
+            "assert main(sys.argv[1:]) == 0\n"
+            "from desktopapp import domain, folding\n"
+            "from desktopapp.pdf import fonts, scripts\n"
+            "from reportlab.lib import colors, normalDate\n"
+            "from reportlab.platypus import paragraph\n"
+            "unused = [domain._BAD_IN_LINE, domain._BAD_IN_TEXT, domain._UID, folding.WORD,\n"
+            "          scripts.COMPLEX, scripts._RTL, fonts._VARIATION_SELECTOR,\n"
+            "          paragraph._hy_letters_pat, paragraph._scheme_re, colors._re_css_args,\n"
+            "          normalDate._iso_re]\n"
+            "print(json.dumps([sorted(sys.modules),\n"
+            "                  [p.source[0] for p in unused if 'search' in vars(p)]]))\n")
+    done = subprocess.run([sys.executable, "-c", code, "card", "meeting", "5", "--db",
+                           sample_path, "-o", tmp_path / "card.pdf"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    loaded, compiled = json.loads(done.stdout.splitlines()[-1])
+    assert "desktopapp.pdf.meeting_card" in loaded
+    assert not set(loaded) & {"desktopapp.pdf.actor_card", "desktopapp.pdf.memo",
+                              "desktopapp.pdf.recommendation_card"}
+    assert compiled == []
+    # and each works when a document needs it
+    check = ("from desktopapp import domain, folding\n"
+             "from desktopapp.pdf import fonts, scripts\n"
+             "from reportlab.platypus import paragraph\n"
+             "assert domain.is_uid('0' * 8 + '-0000-0000-0000-' + '0' * 12)\n"
+             "assert not domain.is_uid('x')\n"
+             "assert folding.WORD.findall('a bc') == ['a', 'bc']\n"
+             "assert scripts.is_complex('שלום') and not scripts.is_complex('abc')\n"
+             "assert paragraph._scheme_re.match('https') and not paragraph._scheme_re.match('1')\n")
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+# --- dataclass methods compiled once and kept (dataclass_code.py) -------------------
+
+DESCRIBE = r"""
+import dataclasses, json, re, sys
+import desktopapp.cli, desktopapp.documents, desktopapp.bookformat, desktopapp.dossier
+import desktopapp.pdf.actor_card, desktopapp.pdf.meeting_card, desktopapp.pdf.memo
+import desktopapp.pdf.recommendation_card
+from desktopapp import dataclass_code
+
+def describe(fn):
+    c = fn.__code__
+    # a __repr__ is wrapped (reprlib's recursion guard): the generated one is in the closure
+    closure = [describe(cell.cell_contents) if hasattr(cell.cell_contents, "__code__")
+               else re.sub(" at 0x[0-9a-f]+", "", repr(cell.cell_contents))  # (addresses)
+               for cell in fn.__closure__ or ()]
+    return [c.co_code.hex(), repr(c.co_consts), c.co_names, c.co_varnames, c.co_freevars,
+            c.co_flags, c.co_filename, c.co_firstlineno, c.co_linetable.hex(),
+            c.co_exceptiontable.hex(), repr(fn.__annotations__), repr(fn.__defaults__),
+            repr(fn.__kwdefaults__), fn.__qualname__, closure]
+
+classes = {}
+for name, module in sorted(sys.modules.items()):
+    if not name.startswith("desktopapp"):
+        continue
+    for value in list(vars(module).values()):
+        if isinstance(value, type) and dataclasses.is_dataclass(value):
+            methods = {m: describe(vars(value)[m]) for m in sorted(vars(value))
+                       if m.startswith("__") and hasattr(vars(value)[m], "__code__")}
+            classes[f"{value.__module__}.{value.__qualname__}"] = methods
+print(json.dumps({"classes": classes, "kept_used": len(dataclass_code._used),
+                  "compiled": len(dataclass_code._made)}))
+"""
+
+
+def _cache_env(cache: Path, **more) -> dict:
+    return {**os.environ, "XDG_CACHE_HOME": str(cache), **more}
+
+
+def _describe(env) -> dict:
+    done = subprocess.run([sys.executable, "-c", DESCRIBE], capture_output=True, text=True,
+                          env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _run_program(env, *args):
+    """``briefing ARGS`` as the installed command runs it: main() with its own arguments."""
+    code = "import sys\nfrom desktopapp.cli import main\nsys.exit(main())\n"
+    return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True,
+                          text=True, env=env)
+
+
+def test_the_program_keeps_the_dataclass_methods_it_compiled_and_the_next_start_uses_them(
+        sample_path, tmp_path):
+    env = _cache_env(tmp_path / "cache")
+    kept = tmp_path / "cache" / "briefing-desk" / "code"
+    first = _describe(env)  # a start that is no `briefing` program writes nothing
+    assert first["compiled"] > 100 and not kept.exists()
+    done = _run_program(env, "card", "meeting", "5", "--db", sample_path, "-o",
+                        tmp_path / "card.pdf")
+    assert done.returncode == 0, done.stderr
+    assert len(list(kept.iterdir())) == 1
+    again = _run_program(env, "list", "actors", "--db", sample_path)  # nothing new to keep
+    assert again.returncode == 0, again.stderr
+    second = _describe(env)
+    # the card's classes came from the file; only what no card uses was compiled
+    assert second["kept_used"] > 100 and second["compiled"] < first["compiled"] - 100
+    # every method of every class is the one Python compiles itself
+    plain = _describe({**env, "BRIEFING_CODE_CACHE": "0"})
+    assert plain["compiled"] == 0 and plain["kept_used"] == 0
+    assert second["classes"] == plain["classes"] == first["classes"]
+    assert len(plain["classes"]) > 30
+
+
+def test_a_damaged_or_foreign_code_file_is_ignored_and_written_anew(sample_path, tmp_path):
+    from desktopapp.dataclass_code import _load
+
+    env = _cache_env(tmp_path / "cache")
+    assert _run_program(env, "list", "actors", "--db", sample_path).returncode == 0
+    (kept,) = (tmp_path / "cache" / "briefing-desk" / "code").iterdir()
+    good = kept.read_bytes()
+    texts = set(_load(str(kept)))
+    assert len(texts) > 50
+    listing = _run_program(env, "list", "actors", "--db", sample_path).stdout
+    for bad in (good[:-1] + bytes([good[-1] ^ 1]),  # a flipped bit: the checksum refuses it
+                good[:4] + b"\0\0\0\0" + good[8:],  # another Python's bytecode
+                b"not ours", b""):
+        kept.write_bytes(bad)
+        done = _run_program(env, "list", "actors", "--db", sample_path)
+        assert done.returncode == 0 and done.stdout == listing, done.stderr
+        assert set(_load(str(kept))) == texts  # the same methods, written anew
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_compiling(sample_path, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("the cache folder's parent is a file")
+    done = _run_program(_cache_env(blocked), "show", "actor", "1", "--db", sample_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Russia\n")
+    assert blocked.read_text() == "the cache folder's parent is a file"
+
+
+def test_the_exec_stand_in_runs_what_it_does_not_keep_as_exec_does():
+    from desktopapp import dataclass_code
+
+    namespace = {}
+    dataclass_code._exec("made = 40 + 2", namespace)
+    assert namespace["made"] == 42
+    dataclass_code._exec(compile("again = made + 1", "<test>", "exec"), namespace)
+    assert namespace["again"] == 43
+    local = {}
+    dataclass_code._exec("inside = made", namespace, local)
+    assert local == {"inside": 42} and "inside" not in namespace

@@ -35,6 +35,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError
 
+from ..lazypattern import CompiledOnFirstUse
 from .embedding import FixedSubsetFont
 from .fontcache import load_ttfont
 
@@ -86,7 +87,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # category Cc but tab an
 # Variation selectors (and Mongolian's free ones) choose a form of the character
 # before them and have no glyph of their own; a font without that form prints the
 # plain character, so a selector no font has is dropped, never shown as U+FFFD.
-_VARIATION_SELECTOR = re.compile("[\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+_VARIATION_SELECTOR = CompiledOnFirstUse("[\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 REPLACEMENT = "\ufffd"
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"),
              Path.home() / ".local/share/fonts", Path.home() / ".fonts",

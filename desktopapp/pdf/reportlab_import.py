@@ -8,7 +8,9 @@ the first time ReportLab uses it. So are the patterns three modules compile
 when imported and no card uses (4 to 7 ms of every cold card):
 ``textsplit.rx`` (a class to U+FFFF, for ``cjkwrap``, which nothing calls),
 ``rl_safe_eval.__rl_unsafe_re__`` (used nowhere) and PyFontify's (Python
-source listings). Any other pattern compiles as usual.
+source listings); and those of six modules whose patterns are each used only
+by some documents, through their methods (hyphenation, CSS colours, dates,
+decimal alignment: 1 ms). Any other pattern compiles as usual.
 
 ReportLab also imports Pillow's ``PIL.Image`` (for pictures) and HarfBuzz
 (``uharfbuzz``, for shaping) whenever it is imported: 10 and 8 ms of every
@@ -33,7 +35,10 @@ _compile = re.compile
 _URL_PATTERN_START = "(^(?:[a-z0-9\\.\\-\\+]*)://)"
 # Modules whose own top-level patterns wait for their first use (see above).
 _DEFERRED_MODULES = {"reportlab.lib.textsplit", "reportlab.lib.rl_safe_eval",
-                     "reportlab.lib.PyFontify"}
+                     "reportlab.lib.PyFontify", "reportlab.platypus.paragraph",
+                     "reportlab.platypus.paraparser", "reportlab.lib.colors",
+                     "reportlab.lib.normalDate", "reportlab.pdfbase.pdfdoc",
+                     "reportlab.pdfgen.canvas"}
 _lock = threading.Lock()
 
 

@@ -42,18 +42,22 @@ from reportlab.platypus import Paragraph as _ReportLabParagraph
 from reportlab.platypus import paragraph as _reportlab_paragraph
 from reportlab.platypus.paragraph import _drawBullet
 
+from ..lazypattern import CompiledOnFirstUse
 from .fonts import LATER, load_style, register, split_by_font
+
+# The patterns over whole scripts below are compiled when a paragraph first has a
+# character the card family lacks (2 ms of every start; most cards have none).
 
 # Characters whose display needs bidi reordering or shaping: Hebrew, Arabic
 # (with Syriac, Thaana, NKo), the Indic scripts, Thai, Lao, Tibetan, Myanmar,
 # Khmer, the presentation forms, and explicit direction marks.
-COMPLEX = re.compile(
+COMPLEX = CompiledOnFirstUse(
     "[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff"
     "\ufb1d-\ufdff\ufe70-\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Explicit embeddings and isolates are dropped before layout: python-bidi's
 # reference implementation removes them from its character list (rule X9),
 # which would misalign levels and characters. Marks (LRM, RLM) stay.
-_EXPLICIT = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_EXPLICIT = CompiledOnFirstUse("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _kinsoku():
@@ -195,7 +199,7 @@ def _best_code(codes: list[int]) -> int:
     return min(codes, key=lambda c: (0xFB00 <= c <= 0xFEFF, c))
 
 
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_RTL = CompiledOnFirstUse("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
 def _strong_rtl(text: str) -> bool:
@@ -666,7 +670,7 @@ def one_line(markup_words: list[str], style, width: float):
     return para, min(width, used + 0.5), shortened
 
 
-_REORDERED = re.compile("[\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff]")
+_REORDERED = CompiledOnFirstUse("[\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff]")
 
 
 def _actual_text(piece: str, rtl: bool) -> str | None:
@@ -695,8 +699,8 @@ def _actual_text(piece: str, rtl: bool) -> str | None:
 
 # Characters a right-to-left run's glyphs do not give back in reading order:
 # combining marks (Arabic harakat, Hebrew points) and joiner controls.
-_HIDDEN_IN_GLYPHS = re.compile("[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
-                               "\u06d6-\u06ed\u08d3-\u08ff\ufb1e\u200c\u200d]")
+_HIDDEN_IN_GLYPHS = CompiledOnFirstUse("[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+                                        "\u06d6-\u06ed\u08d3-\u08ff\ufb1e\u200c\u200d]")
 
 
 def _utf16_hex(text: str) -> str:
