@@ -169,3 +169,26 @@ def test_fragments_are_one_run_exactly_when_rl_accel_says_so():
         assert scripts.same_fragment(f, g) == bool(sameFrag(f, g)), (f.__dict__, g.__dict__)
         same += scripts.same_fragment(f, g)
     assert 1000 < same < 19_000  # both answers were asked for
+
+
+def test_a_space_is_as_wide_as_reportlab_measures_it_whatever_was_measured_before(
+        monkeypatch):
+    """ReportLab's line breaking asks ``string_width``: a space's width remembered by font
+    object and size, anything else measured; a name that comes to stand for another
+    font is measured in that font."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.platypus import paragraph
+
+    from desktopapp.pdf import fonts
+
+    assert paragraph.stringWidth is scripts.string_width
+    fonts.register()
+    for name in (fonts.REGULAR, fonts.BOLD, "Helvetica", "Times-Bold"):
+        for size in (7.5, 8.55, 10, 21):
+            for text in (" ", "  ", "word", ""):
+                expected = pdfmetrics.getFont(name).stringWidth(text, size)
+                assert scripts.string_width(text, name, size) == expected
+                assert scripts.string_width(text, name, size) == expected  # remembered
+    regular = scripts.string_width(" ", fonts.REGULAR, 10)
+    monkeypatch.setitem(pdfmetrics._fonts, fonts.REGULAR, pdfmetrics.getFont("Courier"))
+    assert scripts.string_width(" ", fonts.REGULAR, 10) == 6.0 != regular

@@ -245,6 +245,37 @@ def same_fragment(f, g) -> bool:
 _reportlab_paragraph.sameFrag = same_fragment
 
 
+# The width of a space, by (font, size): each fitted at most once.
+_SPACE_WIDTHS: dict[tuple, float] = {}
+_string_width = pdfmetrics.stringWidth
+
+
+def string_width(text, fontName, fontSize, encoding="utf8"):
+    """``pdfmetrics.stringWidth``, the width of a space remembered.
+
+    Breaking the lines of a paragraph of several fragments, ReportLab adds up
+    the width of every space on the line so far, for each word: a space's
+    width was asked for hundreds of thousands of times for a biography in
+    markup (a third of its card), through three calls each. Fonts are looked
+    up by name as ReportLab does (a font registered again under the same name
+    is measured anew).
+    """
+    if text == " ":
+        font = pdfmetrics._fonts.get(fontName)
+        if font is not None:
+            key = (font, fontSize)
+            width = _SPACE_WIDTHS.get(key)
+            if width is None:
+                if len(_SPACE_WIDTHS) >= 1024:
+                    _SPACE_WIDTHS.clear()
+                width = _SPACE_WIDTHS[key] = font.stringWidth(text, fontSize, encoding)
+            return width
+    return _string_width(text, fontName, fontSize, encoding)
+
+
+_reportlab_paragraph.stringWidth = string_width
+
+
 # Paragraph markup parsed before, by (text, style, bullet): ReportLab parses
 # markup with Python's HTML parser, a quarter of a card's time, and a card
 # and a handout set the same words again and again (headings, labels, notes,
