@@ -98,26 +98,33 @@ PLAIN_TEXTS = ["", "   ", "\n \n", "One word", "  leading and trailing  ",
 
 @pytest.mark.parametrize("text", PLAIN_TEXTS)
 @pytest.mark.parametrize("bullet", [None, "•", "[12]"])
-def test_plain_text_is_the_fragment_reportlabs_parser_makes(text, bullet):
+def test_plain_text_is_the_fragment_reportlabs_parser_makes(text, bullet, monkeypatch):
     """Text without markup skips the parser: its fragments are what the parser makes."""
     from reportlab.platypus import Paragraph as ReportLabParagraph
-    from reportlab.platypus.paragraph import cleanBlockQuotedText
+    from reportlab.platypus.paragraph import ParaParser, cleanBlockQuotedText
 
-    for style in (card_styles(10.0).body, card_styles(7.5).cell_bold, card_styles(9.0).note):
+    styles = (card_styles(10.0).body, card_styles(7.5).cell_bold, card_styles(9.0).note)
+    for style in styles:
+        scripts._plain_fragment(style)  # each style's fragment is parsed once, first
+    parse = ParaParser.parse
+    parsed = []
+    monkeypatch.setattr(ParaParser, "parse", lambda *args: parsed.append(args) or parse(*args))
+    for style in styles:
         ours, theirs = Paragraph.__new__(Paragraph), ReportLabParagraph.__new__(
             ReportLabParagraph)
         for paragraph in (ours, theirs):
             paragraph.caseSensitive, paragraph.encoding = 1, "utf8"
             type(paragraph)._setup(paragraph, text, style, bullet, None, cleanBlockQuotedText)
+        assert len(parsed) == 1  # ReportLab's, not ours
+        parsed.clear()
         assert (ours.text, ours.style, ours.bulletText) == (theirs.text, theirs.style,
                                                              theirs.bulletText)
         assert [type(f) for f in ours.frags] == [type(f) for f in theirs.frags]
         assert [f.__dict__ for f in ours.frags] == [f.__dict__ for f in theirs.frags]
-        assert key_not_parsed(text, style, bullet)
-
-
-def key_not_parsed(text, style, bullet) -> bool:
-    return (text, style, bullet) not in scripts._PARSED
+        # and again, as a card shown again sets it: the text it was set with, unparsed
+        again = Paragraph(text, style, bullet)
+        assert "".join(f.text for f in again.frags) == "".join(f.text for f in ours.frags)
+        assert not parsed
 
 
 def test_plain_paragraphs_share_no_list_with_each_other():

@@ -389,12 +389,11 @@ class Paragraph(_ReportLabParagraph):
             self._markup = key
         parsed = _PARSED.get(key)
         if parsed is None:
-            if _MARKUP.search(text) is None:
-                plain = _plain_fragment(style)
-                if plain is not None:
-                    self._setup_plain(cleaner(text), style, bulletText, plain)
-                    return None
-            super()._setup(text, style, bulletText, None, cleaner)
+            plain = _plain_fragment(style) if _MARKUP.search(text) is None else None
+            if plain is not None:
+                self._setup_plain(cleaner(text), style, bulletText, plain)
+            else:
+                super()._setup(text, style, bulletText, None, cleaner)
             if len(_PARSED) >= PARSED_MAX:
                 _PARSED.clear()
             _PARSED[key] = (self.text, self.style, [_kept(f) for f in self.frags],
