@@ -139,3 +139,30 @@ def test_another_thread_gets_the_book_to_itself(book_store, synthetic_json):
     thread.join()
     assert results and book_store.count("actor") == 300
     assert book_store.count("meeting") == 60  # the window's own connection sees it
+
+
+def test_an_import_stopped_at_its_last_step_is_still_undone(store, tmp_path, synthetic_json):
+    """The search index's last merge, after every record: a Cancel then still undoes it."""
+    from desktopapp import books
+
+    steps = []
+    other = tmp_path / "other.sqlite"
+    books.create_book(other)
+    with BriefingStore.open(other) as twin:  # the same import, to count its steps
+        twin.import_file(synthetic_json, progress=lambda r: steps.append(r.stage) or True)
+    last = len(steps)
+    heard = []
+
+    merging = []
+
+    def stop_at_the_last(report):
+        heard.append(report)
+        if len(heard) == last:  # the import's own setting for its merges is undone by now
+            merging.extend(store.db.execute(
+                "SELECT v FROM search_index_config WHERE k = 'automerge'").fetchall())
+        return len(heard) < last
+    with pytest.raises(OperationCancelledError):
+        store.import_file(synthetic_json, progress=stop_at_the_last)
+    assert len(heard) == last and heard[-1].stage == "finishing"
+    assert merging == []  # the last report came after the last step
+    assert store.is_empty()

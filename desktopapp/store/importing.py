@@ -472,6 +472,7 @@ class BulkImport(Batches):
         if self.merge_index_at_end:
             self.conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
             _set_fts_setting(self.conn, "automerge", self.automerge)
+        checkpoint()  # the last moment a Cancel still undoes the import
         return ImportSummary(dict(self.summary.added), dict(self.summary.updated),
                              dict(self.summary.unchanged))
 

@@ -247,6 +247,7 @@ class TeamImport(Batches):
             self.store._changed(kind, ids)
         for table in ["docs", *LINKS]:
             self.conn.execute(f"DROP TABLE import_{table}")
+        checkpoint()  # the last moment a Cancel still undoes the import
         return ImportSummary(dict(self.summary.added), dict(self.summary.updated),
                              dict(self.summary.unchanged))
 
