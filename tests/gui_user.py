@@ -260,7 +260,7 @@ class UnansweredDialogs:
     dialog's event loop; with it the test goes on and fails by ``check()``.
     """
 
-    def __init__(self, patience_ms=4000):
+    def __init__(self, patience_ms=4000, work_patience_ms=120_000):
         self.texts: list[str] = []
         self._open_since = {}
         self._timer = QTimer()
@@ -268,6 +268,9 @@ class UnansweredDialogs:
         self._timer.timeout.connect(self._look)
         self._timer.start()
         self.patience = patience_ms // 200
+        # a progress dialog closes itself when its work is done, which a loaded machine
+        # makes slower: closing it after a few seconds would cancel the work
+        self.work_patience = work_patience_ms // 200
 
     def _look(self):
         dialog = QApplication.activeModalWidget()
@@ -276,7 +279,8 @@ class UnansweredDialogs:
             return
         ticks = self._open_since.get(id(dialog), 0) + 1
         self._open_since[id(dialog)] = ticks
-        if ticks >= self.patience:
+        if ticks >= (self.work_patience if isinstance(dialog, QProgressDialog)
+                     else self.patience):
             self.texts.append(dialog_text(dialog))
             dialog.reject() if isinstance(dialog, QDialog) else dialog.close()
 
