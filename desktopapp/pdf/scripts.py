@@ -248,6 +248,7 @@ _reportlab_paragraph.sameFrag = same_fragment
 # The width of a space, by (font, size): each fitted at most once.
 _SPACE_WIDTHS: dict[tuple, float] = {}
 _string_width = pdfmetrics.stringWidth
+_REGISTERED = pdfmetrics._fonts  # ReportLab's fonts by name, as its getFont looks them up
 
 
 def string_width(text, fontName, fontSize, encoding="utf8"):
@@ -257,20 +258,22 @@ def string_width(text, fontName, fontSize, encoding="utf8"):
     the width of every space on the line so far, for each word: a space's
     width was asked for hundreds of thousands of times for a biography in
     markup (a third of its card), through three calls each. Fonts are looked
-    up by name as ReportLab does (a font registered again under the same name
-    is measured anew).
+    up by name in ReportLab's registry, as its ``getFont`` does (a name that
+    comes to stand for another font is measured in that one); any other text
+    is measured by the font as ``pdfmetrics.stringWidth`` measures it.
     """
-    if text == " ":
-        font = pdfmetrics._fonts.get(fontName)
-        if font is not None:
-            key = (font, fontSize)
-            width = _SPACE_WIDTHS.get(key)
-            if width is None:
-                if len(_SPACE_WIDTHS) >= 1024:
-                    _SPACE_WIDTHS.clear()
-                width = _SPACE_WIDTHS[key] = font.stringWidth(text, fontSize, encoding)
-            return width
-    return _string_width(text, fontName, fontSize, encoding)
+    font = _REGISTERED.get(fontName)
+    if font is None:  # not registered yet: ReportLab finds it
+        return _string_width(text, fontName, fontSize, encoding)
+    if text != " ":
+        return font.stringWidth(text, fontSize, encoding)
+    key = (font, fontSize)
+    width = _SPACE_WIDTHS.get(key)
+    if width is None:
+        if len(_SPACE_WIDTHS) >= 1024:
+            _SPACE_WIDTHS.clear()
+        width = _SPACE_WIDTHS[key] = font.stringWidth(text, fontSize, encoding)
+    return width
 
 
 _reportlab_paragraph.stringWidth = string_width
