@@ -12,37 +12,41 @@ store turns them into BriefingErrors with a message for people.
 
 from __future__ import annotations
 
-import argparse
-import functools
 import gc
-import io
-import itertools
-import json
-import re
-import sys
-import unicodedata
-from contextlib import contextmanager
-from pathlib import Path
 
-# Modules only some commands use (the JSON format, dossiers, copying, the
-# PDF renderers) are imported by those commands: a cold ``briefing card``
-# or ``list`` spends its time on its own work, not on imports.
-from . import __version__, atomicfile, books, buglog, dataclass_code, recordkinds
-from .domain import (
-    Actor,
-    Meeting,
-    Memo,
-    PageSize,
-    format_date,
-    label,
-    priority_label,
-    status_label,
-    summary_date,
-)
-from .errors import BookError, BriefingError
-from .paths import describe_os_error
-from .recordkinds import SETTINGS_FIELDS
-from .store import opening
+from .startup import lasting_imports
+
+with lasting_imports():  # (what they make lives as long as the program)
+    import argparse
+    import functools
+    import io
+    import itertools
+    import json
+    import re
+    import sys
+    import unicodedata
+    from contextlib import contextmanager
+    from pathlib import Path
+
+    # Modules only some commands use (the JSON format, dossiers, copying, the
+    # PDF renderers) are imported by those commands: a cold ``briefing card``
+    # or ``list`` spends its time on its own work, not on imports.
+    from . import __version__, atomicfile, books, buglog, dataclass_code, recordkinds
+    from .domain import (
+        Actor,
+        Meeting,
+        Memo,
+        PageSize,
+        format_date,
+        label,
+        priority_label,
+        status_label,
+        summary_date,
+    )
+    from .errors import BookError, BriefingError
+    from .paths import describe_os_error
+    from .recordkinds import SETTINGS_FIELDS
+    from .store import opening
 
 RECORD_KINDS = ("actor", "meeting", "recommendation", "memo")
 CARD_KINDS = ("actor", "meeting", "recommendation")

@@ -37,6 +37,8 @@ class MeetingRole:
 
 @dataclass
 class ActorDossier:
+    """What an actor's card prints: the actor and the records linked to it."""
+
     actor: Actor
     affiliations: list[Actor] = field(default_factory=list)
     members: list[Actor] = field(default_factory=list)
@@ -47,6 +49,8 @@ class ActorDossier:
 
 @dataclass
 class MeetingDossier:
+    """What a meeting's card prints: the meeting and the records linked to it."""
+
     meeting: Meeting
     actors: dict[str, Actor] = field(default_factory=dict)  # by uid: everyone named
     recommendations: list[Recommendation] = field(default_factory=list)
@@ -55,6 +59,8 @@ class MeetingDossier:
 
 @dataclass
 class RecommendationDossier:
+    """What a recommendation's card prints: it and the records linked to it."""
+
     recommendation: Recommendation
     meetings: list[Meeting] = field(default_factory=list)
     actors: dict[str, Actor] = field(default_factory=dict)
@@ -63,6 +69,8 @@ class RecommendationDossier:
 
 @dataclass
 class MemoDossier:
+    """What a memo prints: the memo, its meetings, actors, recommendations and sources."""
+
     memo: Memo
     meetings: list[MeetingDossier] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
@@ -72,6 +80,8 @@ class MemoDossier:
 
 @dataclass
 class Handout:
+    """What a handout prints: the meeting's card, then each participant's."""
+
     meeting: MeetingDossier
     actors: list[ActorDossier]  # in delegation order
 

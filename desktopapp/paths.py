@@ -27,11 +27,14 @@ _open_books: dict[Path, int] = {}
 _lock = threading.Lock()
 
 
-def current_analyst() -> str:
-    """Who is making changes here: ``$BRIEFING_ANALYST``, else the login name ("" if none)."""
-    name = os.environ.get(ANALYST_VARIABLE, "").strip()
-    if name:
-        return name
+def named_analyst() -> str:
+    """Who is making changes here if named: ``$BRIEFING_ANALYST`` ("" if not set; then
+    the login name, ``login_name``)."""
+    return os.environ.get(ANALYST_VARIABLE, "").strip()
+
+
+def login_name() -> str:
+    """The user's login name ("" if none)."""
     import getpass  # with termios: only when no name is given
 
     try:

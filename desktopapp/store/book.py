@@ -65,6 +65,8 @@ POOL = search.POOL
 
 @dataclass
 class SearchHit:
+    """One record found by ``search``: its kind, id, title and a snippet of the match."""
+
     kind: str
     id: int
     title: str
@@ -156,8 +158,8 @@ class BriefingStore:
                  read_only_reason: str = "", changed_by: str | None = None):
         self.db = db
         self.path = path
-        #: who this program's writes are recorded as made by (see paths.current_analyst)
-        self.changed_by = paths.current_analyst() if changed_by is None else changed_by
+        # who this program's writes are recorded as made by (the property changed_by)
+        self._changed_by = (paths.named_analyst() or None) if changed_by is None else changed_by
         #: True when the book cannot be written (read-only mount, immutable
         #: file); every write is refused with BookReadOnlyError.
         self.read_only = read_only
@@ -171,6 +173,22 @@ class BriefingStore:
         self.keep_waiting = None
         paths.register_open_book(path)
         self._open = True
+
+    @property
+    def changed_by(self) -> str:
+        """Who this program's writes are recorded as made by: ``$BRIEFING_ANALYST``,
+        else the login name ("" if none; see paths.named_analyst).
+
+        Without ``$BRIEFING_ANALYST`` the login name is looked up when first asked for
+        (a write): a command that only reads never imports getpass (with termios).
+        """
+        if self._changed_by is None:
+            self._changed_by = paths.login_name()
+        return self._changed_by
+
+    @changed_by.setter
+    def changed_by(self, name: str) -> None:
+        self._changed_by = name
 
     # --- opening ----------------------------------------------------------
 
@@ -186,7 +204,7 @@ class BriefingStore:
         opens such a book read-only, for export and backup).
         ``wait_seconds``/``on_wait``: how long writes wait for another
         writer, and what to call when they start waiting. ``analyst``: who
-        the writes are made by (default: paths.current_analyst()).
+        the writes are made by (default: the ``changed_by`` property's).
         """
         path = Path(path)
         wait = opening.BUSY_TIMEOUT_SECONDS if wait_seconds is None else wait_seconds

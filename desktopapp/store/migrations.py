@@ -303,7 +303,7 @@ def search_rows_by_kind(db: Database) -> None:
 @_migration(name="0006_who_changed")
 def who_changed(db: Database) -> None:
     # Who made the last change to each record (the analyst's name, see
-    # paths.current_analyst), as a team book records it; '' for records
+    # paths.named_analyst), as a team book records it; '' for records
     # last changed before this schema.
     for table in ("sources", "actors", "meetings", "recommendations", "memos"):
         db.execute(f"ALTER TABLE {table} ADD COLUMN changed_by TEXT NOT NULL DEFAULT ''")

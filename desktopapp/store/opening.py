@@ -215,6 +215,8 @@ def _inspection_connection(path: Path) -> sqlite3.Connection:
 
 @dataclass(frozen=True)
 class SchemaObject:
+    """One row of a book's ``sqlite_master``: a table, index, trigger or view."""
+
     type: str
     name: str
     table: str
@@ -252,6 +254,8 @@ def expected_objects(version: int) -> dict[str, SchemaObject]:
 
 @dataclass
 class SchemaDifference:
+    """How a book's schema objects differ from those its migrations create."""
+
     unknown: list[SchemaObject]  # objects the migrations never create
     altered: list[SchemaObject]  # ours by name, with other SQL or type
     missing: list[SchemaObject]  # ours, but absent
@@ -493,6 +497,8 @@ def create_book(path: Path) -> Connection:
 
 @dataclass
 class OpenedBook:
+    """A book file opened (and upgraded) by ``open_existing``."""
+
     db: Connection
     read_only: bool
     read_only_reason: str = ""
