@@ -199,3 +199,17 @@ def test_a_space_is_as_wide_as_reportlab_measures_it_whatever_was_measured_befor
     regular = scripts.string_width(" ", fonts.REGULAR, 10)
     monkeypatch.setitem(pdfmetrics._fonts, fonts.REGULAR, pdfmetrics.getFont("Courier"))
     assert scripts.string_width(" ", fonts.REGULAR, 10) == 6.0 != regular
+
+
+@pytest.mark.parametrize("text", ["Wang Yi 王毅", "<b>Faisal</b> فيصل بن فرحان", "Plain Latin"])
+def test_a_paragraph_set_again_prints_each_character_in_the_same_font(text):
+    """Whether the card family prints every character is remembered with the parsed text:
+    a paragraph set again is cut into the same runs of fonts."""
+    from desktopapp.pdf import fonts
+
+    style = card_styles(10.0).body
+    first, again = Paragraph(text, style), Paragraph(text, style)
+    assert [(f.fontName, f.text) for f in again.frags] == [(f.fontName, f.text)
+                                                           for f in first.frags]
+    uses_other_fonts = any(f.fontName not in (fonts.REGULAR, fonts.BOLD) for f in again.frags)
+    assert uses_other_fonts == (text != "Plain Latin")

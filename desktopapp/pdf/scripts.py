@@ -397,12 +397,14 @@ class Paragraph(_ReportLabParagraph):
                 self._setup_plain(cleaner(text), style, bulletText, plain)
             else:
                 super()._setup(text, style, bulletText, None, cleaner)
+            # whether the card family prints every character, asked once per text
+            self._covered = register().issuperset(map(ord, text))
             if len(_PARSED) >= PARSED_MAX:
                 _PARSED.clear()
             _PARSED[key] = (self.text, self.style, [_kept(f) for f in self.frags],
-                            self.bulletText)
+                            self.bulletText, self._covered)
             return None
-        self.text, self.style, frags, self.bulletText = parsed
+        self.text, self.style, frags, self.bulletText, self._covered = parsed
         self.frags = _made(frags)
         self.debug = 0
         return None
@@ -427,7 +429,9 @@ class Paragraph(_ReportLabParagraph):
                 if getattr(frag, "fontName", None) in LATER:
                     load_style(frag.fontName)
         self._cjk = False
-        if isinstance(text, str) and not covered.issuperset(map(ord, text)):
+        known = self.__dict__.pop("_covered", None)
+        if isinstance(text, str) and not (
+                known if known is not None else covered.issuperset(map(ord, text))):
             self.frags = split_by_font(self.frags, covered)
             self._complex = is_complex(text)
             self._cjk = not self._complex and _kinsoku().has_cjk(text)
