@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
-from . import domain, jsonstream, quickdecode, recordkinds
+from . import domain, jsonstream, paths, quickdecode, recordkinds
 from .domain import (
     DatePrecision,
     ExportSettings,
@@ -555,6 +555,12 @@ def read_file(path, position=None) -> Iterator[tuple[str, object]]:
         raise ImportFormatError(f"cannot read {path}: it is not a regular file")
     if info.st_size > MAX_FILE_BYTES:
         raise ImportFormatError(f"{path} is larger than 2 GB; not a briefing book")
+    # refused before it is opened: closing a descriptor of a book this process has
+    # open would drop SQLite's locks on it (see paths.hold_book_file)
+    if paths.is_book_file(path):
+        raise ImportFormatError(
+            f"{path} is a briefing book file, not a briefing-book JSON file; export it to "
+            "JSON first ('briefing export', or Export JSON in its window) and import that")
     try:
         fh = open(path, "rb")
     except OSError as exc:

@@ -24,6 +24,9 @@ BOOK_COMPANIONS = ("-wal", "-shm", "-journal")
 ANALYST_VARIABLE = "BRIEFING_ANALYST"
 
 _open_books: dict[Path, int] = {}
+# (device, inode) of each book file SQLite has open in this process -> [descriptors
+# of ours, how many stores use it]; see hold_book_file
+_held: dict[tuple[int, int], list] = {}
 _lock = threading.Lock()
 
 
@@ -146,13 +149,83 @@ def _protected_reason(target: Path, book: Path, backup_of_book: bool) -> str | N
     return None
 
 
+def hold_book_file(path) -> tuple[int, int] | None:
+    """Keep a descriptor of the book file at ``path`` while a store has it open.
+
+    POSIX drops every lock a process holds on a file when the process closes
+    *any* descriptor of it. SQLite's locks on an open book say "in use" to
+    other programs: a second store of the same book in this process (the
+    window's import or export worker) read the book's header and closed
+    the file, and the next ``briefing`` command then took the book for
+    unused and deleted its -wal and -shm under the window, whose later saves
+    went to a deleted file. So reads of a held file go through the
+    descriptor kept here (read_start), which is closed only after the last
+    store of the file has closed its connection (release_book_file).
+
+    None when ``path`` cannot be opened or is not a regular file: opening the
+    book then fails and says why.
+    """
+    with _lock:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        key = (info.st_dev, info.st_ino)
+        if key in _held:  # opened and closed again now, the descriptor would drop the locks
+            _held[key][1] += 1
+            return key
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        try:
+            # O_NONBLOCK: should the file become a FIFO meanwhile, no wait for a writer
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            return None
+        info = os.fstat(fd)
+        key = (info.st_dev, info.st_ino)
+        if key in _held:  # replaced by a held file meanwhile: keep this descriptor too
+            _held[key][0].append(fd)
+            _held[key][1] += 1
+        else:
+            _held[key] = [[fd], 1]
+        return key
+
+
+def release_book_file(key: tuple[int, int] | None) -> None:
+    """A store of the held file closed its connection (see hold_book_file)."""
+    if key is None:
+        return
+    with _lock:
+        held = _held.get(key)
+        if held is None:
+            return
+        held[1] -= 1
+        if held[1] == 0:
+            del _held[key]
+            for fd in held[0]:
+                os.close(fd)
+
+
+def read_start(path, size: int) -> bytes:
+    """The first ``size`` bytes of ``path``, without closing a descriptor of a book
+    file this process has open (see hold_book_file)."""
+    with _lock:  # a store holding this file meanwhile waits: its file is not closed under it
+        info = os.stat(path)
+        held = _held.get((info.st_dev, info.st_ino))
+        if held is not None:
+            return os.pread(held[0][0], size, 0)
+        if not stat.S_ISREG(info.st_mode):
+            return b""  # opening a FIFO would wait for a writer
+        with open(path, "rb") as fh:
+            return fh.read(size)
+
+
 def is_book_file(path) -> bool:
     """Whether ``path`` is a briefing book file (any book or backup, open or not),
     by its SQLite header and application id: no SQLite needed."""
     from .store.migrations import APPLICATION_ID
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(72)
+        header = read_start(path, 72)
     except OSError:
         return False
     return (len(header) == 72 and header.startswith(b"SQLite format 3\x00")

@@ -1465,3 +1465,61 @@ def test_a_backup_is_what_its_name_says_and_another_name_is_refused_with_the_cho
                 f"cannot tell what to write to {tmp_path / name}: a backup's name ends in "
                 ".json (briefing-book JSON) or .sqlite, .db, .briefing (a book file)")
             assert not (tmp_path / name).exists()
+
+
+def _another_program_reads(path) -> None:
+    """A briefing command in another process: opens the book, reads, closes."""
+    subprocess.run([sys.executable, "-c", "import sqlite3, sys\n"
+                    "c = sqlite3.connect(sys.argv[1])\n"
+                    "c.execute('SELECT count(*) FROM actors').fetchone()\nc.close()",
+                    str(path)], check=True)
+
+
+def _read_elsewhere(path, sql):
+    done = subprocess.run([sys.executable, "-c", "import sqlite3, sys\n"
+                           "c = sqlite3.connect(sys.argv[1])\n"
+                           "print(c.execute(sys.argv[2]).fetchone()[0])",
+                           str(path), sql], check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("second_look", ["store", "is_book_file", "import_of_the_book"])
+def test_a_second_look_at_an_open_book_keeps_it_in_use_for_other_programs(book_path,
+                                                                         second_look):
+    """POSIX drops a process's locks on a file when it closes any descriptor of it:
+    a worker's second store of the window's book read its header and closed it, the
+    next briefing command deleted the -wal and -shm, and the window's saves were lost."""
+    from desktopapp import paths
+    from desktopapp.errors import ImportFormatError
+
+    with BriefingStore.open(book_path) as window:
+        window.save(Actor(name="Before"))
+        if second_look == "store":
+            with BriefingStore.open(book_path) as worker:  # as for_this_thread() opens it
+                assert worker.count("actor") == 1
+        elif second_look == "is_book_file":
+            assert paths.is_book_file(book_path)  # an output path checked against books
+        else:
+            with pytest.raises(ImportFormatError, match="is a briefing book file, not a "
+                                                        "briefing-book JSON file"):
+                window.import_file(book_path)
+        _another_program_reads(book_path)
+        assert os.path.exists(f"{book_path}-wal") and os.path.exists(f"{book_path}-shm")
+        window.save(Actor(name="After"))
+        assert _read_elsewhere(book_path, "SELECT count(*) FROM actors") == "2"
+    with BriefingStore.open(book_path) as again:
+        assert sorted(r["name"] for r in again.list_summaries("actor")) == ["After", "Before"]
+
+
+def test_no_descriptor_of_the_book_is_left_after_its_last_store_closes(book_path):
+    def descriptors():
+        return {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+                if os.path.exists(f"/proc/self/fd/{fd}")}
+
+    book = os.path.realpath(book_path)
+    first = BriefingStore.open(book_path)
+    second = BriefingStore.open(book_path)
+    first.close()
+    assert book in descriptors()
+    second.close()
+    assert book not in descriptors()

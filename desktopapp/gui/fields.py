@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from .. import photos
+from .. import paths, photos
 from ..domain import (
     PHOTO_MAX_BYTES,
     ActorKind,
@@ -868,8 +868,8 @@ class PhotoField(Field):
 
     def load_file(self, path: str) -> bool:
         try:
-            with open(path, "rb") as fh:
-                data = fh.read(PHOTO_MAX_BYTES + 1)
+            # not open() and close(): the path may be an open book (paths.hold_book_file)
+            data = paths.read_start(path, PHOTO_MAX_BYTES + 1)
         except OSError as exc:
             questions.error(self.widget, f"Cannot read {path}: {exc.strerror}")
             return False

@@ -173,6 +173,7 @@ class BriefingStore:
         self.keep_waiting = None
         paths.register_open_book(path)
         self._open = True
+        self._held = None  # see paths.hold_book_file
 
     @property
     def changed_by(self) -> str:
@@ -210,6 +211,7 @@ class BriefingStore:
         wait = opening.BUSY_TIMEOUT_SECONDS if wait_seconds is None else wait_seconds
         if create:
             store = cls(opening.create_book(path), path, changed_by=analyst)
+            store._held = paths.hold_book_file(path)
         else:
             try:
                 exists = path.exists()
@@ -217,10 +219,17 @@ class BriefingStore:
                 raise BookError(f"cannot open {path}: {paths.describe_os_error(exc)}") from None
             if not exists:
                 raise BookError(f"no briefing book at {path} (create one with 'briefing init')")
-            opened = opening.open_existing(path, allow_unknown_objects=allow_unknown_objects,
-                                           rescue=rescue, wait_seconds=wait, on_wait=on_wait)
+            held = paths.hold_book_file(path)  # before SQLite locks it: see hold_book_file
+            try:
+                opened = opening.open_existing(path, allow_unknown_objects=allow_unknown_objects,
+                                               rescue=rescue, wait_seconds=wait,
+                                               on_wait=on_wait)
+            except BaseException:
+                paths.release_book_file(held)
+                raise
             store = cls(opened.db, path, read_only=opened.read_only,
                         read_only_reason=opened.read_only_reason, changed_by=analyst)
+            store._held = held
         store.wait_seconds, store.on_wait = wait, on_wait
         try:
             store._finish_upgrade()
@@ -244,6 +253,9 @@ class BriefingStore:
             self._open = False
             paths.unregister_open_book(self.path)
         self.db.close()
+        # after the connection: its locks go with it, not before (see paths.hold_book_file)
+        held, self._held = self._held, None
+        paths.release_book_file(held)
 
     def __enter__(self):
         return self

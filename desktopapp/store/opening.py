@@ -42,7 +42,7 @@ from ..errors import (
     BriefingError,
     UnknownSchemaError,
 )
-from ..paths import describe_os_error, disk_full_message, free_megabytes
+from ..paths import describe_os_error, disk_full_message, free_megabytes, read_start
 from . import migrations as schema
 from .connection import Connection
 
@@ -69,8 +69,8 @@ def _read_header(path: Path) -> bytes:
         raise BookError(f"{path} is not a regular file (it is a FIFO, device or socket), "
                         "not a briefing book")
     try:
-        with open(path, "rb") as fh:
-            return fh.read(100)
+        # not open() and close(): this process may have the book open (paths.hold_book_file)
+        return read_start(path, 100)
     except PermissionError:
         raise BookError(f"{path} cannot be read: permission denied") from None
     except OSError as exc:
