@@ -15,6 +15,11 @@ or one for another Python, is ignored (its methods are compiled as usual and it 
 written anew); a cache folder that cannot be written is no error.
 ``BRIEFING_CODE_CACHE=0`` turns it off. The file is as trusted as Python's own bytecode
 caches: it lives in the user's own folder.
+
+dataclasses imports ``inspect`` (with ast, dis and tokenize: 5 ms of every start) only
+to write a docstring for a class that has none (its signature). ``install`` imports
+dataclasses with ``inspect`` left to import when first used: the program's own
+dataclasses all have docstrings, so a command never imports it for them.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import marshal
 import os
 import sys
 import threading
+import types
 import zlib
 from importlib._bootstrap_external import MAGIC_NUMBER  # loaded at start (importlib.util is not)
 from types import CodeType
@@ -62,17 +68,39 @@ def cache_file() -> str:
 
 
 def install() -> None:
-    """Make the dataclasses of this process from kept code (see the module's text)."""
+    """Import dataclasses (``inspect`` on first use) and make the dataclasses of this
+    process from kept code (see the module's text)."""
     global _file
+    dataclasses = _import_dataclasses()
     if not enabled():
         return
-    import dataclasses
-
     # dataclasses calls exec() by its global name: a name of the module's own
     # comes first. Anything but a source text with globals goes to exec as given.
     if getattr(dataclasses, "exec", builtins.exec) is builtins.exec:
         _file = cache_file()  # here: a later change of $HOME or $XDG_CACHE_HOME changes nothing
         dataclasses.exec = _exec
+
+
+class _InspectOnFirstUse(types.ModuleType):
+    """Stands for ``inspect`` in dataclasses (only there) until it first uses it."""
+
+    def __getattr__(self, name):  # called only for names the stand-in lacks: all of them
+        import inspect  # the real module: sys.modules does not hold this stand-in
+
+        return getattr(inspect, name)
+
+
+def _import_dataclasses() -> types.ModuleType:
+    if "dataclasses" not in sys.modules and "inspect" not in sys.modules:
+        stand_in = sys.modules["inspect"] = _InspectOnFirstUse("inspect")
+        try:
+            import dataclasses
+        finally:
+            if sys.modules.get("inspect") is stand_in:
+                del sys.modules["inspect"]
+    import dataclasses
+
+    return dataclasses
 
 
 def _exec(source, globals=None, locals=None, /, **options):

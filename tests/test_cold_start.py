@@ -29,6 +29,10 @@ PRINTING = {"reportlab", "markdown_it", "uharfbuzz", "PIL"}
 NOT_FOR_READING = {"desktopapp.bookformat", "desktopapp.jsonstream", "desktopapp.quickdecode",
                    "desktopapp.store.importing", "desktopapp.store.exporting",
                    "desktopapp.store.copying", "uuid", "getpass", "termios"}
+# imported by dataclasses for the docstring of a class without one, and by ReportLab for
+# its safe-eval sandbox and a disk store: nothing here uses them (dataclass_code.py,
+# pdf/reportlab_import.py)
+NEVER_USED = {"inspect", "dis", "pickle"}
 
 
 def modules_after(*args, env=None) -> set[str]:
@@ -43,14 +47,15 @@ def modules_after(*args, env=None) -> set[str]:
 def test_reading_commands_load_neither_sqlite_utils_nor_the_printing(sample_path, command):
     loaded = modules_after(*command, "--db", sample_path)
     assert "desktopapp.store.book" in loaded  # the command did read the book
-    assert not loaded & (NEVER | PRINTING | NOT_FOR_READING | {"tempfile", "typing"})
+    assert not loaded & (NEVER | PRINTING | NOT_FOR_READING | NEVER_USED
+                         | {"tempfile", "typing", "ast"})
 
 
 def test_card_command_loads_the_printing_but_not_sqlite_utils(sample_path, tmp_path):
     loaded = modules_after("card", "meeting", "5", "--db", sample_path, "-o",
                            tmp_path / "card.pdf")
     assert "reportlab.platypus" in loaded and (tmp_path / "card.pdf").exists()
-    assert not loaded & (NEVER | NOT_FOR_READING)
+    assert not loaded & (NEVER | NOT_FOR_READING | NEVER_USED)
 
 
 def test_a_card_with_no_photo_and_no_shaped_script_imports_neither_pillow_nor_harfbuzz(
@@ -251,11 +256,12 @@ def test_a_card_loads_only_its_own_renderer_and_compiles_no_pattern_it_does_not_
             "from desktopapp import domain, folding\n"
             "from desktopapp.pdf import fonts, scripts\n"
             "from reportlab.lib import colors, normalDate\n"
+            "import platform\n"
             "from reportlab.platypus import paragraph\n"
             "unused = [domain._BAD_IN_LINE, domain._BAD_IN_TEXT, domain._UID, folding.WORD,\n"
             "          scripts.COMPLEX, scripts._RTL, fonts._VARIATION_SELECTOR,\n"
             "          paragraph._hy_letters_pat, paragraph._scheme_re, colors._re_css_args,\n"
-            "          normalDate._iso_re]\n"
+            "          normalDate._iso_re, platform._libc_search, platform._os_release_line]\n"
             "print(json.dumps([sorted(sys.modules),\n"
             "                  [p.source[0] for p in unused if 'search' in vars(p)]]))\n")
     done = subprocess.run([sys.executable, "-c", code, "card", "meeting", "5", "--db",
@@ -393,3 +399,55 @@ def test_the_exec_stand_in_runs_what_it_does_not_keep_as_exec_does():
     local = {}
     dataclass_code._exec("inside = made", namespace, local)
     assert local == {"inside": 42} and "inside" not in namespace
+
+
+ONLY_WHERE_USED = r"""
+import sys
+import desktopapp.pdf  # ReportLab, imported as a card imports it
+from dataclasses import dataclass
+from reportlab.lib import rl_safe_eval, utils
+from desktopapp.pdf.reportlab_import import ImportedOnFirstUse
+assert "inspect" not in sys.modules and "pickle" not in sys.modules
+assert isinstance(utils.pickle, ImportedOnFirstUse)
+assert isinstance(rl_safe_eval.inspect, ImportedOnFirstUse)
+import pickle  # any other importer gets the module itself
+assert not isinstance(pickle, ImportedOnFirstUse) and pickle.loads(pickle.dumps([1])) == [1]
+assert utils.pickle.dumps is pickle.dumps  # ReportLab's stand-in answers with it
+assert rl_safe_eval.rl_safe_eval("[1 + 2, 'a' * 2]") == [3, "aa"]  # the sandbox's inspect
+assert "inspect" in sys.modules
+@dataclass
+class Point:
+    x: int
+assert Point.__doc__ == "Point(x: int)"  # as dataclasses writes it with inspect
+# the standard modules whose patterns ReportLab's import left for their first use
+import html, platform
+from html.parser import HTMLParser
+assert platform.python_implementation() == "CPython" and platform.libc_ver()[0] == "glibc"
+seen = []
+class Parser(HTMLParser):
+    def handle_starttag(self, tag, attrs):
+        seen.append((tag, attrs))
+    def handle_data(self, data):
+        seen.append(data)
+Parser(convert_charrefs=False).feed("<b a='1'>x &amp; &#233;</b><!-- c --><p>")
+assert seen[0] == ("b", [("a", "1")]) and ("p", []) in seen, seen
+assert html.unescape("&amp; &#233; &eacute;") == "& é é"
+"""
+
+
+def test_inspect_and_pickle_are_imported_where_they_are_used_and_work_there():
+    done = subprocess.run([sys.executable, "-c", ONLY_WHERE_USED], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_dataclass_without_a_docstring_gets_the_one_dataclasses_writes():
+    code = ("import sys\nimport desktopapp\nfrom dataclasses import dataclass, field\n"
+            "assert 'inspect' not in sys.modules\n"
+            "@dataclass\nclass Span:\n    start: int\n"
+            "    tags: list = field(default_factory=list)\n"
+            "assert 'inspect' in sys.modules\n"
+            "print(Span.__doc__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Span(start: int, tags: list = <factory>)"

@@ -28,6 +28,8 @@ from .styles import BODY_SIZES, MIN_BODY, Styles, card_styles
 
 @dataclass
 class Section:
+    """A part of a card that can be shortened: how to build it at a limit, and how much."""
+
     name: str
     priority: int  # higher = more important; the lowest is shortened first
     size: int  # number of items (or characters) the section holds in full
@@ -69,6 +71,8 @@ class Section:
 
 @dataclass
 class FitResult:
+    """A card's flowables at the size that fits, and what was shortened or cut for it."""
+
     flowables: list
     body_size: float
     shortened: dict[str, int]  # section name -> limit it was cut to

@@ -111,6 +111,8 @@ def system_fonts_allowed() -> bool:
 
 @dataclass
 class _Bundled:
+    """A bundled script font, registered, and the characters it has."""
+
     name: str
     chars: set[int]
 
@@ -197,6 +199,8 @@ def load_style(font_name: str) -> None:
 
 @dataclass
 class _Fallback:
+    """A system font used for characters no bundled font has."""
+
     name: str | None = None
     chars: set[int] = field(default_factory=set)
     path: str = ""

@@ -10,7 +10,9 @@ when imported and no card uses (4 to 7 ms of every cold card):
 ``rl_safe_eval.__rl_unsafe_re__`` (used nowhere) and PyFontify's (Python
 source listings); and those of six modules whose patterns are each used only
 by some documents, through their methods (hyphenation, CSS colours, dates,
-decimal alignment: 1 ms). Any other pattern compiles as usual.
+decimal alignment: 1 ms), and of four standard modules ReportLab imports
+(platform's version and release parsers, the HTML parser's: 1 ms), also used
+through their methods only. Any other pattern compiles as usual.
 
 ReportLab also imports Pillow's ``PIL.Image`` (for pictures) and HarfBuzz
 (``uharfbuzz``, for shaping) whenever it is imported: 10 and 8 ms of every
@@ -18,6 +20,9 @@ cold ``briefing card``, though only a card with a photo needs the one and
 only text in a shaped script (Arabic, Hebrew, Devanagari, Thai ...) the
 other. Both are imported the first time one of their names is used
 (``ImportedOnFirstUse``), which a card without photos and shaped text never does.
+So are two standard modules, for ReportLab only: ``pickle`` (for a disk store
+of its own) and ``inspect`` (for its safe-eval sandbox; with ``dis``, 3 ms of
+every cold card); any other module that imports them gets the module itself.
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ _DEFERRED_MODULES = {"reportlab.lib.textsplit", "reportlab.lib.rl_safe_eval",
                      "reportlab.lib.PyFontify", "reportlab.platypus.paragraph",
                      "reportlab.platypus.paraparser", "reportlab.lib.colors",
                      "reportlab.lib.normalDate", "reportlab.pdfbase.pdfdoc",
-                     "reportlab.pdfgen.canvas"}
+                     "reportlab.pdfgen.canvas", "platform", "html", "html.parser",
+                     "_markupbase"}
 _lock = threading.Lock()
 
 
@@ -56,6 +62,9 @@ def _deferring(pattern, flags=0):
 # and Pyphen (installed with WeasyPrint, the bench's peer), which ReportLab
 # imports when present and uses only for hyphenation, which no card asks for.
 ON_FIRST_USE = ("PIL.Image", "uharfbuzz", "pyphen")
+# Standard modules ReportLab imports and no card uses (see above): ReportLab's
+# modules keep a stand-in, which leaves sys.modules once ReportLab is imported.
+FOR_REPORTLAB_ON_FIRST_USE = ("pickle", "inspect")
 _loading = threading.Lock()
 
 
@@ -88,17 +97,18 @@ def imported(module) -> types.ModuleType:
     return module.imported() if isinstance(module, ImportedOnFirstUse) else module
 
 
-def _stand_in(name: str) -> None:
+def _stand_in(name: str) -> ImportedOnFirstUse | None:
     if name in sys.modules:
-        return  # imported already (a window that showed a photo): nothing to save
+        return None  # imported already (a window that showed a photo): nothing to save
     if importlib.util.find_spec(name) is None:
-        return  # not installed: ReportLab finds out as it would (and does without)
+        return None  # not installed: ReportLab finds out as it would (and does without)
     parent, _, child = name.rpartition(".")
     stand_in = ImportedOnFirstUse(name)
     if parent:
         # "import PIL.Image" then "PIL.Image.open": the package names its module
         setattr(importlib.import_module(parent), child, stand_in)
     sys.modules[name] = stand_in
+    return stand_in
 
 
 def import_platypus() -> None:
@@ -109,8 +119,12 @@ def import_platypus() -> None:
             return
         for name in ON_FIRST_USE:
             _stand_in(name)
+        only_here = [_stand_in(name) for name in FOR_REPORTLAB_ON_FIRST_USE]
         re.compile = _deferring
         try:
             import reportlab.platypus  # noqa: F401
         finally:
             re.compile = _compile
+            for stand_in in only_here:
+                if stand_in is not None and sys.modules.get(stand_in.__name__) is stand_in:
+                    del sys.modules[stand_in.__name__]

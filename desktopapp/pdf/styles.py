@@ -33,6 +33,8 @@ MIN_BODY = BODY_SIZES[-1]
 
 @dataclass(frozen=True)
 class Styles:
+    """A card's paragraph styles at one body size."""
+
     size: float
     body: ParagraphStyle
     small: ParagraphStyle

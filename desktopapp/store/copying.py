@@ -30,6 +30,8 @@ SECTIONS = bookformat.EXPORT_ORDER
 
 @dataclass
 class CopySummary:
+    """What a copy holds: its records by section and the SHA-256 of their content."""
+
     counts: dict[str, int]
     digest: str
 

@@ -74,6 +74,8 @@ _TEMP_VALUES = ("a", "b", "c", "d")
 
 @dataclass(frozen=True)
 class _WaitingLink:
+    """Link rows of one kind that wait for their targets to be written."""
+
     owner_kind: str
     link: object  # recordkinds.UidList or ChildRows
 
