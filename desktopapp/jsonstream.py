@@ -77,6 +77,12 @@ class _Window:
 
     def error(self, message: str, pos: int | None = None) -> JSONStreamError:
         pos = self.pos if pos is None else pos
+        # the json module's "Unterminated string starting at": the position follows
+        message = message.removesuffix(" at")
+        if self.eof and (message.startswith("Unterminated string")
+                         or not self.text[pos:].strip()):
+            message = f"the file ends before its JSON does (cut short?): {message[:1].lower()}" \
+                      f"{message[1:]}"
         before = self.text[:pos]
         newlines = before.count("\n")
         if newlines:

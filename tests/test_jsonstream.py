@@ -43,7 +43,10 @@ def test_elements_are_read_whatever_the_spaces_and_the_window(elements, spaces, 
 @pytest.mark.parametrize("text, message", [
     ('{"actors": [{"a": 1} {"b": 2}]}', "Expecting ',' delimiter at line 1, column 22"),
     ('{"actors": [{"a": 1},\n  {"b": 2} ,\n x]}', "Expecting value at line 3, column 2"),
-    ('{"actors": [1,\n2\n', "Expecting ',' delimiter at line 3, column 1"),
+    ('{"actors": [1,\n2\n', "the file ends before its JSON does (cut short?): expecting ',' "
+                          "delimiter at line 3, column 1"),
+    ('{"actors": [{"name": "Hakan', "the file ends before its JSON does (cut short?): "
+                                   "unterminated string starting at line 1, column 22"),
     ('{"actors": [1,,2]}', "Expecting value at line 1, column 15"),
     ('{"actors": [1 ] "x": 2}', "Expecting ',' delimiter at line 1, column 17"),
 ])
