@@ -16,7 +16,7 @@ to the same print job as Ctrl+P.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRectF, QSizeF, Qt, Signal
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QImageWriter, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import (
     QDialog,
@@ -127,6 +127,11 @@ class PrintJob(QObject):
         return dialog.exec() == QPrintDialog.Accepted
 
     def start(self):
+        # Qt's image plugins are loaded here, on the GUI thread, not by the first page
+        # the worker paints: loading them there takes Qt's signal lock while the worker
+        # holds Python's, and a GUI thread disconnecting a signal meanwhile (holding the
+        # one, wanting the other) hung the window for good
+        QImageWriter.supportedImageFormats()
         progress = QProgressDialog(f"Printing {self.title}…", "Cancel", 0, 0, self.parent())
         progress.setWindowTitle("Printing")
         progress.setWindowModality(Qt.WindowModal)
