@@ -323,3 +323,25 @@ def test_a_team_book_imports_on_the_worker_cancel_included(qtbot, team_sample_ur
     qtbot.waitUntil(lambda: job_dialog() is None and out.exists(), timeout=60000)
     assert out.read_text(encoding="utf-8") == team_json(team_sample_url)
     window.close()
+
+
+def test_an_import_waiting_for_another_program_says_so_and_cancel_stops_waiting(
+        qtbot, sample_path, synthetic_json, monkeypatch, unanswered):
+    from test_gui_safety import BookWriter
+
+    before = book_json(sample_path)
+    window = open_window(qtbot, sample_path)
+    writer = BookWriter(sample_path)  # holds the write lock until told to commit
+    try:
+        choose_file(monkeypatch, synthetic_json, save=False)
+        menu_command(qtbot, window, "f", "i")
+        text = wait_for_count(qtbot, "Waiting for another program that is writing the book")
+        assert text.startswith("Importing synthetic.json…\n")
+        click_button(qtbot, job_dialog(), "Cancel")
+        qtbot.waitUntil(lambda: job_dialog() is None, timeout=20000)
+        assert window.statusBar().currentMessage() == (
+            "Import of synthetic.json cancelled: nothing was imported; the book is as it was.")
+    finally:
+        writer.finish()
+    assert book_json(sample_path) == before
+    window.close()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import SIGNAL, SLOT, QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QPushButton
+from PySide6.QtWidgets import QLabel, QProgressDialog, QPushButton
 
 from .. import buglog
 from ..errors import BookLockedError, BriefingError, OperationCancelledError
@@ -76,7 +76,13 @@ class JobDialog(QProgressDialog):
         self.setAutoClose(False)
         self.setAutoReset(False)
         self.setMinimumDuration(0)
+        # lines wrap: who else is writing the book comes with its whole command line
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignCenter)
+        self.setLabel(label)
         self.setMinimumWidth(460)
+        self.setMaximumWidth(640)
         self.cancel_asked = False
         self.quit_asked = False
         self._over = False
