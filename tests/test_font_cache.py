@@ -24,7 +24,8 @@ def comparable(font) -> dict:
     """Everything of a TTFont and its face that printing reads."""
     face = font.face
     state = fontcache.face_state(face)
-    state["glyphToChar"] = marshal.loads(state["glyphToChar"])
+    for key in ("glyphToChar", "hmetrics", "glyphPos"):  # kept marshalled on their own
+        state[key] = marshal.loads(state[key])
     names = {key: (bytes(getattr(face, key)), getattr(face, key).ustr)
              for key in ("name", "familyName", "styleName", "fullName", "uniqueFontID")}
     scaled = [face._pdfScale(v) for v in (0, 1, 7, 1000, 2048, -33)]
@@ -56,6 +57,18 @@ def test_a_font_read_from_the_cache_is_the_font_reportlab_parses(cache_home, pat
         assert (font.ascent, font.descent) == (parsed.face.ascent, parsed.face.descent)
     assert again.face.getCharWidth(ord("A")) == parsed.face.getCharWidth(ord("A"))
     assert again.face.makeSubset([0, 65, 66]) == parsed.face.makeSubset([0, 65, 66])
+
+
+def test_the_tables_only_shaping_and_new_subsets_use_are_read_when_first_used(cache_home):
+    parsed = TTFont("Probe", str(ROBOTO), asciiReadable=False)
+    fontcache.load_ttfont("Probe", ROBOTO)  # parses, keeps
+    face = fontcache.load_ttfont("Probe", ROBOTO).face
+    later = ("glyphToChar", "hmetrics", "glyphPos")
+    assert not set(later) & set(vars(face))  # a card of the fixed subsets reads none
+    assert face.getCharWidth(ord("A")) == parsed.face.getCharWidth(ord("A"))
+    assert face.makeSubset([0, 65, 1046]) == parsed.face.makeSubset([0, 65, 1046])
+    assert {"hmetrics", "glyphPos"} <= set(vars(face))  # read for the new subset
+    assert face.glyphToChar == parsed.face.glyphToChar and "glyphToChar" in vars(face)
 
 
 def test_the_cache_can_be_turned_off(cache_home, monkeypatch):
