@@ -34,12 +34,15 @@ import zlib
 from importlib._bootstrap_external import MAGIC_NUMBER  # loaded at start (importlib.util is not)
 from types import CodeType
 
+from .cachefiles import read_regular
+
 # The file: this mark, Python's bytecode version, the CRC-32 of the rest, then the
 # marshalled {source text: marshalled code}. Each code is unmarshalled when its text is
 # first met: a process pays for the methods it makes, not for every one the file holds.
 MAGIC = b"BDdc"
 APP_FOLDER = "briefing-desk"
 MOST_KEPT = 4000  # texts; past this a save keeps only what its own process used
+MOST_BYTES = 16 << 20  # a larger file is not ours (the program's own is some 200 kB)
 
 _lock = threading.Lock()
 _kept: dict[str, bytes] | None = None  # read on first use
@@ -142,11 +145,9 @@ def _read() -> dict[str, bytes]:
 
 
 def _load(path: str) -> dict[str, bytes]:
-    try:
-        with open(path, "rb") as fh:
-            blob = fh.read()
-    except OSError:
-        return {}  # none yet, or unreadable: compile
+    blob = read_regular(path, MOST_BYTES)
+    if blob is None:
+        return {}  # none yet, unreadable, or not a file of ours: compile
     head, body = blob[:12], blob[12:]
     if (head[:4] != MAGIC or head[4:8] != MAGIC_NUMBER
             or int.from_bytes(head[8:12], "big") != zlib.crc32(body)):

@@ -335,7 +335,7 @@ def _run_program(env, *args):
     """``briefing ARGS`` as the installed command runs it: main() with its own arguments."""
     code = "import sys\nfrom desktopapp.cli import main\nsys.exit(main())\n"
     return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True,
-                          text=True, env=env)
+                          text=True, env=env, timeout=120)  # a hang fails, not hangs, the test
 
 
 def test_the_program_keeps_the_dataclass_methods_it_compiled_and_the_next_start_uses_them(
@@ -372,8 +372,14 @@ def test_a_damaged_or_foreign_code_file_is_ignored_and_written_anew(sample_path,
     listing = _run_program(env, "list", "actors", "--db", sample_path).stdout
     for bad in (good[:-1] + bytes([good[-1] ^ 1]),  # a flipped bit: the checksum refuses it
                 good[:4] + b"\0\0\0\0" + good[8:],  # another Python's bytecode
-                b"not ours", b""):
-        kept.write_bytes(bad)
+                b"not ours", b"", "fifo", "endless"):
+        kept.unlink()
+        if bad == "fifo":  # was waited on for a writer for ever
+            os.mkfifo(kept)
+        elif bad == "endless":  # was read until memory ran out
+            kept.symlink_to("/dev/zero")
+        else:
+            kept.write_bytes(bad)
         done = _run_program(env, "list", "actors", "--db", sample_path)
         assert done.returncode == 0 and done.stdout == listing, done.stderr
         assert set(_load(str(kept))) == texts  # the same methods, written anew

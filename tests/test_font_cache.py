@@ -79,7 +79,7 @@ def test_the_cache_can_be_turned_off(cache_home, monkeypatch):
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "one bit", "empty", "folder",
-                                    "not marshal", "wrong shape"])
+                                    "not marshal", "wrong shape", "fifo", "endless"])
 def test_a_damaged_entry_is_parsed_again_and_replaced(cache_home, damage):
     fontcache.load_ttfont("Probe", ROBOTO)
     [entry] = entries(cache_home)
@@ -96,6 +96,12 @@ def test_a_damaged_entry_is_parsed_again_and_replaced(cache_home, damage):
     elif damage == "folder":
         entry.unlink()
         entry.mkdir()
+    elif damage == "fifo":  # was waited on for a writer for ever
+        entry.unlink()
+        os.mkfifo(entry)
+    elif damage == "endless":  # was read until memory ran out
+        entry.unlink()
+        entry.symlink_to("/dev/zero")
     else:
         key, state = marshal.loads(blob[8:])
         if damage == "wrong shape":

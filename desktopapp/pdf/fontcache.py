@@ -34,11 +34,14 @@ from reportlab import Version as REPORTLAB_VERSION
 from reportlab import rl_config
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
+from ..cachefiles import read_regular
+
 FORMAT = 2  # 2: the horizontal metrics and glyph offsets marshalled on their own
 # An entry: this mark, then the CRC-32 of the rest, then the marshalled
 # (key, face). A flipped bit could unmarshal into a wrong width and print
 # a misplaced letter with no error: the checksum refuses it first.
 MAGIC = b"BDfc"
+MOST_BYTES = 256 << 20  # an entry larger than this is not ours (a CJK face's is some MBs)
 APP_FOLDER = "briefing-desk"
 # Attributes of a parsed face that are not plain data: the file's bytes
 # (read from the file each time), a scaling function (made from unitsPerEm) and,
@@ -138,11 +141,9 @@ def face_state(face: TTFontFace) -> dict:
 
 def _read_entry(entry: Path, key: tuple):
     """The value kept in ``entry`` for ``key``, or None."""
-    try:
-        with open(entry, "rb") as fh:
-            blob = fh.read()
-    except OSError:
-        return None  # none yet, or unreadable: parse the font
+    blob = read_regular(entry, MOST_BYTES)
+    if blob is None:
+        return None  # none yet, unreadable, or not a file of ours: parse the font
     head, body = blob[:8], blob[8:]
     if head[:4] != MAGIC or int.from_bytes(head[4:], "big") != zlib.crc32(body):
         return None  # damaged or not ours
