@@ -436,6 +436,7 @@ def test_card_warns_about_unprintable_characters(sample_db, tmp_path, capsys, mo
     from desktopapp.domain import Actor
     from desktopapp.pdf import fonts
     monkeypatch.setattr(fonts, "_fallbacks", lambda: ())
+    monkeypatch.setattr(fonts, "_system_files_for", lambda code: [])
     with open_db(sample_db) as store:
         actor = store.save(Actor(name="Xi Jinping", native_name="习近平 \ue123"))
     code, _, err = run(capsys, "card", "actor", actor.id, "--db", sample_db,

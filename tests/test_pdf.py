@@ -135,6 +135,7 @@ def test_user_text_is_data_not_markup(store):
 def test_unprintable_characters_are_reported_not_silent(store, monkeypatch):
     """Chinese prints with the bundled fonts; a private-use character has no font at all."""
     monkeypatch.setattr(fonts, "_fallbacks", lambda: ())
+    monkeypatch.setattr(fonts, "_system_files_for", lambda code: [])
     actor = store.save(Actor(name="Xi Jinping", native_name="习近平 \ue123"))
     result = actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS)
     assert result.pages == 1
@@ -692,3 +693,50 @@ def test_actor_card_lists_each_meeting_once_with_every_role(store):
     assert text.count("Talks in Istanbul") == 1
     assert "head of delegation (chair), host, Türkiye" in text
     assert "Dinner in Ankara host" in text and "host (chair)" not in text
+
+
+def test_a_script_no_first_fallback_has_prints_with_the_font_fontconfig_names(store,
+                                                                             monkeypatch):
+    """A machine's Bengali or Tamil font comes far after the first 40 font files by name:
+    its characters printed as U+FFFD though the machine had the font."""
+    from desktopapp.resources import resource_path
+
+    georgian = str(resource_path("fonts/NotoSansGeorgian-Regular.ttf"))
+    asked = []
+
+    def files_for(code):
+        asked.append(code)
+        return [georgian] if 0x10A0 <= code <= 0x10FF else []
+
+    bundled = fonts.bundled_font_for
+    monkeypatch.setattr(fonts, "bundled_font_for",
+                        lambda code: None if 0x10A0 <= code <= 0x10FF else bundled(code))
+    monkeypatch.setattr(fonts, "_fallbacks", lambda: ())
+    monkeypatch.setattr(fonts, "_system_files_for", files_for)
+    monkeypatch.setattr(fonts, "_found", [])
+    monkeypatch.setattr(fonts, "_found_none", set())
+    actor = store.save(Actor(name="Bidzina Ivanishvili", native_name="ბიძინა \ue123"))
+    result = actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS)
+    assert len(result.warnings) == 1 and "U+E123" in result.warnings[0]
+    assert "ბიძინა" in text_of(result.pdf)
+    # one look-up for the script (its font has the other letters), one for the missing one
+    assert len(asked) == 2 and 0xE123 in asked
+    actor_card.render(dossier.actor_dossier(store, actor.id), SETTINGS)
+    assert len(asked) == 2  # neither asked again
+
+
+def test_fontconfig_is_asked_for_truetype_files_regular_styles_first(tmp_path, monkeypatch):
+    fake = tmp_path / "fc-list"
+    fake.write_text("#!/bin/sh\n"
+                    "echo '/f/NotoSerifBengali-Regular.ttf: '\n"
+                    "echo '/f/NotoSansBengali-Bold.ttf: '\n"
+                    "echo '/f/NotoSansBengali-Regular.ttf: '\n"
+                    "echo '/f/Bengali.otf: '\n"
+                    "echo '/f/Lohit-Bengali.ttf: '\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{__import__('os').environ['PATH']}")
+    assert fonts._system_files_for(0x995) == [
+        "/f/NotoSansBengali-Regular.ttf", "/f/NotoSerifBengali-Regular.ttf",
+        "/f/Lohit-Bengali.ttf", "/f/NotoSansBengali-Bold.ttf"]
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert fonts._system_files_for(0x995) == []

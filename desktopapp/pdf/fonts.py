@@ -233,14 +233,72 @@ def _fallbacks() -> tuple[_Fallback, ...]:
     return tuple(found)
 
 
+# Fonts fontconfig named for characters the first fallbacks lack, and the
+# characters no font of the machine has (asked once each).
+_found: list[_Fallback] = []
+_found_none: set[int] = set()
+_finding = threading.Lock()
+
+
 def _fallback_for(code: int) -> str | None:
     name = bundled_font_for(code)
     if name is not None or not system_fonts_allowed():
         return name
-    for fallback in _fallbacks():
+    for fallback in (*_fallbacks(), *_found):
         if code in fallback.chars:
             return fallback.name
-    return None
+    return _font_found_for(code)
+
+
+def _font_found_for(code: int) -> str | None:
+    """A system font that has ``code``, found by fontconfig, or None.
+
+    The first fallbacks are the first 40 font files by name (wide-coverage
+    fonts first); a machine's Bengali, Tamil or Ethiopic fonts come far after
+    them, and their characters printed as U+FFFD though the machine had them.
+    """
+    with _finding:
+        for fallback in _found:  # found meanwhile by another thread
+            if code in fallback.chars:
+                return fallback.name
+        if code in _found_none:
+            return None
+        tried = {fallback.path for fallback in (*_fallbacks(), *_found)}
+        for path in _system_files_for(code):
+            if path in tried:
+                continue
+            try:
+                font = load_ttfont(f"{FALLBACK}F{len(_found)}", path)
+            except (TTFError, OSError, ValueError, KeyError, IndexError, AssertionError):
+                continue  # PostScript outlines, damaged or exotic files
+            chars = set(font.face.charToGlyph)
+            if code not in chars:
+                continue
+            pdfmetrics.registerFont(font)
+            _found.append(_Fallback(font.fontName, chars, path))
+            return font.fontName
+        _found_none.add(code)
+        return None
+
+
+def _system_files_for(code: int) -> list[str]:
+    """TrueType files that have ``code``, by fontconfig (none without it), regular
+    styles first."""
+    import shutil
+    import subprocess
+
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    try:
+        done = subprocess.run([fc_list, f":charset={code:x}", "file"], capture_output=True,
+                              text=True, timeout=10, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    files = [line.strip().rstrip(":").strip() for line in done.stdout.splitlines()]
+    files = [f for f in files if f.lower().endswith((".ttf", ".ttc"))]
+    return sorted(files, key=lambda f: (not os.path.basename(f).endswith("-Regular.ttf"),
+                                        "Bold" in f or "Italic" in f, "Serif" in f, f))
 
 
 def font_for(code: int, bold: bool = False) -> str | None:
