@@ -696,12 +696,17 @@ def test_actor_card_lists_each_meeting_once_with_every_role(store):
 
 
 def test_a_script_no_first_fallback_has_prints_with_the_font_fontconfig_names(store,
-                                                                             monkeypatch):
+                                                                             monkeypatch,
+                                                                             tmp_path):
     """A machine's Bengali or Tamil font comes far after the first 40 font files by name:
     its characters printed as U+FFFD though the machine had the font."""
+    import shutil
+
     from desktopapp.resources import resource_path
 
-    georgian = str(resource_path("fonts/NotoSansGeorgian-Regular.ttf"))
+    # a system font file of its own (the bundled one may be loaded already)
+    georgian = str(tmp_path / "SystemGeorgian-Regular.ttf")
+    shutil.copy(resource_path("fonts/NotoSansGeorgian-Regular.ttf"), georgian)
     asked = []
 
     def files_for(code):
