@@ -22,6 +22,7 @@ to print as on a machine with no fonts at all).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import threading
@@ -238,6 +239,8 @@ def _fallbacks() -> tuple[_Fallback, ...]:
 _found: list[_Fallback] = []
 _found_none: set[int] = set()
 _finding = threading.Lock()
+_found_names = itertools.count()  # a font's name is never given twice in a process
+MOST_UNFOUND = 256  # characters asked about in vain, after which fontconfig is not asked
 
 
 def _fallback_for(code: int) -> str | None:
@@ -261,14 +264,14 @@ def _font_found_for(code: int) -> str | None:
         for fallback in _found:  # found meanwhile by another thread
             if code in fallback.chars:
                 return fallback.name
-        if code in _found_none:
+        if code in _found_none or len(_found_none) >= MOST_UNFOUND:
             return None
         tried = {fallback.path for fallback in (*_fallbacks(), *_found)}
         for path in _system_files_for(code):
             if path in tried:
                 continue
             try:
-                font = load_ttfont(f"{FALLBACK}F{len(_found)}", path)
+                font = load_ttfont(f"{FALLBACK}F{next(_found_names)}", path)
             except (TTFError, OSError, ValueError, KeyError, IndexError, AssertionError):
                 continue  # PostScript outlines, damaged or exotic files
             chars = set(font.face.charToGlyph)
