@@ -69,6 +69,13 @@ def wait_for_count(qtbot, pattern: str) -> str:
     return job_dialog().labelText()
 
 
+def cancel_paced_job(qtbot, paced):
+    """Click Cancel in the job's dialog, let the paced store go on, wait for the dialog to go."""
+    click_button(qtbot, job_dialog(), "Cancel")
+    paced.set()
+    qtbot.waitUntil(lambda: job_dialog() is None, timeout=60000)
+
+
 def choose_file(monkeypatch, path, save: bool):
     name = "getSaveFileName" if save else "getOpenFileName"
     monkeypatch.setattr(QFileDialog, name, lambda *a, **k: (str(path), ""))
@@ -207,9 +214,7 @@ def test_cancelled_export_leaves_the_file_that_was_there(qtbot, larger_book, tmp
     choose_file(monkeypatch, out, save=True)
     menu_command(qtbot, window, "f", "e")
     wait_for_count(qtbot, r"[1-9][\d,]* of 3,951 records exported")
-    click_button(qtbot, job_dialog(), "Cancel")
-    paced.set()
-    qtbot.waitUntil(lambda: job_dialog() is None, timeout=60000)
+    cancel_paced_job(qtbot, paced)
     assert window.statusBar().currentMessage() == (
         "Export cancelled: book.json was not written (the file that was there is untouched).")
     assert out.read_text(encoding="utf-8") == "an older export\n"
@@ -228,9 +233,7 @@ def test_backup_writes_a_copy_and_cancel_writes_nothing(qtbot, larger_book, tmp_
     menu_command(qtbot, window, "f", "b")  # Alt+F, &Backup…
     unit = "pages copied" if name.endswith(".sqlite") else "records exported"
     wait_for_count(qtbot, rf"[1-9][\d,]* of [\d,]+ {unit}")
-    click_button(qtbot, job_dialog(), "Cancel")
-    paced.set()
-    qtbot.waitUntil(lambda: job_dialog() is None, timeout=60000)
+    cancel_paced_job(qtbot, paced)
     assert window.statusBar().currentMessage() == f"Backup cancelled: {name} was not written."
     assert not out.exists() and left_over(out.parent) == []
 
@@ -303,9 +306,7 @@ def test_a_team_book_imports_on_the_worker_cancel_included(qtbot, team_sample_ur
     choose_file(monkeypatch, synthetic_json, save=False)
     menu_command(qtbot, window, "f", "i")
     wait_for_count(qtbot, r"[1-9][\d,]* records imported; [\d.]+ of 2.4 MB read")
-    click_button(qtbot, job_dialog(), "Cancel")
-    paced.set()
-    qtbot.waitUntil(lambda: job_dialog() is None, timeout=60000)
+    cancel_paced_job(qtbot, paced)
     assert window.statusBar().currentMessage() == (
         "Import of synthetic.json cancelled: nothing was imported; the book is as it was.")
     assert team_json(team_sample_url) == before
