@@ -98,3 +98,31 @@ def test_folding_word_by_word_is_folding_the_whole_text(text):
     # fold() folds each space-separated piece once and remembers it
     assert fold(text) == folding._fold_whole(text)
     assert fold(text) == folding._fold_whole(text)  # again, from what it remembered
+
+
+def _variants_of_the_whole_text(text: str) -> list[str]:
+    """variants() as it was first written: every word of the whole text folded."""
+    if not text or (text.isascii() and "'" not in text and "`" not in text):
+        return []
+    folded = fold(text)
+    plain = set(folding.WORD.findall(text.lower()))
+    out = []
+    for word in folding.WORD.findall(folded):
+        if word not in plain:
+            out.append(word)
+        if word.startswith("ال") and len(word) > 3:
+            out.append(word[2:])
+    return out + cjk_grams(folded)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_TRICKY + "abc-", max_size=40) | st.text(max_size=60))
+def test_variants_from_the_pieces_beyond_ascii_are_those_of_the_whole_text(text):
+    assert variants(text) == _variants_of_the_whole_text(text)
+
+
+def test_variants_of_a_list_of_names_keep_their_order():
+    # "emilie" is not added: the text has it (Emilie)
+    names = "Gideon Sa'ar 52 גדעון סער Émilie Łukasz Умєров al-Sharif الشريف Emilie"
+    assert variants(names) == _variants_of_the_whole_text(names) == [
+        "saar", "lukasz", "شريف"]

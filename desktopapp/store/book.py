@@ -887,8 +887,9 @@ class BriefingStore:
         with self._links_checked_by_caller(), self.write():
             if import_reader.worth_a_process(path) and self._has_no_records():
                 with closing(import_reader.read(path, position)) as rows:
-                    return importing.run(self, tracker.reading(rows, position), now_iso(),
-                                         rows=True, checkpoint=tracker.finishing)
+                    return importing.run(
+                        self, tracker.reading(rows, position, import_reader.records_in),
+                        now_iso(), rows=True, checkpoint=tracker.finishing)
             return importing.run(self, tracker.reading(bookformat.read_file(path, position),
                                                        position),
                                  now_iso(), checkpoint=tracker.finishing)

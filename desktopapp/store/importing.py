@@ -186,6 +186,114 @@ def _content(record: Record) -> dict:
     return data
 
 
+class NewRows:
+    """Ids, link rows and index rows of an import's records, worked out without the book.
+
+    The writer (BulkImport) asks it for each batch; for an import into a book
+    without records the reader process does (store/import_reader.py) and
+    sends only what to write. ``next_id`` (kind -> the next record's id) is
+    advanced here; ``in_book(kind, uids)`` gives the ids of link targets
+    already in the book (None: the book has no records).
+    """
+
+    def __init__(self, next_id: dict, in_book=None):
+        self.next_id = next_id
+        self.in_book = in_book
+        # uid -> id of the records so far, per kind: links to them need no lookup
+        self.ids = {kind: {} for kind in next_id}
+        self.book_ids = {kind: {} for kind in next_id}  # uid -> id of targets in the book
+        # uid -> name of the records so far whose names others' index text shows
+        self.names = {kind: {} for kind in NAMED_TARGETS}
+
+    def assign(self, kind, entries, existing) -> tuple[list, list]:
+        """(new, changed) entries as (id, record, rows): a new id for each uid not in
+        ``existing`` (uid -> stored id). A uid met before in the file fails the import."""
+        ids = self.ids[kind]
+        new, changed = [], []
+        for record, rows in entries:
+            uid = rows[0]
+            if uid in ids:
+                raise ImportFormatError(
+                    f"{kind}s[{rows[1]}] ({rows[2]!r}): uid {uid} is used twice in the file")
+            if uid in existing:
+                record_id = existing[uid]
+                changed.append((record_id, record, rows))
+            else:
+                record_id = self.next_id[kind]
+                self.next_id[kind] += 1
+                new.append((record_id, record, rows))
+            ids[uid] = record_id
+        return new, changed
+
+    def links(self, kind, written) -> list[tuple[str, list, list]]:
+        """(link name, rows to write now, rows waiting) per link of the written records.
+
+        A target is known when it came earlier in the file or is in the book;
+        others (a source listed after the actors that cite it, a uid in no
+        record) wait in a temporary table for the end (BulkImport._resolve).
+        """
+        out = []
+        for n, (name, waiting) in enumerate(LINKS_OF[kind]):
+            target = waiting.link.target
+            known = self.ids[target]
+            per_record = [(record_id, rows[7][n]) for record_id, _, rows in written]
+            try:
+                # the common case: every target came earlier in the file
+                found = [(owner, ord_, known[item[0]], *item[1:])
+                         for owner, its in per_record for ord_, item in enumerate(its)]
+            except KeyError:  # or not: each item is looked at below
+                pass
+            else:
+                out.append((name, found, []))
+                continue
+            in_book = self.book_ids[target]
+            if self.in_book is not None:
+                unknown = {item[0] for _, its in per_record for item in its
+                           if item[0] is not None and item[0] not in known}
+                in_book.update(self.in_book(target, unknown - in_book.keys())
+                               if unknown else ())
+            found, missing = [], []
+            optional = waiting.optional
+            for owner, its in per_record:
+                for ord_, item in enumerate(its):
+                    uid = item[0]
+                    target_id = known.get(uid) or in_book.get(uid)
+                    if target_id is not None or (uid is None and optional):
+                        found.append((owner, ord_, target_id, *item[1:]))
+                    else:
+                        missing.append((owner, uid, ord_, *item[1:],
+                                        *[None] * (len(_TEMP_VALUES) + 1 - len(item))))
+            out.append((name, found, missing))
+        return out
+
+    def documents(self, kind, written) -> tuple[list, list]:
+        """(index rows to write now, index rows waiting for the end) of the written records.
+
+        A record whose linked records all came earlier in the file gets their
+        names now, as the end would give them (_index_named: each name once,
+        in the order of the links); others wait: a link may point to a record
+        later in the file or already in the book.
+        """
+        code = search.KIND_CODES[kind] << search.KIND_SHIFT
+        docs = [(code | record_id, *rows[8]) for record_id, _, rows in written]
+        waiting = []
+        if kind in NAMED_KINDS:
+            links = [(n, self.names[target]) for n, target in NAMED_LINK_INDEX[kind]]
+            ready = []
+            for (_, _, rows), doc in zip(written, docs, strict=True):
+                try:
+                    shown = [names[item[0]] for n, names in links for item in rows[7][n]]
+                except KeyError:
+                    waiting.append(doc)
+                    continue
+                ready.append(with_names(doc, " ".join(dict.fromkeys(shown))))
+            docs = ready
+        if kind in self.names:
+            at = NAME_INDEX[kind]
+            self.names[kind].update((rows[0], rows[3][at]) for _, _, rows in written)
+        return docs, waiting
+
+
 class Batches:
     """Records gathered into batches of BATCH, each written kind by kind by ``_write``.
 
@@ -244,12 +352,7 @@ class BulkImport(Batches):
             self.next_id[kind] = (top or 0) + 1
         self.first_new_id = dict(self.next_id)
         self.has_rows = {kind: self.next_id[kind] > 1 for kind in TABLES}
-        # uid -> id of the records written so far, per kind: links to them are
-        # written without a lookup
-        self.ids = {kind: {} for kind in TABLES}
-        self.book_ids = {kind: {} for kind in TABLES}  # uid -> id of targets in the book
-        # uid -> name of the records written so far whose names others' index text shows
-        self.names = {kind: {} for kind in NAMED_TARGETS}
+        self.plan = NewRows(self.next_id, self._in_book if any(self.has_rows.values()) else None)
         self.replaced = defaultdict(list)  # kind -> ids of updated records
         self.renamed = defaultdict(list)  # kind -> ids of records whose name others show
         # Into an empty book, the secondary indexes are made after the load:
@@ -261,10 +364,10 @@ class BulkImport(Batches):
         if not any(self.has_rows.values()):
             tables = {*TABLES.values(), *(link.link.table for link in LINKS.values())}
             self.deferred_indexes = self.conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                f"AND tbl_name IN ({', '.join('?' * len(tables))}) ORDER BY name",
-                sorted(tables)).fetchall()
-            for name, _ in self.deferred_indexes:
+                "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' "
+                f"AND sql IS NOT NULL AND tbl_name IN ({', '.join('?' * len(tables))}) "
+                "ORDER BY name", sorted(tables)).fetchall()
+            for name, _, _ in self.deferred_indexes:
                 self.conn.execute(f'DROP INDEX "{name}"')
         # Into an empty book, the search index is filled without FTS5's merges
         # of its segments along the way (each index entry is rewritten at every
@@ -276,11 +379,10 @@ class BulkImport(Batches):
         if self.merge_index_at_end:
             self.automerge = _fts_setting(self.conn, "automerge")
             _set_fts_setting(self.conn, "automerge", 0)
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_docs "
-                          "(rowid INTEGER PRIMARY KEY, title, body, title_extra, body_extra)")
-        for table in LINKS:
-            self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS import_{table} "
-                              "(owner INTEGER, uid TEXT, ord INTEGER, a, b, c, d)")
+        # temporary tables of rows waiting for the end, made when first needed
+        # (most files need none: dropping one cost 0.1 s at 100k)
+        self.waiting_tables: set[str] = set()
+        self.kind_now = None  # of the records add_planned had last
 
 
     def add(self, section: str, item) -> None:
@@ -294,13 +396,36 @@ class BulkImport(Batches):
         if len(self.batch) >= self.batch_size:
             self.flush()
 
-    def add_rows(self, section: str, rows: tuple) -> None:
-        """A record's rows, as record_rows_of made them elsewhere: for an import into an empty
-        book, which never needs the record itself (see _write)."""
-        self.count[section] += 1
-        self.batch.append((section[:-1], None, rows))
-        if len(self.batch) >= self.batch_size:
-            self.flush()
+    def add_planned(self, message) -> None:
+        """What the reader process worked out for its records (import_reader.plan_message):
+        per kind, (kind, new records as (id, None, rows), links). Only into a book without
+        records, whose ids start at 1 (see run)."""
+        now, who = self.now, self.who
+        for kind, new, links in message:
+            if kind != self.kind_now:
+                self._index_done_kind()
+                self.kind_now = kind
+            if new[0][0] != self.next_id[kind]:  # the reader's ids are the book's next ones
+                raise RuntimeError(f"the import's reader numbered {kind}s from {new[0][0]}, "
+                                   f"not {self.next_id[kind]}")
+            self.next_id[kind] += len(new)
+            self._insert(kind, new, now, who)
+            self._write_planned(links, *self.plan.documents(kind, new))
+
+    def _index_done_kind(self) -> None:
+        """The indexes of the tables of the kind whose records the file has no more of.
+
+        A JSON section is read once: when the next one begins, its kind's
+        table and link tables get no more rows but the links resolved at the
+        end. Built now, while the reader goes on, instead of after its end.
+        """
+        if self.kind_now is None:
+            return
+        tables = {self.tables[self.kind_now],
+                  *(waiting.link.table for _, waiting in LINKS_OF[self.kind_now])}
+        for index in [index for index in self.deferred_indexes if index[2] in tables]:
+            self.conn.execute(index[1])
+            self.deferred_indexes.remove(index)
 
     def _write(self, kind, entries):
         """Write a batch of one kind: entries are (record or None, its rows) pairs."""
@@ -309,21 +434,7 @@ class BulkImport(Batches):
         existing = {}
         if self.has_rows[kind]:
             existing = self.store._ids_by_uid(kind, [rows[0] for _, rows in entries])
-        ids = self.ids[kind]
-        new, changed = [], []  # (id, record, rows)
-        for record, rows in entries:
-            uid = rows[0]
-            if uid in ids:
-                raise ImportFormatError(
-                    f"{section}[{rows[1]}] ({rows[2]!r}): uid {uid} is used twice in the file")
-            if uid in existing:
-                record_id = existing[uid]
-                changed.append((record_id, record, rows))
-            else:
-                record_id = self.next_id[kind]
-                self.next_id[kind] += 1
-                new.append((record_id, record, rows))
-            ids[uid] = record_id
+        new, changed = self.plan.assign(kind, entries, existing)
         if changed:
             # only into a book with records of this kind, where every record
             # comes whole (add): it is compared with the stored one
@@ -338,20 +449,12 @@ class BulkImport(Batches):
                     if record_rows.renamed(kind, stored[record.uid], record):
                         self.renamed[kind].append(entry[0])
             changed = really
-        columns = [f.column for f in KINDS[kind].columns]
         now = self.now
         who = self.who
         if new:
-            names = [*columns, "uid", "created_at", "updated_at", "version", "id", "changed_by"]
-            self.conn.executemany(
-                f"INSERT INTO {table} ({', '.join(names)}) VALUES "
-                f"({', '.join('?' * len(names))})",
-                [(*rows[3], rows[0], rows[4] or now, rows[5] or now, 1, record_id,
-                  who(rows[6]))
-                 for record_id, _, rows in new])
-            self.summary.added[section] += len(new)
+            self._insert(kind, new, now, who)
         if changed:
-            assignments = ", ".join(f"{column} = ?" for column in columns)
+            assignments = ", ".join(f"{f.column} = ?" for f in KINDS[kind].columns)
             self.conn.executemany(
                 f"UPDATE {table} SET {assignments}, created_at = ?, updated_at = ?, "
                 "changed_by = ?, version = version + 1 WHERE id = ?",
@@ -364,85 +467,49 @@ class BulkImport(Batches):
             self.replaced[kind].extend(i for i, _, _ in changed)
             self.summary.updated[section] += len(changed)
         written = new + changed
-        if not written:
-            return
-        self._write_links(kind, written)
-        code = search.KIND_CODES[kind] << search.KIND_SHIFT
-        docs = [(code | record_id, *rows[8]) for record_id, _, rows in written]
-        if kind in NAMED_KINDS:
-            docs, waiting = self._add_names(kind, written, docs)
-            if waiting:
-                self.conn.executemany("INSERT INTO temp.import_docs (rowid, title, body, "
-                                      "title_extra, body_extra) VALUES (?, ?, ?, ?, ?)", waiting)
-        if kind in self.names:
-            at = NAME_INDEX[kind]
-            self.names[kind].update((rows[0], rows[3][at]) for _, _, rows in written)
-        self.conn.executemany("INSERT INTO search_index (rowid, title, body, title_extra, "
-                              "body_extra) VALUES (?, ?, ?, ?, ?)", docs)
+        if written:
+            self._write_planned(self.plan.links(kind, written),
+                                *self.plan.documents(kind, written))
 
-    def _add_names(self, kind, written, docs) -> tuple[list, list]:
-        """(index rows with the names of the linked records, index rows waiting for the end).
+    def _insert(self, kind, new, now, who) -> None:
+        """The rows of new records, (id, record, rows) each."""
+        names = [*(f.column for f in KINDS[kind].columns),
+                 "uid", "created_at", "updated_at", "version", "id", "changed_by"]
+        self.conn.executemany(
+            f"INSERT INTO {self.tables[kind]} ({', '.join(names)}) VALUES "
+            f"({', '.join('?' * len(names))})",
+            [(*rows[3], rows[0], rows[4] or now, rows[5] or now, 1, record_id, who(rows[6]))
+             for record_id, _, rows in new])
+        self.summary.added[f"{kind}s"] += len(new)
 
-        A record whose linked records all came earlier in the file gets their
-        names now, as the end would give them (_index_named: each name once,
-        in the order of the links); others wait: a link may point to a record
-        later in the file or already in the book.
-        """
-        links = [(n, self.names[target]) for n, target in NAMED_LINK_INDEX[kind]]
-        ready, waiting = [], []
-        for (_, _, rows), doc in zip(written, docs, strict=True):
-            try:
-                shown = [names[item[0]] for n, names in links for item in rows[7][n]]
-            except KeyError:
-                waiting.append(doc)
-                continue
-            ready.append(with_names(doc, " ".join(dict.fromkeys(shown))))
-        return ready, waiting
-
-    def _write_links(self, kind, written):
-        """Link rows of the written (id, record, rows): now when the target is known, else later.
-
-        A target is known when it came earlier in the file or is in the book;
-        others (a source listed after the actors that cite it, a uid in no
-        record) wait in a temporary table for the end.
-        """
-        for n, (name, waiting) in enumerate(LINKS_OF[kind]):
-            target = waiting.link.target
-            known = self.ids[target]
-            per_record = [(record_id, rows[7][n]) for record_id, _, rows in written]
-            try:
-                # the common case: every target came earlier in the file
-                found = [(owner, ord_, known[item[0]], *item[1:])
-                         for owner, its in per_record for ord_, item in enumerate(its)]
-            except KeyError:  # or not: each item is looked at below
-                pass
-            else:
-                if found:
-                    self.conn.executemany(waiting.insert_values, found)
-                continue
-            in_book = self.book_ids[target]
-            if self.has_rows[target]:
-                unknown = {item[0] for _, its in per_record for item in its
-                           if item[0] is not None and item[0] not in known}
-                in_book.update(self.store._ids_by_uid(target, unknown - in_book.keys())
-                               if unknown else ())
-            found, missing = [], []
-            optional = waiting.optional
-            for owner, its in per_record:
-                for ord_, item in enumerate(its):
-                    uid = item[0]
-                    target_id = known.get(uid) or in_book.get(uid)
-                    if target_id is not None or (uid is None and optional):
-                        found.append((owner, ord_, target_id, *item[1:]))
-                    else:
-                        missing.append((owner, uid, ord_, *item[1:],
-                                        *[None] * (len(_TEMP_VALUES) + 1 - len(item))))
+    def _write_planned(self, links, docs, waiting_docs) -> None:
+        """Link and index rows as NewRows worked them out."""
+        for name, found, missing in links:
             if found:
-                self.conn.executemany(waiting.insert_values, found)
+                self.conn.executemany(LINKS[name].insert_values, found)
             if missing:
+                self._make_waiting_table(name, "owner INTEGER, uid TEXT, ord INTEGER, a, b, c, d")
                 self.conn.executemany(f"INSERT INTO temp.import_{name} "
                                       "VALUES (?, ?, ?, ?, ?, ?, ?)", missing)
                 self.link_rows[name] += len(missing)
+        if waiting_docs:
+            self._make_waiting_table("docs", "rowid INTEGER PRIMARY KEY, title, body, "
+                                             "title_extra, body_extra")
+            self.conn.executemany("INSERT INTO temp.import_docs (rowid, title, body, "
+                                  "title_extra, body_extra) VALUES (?, ?, ?, ?, ?)", waiting_docs)
+
+        if docs:
+            self.conn.executemany("INSERT INTO search_index (rowid, title, body, title_extra, "
+                                  "body_extra) VALUES (?, ?, ?, ?, ?)", docs)
+
+    def _make_waiting_table(self, name: str, columns: str) -> None:
+        if name not in self.waiting_tables:
+            self.conn.execute(f"CREATE TEMP TABLE import_{name} ({columns})")
+            self.waiting_tables.add(name)
+
+    def _in_book(self, kind, uids) -> dict[str, int]:
+        """uid -> id of the records of ``kind`` among ``uids`` already in the book."""
+        return self.store._ids_by_uid(kind, uids) if self.has_rows[kind] else {}
 
     # --- the end: links, names, settings ---------------------------------------
 
@@ -466,9 +533,9 @@ class BulkImport(Batches):
             for kind, ids in self.store._dependents_of(target, renamed_ids).items():
                 self.store._reindex(kind, [i for i in ids if (kind, i) not in done
                                            and i < self.first_new_id[kind]])
-        for table in ["docs", *LINKS]:
+        for table in self.waiting_tables:
             self.conn.execute(f"DROP TABLE temp.import_{table}")
-        for _, sql in self.deferred_indexes:
+        for _, sql, _ in self.deferred_indexes:
             self.conn.execute(sql)
             checkpoint()
         if self.merge_index_at_end:
@@ -550,6 +617,8 @@ class BulkImport(Batches):
 
     def _index_named(self):
         """Index rows of meetings and recommendations, with their actors' names."""
+        if "docs" not in self.waiting_tables:
+            return
         rows = self.conn.execute("SELECT rowid, title, body, title_extra, body_extra "
                                  "FROM temp.import_docs ORDER BY rowid").fetchmany
         while chunk := rows(500):
@@ -616,8 +685,8 @@ def run(store, items, now: str, *, keep_who: bool = False, rows: bool = False,
         checkpoint=None) -> ImportSummary:
     """Import ``items`` ((section, record) and ("settings", settings) pairs).
 
-    With ``rows``, items are (section, the record's rows as record_rows_of makes them):
-    only into a book without records (see BulkImport.add_rows). ``checkpoint()``
+    With ``rows``, items are ("records", what the reader process worked out for some
+    records: see BulkImport.add_planned): only into a book without records. ``checkpoint()``
     is called between the steps that follow the last record (see BulkImport.finish).
 
     Must run inside the store's write transaction. The garbage collector is
@@ -635,12 +704,13 @@ def run(store, items, now: str, *, keep_who: bool = False, rows: bool = False,
         importer = BulkImport(store, now, keep_who)
         if rows and any(importer.has_rows.values()):
             raise ValueError("an import of rows made elsewhere goes into a book without records")
-        add = importer.add_rows if rows else importer.add
         for section, item in items:
             if section == "settings":
                 importer.settings = item
+            elif rows:
+                importer.add_planned(item)
             else:
-                add(section, item)
+                importer.add(section, item)
         return importer.finish(checkpoint)
     finally:
         store.db.conn.execute(f"PRAGMA cache_size = {cache}")

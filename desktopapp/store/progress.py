@@ -74,9 +74,11 @@ class Tracker:
         if self.progress(report) is False:
             raise OperationCancelledError(self.cancelled)
 
-    def counted(self, items: Iterable, stage: str, total: int | None = None) -> Iterator:
+    def counted(self, items: Iterable, stage: str, total: int | None = None,
+                records: Callable[[object], int] | None = None) -> Iterator:
         """``items`` as they are, with a report before the first and after every
-        EVERY_RECORDS of them."""
+        EVERY_RECORDS records. Each item is a record, unless ``records(item)`` says how
+        many it stands for."""
         if self.progress is None:
             yield from items
             return
@@ -84,14 +86,16 @@ class Tracker:
         every = EVERY_RECORDS
         for item in items:
             yield item
-            self.done += 1
-            if self.done % every == 0:
+            before = self.done
+            self.done += 1 if records is None else records(item)
+            if self.done // every != before // every:
                 self.report(stage, total=total)
 
-    def reading(self, items: Iterable, position: FilePosition) -> Iterator:
-        """An import's items as its file is read (``position``)."""
+    def reading(self, items: Iterable, position: FilePosition,
+                records: Callable[[object], int] | None = None) -> Iterator:
+        """An import's items as its file is read (``position``); ``records``: see counted()."""
         self.position = position
-        return self.counted(items, "reading")
+        return self.counted(items, "reading", records=records)
 
     def finishing(self) -> None:
         """An import's step after the last record (importing.BulkImport.finish)."""
