@@ -235,3 +235,44 @@ def test_sigterm_during_an_import_says_so_and_imports_nothing(tmp_path):
     assert err == "error: terminated; nothing was changed\n"
     with BriefingStore.open(book) as store:
         assert store.is_empty()
+
+
+def _schema(path) -> dict:
+    conn = sqlite3.connect(path)
+    out = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite%'"))
+    conn.close()
+    return out
+
+
+def test_each_section_gets_its_indexes_once_it_ends_and_a_failure_puts_them_back(
+        tmp_path, reader_calls):
+    # A kind's indexes are made again as soon as the file moves on to the next
+    # section: here the actors' and positions' indexes exist before a link of
+    # the last meeting is found to point nowhere, and the failed import must
+    # leave the book's schema as it was.
+    actors = [{"uid": f"00000000-0000-4000-8000-{n:012x}", "name": f"Actor {n}",
+               "positions": [{"topic": "trade", "stance": "for"}]} for n in range(1, 9)]
+    meetings = [{"uid": f"00000000-0000-4000-9000-{n:012x}", "title": f"Talks {n}",
+                 "date": "2025-05-16", "participants": [
+                     {"actor_uid": actors[n % 8]["uid"], "side": "A", "role": "head"}]}
+                for n in range(1, 5)]
+    meetings[-1]["participants"][0]["actor_uid"] = "00000000-0000-4000-8000-00000000ffff"
+    source = tmp_path / "broken.json"
+    source.write_text(json.dumps({"format": "briefing-book", "version": 1, "actors": actors,
+                                  "meetings": meetings}), encoding="utf-8")
+    book = tmp_path / "book.sqlite"
+    with BriefingStore.open(book, create=True) as store:
+        before = _schema(book)
+        with pytest.raises(ValidationError, match="Talks 4"):
+            store.import_file(source)
+        assert store.is_empty()
+    assert _schema(book) == before and "positions_by_actor" in before
+    # mended, it imports, with every index the book had
+    meetings[-1]["participants"][0]["actor_uid"] = actors[0]["uid"]
+    source.write_text(json.dumps({"format": "briefing-book", "version": 1, "actors": actors,
+                                  "meetings": meetings}), encoding="utf-8")
+    with BriefingStore.open(book) as store:
+        assert "8 actors added" in str(store.import_file(source))
+        assert store.check() == []
+    assert _schema(book) == before
+    assert reader_calls == [source, source]

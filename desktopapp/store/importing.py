@@ -189,9 +189,10 @@ def _content(record: Record) -> dict:
 class NewRows:
     """Ids, link rows and index rows of an import's records, worked out without the book.
 
-    The writer (BulkImport) asks it for each batch; for an import into a book
-    without records the reader process does (store/import_reader.py) and
-    sends only what to write. ``next_id`` (kind -> the next record's id) is
+    The writer (BulkImport) asks it for each batch. For an import into a book
+    without records, the reader process (store/import_reader.py) numbers the
+    records and makes their link rows, and the writer makes only the index
+    rows (documents) with one of its own. ``next_id`` (kind -> the next record's id) is
     advanced here; ``in_book(kind, uids)`` gives the ids of link targets
     already in the book (None: the book has no records).
     """
