@@ -110,7 +110,7 @@ def test_import_runs_behind_a_progress_dialog_and_the_window_shows_its_first_rec
     assert window.store.count("actor") == 3000 and window.store.count("meeting") == 600
     assert not page.editor.hint.isVisible()
     assert window.statusBar().currentMessage().startswith(
-        "Imported synthetic.json: 3000 actors added")
+        "Imported synthetic.json: 3,000 actors added")
     wait_for_preview(qtbot, window)
     window.close()
     assert window not in OPEN_WINDOWS
@@ -316,7 +316,7 @@ def test_a_team_book_imports_on_the_worker_cancel_included(qtbot, team_sample_ur
     qtbot.waitUntil(lambda: job_dialog() is None and window.store.count("actor") == 3038,
                     timeout=60000)
     assert window.statusBar().currentMessage().startswith(
-        "Imported synthetic.json: 3000 actors added")
+        "Imported synthetic.json: 3,000 actors added")
     out = tmp_path / "team.json"
     choose_file(monkeypatch, out, save=True)
     back_to(qtbot, window)

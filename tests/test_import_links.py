@@ -235,13 +235,16 @@ def test_the_summary_says_what_the_import_did_to_each_section(store):
     assert str(store.import_sections(bookformat.parse_book(first))) == (
         "2 actors added, 0 updated, 0 unchanged; 0 meetings added, 0 updated, 0 unchanged; "
         "0 recommendations added, 0 updated, 0 unchanged; "
-        "1 sources added, 0 updated, 0 unchanged")
+        "1 source added, 0 updated, 0 unchanged")
     again = book(actors=[actor(1), actor(2, title="Minister")], memos=[memo],
                  sources=[source])
     assert str(store.import_sections(bookformat.parse_book(again))) == (
         "0 actors added, 1 updated, 1 unchanged; 0 meetings added, 0 updated, 0 unchanged; "
         "0 recommendations added, 0 updated, 0 unchanged; "
-        "1 memos added, 0 updated, 0 unchanged; 0 sources added, 0 updated, 1 unchanged")
+        "1 memo added, 0 updated, 0 unchanged; 0 sources added, 0 updated, 1 unchanged")
+    # large counts are written as people read them
+    assert str(importing.ImportSummary({"actors": 100000}, {"actors": 1}, {"actors": 2500})
+               ).startswith("100,000 actors added, 1 updated, 2,500 unchanged; 0 meetings")
     # actors, meetings and recommendations are always named, even when none came
     assert str(store.import_sections(bookformat.parse_book(book(sources=[source])))) == (
         "0 actors added, 0 updated, 0 unchanged; 0 meetings added, 0 updated, 0 unchanged; "

@@ -47,7 +47,7 @@ def test_file_larger_than_memory_imports_in_bounded_memory(tmp_path):
         "from desktopapp.cli import main; sys.exit(main(['init', '--db', sys.argv[2]]) or "
         "main(['import', sys.argv[1], '--db', sys.argv[2]]))", path, book)
     assert done.returncode == 0, done.stderr
-    assert "30000 actors added" in done.stdout
+    assert "30,000 actors added" in done.stdout
     count = run_limited(
         "from desktopapp.store import BriefingStore; "
         "print(BriefingStore.open(sys.argv[1]).count('actor'))", book)

@@ -120,7 +120,7 @@ def test_file_larger_than_memory_imports_into_a_team_book(team_book_url, tmp_pat
         "from desktopapp.cli import main; sys.exit(main(['init', '--db', sys.argv[2]]) or "
         "main(['import', sys.argv[1], '--db', sys.argv[2]]))", path, team_book_url)
     assert done.returncode == 0, done.stderr
-    assert "30000 actors added" in done.stdout
+    assert "30,000 actors added" in done.stdout
     with TeamStore.open(team_book_url) as team:
         assert team.count("actor") == 30_000
 

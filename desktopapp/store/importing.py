@@ -61,8 +61,9 @@ class ImportSummary:
             counts = [self.added.get(kind, 0), self.updated.get(kind, 0),
                       self.unchanged.get(kind, 0)]
             if any(counts) or kind in ("actors", "meetings", "recommendations"):
-                parts.append(f"{counts[0]} {kind} added, {counts[1]} updated, "
-                             f"{counts[2]} unchanged")
+                noun = kind[:-1] if counts[0] == 1 else kind
+                parts.append(f"{counts[0]:,} {noun} added, {counts[1]:,} updated, "
+                             f"{counts[2]:,} unchanged")
         return "; ".join(parts)
 
 
