@@ -457,3 +457,23 @@ def test_a_dataclass_without_a_docstring_gets_the_one_dataclasses_writes():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "Span(start: int, tags: list = <factory>)"
+
+
+def test_a_card_is_made_whatever_home_is_and_a_reportlab_mods_file_still_runs(
+        sample_path, tmp_path):
+    """ReportLab runs ~/.reportlab_mods when imported: with HOME not a folder
+    (/dev/null) or that name a folder, the card failed ("cannot write the output:
+    Not a directory")."""
+    folder_home = tmp_path / "home-with-a-folder"
+    (folder_home / ".reportlab_mods").mkdir(parents=True)
+    file_home = tmp_path / "home-with-a-file"
+    file_home.mkdir()
+    (file_home / ".reportlab_mods").write_text(
+        "import sys\nsys.modules['home_mods_ran'] = sys\n")
+    for home, ran in (("/dev/null", False), (folder_home, False), (file_home, True)):
+        out = tmp_path / "card.pdf"
+        loaded = modules_after("card", "actor", "1", "--db", sample_path, "-o", out,
+                               env={**os.environ, "HOME": str(home)})
+        assert out.read_bytes().startswith(b"%PDF")
+        assert ("home_mods_ran" in loaded) is ran
+        out.unlink()

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import re
 import sys
 import threading
@@ -111,12 +112,23 @@ def _stand_in(name: str) -> ImportedOnFirstUse | None:
     return stand_in
 
 
+def _no_home_mods_to_fail_on() -> None:
+    """ReportLab runs ``~/.reportlab_mods`` when it is imported, and fails when that
+    cannot even be looked for (HOME=/dev/null: "Not a directory") or is a folder.
+    Where there is no such file to run, an empty module of that name stands in."""
+    if "reportlab_mods" in sys.modules or importlib.util.find_spec("reportlab_mods"):
+        return
+    if not os.path.isfile(os.path.expanduser(os.path.join("~", ".reportlab_mods"))):
+        sys.modules["reportlab_mods"] = types.ModuleType("reportlab_mods")
+
+
 def import_platypus() -> None:
     """Import reportlab.platypus, its URL pattern left to compile and Pillow and
     HarfBuzz to import on first use."""
     with _lock:
         if "reportlab.platypus" in sys.modules:
             return
+        _no_home_mods_to_fail_on()
         for name in ON_FIRST_USE:
             _stand_in(name)
         only_here = [_stand_in(name) for name in FOR_REPORTLAB_ON_FIRST_USE]
