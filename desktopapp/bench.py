@@ -184,6 +184,7 @@ class Figures:
     def __init__(self):
         self.rows: dict[str, tuple[str, list[float]]] = {}
         self.facts: dict[str, object] = {}
+        self.load_at_start = [round(x, 2) for x in os.getloadavg()]
 
     def add(self, name: str, value: float, unit: str = "ms"):
         self.rows.setdefault(name, (unit, []))[1].append(value)
@@ -213,7 +214,31 @@ class Figures:
     def as_json(self) -> dict:
         return {"results": {name: {"unit": unit, **self.stats(values)}
                             for name, (unit, values) in self.rows.items()},
-                "facts": self.facts, "machine": machine()}
+                "facts": self.facts,
+                "machine": {**machine(), "load_average_at_start": self.load_at_start},
+                "code": code_version()}
+
+
+def code_version() -> str:
+    """The commit of the code measured, "+ changes" when the checkout has some; where
+    the program is not a git checkout, the installed package's version."""
+    folder = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(["git", "-C", folder, "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, timeout=10)
+        if commit.returncode == 0:
+            changed = subprocess.run(["git", "-C", folder, "status", "--porcelain",
+                                      "--untracked-files=no"],
+                                     capture_output=True, text=True, timeout=10).stdout
+            return commit.stdout.strip() + (" + changes" if changed.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"briefing-desk {version('briefing-desk')}"
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def machine() -> dict:

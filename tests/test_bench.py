@@ -2,6 +2,8 @@
 
 import json
 import random
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -35,6 +37,20 @@ def test_figures_percentiles():
     figures.extend("x", range(1, 101))
     assert figures.stats(figures.rows["x"][1]) == {"n": 100, "p50": 50.5, "p95": 95, "max": 100}
     assert "x" in figures.table() and figures.as_json()["results"]["x"]["max"] == 100
+
+
+def test_the_json_names_the_code_measured_and_the_load_at_both_ends(tmp_path, monkeypatch):
+    described = bench.Figures().as_json()
+    assert len(described["machine"]["load_average_at_start"]) == 3
+    assert len(described["machine"]["load_average"]) == 3
+    # this checkout: its commit (and whether it has changes)
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, cwd=Path(bench.__file__).parents[1])
+    if head.returncode == 0:
+        assert described["code"].split(" + ")[0] == head.stdout.strip()
+    # no git where the program is installed: the package's version
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert bench.code_version().startswith("briefing-desk ")
 
 
 def test_a_measured_command_reports_its_own_cpu_time_and_peak_memory(tmp_path):

@@ -105,7 +105,7 @@ def test_a_link_to_nothing_fails_the_import_after_many_batches(store):
     with pytest.raises(ValidationError) as caught:
         store.import_sections(bookformat.parse_book(data))
     assert str(caught.value) == (f"actors: actor 'Actor 6' (uid {uid(6)}): sources[2]: no source "
-                                 f"with uid {uid(99)} in this book")
+                                 f"with uid {uid(99)} in the file or the book")
     assert store.is_empty()
 
 
