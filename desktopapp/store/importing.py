@@ -614,7 +614,8 @@ class BulkImport(Batches):
             owner, uid, ord_ = missing
             record = self.store.get(link.owner_kind, owner)
             raise ValidationError(
-                [(link.error_field(ord_), f"no {target_kind} with uid {uid} in the file or the book")],
+                [(link.error_field(ord_),
+                  f"no {target_kind} with uid {uid} in the file or the book")],
                 f"{link.owner_kind}s: {record.label()} (uid {record.uid})")
 
     def _index_named(self):
