@@ -646,7 +646,9 @@ def test_import_summary_names_memos_and_sources(sample_store, tmp_path):
     exported = sample_store.export_sections()
     with BriefingStore.open(tmp_path / "fresh.sqlite", create=True) as fresh:
         summary = str(fresh.import_sections(exported))
-    assert "memos added" in summary and "sources added" in summary
+    for section in ("memos", "sources"):
+        count = len(exported[section])
+        assert f"{count} {section if count != 1 else section[:-1]} added" in summary
 
 
 def test_storage_errors_are_classified_by_code(tmp_path):
