@@ -154,14 +154,14 @@ def test_an_import_names_the_record_and_the_entry_that_points_nowhere(store):
         store.import_sections(bookformat.parse_book(book(actors=[fidan])))
     assert str(caught.value) == (
         f"actors: actor 'Hakan Fidan' (uid {A}): positions[2].source: no source with uid "
-        f"{GHOST} in this book")
+        f"{GHOST} in the file or the book")
     meeting = {"uid": M, "title": "Istanbul talks", "date": "2025-05-16",
                "participants": [{"actor_uid": GHOST}]}
     with pytest.raises(ValidationError) as caught:
         store.import_sections(bookformat.parse_book(book(meetings=[meeting])))
     assert str(caught.value) == (
         f"meetings: meeting 'Istanbul talks' (uid {M}): participants[1]: no actor with uid "
-        f"{GHOST} in this book")
+        f"{GHOST} in the file or the book")
     assert store.is_empty()
 
 
