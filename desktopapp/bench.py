@@ -371,8 +371,21 @@ def query_mix(rng: random.Random, count=120) -> list[str]:
     return [rng.choice(kinds)() for _ in range(count)]
 
 
-def build_book(folder: Path, actors: int, figures: Figures, home: Path) -> Path:
-    """The synthetic book in ``folder``, imported now unless kept from an earlier run."""
+def reference_loop_seconds() -> float:
+    """CPU seconds of a fixed pure-Python loop: how fast this shared machine is just
+    now (on the development machine it varied 1.8-fold within minutes), to read the
+    other figures by."""
+    started = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i * i
+    return time.process_time() - started
+
+
+def build_book(folder: Path, actors: int, figures: Figures, home: Path,
+               imports: int = 1) -> Path:
+    """The synthetic book in ``folder``, imported now unless kept from an earlier run;
+    ``imports`` times in all, each into a new book (the first is kept)."""
     meetings, recommendations = actors // 5, actors // 10
     stamp = folder / "synthetic.params"
     params = f"{actors} {meetings} {recommendations} v2"
@@ -388,18 +401,26 @@ def build_book(folder: Path, actors: int, figures: Figures, home: Path) -> Path:
         write_synthetic_book(json_path, actors, meetings, recommendations)
         (folder / "synthetic.json.params").write_text(params)
     figures.facts["json_bytes"] = json_path.stat().st_size
-    run_process(_cli("init", "--db", book), home)
-    seconds, peak, cpu, _ = run_measured(_cli("import", json_path, "--db", book), home)
-    figures.add("import (briefing import)", seconds, "s")
-    figures.add("import CPU time (user + system)", cpu, "s")
-    figures.add("import peak memory", peak, "MiB")
+    again = folder / "synthetic-again.sqlite"
+    for target in [book, *[again] * (imports - 1)]:
+        run_process(_cli("init", "--db", target), home)
+        figures.add("machine: reference Python loop, CPU (before each import)",
+                    reference_loop_seconds(), "s")
+        seconds, peak, cpu, _ = run_measured(_cli("import", json_path, "--db", target), home)
+        figures.add("import (briefing import)", seconds, "s")
+        figures.add("import CPU time (user + system)", cpu, "s")
+        figures.add("import peak memory", peak, "MiB")
+        if target == again:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{again}{suffix}").unlink(missing_ok=True)
     stamp.write_text(params)
     figures.facts["book_bytes"] = book.stat().st_size
     return book
 
 
-def book_suite(folder: Path, actors: int, figures: Figures, home: Path) -> Path:
-    book = build_book(folder, actors, figures, home)
+def book_suite(folder: Path, actors: int, figures: Figures, home: Path,
+               imports: int = 1) -> Path:
+    book = build_book(folder, actors, figures, home, imports)
     for _ in range(5):
         wall, _, out = run_process(_child("open", book), home)
         inside = json.loads(out)
@@ -887,6 +908,17 @@ def child_main(task: str, args: list[str]) -> None:
         raise SystemExit(f"unknown bench task {task!r}")
 
 
+def _count(text: str) -> int:
+    """A number of runs: a whole number from 1 to 100."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 100, not {value}")
+    return value
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m desktopapp.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -898,6 +930,9 @@ def main(argv=None) -> int:
                         help="build in DIR and keep the files; a later run with the same "
                              "scale reuses the book")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write JSON figures here")
+    parser.add_argument("--imports", type=_count, default=1, metavar="N",
+                        help="import the book N times, each into a new book, for p50/p95/max "
+                             "on a noisy machine (default 1; none when --keep has the book)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite",
                         help="sqlite (default): the suites above on a book file; postgresql: "
                              "the team-book bench on the database given by --db")
@@ -931,9 +966,9 @@ def main(argv=None) -> int:
             book = None
             if {"book", "cli", "gui"} & set(suites):
                 if "book" in suites:
-                    book = book_suite(folder, SCALES[args.scale], figures, home)
+                    book = book_suite(folder, SCALES[args.scale], figures, home, args.imports)
                 else:
-                    book = build_book(folder, SCALES[args.scale], figures, home)
+                    book = build_book(folder, SCALES[args.scale], figures, home, args.imports)
             if "cli" in suites:
                 cli_suite(book, folder, figures, home)
             if "cards" in suites:

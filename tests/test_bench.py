@@ -99,3 +99,27 @@ def test_window_suite_times_the_window_with_its_card_and_counts_pages(tmp_path, 
     # one first page, then one page per filter text typed: nothing queried twice
     pages = figures.rows["window: list pages queried (first page + filters)"][1]
     assert pages == [1 + figures.facts["window: filter texts typed"]] * 3
+
+
+def test_the_import_is_timed_as_often_as_asked_each_time_into_a_new_book(
+        tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(bench.SCALES, "10k", 60)  # the smallest scale, made tiny
+    monkeypatch.setattr(bench, "reference_loop_seconds", lambda: 1.25)
+    kept, out = tmp_path / "kept", tmp_path / "figures.json"
+    assert bench.main(["--suite", "book", "--scale", "10k", "--imports", "3",
+                       "--keep", str(kept), "--json", str(out)]) == 0
+    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert results["import (briefing import)"]["n"] == 3
+    assert results["machine: reference Python loop, CPU (before each import)"]["p50"] == 1.25
+    # the first book is kept for the suite; the others are gone
+    assert not list(kept.glob("synthetic-again*"))
+    with BriefingStore.open(kept / "synthetic.sqlite") as store:
+        assert store.count("actor") == 60
+    for wrong in ("0", "many", "101"):
+        with pytest.raises(SystemExit):
+            bench.main(["--imports", wrong])
+        assert "--imports" in capsys.readouterr().err
+
+
+def test_the_reference_loop_takes_cpu_time():
+    assert 0 < bench.reference_loop_seconds() < 60
