@@ -546,8 +546,9 @@ def cmd_export(args, store):
         with open(temp, "w", encoding="utf-8") as out:
             counts = store.export_to(out)
     from .bookformat import EXPORT_ORDER
+    from .wording import number_of
 
-    counts = ", ".join(f"{counts[k]} {k}" for k in EXPORT_ORDER)
+    counts = ", ".join(number_of(counts[k], k) for k in EXPORT_ORDER)
     print(f"Exported {counts} to {args.output}")
 
 

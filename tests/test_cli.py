@@ -98,7 +98,7 @@ def test_search_json_lists_type_id_title_snippet(sample_db, capsys):
 def test_export_import_round_trip(sample_db, tmp_path, capsys):
     exported = tmp_path / "book.json"
     code, out, _ = run(capsys, "export", "--db", sample_db, "-o", exported)
-    assert code == 0 and "38 actors" in out
+    assert code == 0 and out.startswith("Exported 38 actors, ") and "1 memo," in out
     run(capsys, "init", "--db", tmp_path / "new.sqlite")
     code, out, _ = run(capsys, "import", exported, "--db", tmp_path / "new.sqlite")
     assert code == 0 and "38 actors added" in out

@@ -40,6 +40,7 @@ from .. import bookformat, folding
 from ..domain import Record
 from ..errors import ImportFormatError, ValidationError
 from ..recordkinds import KINDS, ChildRows, named_links
+from ..wording import number_of
 from . import record_rows, search
 
 BATCH = 2000  # records per executemany round
@@ -61,8 +62,7 @@ class ImportSummary:
             counts = [self.added.get(kind, 0), self.updated.get(kind, 0),
                       self.unchanged.get(kind, 0)]
             if any(counts) or kind in ("actors", "meetings", "recommendations"):
-                noun = kind[:-1] if counts[0] == 1 else kind
-                parts.append(f"{counts[0]:,} {noun} added, {counts[1]:,} updated, "
+                parts.append(f"{number_of(counts[0], kind)} added, {counts[1]:,} updated, "
                              f"{counts[2]:,} unchanged")
         return "; ".join(parts)
 
