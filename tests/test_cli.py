@@ -114,6 +114,35 @@ def test_backup_and_check(sample_db, tmp_path, capsys):
     assert code == 0 and out.strip().endswith(": ok")
 
 
+def test_check_shows_how_far_it_is_on_a_terminal_and_nothing_in_a_pipe(sample_path):
+    import pty
+
+    command = [sys.executable, "-m", "desktopapp.cli", "check", "--db", str(sample_path)]
+    piped = subprocess.run(command, capture_output=True, text=True)
+    assert piped.returncode == 0 and piped.stderr == ""
+    controller, terminal = pty.openpty()
+    on_terminal = subprocess.run(command, stdout=subprocess.PIPE, stderr=terminal, text=True)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal's other end is closed: all was read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert on_terminal.returncode == 0 and on_terminal.stdout.strip().endswith(": ok")
+    with BriefingStore.open(sample_path) as store:
+        total = sum(store.count(kind) for kind in
+                    ("actor", "meeting", "recommendation", "memo", "source"))
+    text = shown.decode()
+    assert f"checking: 0 of {total} records" in text
+    # the line is cleared at the end: the terminal is left as it was
+    assert text.endswith("\r") and text.rstrip("\r").endswith(" ")
+
+
 def test_check_fails_on_a_damaged_book(sample_path, capsys):
     conn = sqlite3.connect(sample_path)
     conn.execute("DELETE FROM search_index WHERE rowid >> 40 = 2")

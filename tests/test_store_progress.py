@@ -3,6 +3,7 @@ window's Import JSON, Export JSON and Backup show, and what stopping them leaves
 
 from __future__ import annotations
 
+import functools
 import io
 
 import pytest
@@ -166,3 +167,17 @@ def test_an_import_stopped_at_its_last_step_is_still_undone(store, tmp_path, syn
     assert len(heard) == last and heard[-1].stage == "finishing"
     assert merging == []  # the last report came after the last step
     assert store.is_empty()
+
+
+def test_a_check_counts_the_records_it_has_checked(sample_store, monkeypatch):
+    # chunks of seven records: the sample's records make many reports
+    monkeypatch.setattr(maintenance, "check_records",
+                        functools.partial(maintenance.check_records, chunk=7))
+    seen = []
+    assert sample_store.check(progress=lambda r: seen.append(r) or True) == []
+    total = sum(sample_store.count(kind) for kind in
+                ("actor", "meeting", "recommendation", "memo", "source"))
+    assert {(r.stage, r.total) for r in seen} == {("checking", total)}
+    done = [r.done for r in seen]
+    assert done[0] == 0 and done == sorted(done) and 0 < done[-1] < total
+    assert len(done) > total // 7

@@ -1021,10 +1021,11 @@ class BriefingStore:
             return Path(destination)
         return backup_to(self, Path(destination), progress)
 
-    def check(self) -> list[str]:
-        """Problems found in the file; an empty list means the book is sound."""
+    def check(self, progress=None) -> list[str]:
+        """Problems found in the file; an empty list means the book is sound. ``progress``:
+        see store/progress.py ("checking": records checked of all)."""
         from .maintenance import check_book
-        return check_book(self)
+        return check_book(self, progress)
 
     def check_notes(self) -> list[str]:
         """What the last check() could not look at (e.g. the book was busy)."""

@@ -68,16 +68,24 @@ def _version(db) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def check_book(store) -> list[str]:
+def check_book(store, progress=None) -> list[str]:
     """Run SQLite's checks, our schema comparison and every record through the domain rules.
 
     Reads only, so another program writing the book cannot make it fail;
     the search index's own check needs the write lock for a moment and is
     skipped (with a note in ``store._check_notes``) when another program holds it.
+    ``progress`` (store/progress.py): "checking" reports of the records checked so far,
+    the first before SQLite's own checks.
     """
+    from .book import TABLES
+    from .progress import Tracker
+
     db = store.db
     problems: list[str] = []
     store._check_notes = []
+    tracker = Tracker(progress, "the check was stopped")
+    total = sum(store.count(kind) for kind in TABLES) if tracker.active else None
+    tracker.report("checking", 0, total)
     try:
         problems += [f"schema: {line}" for line in
                      opening.compare_schema(db.conn, _version(db)).lines()]
@@ -94,7 +102,7 @@ def check_book(store) -> list[str]:
         problems.append(f"broken link: row {rowid} of {table} points to a missing {parent} row")
     problems += _check_search_index(store)
     problems += store.uid_clashes()
-    problems += check_records(store)
+    problems += check_records(store, tracker=tracker, total=total)
     return problems
 
 
@@ -138,14 +146,19 @@ def _check_search_index(store) -> list[str]:
     return problems
 
 
-def check_records(store, chunk: int = 500) -> list[str]:
-    """Every stored record read back and put through the domain rules, naming row and field."""
+def check_records(store, chunk: int = 500, tracker=None, total=None) -> list[str]:
+    """Every stored record read back and put through the domain rules, naming row and field.
+    ``tracker`` (a progress.Tracker) hears how many records are checked, chunk by chunk."""
     from .book import TABLES
     problems = []
+    done = 0
     for kind, table in TABLES.items():
         ids = [r[0] for r in store.db.execute(f"SELECT id FROM {table} ORDER BY id")]
         for start in range(0, len(ids), chunk):
             part = ids[start:start + chunk]
+            if tracker is not None:
+                tracker.report("checking", done, total)
+            done += len(part)
             try:
                 records = store._load(kind, part)
             except StoredRecordError:

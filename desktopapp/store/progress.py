@@ -28,7 +28,8 @@ class Progress:
     ``stage``: "reading" (an import: records written as the file is read),
     "finishing" (an import's links, search index and indexes, after the last
     record), "exporting" (records written out), "copying" (a backup: records,
-    or a book file's pages), "checking" (a copy compared with its source).
+    or a book file's pages), "checking" (a copy compared with its source; a book's records
+    put through the rules by ``briefing check``).
     ``done`` and ``total`` count ``unit`` ("records" or "pages"); ``total`` is
     None where it is not known (an import's records, before the end of the
     file). ``bytes_done``/``bytes_total``: how much of an import's file is read.

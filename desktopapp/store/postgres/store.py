@@ -1154,8 +1154,9 @@ class TeamStore:
         """What the last check() could not look at: nothing, the server answers every read."""
         return []
 
-    def check(self) -> list[str]:
-        """Problems found in the team book; an empty list means it is sound."""
+    def check(self, progress=None) -> list[str]:
+        """Problems found in the team book; an empty list means it is sound. (A few counts:
+        quick, so ``progress`` hears nothing.)"""
         problems = self.uid_clashes()
         with self._session():
             indexed = self._x("SELECT count(*) FROM search_index").fetchone()[0]
